@@ -1,0 +1,154 @@
+package biz.vulcantracker;
+
+import biz.vulcantracker.beacon.BeaconRoutes;
+import biz.vulcantracker.beacon.BeaconSettings;
+import biz.vulcantracker.beacon.DailySalts;
+import biz.vulcantracker.beacon.VisitorIds;
+import biz.vulcantracker.katric.HitConsumer;
+import biz.vulcantracker.katric.KatricSettings;
+import biz.vulcantracker.katric.SiteEntity;
+import biz.vulcantracker.ops.HttpServer;
+import biz.vulcantracker.queue.HitProducer;
+import biz.vulcantracker.queue.QueueSettings;
+import biz.vulcantracker.queue.RedisConnections;
+import biz.vulcantracker.scuttlebutt.ReportAccess;
+import biz.vulcantracker.scuttlebutt.SiteAdminRoutes;
+import biz.vulcantracker.scuttlebutt.StatsRoutes;
+import biz.vulcantracker.store.DailyTotalsTable;
+import biz.vulcantracker.store.Schema;
+import biz.vulcantracker.store.SiteCatalog;
+import biz.vulcantracker.store.SiteRepository;
+import biz.vulcantracker.store.StoreSettings;
+import com.typesafe.config.Config;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+
+/**
+ * One running Vulcan Tracker node: an ActorSystem in the cluster with the roles its configuration
+ * names, its HTTP server and pekko-management. Started by {@link Main} and by the tests alike.
+ */
+public final class VulcanNode implements AutoCloseable {
+
+  public static final String BEACON = "beacon";
+  public static final String KATRIC = "katric";
+  public static final String SCUTTLEBUTT = "scuttlebutt";
+
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+
+  private final ActorSystem<Void> system;
+  private final Optional<ServerBinding> http;
+  private final Uri management;
+
+  private VulcanNode(ActorSystem<Void> system, Optional<ServerBinding> http, Uri management) {
+    this.system = system;
+    this.http = http;
+    this.management = management;
+  }
+
+  /** Starts a node and waits until it serves; on failure the half-started system is terminated. */
+  public static VulcanNode start(Config config) {
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "vulcan", config);
+    try {
+      return startRoles(system, config);
+    } catch (Exception e) {
+      system.terminate();
+      throw new IllegalStateException("Vulcan Tracker could not start: " + e.getMessage(), e);
+    }
+  }
+
+  private static VulcanNode startRoles(ActorSystem<Void> system, Config config) throws Exception {
+    List<String> roles = config.getStringList("pekko.cluster.roles");
+    Cluster cluster = Cluster.get(system);
+    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+
+    StoreSettings store = StoreSettings.create(config);
+    CassandraSession session = CassandraSessionRegistry.get(system).sessionFor(StoreSettings.SESSION_CONFIG_PATH);
+    if (store.autocreate()) {
+      await(Schema.create(system, session, store));
+    }
+    SiteCatalog sites = SiteCatalog.start(system, new SiteRepository(session, store), store.siteRefreshInterval());
+    DailyTotalsTable dailyTotals = new DailyTotalsTable(session, store);
+    QueueSettings queue = QueueSettings.create(config);
+
+    List<Route> routes = new ArrayList<>();
+    if (roles.contains(KATRIC)) {
+      KatricSettings katric = KatricSettings.create(config);
+      SiteEntity.init(system, dailyTotals, katric);
+      HitConsumer.init(system, queue, sites, katric);
+    }
+    if (roles.contains(BEACON)) {
+      BeaconSettings beacon = BeaconSettings.create(config);
+      RedisConnections redis = RedisConnections.get(system);
+      VisitorIds visitorIds = new VisitorIds(new DailySalts(redis, beacon));
+      routes.add(new BeaconRoutes(beacon, sites, visitorIds, new HitProducer(redis, queue)).route());
+    }
+    if (roles.contains(SCUTTLEBUTT)) {
+      ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));
+      routes.add(new StatsRoutes(access, dailyTotals).route());
+      routes.add(new SiteAdminRoutes(access, sites).route());
+    }
+    await(sites.loaded());
+
+    Optional<ServerBinding> http = Optional.empty();
+    if (!routes.isEmpty()) {
+      Route all = Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
+      http = Optional.of(await(HttpServer.start(
+          system, config.getString("vulcan.http.host"), config.getInt("vulcan.http.port"), all)));
+    }
+    Uri management = await(PekkoManagement.get(system).start());
+    return new VulcanNode(system, http, management);
+  }
+
+  private static <T> T await(CompletionStage<T> stage) throws Exception {
+    return stage.toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** The port the HTTP server is bound to (useful when configured as 0). */
+  public int httpPort() {
+    return http.map(ServerBinding::localAddress).map(InetSocketAddress::getPort)
+        .orElseThrow(() -> new IllegalStateException("this node serves no HTTP role"));
+  }
+
+  public Uri managementUri() {
+    return management;
+  }
+
+  /** Leaves the cluster and stops, running every CoordinatedShutdown task. */
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("node did not stop in 60 s", e);
+    }
+  }
+
+  /** Completes when the node has stopped, for whatever reason. */
+  public CompletionStage<Done> whenTerminated() {
+    return system.getWhenTerminated();
+  }
+}

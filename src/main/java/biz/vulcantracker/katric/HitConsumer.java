@@ -1,0 +1,153 @@
+package biz.vulcantracker.katric;
+
+import biz.vulcantracker.katric.SiteEntity.PendingHit;
+import biz.vulcantracker.katric.SiteEntity.RecordHits;
+import biz.vulcantracker.queue.PartitionReader;
+import biz.vulcantracker.queue.QueueSettings;
+import biz.vulcantracker.queue.QueuedHit;
+import biz.vulcantracker.queue.QueuedHitCodec;
+import biz.vulcantracker.queue.RedisConnections;
+import biz.vulcantracker.queue.StreamEntry;
+import biz.vulcantracker.store.Site;
+import biz.vulcantracker.store.SiteCatalog;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.RestartSettings;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.RestartSource;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer of one stream partition; exactly one runs per partition in the cluster
+ * (ShardedDaemonProcess on katric nodes), under the partition's stable consumer name.
+ *
+ * <p>It reads a batch, splits it by site (stream order kept within each site), asks each site's
+ * entity to record its part — sites in parallel, one batch per site at a time — and acknowledges the
+ * entries only after every entity confirmed. Any failure restarts the stream with backoff, and the
+ * restarted reader re-reads its own pending entries first, so nothing is acknowledged unpersisted.
+ */
+public final class HitConsumer {
+
+  private static final Logger log = LoggerFactory.getLogger(HitConsumer.class);
+
+  private final ActorSystem<?> system;
+  private final ClusterSharding sharding;
+  private final SiteCatalog sites;
+  private final KatricSettings settings;
+  private final int partition;
+
+  private HitConsumer(ActorSystem<?> system, SiteCatalog sites, KatricSettings settings, int partition) {
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.sites = sites;
+    this.settings = settings;
+    this.partition = partition;
+  }
+
+  /** Starts one consumer per partition across the katric nodes of the cluster. */
+  public static void init(
+      ActorSystem<?> system, QueueSettings queue, SiteCatalog sites, KatricSettings settings) {
+    ShardedDaemonProcess.get(system)
+        .init(
+            Void.class,
+            "hit-consumers",
+            queue.partitions(),
+            partition -> create(queue, sites, settings, partition),
+            ShardedDaemonProcessSettings.create(system).withRole(SiteEntity.ROLE),
+            Optional.empty());
+  }
+
+  static Behavior<Void> create(QueueSettings queue, SiteCatalog sites, KatricSettings settings, int partition) {
+    return Behaviors.setup(
+        context -> {
+          ActorSystem<?> system = context.getSystem();
+          HitConsumer consumer = new HitConsumer(system, sites, settings, partition);
+          RedisConnections redis = RedisConnections.get(system);
+          RestartSettings backoff =
+              RestartSettings.create(queue.restartMinBackoff(), queue.restartMaxBackoff(), queue.restartRandomFactor());
+          UniqueKillSwitch killSwitch =
+              RestartSource.onFailuresWithBackoff(
+                      backoff,
+                      () ->
+                          PartitionReader.source(redis, queue, partition)
+                              .mapAsync(1, batch -> consumer.record(batch).thenCompose(done -> batch.acknowledge())))
+                  .viaMat(KillSwitches.single(), Keep.right())
+                  .toMat(Sink.ignore(), Keep.left())
+                  .run(system);
+          context.getLog().info("Consuming partition {}", partition);
+          return Behaviors.<Void>receive(Void.class)
+              .onSignal(PostStop.class, signal -> {
+                killSwitch.shutdown();
+                return Behaviors.same();
+              })
+              .build();
+        });
+  }
+
+  /** Has every site of the batch record its hits; completes when all have persisted. */
+  CompletionStage<Done> record(PartitionReader.Batch batch) {
+    Map<String, List<PendingHit>> bySite = new LinkedHashMap<>();
+    for (StreamEntry entry : batch.entries()) {
+      decode(entry).ifPresent(hit ->
+          bySite.computeIfAbsent(hit.siteId(), id -> new ArrayList<>()).add(new PendingHit(entry.id(), hit)));
+    }
+    return sites.loaded().thenCompose(loaded -> {
+      List<CompletableFuture<Done>> asks = new ArrayList<>(bySite.size());
+      bySite.forEach((siteId, hits) -> asks.add(recordSite(siteId, hits).toCompletableFuture()));
+      return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> Done.getInstance());
+    });
+  }
+
+  private CompletionStage<Done> recordSite(String siteId, List<PendingHit> hits) {
+    return findSite(siteId).thenCompose(site -> {
+      if (site.isEmpty()) {
+        // The site was deleted after the edge accepted these hits: nothing is left to count them for.
+        log.warn("Dropping {} hits of partition {} for deleted site {}", hits.size(), partition, siteId);
+        return CompletableFuture.completedFuture(Done.getInstance());
+      }
+      String timezone = site.get().timezone().getId();
+      return sharding
+          .entityRefFor(SiteEntity.ENTITY_TYPE_KEY, siteId)
+          .askWithStatus(replyTo -> new RecordHits(partition, timezone, hits, replyTo), settings.persistTimeout());
+    });
+  }
+
+  /** The cached site, or a direct read when this node's cache has not seen a brand-new site yet. */
+  private CompletionStage<Optional<Site>> findSite(String siteId) {
+    Optional<Site> cached = sites.find(siteId);
+    return cached.isPresent()
+        ? CompletableFuture.completedFuture(cached)
+        : sites.repository().find(siteId);
+  }
+
+  private Optional<QueuedHit> decode(StreamEntry entry) {
+    if (entry.fields() == null) {
+      log.warn("Skipping deleted entry {} of partition {}", entry.id(), partition);
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(QueuedHitCodec.decode(entry.fields()));
+    } catch (IllegalArgumentException e) {
+      // A malformed entry can never be counted; acknowledging it keeps it from blocking the partition.
+      log.warn("Skipping malformed entry {} of partition {}: {}", entry.id(), partition, e.getMessage());
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package biz.vulcantracker.katric;
+
+import biz.vulcantracker.CborSerializable;
+import biz.vulcantracker.queue.EntryId;
+import biz.vulcantracker.queue.QueuedHit;
+import biz.vulcantracker.store.DailyTotals;
+import biz.vulcantracker.store.DailyTotalsTable;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * One site, cluster-sharded and event-sourced.
+ *
+ * <p>{@link RecordHits} (a batch of one partition, in stream order) → the hits after the
+ * partition's watermark become one {@link HitsRecorded} event → the state counts them and moves the
+ * watermark → the touched days' totals are written to the rollup table → the reply lets the
+ * consumer acknowledge the entries. A redelivered batch finds its hits at or below the watermark,
+ * persists nothing, rewrites the same rollup rows and is acknowledged again: counted once.
+ */
+public final class SiteEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<SiteEntity.Command, SiteEntity.Event, SiteState> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Site");
+
+  /** The cluster role whose nodes host site entities. */
+  public static final String ROLE = "katric";
+
+  public sealed interface Command extends CborSerializable {}
+
+  /**
+   * Count a batch of one partition's hits for this site, in stream order.
+   *
+   * @param timezone the site's time zone, which decides the day of each hit
+   */
+  public record RecordHits(
+      int partition, String timezone, List<PendingHit> hits, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
+
+  /** A hit read from the stream and not yet acknowledged. */
+  public record PendingHit(String entryId, QueuedHit hit) implements CborSerializable {}
+
+  public sealed interface Event extends CborSerializable {}
+
+  /** Hits of one partition counted, up to and including stream entry {@code lastEntryId}. */
+  public record HitsRecorded(int partition, String lastEntryId, List<RecordedHit> hits) implements Event {}
+
+  private final String siteId;
+  private final DailyTotalsTable dailyTotals;
+  private final KatricSettings settings;
+
+  private SiteEntity(String siteId, DailyTotalsTable dailyTotals, KatricSettings settings) {
+    super(
+        PersistenceId.of(ENTITY_TYPE_KEY.name(), siteId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.siteId = siteId;
+    this.dailyTotals = dailyTotals;
+    this.settings = settings;
+  }
+
+  /** Registers the entity type with Cluster Sharding (a proxy only, on nodes without the role). */
+  public static void init(ActorSystem<?> system, DailyTotalsTable dailyTotals, KatricSettings settings) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(ENTITY_TYPE_KEY, context -> create(context.getEntityId(), dailyTotals, settings))
+                .withRole(ROLE));
+  }
+
+  public static Behavior<Command> create(String siteId, DailyTotalsTable dailyTotals, KatricSettings settings) {
+    return new SiteEntity(siteId, dailyTotals, settings);
+  }
+
+  @Override
+  public SiteState emptyState() {
+    return SiteState.empty();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, SiteState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(RecordHits.class, this::onRecordHits)
+        .build();
+  }
+
+  private ReplyEffect<Event, SiteState> onRecordHits(SiteState state, RecordHits command) {
+    ZoneId zone = ZoneId.of(command.timezone());
+    String watermark = state.watermark(command.partition());
+    List<RecordedHit> fresh =
+        command.hits().stream()
+            .filter(pending -> EntryId.isAfter(pending.entryId(), watermark))
+            .map(pending -> RecordedHit.from(pending.hit(), zone))
+            .toList();
+    if (fresh.isEmpty()) {
+      // Already counted: the earlier attempt may have failed after the persist but before the
+      // rollup write, so write the rows again before the entries are acknowledged.
+      List<LocalDate> days =
+          command.hits().stream().map(p -> RecordedHit.from(p.hit(), zone).day()).distinct().toList();
+      return Effect().none().thenRun(s -> writeThenReply(s.totals(days), command.replyTo())).thenNoReply();
+    }
+    String lastEntryId = command.hits().get(command.hits().size() - 1).entryId();
+    HitsRecorded event = new HitsRecorded(command.partition(), lastEntryId, fresh);
+    List<LocalDate> days = fresh.stream().map(RecordedHit::day).distinct().toList();
+    return Effect()
+        .persist(event)
+        .thenRun(s -> writeThenReply(s.totals(days), command.replyTo()))
+        .thenNoReply();
+  }
+
+  /** {@code rows} is an immutable copy taken on the actor's thread; the write runs after. */
+  private void writeThenReply(List<DailyTotals> rows, ActorRef<StatusReply<Done>> replyTo) {
+    dailyTotals
+        .write(siteId, rows)
+        .whenComplete(
+            (done, error) ->
+                replyTo.tell(
+                    error == null
+                        ? StatusReply.ack()
+                        : StatusReply.error("rollup write failed for site " + siteId + ": " + error.getMessage())));
+  }
+
+  @Override
+  public EventHandler<SiteState, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(HitsRecorded.class, (state, event) -> state.apply(event, settings.daysKept()))
+        .build();
+  }
+}

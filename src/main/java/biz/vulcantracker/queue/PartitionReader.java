@@ -1,0 +1,170 @@
+package biz.vulcantracker.queue;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * Reads one partition's stream for its consumer group under the partition's stable consumer name,
+ * in the order DESIGN.md requires for the per-partition watermark to be exact:
+ *
+ * <ol>
+ *   <li>{@link Phase#OWN_PENDING}: its own pending entries (XREADGROUP from id 0), which a
+ *       previous incarnation read but never acknowledged;
+ *   <li>{@link Phase#CLAIM}: entries pending under any other consumer name, taken over with
+ *       XAUTOCLAIM;
+ *   <li>{@link Phase#NEW}: new entries ({@code >}), blocking briefly when there are none.
+ * </ol>
+ *
+ * A new reader (every stream restart makes one) starts again at the first phase. The reader owns a
+ * dedicated connection because its blocking reads would stall a shared one.
+ */
+public final class PartitionReader {
+
+  enum Phase {
+    OWN_PENDING,
+    CLAIM,
+    NEW
+  }
+
+  private final StatefulRedisConnection<String, String> connection;
+  private final RedisAsyncCommands<String, String> commands;
+  private final QueueSettings settings;
+  private final int partition;
+  private final String stream;
+  private final Consumer<String> consumer;
+  private Phase phase = Phase.OWN_PENDING;
+  private String cursor = "0-0";
+
+  private PartitionReader(
+      StatefulRedisConnection<String, String> connection, QueueSettings settings, int partition) {
+    this.connection = connection;
+    this.commands = connection.async();
+    this.settings = settings;
+    this.partition = partition;
+    this.stream = settings.hitStream(partition);
+    this.consumer = Consumer.from(settings.consumerGroup(), settings.consumerName(partition));
+  }
+
+  /**
+   * An endless source of batches of one partition (empty batches are dropped). Each batch must be
+   * acknowledged through {@link Batch#acknowledge()} before the next one is pulled.
+   */
+  public static Source<Batch, NotUsed> source(
+      RedisConnections redis, QueueSettings settings, int partition) {
+    return Source.<Batch, PartitionReader>unfoldResourceAsync(
+            () -> redis.dedicated().thenCompose(c -> new PartitionReader(c, settings, partition).ensureGroup()),
+            reader -> reader.next().thenApply(Optional::of),
+            reader -> reader.connection.closeAsync().thenApply(v -> Done.getInstance()))
+        .filter(batch -> !batch.entries().isEmpty());
+  }
+
+  private CompletionStage<PartitionReader> ensureGroup() {
+    return commands
+        .xgroupCreate(XReadArgs.StreamOffset.from(stream, "0-0"), settings.consumerGroup(), XGroupCreateArgs.Builder.mkstream())
+        .toCompletableFuture()
+        .handle(
+            (ok, error) -> {
+              if (error != null && !isBusyGroup(error)) {
+                throw new IllegalStateException("could not create consumer group on " + stream, error);
+              }
+              return this;
+            });
+  }
+
+  private static boolean isBusyGroup(Throwable error) {
+    Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+    return cause instanceof RedisBusyException
+        || (cause != null && cause.getMessage() != null && cause.getMessage().startsWith("BUSYGROUP"));
+  }
+
+  private CompletionStage<Batch> next() {
+    return switch (phase) {
+      case OWN_PENDING -> readOwnPending();
+      case CLAIM -> claimFromOthers();
+      case NEW -> readNew();
+    };
+  }
+
+  private CompletionStage<Batch> readOwnPending() {
+    return commands
+        .xreadgroup(consumer, XReadArgs.Builder.count(settings.readBatchSize()), XReadArgs.StreamOffset.from(stream, cursor))
+        .toCompletableFuture()
+        .thenApply(
+            messages -> {
+              if (messages.isEmpty()) {
+                phase = Phase.CLAIM;
+                cursor = "0-0";
+              } else {
+                cursor = messages.get(messages.size() - 1).getId();
+              }
+              return batchOf(messages);
+            });
+  }
+
+  private CompletionStage<Batch> claimFromOthers() {
+    XAutoClaimArgs<String> args =
+        new XAutoClaimArgs<String>()
+            .consumer(consumer)
+            .minIdleTime(settings.claimMinIdle())
+            .startId(cursor)
+            .count(settings.readBatchSize());
+    return commands
+        .xautoclaim(stream, args)
+        .toCompletableFuture()
+        .thenApply(
+            claimed -> {
+              cursor = claimed.getId();
+              if ("0-0".equals(cursor)) {
+                phase = Phase.NEW;
+              }
+              return batchOf(claimed.getMessages());
+            });
+  }
+
+  private CompletionStage<Batch> readNew() {
+    return commands
+        .xreadgroup(
+            consumer,
+            XReadArgs.Builder.count(settings.readBatchSize()).block(settings.block()),
+            XReadArgs.StreamOffset.lastConsumed(stream))
+        .toCompletableFuture()
+        .thenApply(this::batchOf);
+  }
+
+  private Batch batchOf(List<StreamMessage<String, String>> messages) {
+    List<StreamEntry> entries =
+        messages.stream().map(m -> new StreamEntry(m.getId(), m.getBody())).toList();
+    return new Batch(partition, entries, this);
+  }
+
+  private CompletionStage<Done> acknowledge(List<StreamEntry> entries) {
+    String[] ids = entries.stream().map(StreamEntry::id).toArray(String[]::new);
+    // Acknowledged entries are deleted too: the stream holds only what is still to be counted,
+    // so its memory is bounded by the backlog, never by history.
+    CompletableFuture<Long> ack = commands.xack(stream, settings.consumerGroup(), ids).toCompletableFuture();
+    CompletableFuture<Long> delete = commands.xdel(stream, ids).toCompletableFuture();
+    return ack.thenCombine(delete, (a, d) -> Done.getInstance());
+  }
+
+  /** Entries read together from one partition, in stream order. */
+  public record Batch(int partition, List<StreamEntry> entries, PartitionReader reader) {
+
+    /** XACK (and delete) every entry of the batch; call only after they are persisted. */
+    public CompletionStage<Done> acknowledge() {
+      return reader.acknowledge(entries);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package biz.vulcantracker.queue;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+
+/**
+ * The node's Redis client (one per ActorSystem): a shared, pipelined connection for short commands
+ * (XADD, salts, acks) and dedicated connections for readers whose blocking XREADGROUP would
+ * otherwise hold up every other command on a shared connection. Closed at shutdown.
+ */
+public final class RedisConnections implements Extension {
+
+  private final RedisClient client;
+  private final RedisURI uri;
+  private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> shared =
+      new AtomicReference<>();
+
+  private RedisConnections(ActorSystem<?> system) {
+    var config = system.settings().config();
+    this.uri = RedisURI.create(config.getString("vulcan.redis.uri"));
+    Duration timeout = config.getDuration("vulcan.redis.command-timeout");
+    this.client = RedisClient.create();
+    // Reject commands while disconnected instead of buffering them: the edge must answer 503 at
+    // once when Redis is away, not hold requests until a reconnect that may never come.
+    client.setOptions(
+        ClientOptions.builder()
+            .timeoutOptions(TimeoutOptions.enabled(timeout))
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .build());
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "close-redis",
+            () -> client.shutdownAsync(0, 2, TimeUnit.SECONDS).thenApply(v -> org.apache.pekko.Done.getInstance()));
+  }
+
+  public static RedisConnections get(ActorSystem<?> system) {
+    return Id.INSTANCE.apply(system);
+  }
+
+  /**
+   * The shared connection, connected on first use. A failed connect is forgotten so that the next
+   * caller tries again; once connected, Lettuce reconnects by itself.
+   */
+  public CompletionStage<StatefulRedisConnection<String, String>> shared() {
+    CompletableFuture<StatefulRedisConnection<String, String>> current = shared.get();
+    if (current != null && !current.isCompletedExceptionally()) {
+      return current;
+    }
+    CompletableFuture<StatefulRedisConnection<String, String>> attempt = new CompletableFuture<>();
+    if (!shared.compareAndSet(current, attempt)) {
+      return shared();
+    }
+    client
+        .connectAsync(StringCodec.UTF8, uri)
+        .whenComplete(
+            (connection, error) -> {
+              if (error != null) {
+                attempt.completeExceptionally(error);
+              } else {
+                attempt.complete(connection);
+              }
+            });
+    return attempt;
+  }
+
+  /** A connection of the caller's own, which the caller closes. */
+  public CompletionStage<StatefulRedisConnection<String, String>> dedicated() {
+    return client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+  }
+
+  static final class Id extends ExtensionId<RedisConnections> {
+    static final Id INSTANCE = new Id();
+
+    @Override
+    public RedisConnections createExtension(ActorSystem<?> system) {
+      return new RedisConnections(system);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package biz.vulcantracker.scuttlebutt;
+
+import static biz.vulcantracker.scuttlebutt.StatsRoutes.json;
+import static biz.vulcantracker.scuttlebutt.StatsRoutes.respond;
+import static org.apache.pekko.http.javadsl.server.Directives.*;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import biz.vulcantracker.ApiError;
+import biz.vulcantracker.store.Site;
+import biz.vulcantracker.store.SiteCatalog;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.security.SecureRandom;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/** The admin API of the site registry (API.md "Sites"): create, list, read and delete sites. */
+public final class SiteAdminRoutes {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Pattern SITE_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+  private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+  private static final int MAX_DOMAINS = 50;
+
+  private final ReportAccess access;
+  private final SiteCatalog sites;
+
+  public SiteAdminRoutes(ReportAccess access, SiteCatalog sites) {
+    this.access = access;
+    this.sites = sites;
+  }
+
+  public Route route() {
+    return pathPrefix(segment("api").slash("v1").slash("sites"), () -> extractRequest(request -> concat(
+        pathEnd(() -> concat(
+            get(() -> respond(() -> list(request))),
+            post(() -> entity(Unmarshaller.entityToString(), body -> respond(() -> create(request, body)))))),
+        path(PathMatchers.segment(), siteId -> concat(
+            get(() -> respond(() -> read(request, siteId))),
+            Directives.delete(() -> respond(() -> delete(request, siteId))))))));
+  }
+
+  private CompletionStage<HttpResponse> create(HttpRequest request, String body) {
+    access.requireAdmin(request);
+    Site site = newSite(body);
+    return sites.repository().create(site).thenApply(created -> {
+      if (!created) {
+        throw new ApiError(StatusCodes.CONFLICT, "site_exists", "a site '" + site.id() + "' exists already");
+      }
+      sites.remember(site);
+      return json(describe(site)).withStatus(StatusCodes.CREATED);
+    });
+  }
+
+  private CompletionStage<HttpResponse> list(HttpRequest request) {
+    access.requireAdmin(request);
+    return sites.repository().findAll().thenApply(all -> {
+      ArrayNode array = MAPPER.createArrayNode();
+      all.stream().sorted(java.util.Comparator.comparing(Site::id)).forEach(site -> array.add(describe(site)));
+      return json(array);
+    });
+  }
+
+  private CompletionStage<HttpResponse> read(HttpRequest request, String siteId) {
+    access.requireAdmin(request);
+    return sites.repository().find(siteId).thenApply(site -> json(describe(site.orElseThrow(() -> notFound(siteId)))));
+  }
+
+  private CompletionStage<HttpResponse> delete(HttpRequest request, String siteId) {
+    access.requireAdmin(request);
+    return sites.repository().find(siteId).thenCompose(site -> {
+      site.orElseThrow(() -> notFound(siteId));
+      return sites.repository().delete(siteId);
+    }).thenApply(done -> {
+      sites.forget(siteId);
+      return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+    });
+  }
+
+  private static Site newSite(String body) {
+    JsonNode json;
+    try {
+      json = MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw badRequest("bad_json", "the body is not JSON");
+    }
+    if (json == null || !json.isObject()) {
+      throw badRequest("bad_json", "the body must be a JSON object");
+    }
+    String id = json.path("id").asText("").toLowerCase(Locale.ROOT);
+    if (!SITE_ID.matcher(id).matches()) {
+      throw badRequest("bad_site_id", "id is 1 to 100 of a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+    }
+    JsonNode domainsNode = json.path("domains");
+    List<String> domains = new ArrayList<>();
+    if (domainsNode.isMissingNode()) {
+      domains.add(id);
+    } else if (domainsNode.isArray() && !domainsNode.isEmpty() && domainsNode.size() <= MAX_DOMAINS) {
+      for (JsonNode domain : domainsNode) {
+        domains.add(domain.asText("").toLowerCase(Locale.ROOT));
+      }
+    } else {
+      throw badRequest("bad_domains", "domains is a list of 1 to " + MAX_DOMAINS + " host names");
+    }
+    for (String domain : domains) {
+      if (!HOST.matcher(domain).matches()) {
+        throw badRequest("bad_domains", "'" + domain + "' is not a host name");
+      }
+    }
+    ZoneId zone;
+    try {
+      zone = ZoneId.of(json.path("timezone").asText("UTC"));
+    } catch (DateTimeException e) {
+      throw badRequest("bad_timezone", "timezone must be an IANA zone such as Europe/Berlin");
+    }
+    return new Site(id, List.copyOf(domains), zone, secret(), secret(), Instant.now());
+  }
+
+  private static ObjectNode describe(Site site) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("id", site.id());
+    ArrayNode domains = node.putArray("domains");
+    site.domains().forEach(domains::add);
+    node.put("timezone", site.timezone().getId());
+    node.put("ingestToken", site.ingestToken());
+    node.put("reportKey", site.reportKey());
+    node.put("createdAt", site.createdAt().toString());
+    return node;
+  }
+
+  private static String secret() {
+    byte[] bytes = new byte[24];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static ApiError notFound(String siteId) {
+    return new ApiError(StatusCodes.NOT_FOUND, "unknown_site", "no site '" + siteId + "'");
+  }
+
+  private static ApiError badRequest(String code, String message) {
+    return new ApiError(StatusCodes.BAD_REQUEST, code, message);
+  }
+}

@@ -1,0 +1,86 @@
+package biz.vulcantracker.store;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's copy of the site registry, reloaded whole every refresh interval, so the edge
+ * authorizes a hit without a database round trip and a new site is accepted by every node within
+ * seconds. Changes made through this node's admin API take effect here at once.
+ */
+public final class SiteCatalog {
+
+  private static final Logger log = LoggerFactory.getLogger(SiteCatalog.class);
+
+  private final SiteRepository repository;
+  private volatile Map<String, Site> sites = Map.of();
+  private final CompletableFuture<Void> firstLoad = new CompletableFuture<>();
+
+  private SiteCatalog(SiteRepository repository) {
+    this.repository = repository;
+  }
+
+  /** A catalog that loads now and then every {@code interval}, until the system terminates. */
+  public static SiteCatalog start(ActorSystem<?> system, SiteRepository repository, Duration interval) {
+    SiteCatalog catalog = new SiteCatalog(repository);
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(Duration.ZERO, interval, catalog::refresh, system.executionContext());
+    return catalog;
+  }
+
+  /** Completes when the registry has been read once. */
+  public CompletionStage<Void> loaded() {
+    return firstLoad;
+  }
+
+  public Optional<Site> find(String siteId) {
+    return Optional.ofNullable(sites.get(siteId));
+  }
+
+  public SiteRepository repository() {
+    return repository;
+  }
+
+  /** Takes a site created through this node into the cache without waiting for the next reload. */
+  public void remember(Site site) {
+    sites = merged(Map.of(site.id(), site), null);
+  }
+
+  /** Drops a site deleted through this node. */
+  public void forget(String siteId) {
+    sites = merged(Map.of(), siteId);
+  }
+
+  private synchronized Map<String, Site> merged(Map<String, Site> add, String remove) {
+    var copy = new java.util.HashMap<>(sites);
+    copy.putAll(add);
+    if (remove != null) {
+      copy.remove(remove);
+    }
+    return Map.copyOf(copy);
+  }
+
+  private void refresh() {
+    repository
+        .findAll()
+        .whenComplete(
+            (all, error) -> {
+              if (error != null) {
+                // Keep serving the last known registry; Cassandra may be back at the next tick.
+                log.warn("Could not reload the site registry: {}", error.toString());
+              } else {
+                sites = all.stream().collect(Collectors.toUnmodifiableMap(Site::id, Function.identity()));
+                firstLoad.complete(null);
+              }
+            });
+  }
+}

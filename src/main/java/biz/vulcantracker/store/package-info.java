@@ -1,0 +1,5 @@
+/**
+ * Cassandra/ScyllaDB: the schema (deploy/cql/), the site registry and its per-node cache, and the
+ * rollup tables that the site entities write and the reports read.
+ */
+package biz.vulcantracker.store;
