@@ -4,7 +4,7 @@ import biz.vulcantracker.CborSerializable;
 import biz.vulcantracker.queue.EntryId;
 import biz.vulcantracker.queue.QueuedHit;
 import biz.vulcantracker.store.DailyTotals;
-import biz.vulcantracker.store.DailyTotalsTable;
+import biz.vulcantracker.store.DailyTotalsWriter;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -62,10 +62,10 @@ public final class SiteEntity
   public record HitsRecorded(int partition, String lastEntryId, List<RecordedHit> hits) implements Event {}
 
   private final String siteId;
-  private final DailyTotalsTable dailyTotals;
+  private final DailyTotalsWriter dailyTotals;
   private final KatricSettings settings;
 
-  private SiteEntity(String siteId, DailyTotalsTable dailyTotals, KatricSettings settings) {
+  private SiteEntity(String siteId, DailyTotalsWriter dailyTotals, KatricSettings settings) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), siteId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
@@ -75,14 +75,14 @@ public final class SiteEntity
   }
 
   /** Registers the entity type with Cluster Sharding (a proxy only, on nodes without the role). */
-  public static void init(ActorSystem<?> system, DailyTotalsTable dailyTotals, KatricSettings settings) {
+  public static void init(ActorSystem<?> system, DailyTotalsWriter dailyTotals, KatricSettings settings) {
     ClusterSharding.get(system)
         .init(
             Entity.of(ENTITY_TYPE_KEY, context -> create(context.getEntityId(), dailyTotals, settings))
                 .withRole(ROLE));
   }
 
-  public static Behavior<Command> create(String siteId, DailyTotalsTable dailyTotals, KatricSettings settings) {
+  public static Behavior<Command> create(String siteId, DailyTotalsWriter dailyTotals, KatricSettings settings) {
     return new SiteEntity(siteId, dailyTotals, settings);
   }
 

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine or a laptop: starts its own Redis and Cassandra on
+# non-default ports with fresh data (so a running local instance is left alone), runs every unit
+# and integration test (mvn verify: surefire, then failsafe for *IT), and stops the services.
+# Extra arguments go to Maven, e.g.  deploy/test.sh -Dit.test=PipelineIT
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+
+export VULCAN_LOCAL_DIR=$repo/.local/test
+export VULCAN_REDIS_PORT=${VULCAN_TEST_REDIS_PORT:-16379}
+export VULCAN_CQL_PORT=${VULCAN_TEST_CQL_PORT:-19042}
+export VULCAN_STORAGE_PORT=${VULCAN_TEST_STORAGE_PORT:-17000}
+
+services=deploy/local/services.sh
+"$services" stop >/dev/null 2>&1 || true
+rm -rf "$VULCAN_LOCAL_DIR"
+trap '"$services" stop' EXIT
+"$services" start
+
+export VULCAN_REDIS_URI=redis://127.0.0.1:$VULCAN_REDIS_PORT
+export VULCAN_CASSANDRA_CONTACT_POINTS=127.0.0.1:$VULCAN_CQL_PORT
+mvn -B verify "$@"

@@ -1,0 +1,104 @@
+package biz.vulcantracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/** A small HTTP client for one node's API, speaking JSON, as a site owner's script would. */
+public final class ApiClient {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+
+  public ApiClient(int port) {
+    this.base = "http://127.0.0.1:" + port;
+  }
+
+  public String base() {
+    return base;
+  }
+
+  /** The keys of a site created through the admin API. */
+  public record SiteKeys(String id, String ingestToken, String reportKey) {}
+
+  public SiteKeys createSite(String id, List<String> domains, String timezone) {
+    String body = MAPPER.createObjectNode()
+        .put("id", id)
+        .put("timezone", timezone)
+        .set("domains", MAPPER.valueToTree(domains))
+        .toString();
+    HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/api/v1/sites"))
+        .header("Authorization", "Bearer " + IntegrationFixture.ADMIN_TOKEN)
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    JsonNode json = json(response);
+    return new SiteKeys(json.get("id").asText(), json.get("ingestToken").asText(), json.get("reportKey").asText());
+  }
+
+  /** GET /api/v1/beacon with the query, as a visitor at {@code clientIp} (through the trusted proxy). */
+  public HttpResponse<String> beaconGet(String query, String clientIp, String userAgent) {
+    return send(HttpRequest.newBuilder(uri("/api/v1/beacon?" + query))
+        .header("X-Forwarded-For", clientIp)
+        .header("User-Agent", userAgent)
+        .GET());
+  }
+
+  /** POST /api/v1/beacon with a text/plain JSON body, as navigator.sendBeacon sends it. */
+  public HttpResponse<String> beaconPost(String body, String clientIp, String userAgent) {
+    return send(HttpRequest.newBuilder(uri("/api/v1/beacon"))
+        .header("X-Forwarded-For", clientIp)
+        .header("User-Agent", userAgent)
+        .header("Content-Type", "text/plain;charset=UTF-8")
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** The aggregate's value of one metric for today. */
+  public long aggregate(String siteId, String reportKey, String metric) {
+    HttpResponse<String> response = get("/api/v1/sites/" + siteId + "/stats/aggregate?period=day&metrics=" + metric, reportKey);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return json(response).path("results").path(metric).path("value").asLong();
+  }
+
+  public HttpResponse<String> get(String path, String bearer) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
+    return send(request);
+  }
+
+  public HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public URI uri(String path) {
+    return URI.create(base + path);
+  }
+
+  public static JsonNode json(HttpResponse<String> response) {
+    try {
+      return MAPPER.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException("not JSON: " + response.body(), e);
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package biz.vulcantracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * What integration tests share: the real Redis and Cassandra that deploy/test.sh started (given by
+ * VULCAN_REDIS_URI and VULCAN_CASSANDRA_CONTACT_POINTS; a test fails, never skips, without them), a
+ * fresh keyspace and stream prefix per test class, and a way to wait for eventual results.
+ */
+public final class IntegrationFixture {
+
+  public static final String ADMIN_TOKEN = "it-admin-token";
+
+  private IntegrationFixture() {}
+
+  public static String redisUri() {
+    return requiredEnv("VULCAN_REDIS_URI");
+  }
+
+  public static String cassandraContactPoints() {
+    return requiredEnv("VULCAN_CASSANDRA_CONTACT_POINTS");
+  }
+
+  private static String requiredEnv(String name) {
+    String value = System.getenv(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException(name + " is not set: run the tests with deploy/test.sh, which starts Redis and Cassandra");
+    }
+    return value;
+  }
+
+  /** A prefix for keyspaces and Redis keys that no other test class uses. */
+  public static String freshPrefix(String testName) {
+    byte[] random = new byte[4];
+    ThreadLocalRandom.current().nextBytes(random);
+    return ("it_" + testName + "_" + HexFormat.of().formatHex(random)).toLowerCase();
+  }
+
+  /** A node's configuration on the test services, every port picked by the OS. */
+  public static Config nodeConfig(String prefix, Map<String, Object> overrides) {
+    Map<String, Object> values = new HashMap<>();
+    values.put("vulcan.env", "test");
+    values.put("vulcan.redis.uri", redisUri());
+    values.put("vulcan.cassandra.contact-points", cassandraContactPoints());
+    values.put("vulcan.keyspace-prefix", prefix);
+    values.put("vulcan.stream-prefix", prefix);
+    values.put("vulcan.http.port", 0);
+    values.put("vulcan.remote.port", 0);
+    values.put("vulcan.management.port", 0);
+    values.put("vulcan.cluster.seed-nodes", "");
+    values.put("vulcan.admin.token", ADMIN_TOKEN);
+    // Tests send hits "from" several clients through a trusted proxy on loopback.
+    values.put("vulcan.beacon.trusted-proxies", "127.0.0.1/32,::1/128");
+    values.putAll(overrides);
+    return VulcanConfig.load(ConfigFactory.parseMap(values));
+  }
+
+  public static Config nodeConfig(String prefix) {
+    return nodeConfig(prefix, Map.of());
+  }
+
+  /** Synchronous Redis commands for inspecting what the node wrote; close the client after. */
+  public static RedisClient redisClient() {
+    return RedisClient.create(redisUri());
+  }
+
+  /** Every key under the prefix, with the stream entries' fields for streams. */
+  public static List<String> keys(RedisCommands<String, String> redis, String prefix) {
+    return redis.keys(prefix + ":*");
+  }
+
+  /** Retries {@code assertion} until it passes or {@code timeout} runs out (then its last failure). */
+  public static void eventually(Duration timeout, Runnable assertion) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        assertion.run();
+        return;
+      } catch (AssertionError | RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Waits out the last minute before a UTC midnight, so that a test's hits and its query of
+   * "today" fall on one day (tests' sites use UTC; visitor ids are per UTC day anyway).
+   */
+  public static void avoidMidnight() {
+    java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+    java.time.ZonedDateTime midnight = now.toLocalDate().plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC);
+    Duration left = Duration.between(now, midnight);
+    if (left.compareTo(Duration.ofSeconds(90)) < 0) {
+      try {
+        Thread.sleep(left.plusSeconds(1).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Total entries across the prefix's hit streams. */
+  public static long queuedEntries(RedisCommands<String, String> redis, String prefix) {
+    return redis.keys(prefix + ":hits:*").stream().mapToLong(redis::xlen).sum();
+  }
+
+  static void assertNoKeys(RedisCommands<String, String> redis, String pattern) {
+    assertThat(redis.keys(pattern)).isEmpty();
+  }
+}
