@@ -138,7 +138,7 @@ public final class HitConsumer {
   }
 
   private Optional<QueuedHit> decode(StreamEntry entry) {
-    if (entry.fields() == null) {
+    if (entry.fields() == null || entry.fields().isEmpty()) {
       log.warn("Skipping deleted entry {} of partition {}", entry.id(), partition);
       return Optional.empty();
     }
