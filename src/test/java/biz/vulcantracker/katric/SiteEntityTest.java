@@ -1,0 +1,147 @@
+package biz.vulcantracker.katric;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import biz.vulcantracker.katric.SiteEntity.Command;
+import biz.vulcantracker.katric.SiteEntity.Event;
+import biz.vulcantracker.katric.SiteEntity.HitsRecorded;
+import biz.vulcantracker.katric.SiteEntity.PendingHit;
+import biz.vulcantracker.katric.SiteEntity.RecordHits;
+import biz.vulcantracker.queue.QueuedHit;
+import biz.vulcantracker.store.DailyTotals;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The site entity's counting and its exactly-once rule, with the in-memory journal (every command,
+ * event and state is also serialized and read back by the test kit).
+ */
+class SiteEntityTest {
+
+  private static final ActorTestKit testKit = ActorTestKit.create(
+      ConfigFactory.parseString("pekko.actor.provider = local")
+          .withFallback(EventSourcedBehaviorTestKit.config())
+          .withFallback(ConfigFactory.load()));
+
+  private static final LocalDate DAY = LocalDate.of(2026, 11, 27);
+  private static final long NOON_UTC = ZonedDateTime.of(2026, 11, 27, 12, 0, 0, 0, ZoneOffset.UTC).toInstant().toEpochMilli();
+
+  private final List<List<DailyTotals>> written = new CopyOnWriteArrayList<>();
+  private EventSourcedBehaviorTestKit<Command, Event, SiteState> entity;
+
+  @BeforeEach
+  void create() {
+    written.clear();
+    entity = EventSourcedBehaviorTestKit.create(testKit.system(), SiteEntity.create("a.example",
+        (site, days) -> {
+          written.add(days);
+          return CompletableFuture.completedFuture(Done.getInstance());
+        },
+        new KatricSettings(Duration.ofSeconds(5), 3, 100)));
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void countsPageviewsEventsAndDistinctVisitorsAndWritesTheDay() {
+    var result = entity.<StatusReply<Done>>runCommand(replyTo -> record(3, replyTo,
+        hit("1-0", "aa", "pageview", NOON_UTC),
+        hit("2-0", "bb", "pageview", NOON_UTC),
+        hit("3-0", "aa", "Signup", NOON_UTC),
+        hit("4-0", "cc", "engagement", NOON_UTC)));
+
+    assertThat(result.event()).isInstanceOfSatisfying(HitsRecorded.class, e -> {
+      assertThat(e.partition()).isEqualTo(3);
+      assertThat(e.lastEntryId()).isEqualTo("4-0");
+      assertThat(e.hits()).hasSize(4);
+    });
+    assertThat(result.state().watermark(3)).isEqualTo("4-0");
+    // An engagement hit is neither a pageview nor a visit of its own.
+    assertThat(written).containsExactly(List.of(new DailyTotals(DAY, 2, 2, 1)));
+  }
+
+  @Test
+  void aRedeliveredBatchPersistsNothingAndRewritesTheSameTotals() {
+    entity.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("1-0", "aa", "pageview", NOON_UTC), hit("2-0", "bb", "pageview", NOON_UTC)));
+
+    var again = entity.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("1-0", "aa", "pageview", NOON_UTC), hit("2-0", "bb", "pageview", NOON_UTC)));
+    assertThat(again.hasNoEvents()).isTrue();
+    assertThat(again.reply().isSuccess()).isTrue();
+    assertThat(written).containsExactly(List.of(new DailyTotals(DAY, 2, 2, 0)), List.of(new DailyTotals(DAY, 2, 2, 0)));
+  }
+
+  @Test
+  void aBatchOverlappingTheWatermarkCountsOnlyTheNewEntries() {
+    entity.<StatusReply<Done>>runCommand(replyTo -> record(5, replyTo, hit("10-0", "aa", "pageview", NOON_UTC), hit("10-1", "bb", "pageview", NOON_UTC)));
+    var result = entity.<StatusReply<Done>>runCommand(replyTo -> record(5, replyTo,
+        hit("10-1", "bb", "pageview", NOON_UTC), hit("11-0", "cc", "pageview", NOON_UTC)));
+
+    assertThat(result.event()).isInstanceOfSatisfying(HitsRecorded.class,
+        e -> assertThat(e.hits()).extracting(RecordedHit::hitId).containsExactly("hit-11-0"));
+    assertThat(written.get(written.size() - 1)).containsExactly(new DailyTotals(DAY, 3, 3, 0));
+  }
+
+  @Test
+  void watermarksArePerPartition() {
+    entity.<StatusReply<Done>>runCommand(replyTo -> record(1, replyTo, hit("50-0", "aa", "pageview", NOON_UTC)));
+    // Entry ids of another partition are unrelated: a lower id there is still new.
+    var result = entity.<StatusReply<Done>>runCommand(replyTo -> record(2, replyTo, hit("7-0", "bb", "pageview", NOON_UTC)));
+    assertThat(result.events()).hasSize(1);
+    assertThat(result.state().watermark(1)).isEqualTo("50-0");
+    assertThat(result.state().watermark(2)).isEqualTo("7-0");
+  }
+
+  @Test
+  void daysAreTheSiteTimeZones() {
+    long lateEveningUtc = ZonedDateTime.of(2026, 11, 27, 23, 30, 0, 0, ZoneOffset.UTC).toInstant().toEpochMilli();
+    entity.<StatusReply<Done>>runCommand(replyTo -> new RecordHits(0, "Europe/Berlin", List.of(hit("1-0", "aa", "pageview", lateEveningUtc)), replyTo));
+    assertThat(written).containsExactly(List.of(new DailyTotals(DAY.plusDays(1), 1, 1, 0)));
+  }
+
+  @Test
+  void theStateIsRecoveredAfterARestart() {
+    entity.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("1-0", "aa", "pageview", NOON_UTC), hit("2-0", "bb", "pageview", NOON_UTC)));
+    entity.restart();
+    // The returning visitor is known after recovery; the redelivered entry is still skipped.
+    var result = entity.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("2-0", "bb", "pageview", NOON_UTC), hit("3-0", "aa", "pageview", NOON_UTC)));
+    assertThat(result.events()).hasSize(1);
+    assertThat(written.get(written.size() - 1)).containsExactly(new DailyTotals(DAY, 2, 3, 0));
+  }
+
+  @Test
+  void aFailedRollupWriteIsAnErrorSoTheEntriesAreNotAcknowledged() {
+    var failing = EventSourcedBehaviorTestKit.<Command, Event, SiteState>create(testKit.system(), SiteEntity.create("b.example",
+        (site, days) -> CompletableFuture.failedFuture(new IllegalStateException("Cassandra is away")),
+        new KatricSettings(Duration.ofSeconds(5), 3, 100)));
+    var result = failing.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("1-0", "aa", "pageview", NOON_UTC)));
+    assertThat(result.reply().isError()).isTrue();
+    // The hit is persisted all the same; the redelivery will find it counted and write the row again.
+    assertThat(result.state().watermark(0)).isEqualTo("1-0");
+  }
+
+  private static RecordHits record(int partition, org.apache.pekko.actor.typed.ActorRef<StatusReply<Done>> replyTo, PendingHit... hits) {
+    return new RecordHits(partition, "UTC", new ArrayList<>(List.of(hits)), replyTo);
+  }
+
+  private static PendingHit hit(String entryId, String visitor, String eventName, long timestamp) {
+    return new PendingHit(entryId, new QueuedHit("hit-" + entryId, "a.example", timestamp, "beacon", eventName,
+        "https://a.example/", null, null, null, null, null, visitor, null, "UA", null, null, null));
+  }
+}
