@@ -94,11 +94,17 @@ class BeaconRejectionIT {
 
   @Order(2)
   @Test
-  void noRejectedHitReachedRedisButAnAcceptedOneDoes() {
+  void noRejectedHitReachedRedisButAnAcceptedOneDoesWithoutItsAddress() {
     assertThat(IntegrationFixture.queuedEntries(redis, prefix)).isZero();
 
-    assertThat(api.beaconGet("s=shop.example&u=https://shop.example/", "192.0.2.1", "UA").statusCode()).isEqualTo(204);
+    assertThat(api.beaconGet("s=shop.example&u=https://shop.example/", "198.51.100.77", "UA").statusCode()).isEqualTo(204);
     assertThat(IntegrationFixture.queuedEntries(redis, prefix)).isEqualTo(1);
+    String stream = redis.keys(prefix + ":hits:*").get(0);
+    var entries = redis.xrange(stream, io.lettuce.core.Range.unbounded());
+    assertThat(entries).hasSize(1);
+    String queued = entries.get(0).getBody().toString();
+    assertThat(queued).contains("\"siteId\":\"shop.example\"").contains("\"visitorId\":\"");
+    assertThat(queued).doesNotContain("198.51.100.77").doesNotContain("198.51.100").doesNotContain("127.0.0.1");
   }
 
   private static Arguments row(String name, int status, String error, Function<ApiClient, HttpResponse<String>> request) {

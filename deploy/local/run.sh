@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs Vulcan Tracker on this machine: builds the jar if needed, starts a real Redis and a real
+# Cassandra (deploy/local/services.sh), starts one node with every role, creates a demo site and
+# prints the URLs. Ctrl-C stops the node and the services this script started.
+#
+# Environment: VULCAN_HTTP_PORT (8080), VULCAN_MANAGEMENT_PORT (8558), VULCAN_REDIS_PORT (6379),
+# VULCAN_CQL_PORT (9042), VULCAN_ADMIN_TOKEN (generated once, kept in .local/admin-token).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cd "$repo"
+
+local_dir=${VULCAN_LOCAL_DIR:-$repo/.local}
+http_port=${VULCAN_HTTP_PORT:-8080}
+management_port=${VULCAN_MANAGEMENT_PORT:-8558}
+redis_port=${VULCAN_REDIS_PORT:-6379}
+cql_port=${VULCAN_CQL_PORT:-9042}
+jar=target/vulcan-tracker.jar
+mkdir -p "$local_dir"
+
+say() { echo "[vulcan] $*" >&2; }
+
+# Build when there is no jar or anything it is made from changed since.
+if [ ! -f "$jar" ] || [ -n "$(find pom.xml application.conf src project-config deploy/cql -newer "$jar" -print -quit)" ]; then
+  say "building $jar"
+  mvn -q -B -DskipTests package > "$local_dir/build.log" 2>&1 || { cat "$local_dir/build.log" >&2; exit 1; }
+fi
+
+# Stop on exit only what this run started.
+started=()
+app_pid=
+cleanup() {
+  trap - EXIT INT TERM
+  if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then
+    say "stopping Vulcan Tracker"
+    kill "$app_pid" 2>/dev/null || true
+    wait "$app_pid" 2>/dev/null || true
+  fi
+  for service in "${started[@]}"; do "$here/services.sh" stop "$service" || true; done
+}
+trap cleanup EXIT INT TERM
+
+export VULCAN_LOCAL_DIR=$local_dir VULCAN_REDIS_PORT=$redis_port VULCAN_CQL_PORT=$cql_port
+for service in redis cassandra; do
+  if ! "$here/services.sh" status 2>&1 | grep -qi "^\[services\] ${service} running"; then
+    "$here/services.sh" start "$service"
+    started+=("$service")
+  else
+    say "$service is already running; leaving it running"
+  fi
+done
+
+token_file=$local_dir/admin-token
+if [ -z "${VULCAN_ADMIN_TOKEN:-}" ]; then
+  [ -s "$token_file" ] || head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$token_file"
+  VULCAN_ADMIN_TOKEN=$(cat "$token_file")
+fi
+
+export VULCAN_ENV=local VULCAN_ADMIN_TOKEN VULCAN_HTTP_PORT=$http_port VULCAN_MANAGEMENT_PORT=$management_port
+export VULCAN_REDIS_URI=redis://127.0.0.1:$redis_port VULCAN_CASSANDRA_CONTACT_POINTS=127.0.0.1:$cql_port
+java -jar "$jar" > "$local_dir/vulcan.log" 2>&1 &
+app_pid=$!
+say "starting Vulcan Tracker (log: $local_dir/vulcan.log)"
+for ((i = 0; i < 240; i++)); do
+  curl -fs "http://127.0.0.1:$management_port/ready" >/dev/null 2>&1 && break
+  kill -0 "$app_pid" 2>/dev/null || { tail -n 40 "$local_dir/vulcan.log" >&2; say "Vulcan Tracker exited"; exit 1; }
+  sleep 0.5
+done
+curl -fs "http://127.0.0.1:$management_port/ready" >/dev/null || { say "Vulcan Tracker is not ready after 2 minutes"; exit 1; }
+
+api=http://127.0.0.1:$http_port
+site_json=$(curl -s -X POST "$api/api/v1/sites" -H "Authorization: Bearer $VULCAN_ADMIN_TOKEN" \
+  -d '{"id": "demo", "domains": ["localhost", "127.0.0.1"], "timezone": "UTC"}')
+case "$site_json" in
+  *site_exists*) site_json=$(curl -s "$api/api/v1/sites/demo" -H "Authorization: Bearer $VULCAN_ADMIN_TOKEN") ;;
+esac
+report_key=$(printf '%s' "$site_json" | sed -n 's/.*"reportKey":"\([^"]*\)".*/\1/p')
+ingest_token=$(printf '%s' "$site_json" | sed -n 's/.*"ingestToken":"\([^"]*\)".*/\1/p')
+[ -n "$report_key" ] || { say "could not create the demo site: $site_json"; exit 1; }
+
+cat <<TEXT
+
+  Vulcan Tracker is running (all roles in one process). Demo site: demo
+
+  Beacon      $api/api/v1/beacon
+              curl -i "$api/api/v1/beacon?s=demo&u=http%3A%2F%2Flocalhost%2Fhello"
+  Stats       $api/api/v1/sites/demo/stats/aggregate?period=day
+              curl -H "Authorization: Bearer $report_key" "$api/api/v1/sites/demo/stats/aggregate?period=day&metrics=visitors,pageviews"
+  Admin API   $api/api/v1/sites   (Authorization: Bearer $VULCAN_ADMIN_TOKEN)
+  Management  http://127.0.0.1:$management_port/ready   http://127.0.0.1:$management_port/alive
+  Demo keys   report key $report_key   ingest token $ingest_token
+
+  Ctrl-C stops Vulcan Tracker and the services this command started.
+TEXT
+wait "$app_pid"
