@@ -3,6 +3,7 @@ package biz.vulcantracker;
 import biz.vulcantracker.beacon.BeaconRoutes;
 import biz.vulcantracker.beacon.BeaconSettings;
 import biz.vulcantracker.beacon.DailySalts;
+import biz.vulcantracker.beacon.GeoLocator;
 import biz.vulcantracker.beacon.VisitorIds;
 import biz.vulcantracker.katric.HitConsumer;
 import biz.vulcantracker.katric.KatricSettings;
@@ -99,7 +100,8 @@ public final class VulcanNode implements AutoCloseable {
       BeaconSettings beacon = BeaconSettings.create(config);
       RedisConnections redis = RedisConnections.get(system);
       VisitorIds visitorIds = new VisitorIds(new DailySalts(redis, beacon));
-      routes.add(new BeaconRoutes(beacon, sites, visitorIds, new HitProducer(redis, queue)).route());
+      GeoLocator geo = GeoLocator.open(beacon.geoipDatabase());
+      routes.add(new BeaconRoutes(beacon, sites, visitorIds, geo, new HitProducer(redis, queue)).route());
     }
     if (roles.contains(SCUTTLEBUTT)) {
       ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));

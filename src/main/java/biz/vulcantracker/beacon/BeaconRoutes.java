@@ -8,66 +8,85 @@ import biz.vulcantracker.queue.QueuedHit;
 import biz.vulcantracker.store.Site;
 import biz.vulcantracker.store.SiteCatalog;
 import java.net.InetAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET|POST /api/v1/beacon}: parse → authorize the site and the page's host → anonymize (the
- * client address becomes visitor ids and is dropped) → append to the queue → 204 once Redis has
- * every hit. Nothing reaches Redis unless the whole request is valid.
+ * {@code GET|POST|OPTIONS /api/v1/beacon} and {@code GET /vulcan.js}.
+ *
+ * <p>A hit: rate limit → parse → authorize the site, the page's host and the Origin → anonymize
+ * (the client address becomes visitor ids and geo fields, then is dropped) → append to the queue →
+ * 204 once Redis holds every hit. Nothing reaches Redis unless the whole request is valid. Answers
+ * to pages of the site carry CORS headers echoing the page's origin.
  */
 public final class BeaconRoutes {
 
   private static final Logger log = LoggerFactory.getLogger(BeaconRoutes.class);
   private static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(5);
+  private static final String PREFLIGHT_MAX_AGE_SECONDS = "86400";
 
   private final BeaconSettings settings;
   private final BeaconParser parser;
   private final SiteCatalog sites;
   private final VisitorIds visitorIds;
+  private final GeoLocator geo;
+  private final RateLimiter rateLimiter;
   private final HitProducer producer;
 
-  public BeaconRoutes(
-      BeaconSettings settings, SiteCatalog sites, VisitorIds visitorIds, HitProducer producer) {
+  public BeaconRoutes(BeaconSettings settings, SiteCatalog sites, VisitorIds visitorIds, GeoLocator geo, HitProducer producer) {
     this.settings = settings;
     this.parser = new BeaconParser(settings);
     this.sites = sites;
     this.visitorIds = visitorIds;
+    this.geo = geo;
+    this.rateLimiter = new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst());
     this.producer = producer;
   }
 
   public Route route() {
-    return pathPrefix("api", () -> pathPrefix("v1", () -> path("beacon", () -> concat(
-        get(() -> extractRequest(request -> parameterMap(params ->
-            answer(request, () -> List.of(parser.fromQuery(params)))))),
-        post(() -> extractRequest(request -> extractMaterializer(materializer -> {
-          var entity = request.entity();
-          if (entity.getContentLengthOption().orElse(0L) > settings.maxBodyBytes()) {
-            return complete(tooLarge().toResponse());
-          }
-          CompletionStage<HttpResponse> response = entity
-              .withSizeLimit(settings.maxBodyBytes())
-              .toStrict(BODY_READ_TIMEOUT.toMillis(), materializer)
-              .thenCompose(strict -> accept(request, parser.fromBody(strict.getData().utf8String())))
-              .exceptionally(BeaconRoutes::errorResponse);
-          return completeWithFuture(response);
-        })))))));
+    return concat(
+        path("vulcan.js", () -> get(() -> respondWithHeader(
+            RawHeader.create("Cache-Control", "public, max-age=" + settings.scriptMaxAge().toSeconds()),
+            () -> encodeResponse(() -> getFromResource("web/vulcan.js"))))),
+        pathPrefix("api", () -> pathPrefix("v1", () -> path("beacon", () -> extractRequest(request -> concat(
+            get(() -> parameterMap(params -> answer(request, () -> List.of(parser.fromQuery(params))))),
+            post(() -> readBody(request)),
+            options(() -> complete(preflight(request)))))))));
+  }
+
+  private Route readBody(HttpRequest request) {
+    return extractMaterializer(materializer -> {
+      var entity = request.entity();
+      if (entity.getContentLengthOption().orElse(0L) > settings.maxBodyBytes()) {
+        return complete(tooLarge().toResponse());
+      }
+      CompletionStage<HttpResponse> response = entity
+          .withSizeLimit(settings.maxBodyBytes())
+          .toStrict(BODY_READ_TIMEOUT.toMillis(), materializer)
+          .thenCompose(strict -> accept(request, parser.fromBody(strict.getData().utf8String())))
+          .exceptionally(BeaconRoutes::errorResponse);
+      return completeWithFuture(response);
+    });
   }
 
   private Route answer(HttpRequest request, Supplier<List<BeaconRequest>> parse) {
@@ -81,46 +100,90 @@ public final class BeaconRoutes {
   }
 
   private CompletionStage<HttpResponse> accept(HttpRequest request, List<BeaconRequest> hits) {
+    InetAddress client = clientAddress(request);
+    if (!rateLimiter.tryAcquire(client, hits.size())) {
+      throw new ApiError(StatusCodes.TOO_MANY_REQUESTS, "rate_limited", "too many hits from this client; slow down");
+    }
+    Optional<String> originHost = request.getHeader("Origin").map(HttpHeader::value).flatMap(BeaconRoutes::hostOf);
     for (BeaconRequest hit : hits) {
       Site site = sites.find(hit.siteId()).orElseThrow(() ->
           new ApiError(StatusCodes.FORBIDDEN, "unknown_site", "no site is registered as '" + hit.siteId() + "'"));
       if (!site.acceptsHost(hit.host())) {
-        throw new ApiError(StatusCodes.FORBIDDEN, "origin_not_allowed",
-            "the page's host '" + hit.host() + "' is not one of the site's domains");
+        throw originNotAllowed(hit.host());
+      }
+      if (originHost.isPresent() && !site.acceptsHost(originHost.get())) {
+        throw originNotAllowed(originHost.get());
       }
     }
-    InetAddress client = clientAddress(request);
-    String userAgent = request.getHeader("User-Agent").map(h -> h.value()).orElse("");
+    String userAgent = request.getHeader("User-Agent").map(HttpHeader::value).orElse("");
+    GeoLocator.Location location = geo.locate(client);
     Instant now = Instant.now();
     List<CompletableFuture<QueuedHit>> queued = new ArrayList<>(hits.size());
     for (BeaconRequest hit : hits) {
       queued.add(visitorIds.idsOf(hit.siteId(), client, userAgent, now)
-          .thenApply(ids -> toQueued(hit, ids, userAgent, now.toEpochMilli()))
+          .thenApply(ids -> toQueued(hit, ids, userAgent, location, now.toEpochMilli()))
           .toCompletableFuture());
     }
+    // From here on only the visitor ids and the location remain of the address.
     return CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new))
         .thenCompose(all -> producer.append(queued.stream().map(CompletableFuture::join).toList()))
-        .thenApply(entryIds -> HttpResponse.create().withStatus(StatusCodes.NO_CONTENT));
+        .thenApply(entryIds -> withCors(HttpResponse.create().withStatus(StatusCodes.NO_CONTENT), request));
   }
 
-  private static QueuedHit toQueued(BeaconRequest hit, VisitorIds.Ids ids, String userAgent, long now) {
+  private static QueuedHit toQueued(
+      BeaconRequest hit, VisitorIds.Ids ids, String userAgent, GeoLocator.Location location, long now) {
     return new QueuedHit(
         HitIds.next(now), hit.siteId(), now, "beacon", hit.eventName(), hit.url(), hit.referrer(),
         hit.screenWidth(), hit.props(), hit.engagementMs(), hit.clientEventId(),
-        ids.today(), ids.yesterday().orElse(null), userAgent, null, null, null);
+        ids.today(), ids.yesterday().orElse(null), userAgent,
+        location.country(), location.region(), location.city());
+  }
+
+  /** CORS preflight: allowed for the origins of registered sites (a preflight names no site). */
+  private HttpResponse preflight(HttpRequest request) {
+    Optional<String> origin = request.getHeader("Origin").map(HttpHeader::value);
+    if (origin.flatMap(BeaconRoutes::hostOf).filter(sites::isSiteDomain).isEmpty()) {
+      return ApiError.response(StatusCodes.FORBIDDEN, "origin_not_allowed", "the origin is not a domain of any site");
+    }
+    return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT).addHeaders(List.of(
+        RawHeader.create("Access-Control-Allow-Origin", origin.get()),
+        RawHeader.create("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+        RawHeader.create("Access-Control-Allow-Headers", "Content-Type"),
+        RawHeader.create("Access-Control-Max-Age", PREFLIGHT_MAX_AGE_SECONDS),
+        RawHeader.create("Vary", "Origin")));
+  }
+
+  /** The hits were accepted for a site whose domains include the origin (checked above). */
+  private static HttpResponse withCors(HttpResponse response, HttpRequest request) {
+    return request.getHeader("Origin")
+        .map(origin -> response.addHeaders(List.of(
+            RawHeader.create("Access-Control-Allow-Origin", origin.value()),
+            RawHeader.create("Vary", "Origin"))))
+        .orElse(response);
   }
 
   private InetAddress clientAddress(HttpRequest request) {
     InetAddress peer = request.getAttribute(AttributeKeys.remoteAddress)
         .flatMap(RemoteAddress::getAddress)
         .orElseThrow(() -> new IllegalStateException("pekko.http.server.remote-address-attribute is off"));
-    Optional<String> forwardedFor = request.getHeader("X-Forwarded-For").map(h -> h.value());
+    Optional<String> forwardedFor = request.getHeader("X-Forwarded-For").map(HttpHeader::value);
     return settings.trustedProxies().clientAddress(peer, forwardedFor);
   }
 
+  private static Optional<String> hostOf(String origin) {
+    try {
+      return Optional.ofNullable(URI.create(origin).getHost()).map(h -> h.toLowerCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static ApiError originNotAllowed(String host) {
+    return new ApiError(StatusCodes.FORBIDDEN, "origin_not_allowed", "the page's host '" + host + "' is not one of the site's domains");
+  }
+
   private ApiError tooLarge() {
-    return new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "too_large",
-        "the body is larger than " + settings.maxBodyBytes() + " bytes");
+    return new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "the body is larger than " + settings.maxBodyBytes() + " bytes");
   }
 
   private static HttpResponse errorResponse(Throwable failure) {
@@ -133,7 +196,6 @@ public final class BeaconRoutes {
     }
     // Past validation the only way left to fail is the queue (Redis down, slow or refusing).
     log.warn("Queue unavailable: {}", cause.getClass().getName());
-    return ApiError.response(StatusCodes.SERVICE_UNAVAILABLE, "queue_unavailable",
-        "the hit could not be queued; retry later");
+    return ApiError.response(StatusCodes.SERVICE_UNAVAILABLE, "queue_unavailable", "the hit could not be queued; retry later");
   }
 }

@@ -4,12 +4,16 @@ import biz.vulcantracker.VulcanConfig;
 import com.typesafe.config.Config;
 import java.time.Duration;
 
-/** The {@code vulcan.beacon} and {@code vulcan.privacy} sections. */
+/** The {@code vulcan.beacon}, {@code vulcan.geoip} and {@code vulcan.privacy} sections. */
 public record BeaconSettings(
     int maxBodyBytes,
     int maxBatchHits,
     int maxUrlLength,
     TrustedProxies trustedProxies,
+    long rateLimitPerSecond,
+    long rateLimitBurst,
+    Duration scriptMaxAge,
+    String geoipDatabase,
     Duration saltRetentionAfterDay,
     String streamPrefix) {
 
@@ -20,6 +24,10 @@ public record BeaconSettings(
         beacon.getInt("max-batch-hits"),
         beacon.getInt("max-url-length"),
         TrustedProxies.parse(VulcanConfig.commaSeparated(beacon.getString("trusted-proxies"))),
+        beacon.getLong("rate-limit.per-second"),
+        beacon.getLong("rate-limit.burst"),
+        beacon.getDuration("script-max-age"),
+        config.getString("vulcan.geoip.database"),
         config.getDuration("vulcan.privacy.salt-retention-after-day"),
         config.getString("vulcan.stream-prefix"));
   }

@@ -22,6 +22,7 @@ public final class SiteCatalog {
 
   private final SiteRepository repository;
   private volatile Map<String, Site> sites = Map.of();
+  private volatile java.util.Set<String> domains = java.util.Set.of();
   private final CompletableFuture<Void> firstLoad = new CompletableFuture<>();
 
   private SiteCatalog(SiteRepository repository) {
@@ -46,6 +47,11 @@ public final class SiteCatalog {
     return Optional.ofNullable(sites.get(siteId));
   }
 
+  /** True when {@code host} is a domain of some site (answers CORS preflights, which name no site). */
+  public boolean isSiteDomain(String host) {
+    return domains.contains(host.toLowerCase(java.util.Locale.ROOT));
+  }
+
   public SiteRepository repository() {
     return repository;
   }
@@ -66,7 +72,16 @@ public final class SiteCatalog {
     if (remove != null) {
       copy.remove(remove);
     }
-    return Map.copyOf(copy);
+    return indexed(Map.copyOf(copy));
+  }
+
+  /** Rebuilds the domain index for a new registry; returns the registry. */
+  private Map<String, Site> indexed(Map<String, Site> registry) {
+    domains = registry.values().stream()
+        .flatMap(site -> site.domains().stream())
+        .map(d -> d.toLowerCase(java.util.Locale.ROOT))
+        .collect(Collectors.toUnmodifiableSet());
+    return registry;
   }
 
   private void refresh() {
@@ -78,7 +93,7 @@ public final class SiteCatalog {
                 // Keep serving the last known registry; Cassandra may be back at the next tick.
                 log.warn("Could not reload the site registry: {}", error.toString());
               } else {
-                sites = all.stream().collect(Collectors.toUnmodifiableMap(Site::id, Function.identity()));
+                sites = indexed(all.stream().collect(Collectors.toUnmodifiableMap(Site::id, Function.identity())));
                 firstLoad.complete(null);
               }
             });

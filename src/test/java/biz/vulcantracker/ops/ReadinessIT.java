@@ -1,0 +1,59 @@
+package biz.vulcantracker.ops;
+
+import static biz.vulcantracker.IntegrationFixture.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import biz.vulcantracker.ApiClient;
+import biz.vulcantracker.IntegrationFixture;
+import biz.vulcantracker.VulcanNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code /ready} is true only while Redis and Cassandra answer; {@code /alive} only says the
+ * process runs. While Redis is away the edge answers 503 queue_unavailable.
+ */
+class ReadinessIT {
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void readyWhenRedisAndCassandraAnswer() throws Exception {
+    try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(IntegrationFixture.freshPrefix("ready")))) {
+      eventually(Duration.ofSeconds(20), () -> assertThat(status(node, "/ready")).isEqualTo(200));
+      assertThat(status(node, "/alive")).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void notReadyAndRefusingHitsWhileRedisIsAway() throws Exception {
+    String prefix = IntegrationFixture.freshPrefix("noredis");
+    // Nothing listens on port 1: Redis is "down" for this node from the start.
+    try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix,
+        Map.of("vulcan.redis.uri", "redis://127.0.0.1:1", "vulcan.redis.command-timeout", "1s")))) {
+      ApiClient api = new ApiClient(node.httpPort());
+      api.createSite("down.example", List.of("down.example"), "UTC");
+      assertThat(status(node, "/alive")).isEqualTo(200);
+      assertThat(status(node, "/ready")).isNotEqualTo(200);
+
+      HttpResponse<String> beacon = api.beaconGet("s=down.example&u=https://down.example/", "192.0.2.1", "UA");
+      assertThat(beacon.statusCode()).isEqualTo(503);
+      assertThat(ApiClient.json(beacon).path("error").asText()).isEqualTo("queue_unavailable");
+    }
+  }
+
+  private int status(VulcanNode node, String path) {
+    try {
+      URI uri = URI.create(node.managementUri().toString() + path);
+      return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
