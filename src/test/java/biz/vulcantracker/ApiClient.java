@@ -90,6 +90,17 @@ public final class ApiClient {
     }
   }
 
+  public HttpResponse<byte[]> sendBytes(HttpRequest.Builder request) {
+    try {
+      return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public URI uri(String path) {
     return URI.create(base + path);
   }

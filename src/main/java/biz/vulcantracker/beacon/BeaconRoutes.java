@@ -101,7 +101,7 @@ public final class BeaconRoutes {
 
   private CompletionStage<HttpResponse> accept(HttpRequest request, List<BeaconRequest> hits) {
     InetAddress client = clientAddress(request);
-    if (!rateLimiter.tryAcquire(client, hits.size())) {
+    if (!rateLimiter.tryAcquire(client)) {
       throw new ApiError(StatusCodes.TOO_MANY_REQUESTS, "rate_limited", "too many hits from this client; slow down");
     }
     Optional<String> originHost = request.getHeader("Origin").map(HttpHeader::value).flatMap(BeaconRoutes::hostOf);

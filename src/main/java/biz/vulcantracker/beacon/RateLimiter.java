@@ -42,8 +42,8 @@ public final class RateLimiter {
     });
   }
 
-  /** True when the client may send {@code hits} more hits now (and takes them from its bucket). */
-  public boolean tryAcquire(InetAddress client, int hits) {
+  /** True when the client may make one more request now (and takes a token from its bucket). */
+  public boolean tryAcquire(InetAddress client) {
     if (perSecond <= 0) {
       return true;
     }
@@ -51,6 +51,6 @@ public final class RateLimiter {
     Bucket bucket = buckets.get(key, k -> Bucket.builder()
         .addLimit(limit -> limit.capacity(burst).refillGreedy(perSecond, Duration.ofSeconds(1)))
         .build());
-    return bucket.tryConsume(hits);
+    return bucket.tryConsume(1);
   }
 }
