@@ -1,0 +1,148 @@
+package biz.vulcantracker.beacon;
+
+import static biz.vulcantracker.IntegrationFixture.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import biz.vulcantracker.ApiClient;
+import biz.vulcantracker.ApiClient.SiteKeys;
+import biz.vulcantracker.IntegrationFixture;
+import biz.vulcantracker.VulcanNode;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * No IP address is ever logged, queued or stored. Hits (and bad requests) come from known
+ * addresses; then every Redis key and stream entry, every row of every table of the node's
+ * keyspaces (journal and snapshots included, read as raw bytes) and every log line the node wrote
+ * are searched for those addresses in their textual forms.
+ */
+class PrivacyIT {
+
+  private static final List<String> CLIENTS = List.of("203.0.113.45", "2001:db8:85a3::8a2e:370:7334", "8.8.4.4");
+  private static final List<String> FORMS = List.of(
+      "203.0.113.45", "2001:db8:85a3::8a2e:370:7334", "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+      "2001:DB8:85A3::8A2E:370:7334", "2001:db8:85a3:0:0:8a2e:370:7334", "8.8.4.4");
+
+  @Test
+  void noAddressInRedisCassandraOrTheLog() {
+    String prefix = IntegrationFixture.freshPrefix("privacy");
+    ListAppender<ILoggingEvent> log = captureLog();
+    SiteKeys site;
+    try (RedisClient redisClient = IntegrationFixture.redisClient()) {
+      RedisCommands<String, String> redis = redisClient.connect().sync();
+
+      // First an edge alone, so that the queued entries stay in Redis to be searched.
+      try (VulcanNode edge = VulcanNode.start(IntegrationFixture.nodeConfig(prefix, Map.of("vulcan.roles", "beacon,scuttlebutt")))) {
+        ApiClient api = new ApiClient(edge.httpPort());
+        site = api.createSite("private.example", List.of("private.example"), "UTC");
+        for (String client : CLIENTS) {
+          assertThat(api.beaconGet("s=private.example&u=https%3A%2F%2Fprivate.example%2F&r=https%3A%2F%2Fsearch.example%2F", client, "Mozilla/5.0 Privacy").statusCode()).isEqualTo(204);
+          assertThat(api.beaconPost("[{\"s\":\"private.example\",\"u\":\"https://private.example/a\"},{\"s\":\"private.example\",\"u\":\"https://private.example/b\",\"n\":\"Signup\",\"p\":{\"plan\":\"pro\"}}]", client, "Mozilla/5.0 Privacy").statusCode()).isEqualTo(204);
+          assertThat(api.beaconGet("s=private.example&u=ftp%3A%2F%2Fbad", client, "Mozilla/5.0 Privacy").statusCode()).isEqualTo(400);
+          assertThat(api.beaconGet("s=unknown.example&u=https%3A%2F%2Funknown.example%2F", client, "Mozilla/5.0 Privacy").statusCode()).isEqualTo(403);
+        }
+        String everything = redisContents(redis);
+        assertThat(everything).contains("private.example"); // the search does see the entries
+        FORMS.forEach(form -> assertThat(everything).as("Redis").doesNotContainIgnoringCase(form));
+      }
+
+      // Then the processors count them into Cassandra.
+      try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix))) {
+        ApiClient api = new ApiClient(node.httpPort());
+        eventually(Duration.ofSeconds(30), () -> assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(6));
+        String stored = cassandraContents(prefix);
+        assertThat(stored).contains("private.example/a");
+        FORMS.forEach(form -> assertThat(stored).as("Cassandra").doesNotContainIgnoringCase(form));
+        FORMS.forEach(form -> assertThat(redisContents(redis)).as("Redis").doesNotContainIgnoringCase(form));
+      }
+    } finally {
+      ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(log);
+    }
+    StringBuilder lines = new StringBuilder();
+    for (ILoggingEvent event : log.list) {
+      lines.append(event.getFormattedMessage()).append('\n');
+      if (event.getThrowableProxy() != null) {
+        lines.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append('\n');
+      }
+    }
+    assertThat(log.list).isNotEmpty();
+    FORMS.forEach(form -> assertThat(lines.toString()).as("log").doesNotContainIgnoringCase(form));
+  }
+
+  /** Every log event of every logger, down to DEBUG for our own code, for the test's duration. */
+  private static ListAppender<ILoggingEvent> captureLog() {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ((Logger) LoggerFactory.getLogger("biz.vulcantracker")).setLevel(Level.DEBUG);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.setContext(root.getLoggerContext());
+    appender.start();
+    root.addAppender(appender);
+    return appender;
+  }
+
+  private static String redisContents(RedisCommands<String, String> redis) {
+    StringBuilder all = new StringBuilder();
+    for (String key : redis.keys("*")) {
+      all.append(key).append('\n');
+      switch (redis.type(key)) {
+        case "string" -> all.append(redis.get(key));
+        case "stream" -> redis.xrange(key, Range.unbounded()).forEach(entry -> all.append(entry.getBody()).append('\n'));
+        case "hash" -> all.append(redis.hgetall(key));
+        case "list" -> all.append(redis.lrange(key, 0, -1));
+        case "set" -> all.append(redis.smembers(key));
+        case "zset" -> all.append(redis.zrange(key, 0, -1));
+        default -> all.append("?");
+      }
+      all.append('\n');
+    }
+    return all.toString();
+  }
+
+  /** Every column of every row of every table in the node's keyspaces, as raw bytes read as text. */
+  private static String cassandraContents(String prefix) {
+    String[] contact = IntegrationFixture.cassandraContactPoints().split(":");
+    StringBuilder all = new StringBuilder();
+    try (CqlSession session = CqlSession.builder()
+        .addContactPoint(new InetSocketAddress(contact[0], Integer.parseInt(contact[1])))
+        .withLocalDatacenter("datacenter1").build()) {
+      List<String[]> tables = new ArrayList<>();
+      for (Row row : session.execute("SELECT keyspace_name, table_name FROM system_schema.tables")) {
+        if (row.getString("keyspace_name").startsWith(prefix)) {
+          tables.add(new String[] {row.getString("keyspace_name"), row.getString("table_name")});
+        }
+      }
+      assertThat(tables).extracting(t -> t[1]).contains("messages", "snapshots", "sites", "daily_totals");
+      for (String[] table : tables) {
+        for (Row row : session.execute("SELECT * FROM " + table[0] + "." + table[1])) {
+          for (ColumnDefinition column : row.getColumnDefinitions()) {
+            ByteBuffer bytes = row.getBytesUnsafe(column.getName());
+            if (bytes != null) {
+              byte[] raw = new byte[bytes.remaining()];
+              bytes.duplicate().get(raw);
+              all.append(new String(raw, StandardCharsets.ISO_8859_1)).append('\n');
+            }
+          }
+        }
+      }
+    }
+    return all.toString();
+  }
+}
