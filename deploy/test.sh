@@ -12,6 +12,18 @@ export VULCAN_REDIS_PORT=${VULCAN_TEST_REDIS_PORT:-16379}
 export VULCAN_CQL_PORT=${VULCAN_TEST_CQL_PORT:-19042}
 export VULCAN_STORAGE_PORT=${VULCAN_TEST_STORAGE_PORT:-17000}
 
+# The browser tests drive Debian's Chromium with playwright-core (never a downloaded browser).
+if ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "[test] installing Debian's chromium for the browser tests" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+  else
+    echo "[test] chromium is missing and apt-get is not usable: install Debian's chromium" >&2
+    exit 1
+  fi
+fi
+(cd src/test/web && npm install --no-audit --no-fund --loglevel=error)
+
 services=deploy/local/services.sh
 "$services" stop >/dev/null 2>&1 || true
 rm -rf "$VULCAN_LOCAL_DIR"

@@ -1,0 +1,109 @@
+package biz.vulcantracker.beacon;
+
+import static biz.vulcantracker.IntegrationFixture.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import biz.vulcantracker.ApiClient;
+import biz.vulcantracker.ApiClient.SiteKeys;
+import biz.vulcantracker.IntegrationFixture;
+import biz.vulcantracker.VulcanNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real tracking script in a real browser: Debian's headless Chromium, driven by playwright-core
+ * (src/test/web), opens a page served here on loopback with the one-line script tag, navigates three
+ * single-page-app routes, fires a custom event with a property (queued before the script loaded) and
+ * clicks an outbound link. The stats then show 4 pageviews, 1 visitor and 2 custom events; the same
+ * tag on a host that is not the site's gets every hit refused.
+ */
+class TrackingScriptBrowserIT {
+
+  private static final Path WEB = Path.of("src/test/web");
+
+  @Test
+  void countsWhatAVisitorDidInTheBrowser() throws Exception {
+    IntegrationFixture.avoidMidnight();
+    assertThat(new File("/usr/bin/chromium")).as("Debian's chromium (deploy/test.sh installs it)").exists();
+    assertThat(WEB.resolve("node_modules/playwright-core")).as("npm install in src/test/web (deploy/test.sh does it)").exists();
+
+    try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(IntegrationFixture.freshPrefix("browser")))) {
+      ApiClient api = new ApiClient(node.httpPort());
+      SiteKeys site = api.createSite("shop.test", List.of("shop.test"), "UTC");
+      HttpServer pages = servePages(node.httpPort());
+      try {
+        int port = pages.getAddress().getPort();
+        JsonNode statuses = runBrowser("http://shop.test:" + port + "/", "http://other.test:" + port + "/");
+
+        assertThat(statuses.path("shop.test")).isNotEmpty().allSatisfy(status -> assertThat(status.asInt()).isEqualTo(204));
+        assertThat(statuses.path("other.test")).isNotEmpty().allSatisfy(status -> assertThat(status.asInt()).isEqualTo(403));
+        eventually(Duration.ofSeconds(30), () -> {
+          assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(4);
+          assertThat(api.aggregate(site.id(), site.reportKey(), "visitors")).isEqualTo(1);
+          assertThat(api.aggregate(site.id(), site.reportKey(), "events")).isEqualTo(2);
+        });
+      } finally {
+        pages.stop(0);
+      }
+    }
+  }
+
+  /** The site's page (any path: it is a single-page app) and the foreign page, on one loopback port. */
+  private static HttpServer servePages(int vulcanPort) throws IOException {
+    String tag = "<script defer data-site=\"shop.test\" data-outbound src=\"http://127.0.0.1:" + vulcanPort + "/vulcan.js\"></script>";
+    String page = """
+        <!doctype html><html><head><title>Shop</title>
+        <script>window.vulcan = window.vulcan || function () { (vulcan.q = vulcan.q || []).push(arguments) };
+        vulcan('Signup', {props: {plan: 'pro'}});</script>
+        %s
+        </head><body>
+        <nav><a id="to-pricing" href="/pricing">Pricing</a> <a id="to-docs" href="/docs">Docs</a> <a id="to-about" href="/about">About</a></nav>
+        <a id="outbound" href="http://elsewhere.test:%d/landing">Elsewhere</a>
+        <script>document.querySelectorAll('nav a').forEach(function (a) {
+          a.addEventListener('click', function (e) { e.preventDefault(); history.pushState({}, '', a.getAttribute('href')); });
+        });</script>
+        </body></html>
+        """;
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      byte[] body = page.formatted(tag, server.getAddress().getPort()).getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    return server;
+  }
+
+  private static JsonNode runBrowser(String sitePage, String foreignPage) throws Exception {
+    Path output = Files.createTempFile("browser", ".out");
+    Process process = new ProcessBuilder("node", "tracking-script.mjs", sitePage, foreignPage)
+        .directory(WEB.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(output.toFile())
+        .start();
+    boolean finished = process.waitFor(120, TimeUnit.SECONDS);
+    String printed = Files.readString(output);
+    Files.delete(output);
+    if (!finished) {
+      process.destroyForcibly();
+    }
+    assertThat(finished).as("the browser run finished: " + printed).isTrue();
+    assertThat(process.exitValue()).as(printed).isZero();
+    String[] lines = printed.strip().split("\n");
+    return new ObjectMapper().readTree(lines[lines.length - 1]);
+  }
+}

@@ -1,0 +1,55 @@
+// Drives headless Chromium through a page that carries the real tracking-script tag, the way a
+// visitor would: load, three single-page-app routes, a custom event queued before the script
+// loaded, an outbound link click; then the same tag on a host that is not the site's.
+// Prints one JSON line: the status of every beacon request the browser made, per page host.
+//   node tracking-script.mjs <site page URL> <foreign page URL>
+import { chromium } from 'playwright-core';
+
+const [sitePage, foreignPage] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    // The test pages' host names all lead to this machine's loopback.
+    '--host-resolver-rules=MAP shop.test 127.0.0.1, MAP other.test 127.0.0.1, MAP elsewhere.test 127.0.0.1',
+  ],
+});
+const statuses = {};
+try {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('response', (response) => {
+    if (response.url().includes('/api/v1/beacon')) {
+      const from = new URL(page.url()).hostname;
+      (statuses[from] ||= []).push(response.status());
+    }
+  });
+  const beacons = () => page.waitForResponse((r) => r.url().includes('/api/v1/beacon'));
+
+  let next = beacons();
+  await page.goto(sitePage);
+  await next;
+  for (const route of ['#to-pricing', '#to-docs', '#to-about']) {
+    next = beacons();
+    await page.click(route);
+    await next;
+  }
+  await page.waitForFunction(() => typeof window.vulcan === 'function' && !window.vulcan.q);
+  next = beacons();
+  await page.click('#outbound');
+  await next.catch(() => {});
+  await page.waitForTimeout(500);
+
+  const foreign = await context.newPage();
+  foreign.on('response', (response) => {
+    if (response.url().includes('/api/v1/beacon')) (statuses['other.test'] ||= []).push(response.status());
+  });
+  const refused = foreign.waitForResponse((r) => r.url().includes('/api/v1/beacon'));
+  await foreign.goto(foreignPage);
+  await refused;
+  await page.waitForTimeout(300);
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(statuses));
