@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET|POST|OPTIONS /api/v1/beacon} and {@code GET /vulcan.js}.
+ * {@code GET|POST|OPTIONS /api/v1/beacon}, and the tracking script.
  *
  * <p>A hit: rate limit → parse → authorize the site, the page's host and the Origin → anonymize
  * (the client address becomes visitor ids and geo fields, then is dropped) → append to the queue →
@@ -52,6 +52,7 @@ public final class BeaconRoutes {
   private final GeoLocator geo;
   private final RateLimiter rateLimiter;
   private final HitProducer producer;
+  private final TrackingScript script;
 
   public BeaconRoutes(BeaconSettings settings, SiteCatalog sites, VisitorIds visitorIds, GeoLocator geo, HitProducer producer) {
     this.settings = settings;
@@ -61,13 +62,12 @@ public final class BeaconRoutes {
     this.geo = geo;
     this.rateLimiter = new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst());
     this.producer = producer;
+    this.script = new TrackingScript(settings.scriptMaxAge());
   }
 
   public Route route() {
     return concat(
-        path("vulcan.js", () -> get(() -> respondWithHeader(
-            RawHeader.create("Cache-Control", "public, max-age=" + settings.scriptMaxAge().toSeconds()),
-            () -> encodeResponse(() -> getFromResource("web/vulcan.js"))))),
+        script.route(),
         pathPrefix("api", () -> pathPrefix("v1", () -> path("beacon", () -> extractRequest(request -> concat(
             get(() -> parameterMap(params -> answer(request, () -> List.of(parser.fromQuery(params))))),
             post(() -> readBody(request)),

@@ -27,6 +27,8 @@ public final class DailySalts {
   private final String keyPrefix;
   private final Duration retentionAfterDay;
   private final ConcurrentHashMap<LocalDate, byte[]> cache = new ConcurrentHashMap<>();
+  /** Past days known to have no salt: it can never appear later (a salt is only made on its day). */
+  private final java.util.Set<LocalDate> absentPastDays = ConcurrentHashMap.newKeySet();
 
   public DailySalts(RedisConnections redis, BeaconSettings settings) {
     this.redis = redis;
@@ -49,13 +51,19 @@ public final class DailySalts {
     if (known != null) {
       return CompletableFuture.completedFuture(Optional.of(known));
     }
+    if (!create && absentPastDays.contains(day)) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
     // Concurrent first requests of a day may each ask Redis; SET NX makes them agree on one salt.
     return fetch(day, create).thenApply(salt -> {
-      salt.ifPresent(value -> {
-        cache.put(day, value);
+      if (salt.isPresent()) {
+        cache.put(day, salt.get());
         // Only today and yesterday are ever asked for; drop anything older.
         cache.keySet().removeIf(d -> d.isBefore(day.minusDays(2)));
-      });
+      } else if (day.isBefore(LocalDate.now(ZoneOffset.UTC))) {
+        absentPastDays.add(day);
+        absentPastDays.removeIf(d -> d.isBefore(day.minusDays(2)));
+      }
       return salt;
     });
   }

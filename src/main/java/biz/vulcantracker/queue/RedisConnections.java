@@ -18,14 +18,17 @@ import org.apache.pekko.actor.typed.ExtensionId;
 
 /**
  * The node's Redis client (one per ActorSystem): a shared, pipelined connection for short commands
- * (XADD, salts, acks) and dedicated connections for readers whose blocking XREADGROUP would
- * otherwise hold up every other command on a shared connection. Closed at shutdown.
+ * (salts, health checks), the producer's connection with coalesced flushes, and dedicated
+ * connections for readers whose blocking XREADGROUP would otherwise hold up every other command on
+ * a shared connection. Closed at shutdown.
  */
 public final class RedisConnections implements Extension {
 
   private final RedisClient client;
   private final RedisURI uri;
   private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> shared =
+      new AtomicReference<>();
+  private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> producer =
       new AtomicReference<>();
 
   private RedisConnections(ActorSystem<?> system) {
@@ -56,13 +59,26 @@ public final class RedisConnections implements Extension {
    * caller tries again; once connected, Lettuce reconnects by itself.
    */
   public CompletionStage<StatefulRedisConnection<String, String>> shared() {
-    CompletableFuture<StatefulRedisConnection<String, String>> current = shared.get();
+    return memoized(shared, true);
+  }
+
+  /**
+   * The producer's connection: commands are not flushed one by one but when the caller calls
+   * {@code flushCommands()}, so that many requests' XADDs leave in one write.
+   */
+  public CompletionStage<StatefulRedisConnection<String, String>> producer() {
+    return memoized(producer, false);
+  }
+
+  private CompletionStage<StatefulRedisConnection<String, String>> memoized(
+      AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> holder, boolean autoFlush) {
+    CompletableFuture<StatefulRedisConnection<String, String>> current = holder.get();
     if (current != null && !current.isCompletedExceptionally()) {
       return current;
     }
     CompletableFuture<StatefulRedisConnection<String, String>> attempt = new CompletableFuture<>();
-    if (!shared.compareAndSet(current, attempt)) {
-      return shared();
+    if (!holder.compareAndSet(current, attempt)) {
+      return memoized(holder, autoFlush);
     }
     client
         .connectAsync(StringCodec.UTF8, uri)
@@ -71,6 +87,7 @@ public final class RedisConnections implements Extension {
               if (error != null) {
                 attempt.completeExceptionally(error);
               } else {
+                connection.setAutoFlushCommands(autoFlush);
                 attempt.complete(connection);
               }
             });

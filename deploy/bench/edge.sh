@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Edge benchmark: GET /api/v1/beacon on Vulcan Tracker (beacon role, real Redis) against nginx
+# answering `return 204` on the same machine, both driven by wrk the same way in the same run.
+# Prints req/s, p50/p99 latency of each and the ratio, and checks that every 204 is in Redis.
+#
+#   deploy/bench/edge.sh [seconds per run (15)] [connections (64)]
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cd "$repo"
+seconds=${1:-15}
+connections=${2:-64}
+work=$repo/.local/bench-edge
+export VULCAN_LOCAL_DIR=$work VULCAN_REDIS_PORT=26379 VULCAN_CQL_PORT=29042 VULCAN_STORAGE_PORT=27000
+http_port=28080 management_port=28558 nginx_port=28081
+
+say() { echo "[bench] $*" >&2; }
+need() {
+  command -v "$1" >/dev/null && return 0
+  [ "$(id -u)" = 0 ] || { say "$1 is missing; install Debian's $2"; exit 1; }
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >&2
+}
+need wrk wrk
+need nginx nginx-light
+
+[ -f target/vulcan-tracker.jar ] || mvn -q -B -DskipTests package
+rm -rf "$work" && mkdir -p "$work/nginx"
+app_pid= nginx_pid=
+cleanup() {
+  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null || true
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
+  deploy/local/services.sh stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+deploy/local/services.sh start
+[ -n "${BENCH_KEEP:-}" ] && trap - EXIT
+
+cat > "$work/nginx/nginx.conf" <<NGINX
+worker_processes auto;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server { listen 127.0.0.1:$nginx_port; location / { return 204; } }
+}
+NGINX
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
+nginx_pid=$!
+
+VULCAN_ROLES=beacon,scuttlebutt VULCAN_ENV=local VULCAN_ADMIN_TOKEN=bench \
+VULCAN_HTTP_PORT=$http_port VULCAN_MANAGEMENT_PORT=$management_port VULCAN_REMOTE_PORT=0 \
+VULCAN_REDIS_URI=redis://127.0.0.1:$VULCAN_REDIS_PORT VULCAN_CASSANDRA_CONTACT_POINTS=127.0.0.1:$VULCAN_CQL_PORT \
+VULCAN_KEYSPACE_PREFIX=bench VULCAN_STREAM_PREFIX=bench VULCAN_RATE_LIMIT_PER_SECOND=0 \
+  java -Xms1g -Xmx1g -jar target/vulcan-tracker.jar > "$work/vulcan.log" 2>&1 &
+app_pid=$!
+for ((i = 0; i < 240; i++)); do curl -fs "http://127.0.0.1:$management_port/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+curl -fs -X POST "http://127.0.0.1:$http_port/api/v1/sites" -H 'Authorization: Bearer bench' \
+  -d '{"id": "bench.example", "domains": ["bench.example"]}' >/dev/null
+beacon="http://127.0.0.1:$http_port/api/v1/beacon?s=bench.example&u=https%3A%2F%2Fbench.example%2Fpricing&r=https%3A%2F%2Fsearch.example%2F&w=1440"
+
+run() { wrk -t2 -c"$connections" -d"$1"s --latency -H 'User-Agent: Mozilla/5.0 (bench)' "$2"; }
+# wrk's figures: Requests/sec, and the 50% and 99% lines of the latency distribution.
+rate() { awk '/Requests\/sec/ {print $2}' <<<"$1"; }
+pct() { awk -v p="$2" '$1 == p {print $2}' <<<"$1"; }
+total() { awk '/requests in/ {print $1}' <<<"$1"; }
+non2xx() { awk '/Non-2xx/ {n = $5} END {print n + 0}' <<<"$1"; }
+
+say "warming up both (the JVM compiles its hot paths meanwhile)"
+run 10 "http://127.0.0.1:$nginx_port/" >/dev/null
+run 30 "$beacon" >/dev/null
+redis-cli -p "$VULCAN_REDIS_PORT" --scan --pattern 'bench:hits:*' | xargs -r redis-cli -p "$VULCAN_REDIS_PORT" del >/dev/null
+
+say "nginx return 204, ${seconds} s, $connections connections"
+nginx_out=$(run "$seconds" "http://127.0.0.1:$nginx_port/")
+say "Vulcan GET /api/v1/beacon, ${seconds} s, $connections connections"
+vulcan_out=$(run "$seconds" "$beacon")
+
+queued=0
+for key in $(redis-cli -p "$VULCAN_REDIS_PORT" --scan --pattern 'bench:hits:*'); do
+  queued=$((queued + $(redis-cli -p "$VULCAN_REDIS_PORT" xlen "$key")))
+done
+answered=$(( $(total "$vulcan_out") - $(non2xx "$vulcan_out") ))
+ratio=$(awk -v v="$(rate "$vulcan_out")" -v n="$(rate "$nginx_out")" 'BEGIN {printf "%.2f", v / n}')
+
+printf '\n%-28s %12s %10s %10s\n' "" "req/s" "p50" "p99"
+printf '%-28s %12s %10s %10s\n' "nginx return 204" "$(rate "$nginx_out")" "$(pct "$nginx_out" 50%)" "$(pct "$nginx_out" 99%)"
+printf '%-28s %12s %10s %10s\n' "Vulcan GET /api/v1/beacon" "$(rate "$vulcan_out")" "$(pct "$vulcan_out" 50%)" "$(pct "$vulcan_out" 99%)"
+printf '\nratio Vulcan / nginx: %s (target >= 0.50)\n' "$ratio"
+# wrk stops with up to one request per connection in flight: those may be in Redis unanswered.
+printf 'answered 204: %s, entries in Redis: %s (at most %s more: requests cut off by the end of the run)\n' \
+  "$answered" "$queued" "$connections"
+[ "$queued" -ge "$answered" ] && [ "$queued" -le $((answered + connections)) ] \
+  || { say "MISMATCH: the 204s and the entries in Redis disagree"; exit 1; }
