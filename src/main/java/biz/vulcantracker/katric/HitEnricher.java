@@ -1,0 +1,138 @@
+package biz.vulcantracker.katric;
+
+import biz.vulcantracker.store.Site;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Derives a hit's {@link Dimensions}: the normalized page, the source by API.md's rule, UTM tags,
+ * browser/OS/device and bot flag from the User-Agent, the screen class, and the geo fields the edge
+ * resolved.
+ *
+ * <p>Page normalization: the URL's path without query string or fragment, percent-escapes kept as
+ * sent; an empty path is "/", and a trailing slash is dropped ("/blog/" and "/blog" are one page)
+ * except for the root. A fragment that starts with "/" is a hash route and kept ("/#/settings").
+ */
+public final class HitEnricher {
+
+  private final UserAgentClassifier agents;
+  private final ReferrerSources referrers;
+
+  public HitEnricher(UserAgentClassifier agents, ReferrerSources referrers) {
+    this.agents = agents;
+    this.referrers = referrers;
+  }
+
+  public Dimensions enrich(
+      Site site, String channel, String url, String referrer, Integer screenWidth, String userAgent,
+      String country, String region, String city) {
+    URI page = parse(url);
+    String hostname = page == null || page.getHost() == null ? null : stripWww(page.getHost().toLowerCase(Locale.ROOT));
+    Map<String, String> query = page == null ? Map.of() : queryOf(page.getRawQuery());
+    URI from = referrer == null ? null : parse(referrer);
+    String fromHost = from == null || from.getHost() == null ? null : from.getHost().toLowerCase(Locale.ROOT);
+    boolean internal = fromHost != null && (site.acceptsHost(fromHost) || stripWww(fromHost).equals(hostname));
+    boolean external = fromHost != null && !internal;
+    UserAgentClassifier.Agent agent = agents.classify(userAgent);
+    return new Dimensions(
+        page == null ? null : pagePath(page),
+        hostname,
+        source(query, external ? fromHost : null),
+        external ? stripWww(fromHost) + pathOrEmpty(from) : null,
+        query.get("utm_source"),
+        query.get("utm_medium"),
+        query.get("utm_campaign"),
+        country, region, city,
+        agent.browser(), agent.browserVersion(), agent.os(), agent.device(),
+        screenClass(screenWidth),
+        channel,
+        agent.bot());
+  }
+
+  /** utm_source, else ref or source, else the referrer's well-known name, else its host; else Direct / None. */
+  String source(Map<String, String> query, String externalReferrerHost) {
+    for (String parameter : new String[] {"utm_source", "ref", "source"}) {
+      String value = query.get(parameter);
+      if (value != null && !value.isBlank()) {
+        return value;
+      }
+    }
+    if (externalReferrerHost == null) {
+      return Dimensions.DIRECT;
+    }
+    return referrers.nameOf(externalReferrerHost).orElse(stripWww(externalReferrerHost));
+  }
+
+  static String pagePath(URI url) {
+    String path = url.getRawPath();
+    if (path == null || path.isEmpty()) {
+      path = "/";
+    } else if (path.length() > 1 && path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    String fragment = url.getRawFragment();
+    if (fragment != null && fragment.startsWith("/")) {
+      return path + "#" + fragment;
+    }
+    return path;
+  }
+
+  /** Screen classes by CSS width, as the reports show them. */
+  static String screenClass(Integer width) {
+    if (width == null || width <= 0) {
+      return null;
+    }
+    if (width < 576) {
+      return "Mobile";
+    }
+    if (width < 992) {
+      return "Tablet";
+    }
+    return width < 1440 ? "Laptop" : "Desktop";
+  }
+
+  private static String pathOrEmpty(URI uri) {
+    String path = uri.getRawPath();
+    return path == null || path.equals("/") ? "" : path;
+  }
+
+  private static String stripWww(String host) {
+    return host.startsWith("www.") ? host.substring(4) : host;
+  }
+
+  private static URI parse(String url) {
+    try {
+      return new URI(url);
+    } catch (URISyntaxException e) {
+      return null;
+    }
+  }
+
+  static Map<String, String> queryOf(String rawQuery) {
+    Map<String, String> query = new HashMap<>();
+    if (rawQuery == null) {
+      return query;
+    }
+    for (String pair : rawQuery.split("&")) {
+      int equals = pair.indexOf('=');
+      if (equals <= 0) {
+        continue;
+      }
+      try {
+        String name = URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8);
+        String value = URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8).strip();
+        if (!value.isEmpty()) {
+          query.putIfAbsent(name, value.length() > 256 ? value.substring(0, 256) : value);
+        }
+      } catch (IllegalArgumentException e) {
+        // a malformed escape: skip that parameter, keep the others
+      }
+    }
+    return query;
+  }
+}
