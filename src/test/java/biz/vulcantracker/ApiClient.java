@@ -47,21 +47,34 @@ public final class ApiClient {
     return new SiteKeys(json.get("id").asText(), json.get("ingestToken").asText(), json.get("reportKey").asText());
   }
 
-  /** GET /api/v1/beacon with the query, as a visitor at {@code clientIp} (through the trusted proxy). */
-  public HttpResponse<String> beaconGet(String query, String clientIp, String userAgent) {
+  /**
+   * GET /api/v1/beacon with the query, as a visitor at {@code clientIp} (through the trusted proxy)
+   * using the browser {@code browser} (see {@link #userAgent}).
+   */
+  public HttpResponse<String> beaconGet(String query, String clientIp, String browser) {
     return send(HttpRequest.newBuilder(uri("/api/v1/beacon?" + query))
         .header("X-Forwarded-For", clientIp)
-        .header("User-Agent", userAgent)
+        .header("User-Agent", userAgent(browser))
         .GET());
   }
 
   /** POST /api/v1/beacon with a text/plain JSON body, as navigator.sendBeacon sends it. */
-  public HttpResponse<String> beaconPost(String body, String clientIp, String userAgent) {
+  public HttpResponse<String> beaconPost(String body, String clientIp, String browser) {
     return send(HttpRequest.newBuilder(uri("/api/v1/beacon"))
         .header("X-Forwarded-For", clientIp)
-        .header("User-Agent", userAgent)
+        .header("User-Agent", userAgent(browser))
         .header("Content-Type", "text/plain;charset=UTF-8")
         .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /**
+   * A real browser's User-Agent (katric drops bots, and a bare label looks like one), made distinct
+   * per label so that tests can tell visitors on one address apart; a full User-Agent passes as is.
+   */
+  public static String userAgent(String browser) {
+    return browser.startsWith("Mozilla/")
+        ? browser
+        : "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0 " + browser.replaceAll("[^A-Za-z0-9-]", "");
   }
 
   /** The aggregate's value of one metric for today. */

@@ -61,12 +61,31 @@ class PipelineIT {
     // Visitor A again, a single POSTed object.
     statuses.add(api.beaconPost("{\"s\":\"shop.example\",\"u\":\"https://shop.example/again\"}", "203.0.113.10", "Browser-A").statusCode());
 
-    assertThat(statuses).hasSize(10).containsOnly(204);
+    // A crawler is answered like anyone, and counted nowhere.
+    statuses.add(api.beaconGet("s=shop.example&u=https%3A%2F%2Fshop.example%2F", "66.249.66.1",
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)").statusCode());
+
+    assertThat(statuses).hasSize(11).containsOnly(204);
     eventually(COUNTED_WITHIN, () -> {
       assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(12);
       assertThat(api.aggregate(site.id(), site.reportKey(), "visitors")).isEqualTo(3);
       assertThat(api.aggregate(site.id(), site.reportKey(), "events")).isEqualTo(1);
     });
+    // Each visitor's hits came within seconds: one visit each, none a bounce (A and B have several
+    // pageviews, C a custom event too).
+    assertThat(api.aggregate(site.id(), site.reportKey(), "visits")).isEqualTo(3);
+    assertThat(api.aggregate(site.id(), site.reportKey(), "bounce_rate")).isZero();
+    var aggregate = ApiClient.json(api.get("/api/v1/sites/shop.example/stats/aggregate?metrics=views_per_visit,visit_duration", site.reportKey()));
+    assertThat(aggregate.path("results").path("views_per_visit").path("value").decimalValue()).isEqualByComparingTo("4.00");
+    assertThat(aggregate.path("results").path("visit_duration").path("value").asLong()).isBetween(0L, 60L);
+
+    var series = ApiClient.json(api.get("/api/v1/sites/shop.example/stats/timeseries?period=7d&metrics=visitors,pageviews", site.reportKey()));
+    assertThat(series.path("results")).hasSize(7);
+    var today = series.path("results").get(6);
+    assertThat(today.path("date").asText()).isEqualTo(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+    assertThat(today.path("pageviews").asLong()).isEqualTo(12);
+    assertThat(today.path("visitors").asLong()).isEqualTo(3);
+    assertThat(series.path("results").get(0).path("pageviews").asLong()).isZero();
     // Everything counted has been acknowledged and removed from the streams.
     try (var redis = IntegrationFixture.redisClient().connect()) {
       eventually(COUNTED_WITHIN, () -> assertThat(IntegrationFixture.queuedEntries(redis.sync(), prefix)).isZero());

@@ -47,38 +47,40 @@ public final class HitConsumer {
 
   private static final Logger log = LoggerFactory.getLogger(HitConsumer.class);
 
-  private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final SiteCatalog sites;
   private final KatricSettings settings;
   private final int partition;
+  private final HitEnricher enricher;
 
-  private HitConsumer(ActorSystem<?> system, SiteCatalog sites, KatricSettings settings, int partition) {
-    this.system = system;
+  private HitConsumer(ActorSystem<?> system, SiteCatalog sites, KatricSettings settings, int partition, HitEnricher enricher) {
     this.sharding = ClusterSharding.get(system);
     this.sites = sites;
     this.settings = settings;
     this.partition = partition;
+    this.enricher = enricher;
   }
 
   /** Starts one consumer per partition across the katric nodes of the cluster. */
   public static void init(
       ActorSystem<?> system, QueueSettings queue, SiteCatalog sites, KatricSettings settings) {
+    HitEnricher enricher = new HitEnricher(UserAgentClassifier.shared(), ReferrerSources.load());
     ShardedDaemonProcess.get(system)
         .init(
             Void.class,
             "hit-consumers",
             queue.partitions(),
-            partition -> create(queue, sites, settings, partition),
+            partition -> create(queue, sites, settings, enricher, partition),
             ShardedDaemonProcessSettings.create(system).withRole(SiteEntity.ROLE),
             Optional.empty());
   }
 
-  static Behavior<Void> create(QueueSettings queue, SiteCatalog sites, KatricSettings settings, int partition) {
+  static Behavior<Void> create(
+      QueueSettings queue, SiteCatalog sites, KatricSettings settings, HitEnricher enricher, int partition) {
     return Behaviors.setup(
         context -> {
           ActorSystem<?> system = context.getSystem();
-          HitConsumer consumer = new HitConsumer(system, sites, settings, partition);
+          HitConsumer consumer = new HitConsumer(system, sites, settings, partition, enricher);
           RedisConnections redis = RedisConnections.get(system);
           RestartSettings backoff =
               RestartSettings.create(queue.restartMinBackoff(), queue.restartMaxBackoff(), queue.restartRandomFactor());
@@ -103,10 +105,10 @@ public final class HitConsumer {
 
   /** Has every site of the batch record its hits; completes when all have persisted. */
   CompletionStage<Done> record(PartitionReader.Batch batch) {
-    Map<String, List<PendingHit>> bySite = new LinkedHashMap<>();
+    Map<String, List<Decoded>> bySite = new LinkedHashMap<>();
     for (StreamEntry entry : batch.entries()) {
       decode(entry).ifPresent(hit ->
-          bySite.computeIfAbsent(hit.siteId(), id -> new ArrayList<>()).add(new PendingHit(entry.id(), hit)));
+          bySite.computeIfAbsent(hit.siteId(), id -> new ArrayList<>()).add(new Decoded(entry.id(), hit)));
     }
     return sites.loaded().thenCompose(loaded -> {
       List<CompletableFuture<Done>> asks = new ArrayList<>(bySite.size());
@@ -115,7 +117,10 @@ public final class HitConsumer {
     });
   }
 
-  private CompletionStage<Done> recordSite(String siteId, List<PendingHit> hits) {
+  /** A stream entry's hit, before enrichment. */
+  private record Decoded(String entryId, QueuedHit hit) {}
+
+  private CompletionStage<Done> recordSite(String siteId, List<Decoded> hits) {
     return findSite(siteId).thenCompose(site -> {
       if (site.isEmpty()) {
         // The site was deleted after the edge accepted these hits: nothing is left to count them for.
@@ -123,10 +128,18 @@ public final class HitConsumer {
         return CompletableFuture.completedFuture(Done.getInstance());
       }
       String timezone = site.get().timezone().getId();
+      List<PendingHit> enriched = hits.stream()
+          .map(d -> new PendingHit(d.entryId(), d.hit(), enrich(site.get(), d.hit())))
+          .toList();
       return sharding
           .entityRefFor(SiteEntity.ENTITY_TYPE_KEY, siteId)
-          .askWithStatus(replyTo -> new RecordHits(partition, timezone, hits, replyTo), settings.persistTimeout());
+          .askWithStatus(replyTo -> new RecordHits(partition, timezone, enriched, replyTo), settings.persistTimeout());
     });
+  }
+
+  private Dimensions enrich(Site site, QueuedHit hit) {
+    return enricher.enrich(site, hit.channel(), hit.url(), hit.referrer(), hit.screenWidth(), hit.userAgent(),
+        hit.country(), hit.region(), hit.city());
   }
 
   /** The cached site, or a direct read when this node's cache has not seen a brand-new site yet. */

@@ -9,9 +9,10 @@ import java.util.Map;
 
 /**
  * A hit as persisted in a {@link SiteEntity.HitsRecorded} event: the persisted schema, kept apart
- * from the queue's wire format so that either can evolve. {@code day} is the day in the site's
- * time zone when the hit was recorded, so a replay counts it on the same day even if the site's
- * zone changes later.
+ * from the queue's wire format so that either can evolve. It carries what enrichment derived
+ * ({@link Dimensions}) rather than the raw User-Agent, so a replay counts exactly what was counted
+ * even after the parsers change; {@code day} is the day in the site's time zone when the hit was
+ * recorded, for the same reason.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RecordedHit(
@@ -19,36 +20,26 @@ public record RecordedHit(
     long timestamp,
     LocalDate day,
     long visitorId,
-    String channel,
+    Long previousVisitorId,
     String eventName,
-    String url,
-    String referrer,
-    Integer screenWidth,
     Map<String, String> props,
     Long engagementMs,
-    String country,
-    String region,
-    String city) {
+    Dimensions dims) {
 
   public static final String PAGEVIEW = "pageview";
   public static final String ENGAGEMENT = "engagement";
 
-  static RecordedHit from(QueuedHit hit, ZoneId zone) {
+  static RecordedHit from(QueuedHit hit, Dimensions dims, ZoneId zone) {
     return new RecordedHit(
         hit.hitId(),
         hit.timestamp(),
         LocalDate.ofInstant(Instant.ofEpochMilli(hit.timestamp()), zone),
         Long.parseUnsignedLong(hit.visitorId(), 16),
-        hit.channel(),
+        hit.previousVisitorId() == null ? null : Long.parseUnsignedLong(hit.previousVisitorId(), 16),
         hit.eventName(),
-        hit.url(),
-        hit.referrer(),
-        hit.screenWidth(),
         hit.props(),
         hit.engagementMs(),
-        hit.country(),
-        hit.region(),
-        hit.city());
+        dims);
   }
 
   boolean isPageview() {
@@ -57,5 +48,9 @@ public record RecordedHit(
 
   boolean isCustomEvent() {
     return !PAGEVIEW.equals(eventName) && !ENGAGEMENT.equals(eventName);
+  }
+
+  boolean isBot() {
+    return dims != null && dims.bot();
   }
 }

@@ -6,7 +6,6 @@ import biz.vulcantracker.queue.QueuedHit;
 import biz.vulcantracker.store.DailyTotals;
 import biz.vulcantracker.store.DailyTotalsWriter;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import org.apache.pekko.Done;
@@ -28,10 +27,10 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 /**
  * One site, cluster-sharded and event-sourced.
  *
- * <p>{@link RecordHits} (a batch of one partition, in stream order) → the hits after the
- * partition's watermark become one {@link HitsRecorded} event → the state counts them and moves the
- * watermark → the touched days' totals are written to the rollup table → the reply lets the
- * consumer acknowledge the entries. A redelivered batch finds its hits at or below the watermark,
+ * <p>{@link RecordHits} (a batch of one partition, in stream order, enriched) → the hits after the
+ * partition's watermark become one {@link HitsRecorded} event → the state counts them, sequences
+ * them into visits and moves the watermark → the held days' totals are written to the rollup table
+ * → the reply lets the consumer acknowledge the entries. A redelivered batch finds its hits at or below the watermark,
  * persists nothing, rewrites the same rollup rows and is acknowledged again: counted once.
  */
 public final class SiteEntity
@@ -53,8 +52,8 @@ public final class SiteEntity
       int partition, String timezone, List<PendingHit> hits, ActorRef<StatusReply<Done>> replyTo)
       implements Command {}
 
-  /** A hit read from the stream and not yet acknowledged. */
-  public record PendingHit(String entryId, QueuedHit hit) implements CborSerializable {}
+  /** A hit read from the stream and not yet acknowledged, with what enrichment derived from it. */
+  public record PendingHit(String entryId, QueuedHit hit, Dimensions dims) implements CborSerializable {}
 
   public sealed interface Event extends CborSerializable {}
 
@@ -110,21 +109,20 @@ public final class SiteEntity
     List<RecordedHit> fresh =
         command.hits().stream()
             .filter(pending -> EntryId.isAfter(pending.entryId(), watermark))
-            .map(pending -> RecordedHit.from(pending.hit(), zone))
+            .map(pending -> RecordedHit.from(pending.hit(), pending.dims(), zone))
             .toList();
     if (fresh.isEmpty()) {
       // Already counted: the earlier attempt may have failed after the persist but before the
       // rollup write, so write the rows again before the entries are acknowledged.
-      List<LocalDate> days =
-          command.hits().stream().map(p -> RecordedHit.from(p.hit(), zone).day()).distinct().toList();
-      return Effect().none().thenRun(s -> writeThenReply(s.totals(days), command.replyTo())).thenNoReply();
+      return Effect().none().thenRun(s -> writeThenReply(s.totals(), command.replyTo())).thenNoReply();
     }
     String lastEntryId = command.hits().get(command.hits().size() - 1).entryId();
     HitsRecorded event = new HitsRecorded(command.partition(), lastEntryId, fresh);
-    List<LocalDate> days = fresh.stream().map(RecordedHit::day).distinct().toList();
+    // Every day held is written, not just the hits' days: a hit can change a visit that started
+    // on an earlier day (its duration, its bounce).
     return Effect()
         .persist(event)
-        .thenRun(s -> writeThenReply(s.totals(days), command.replyTo()))
+        .thenRun(s -> writeThenReply(s.totals(), command.replyTo()))
         .thenNoReply();
   }
 

@@ -5,8 +5,9 @@ import biz.vulcantracker.queue.EntryId;
 import biz.vulcantracker.store.DailyTotals;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
 import java.time.LocalDate;
-import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,27 +16,43 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The state of one site's entity: per stream partition the last entry id applied (the watermark
- * that makes redelivery harmless), and per recent day the totals and the exact set of visitor ids.
+ * The state of one site's entity, the composite model of its recent traffic:
+ * <ul>
+ *   <li>per stream partition, the last entry id applied (the watermark that makes redelivery harmless);
+ *   <li>per recent day (site time zone): totals and the exact set of visitor ids;
+ *   <li>the open visits, keyed by visitor id, sequenced by hit time with the 30-minute rule.
+ * </ul>
+ * A visit is closed, and leaves memory, once the site's newest hit is more than the gap (plus a grace
+ * for late hits) past the visit's last hit: memory follows current activity, not history. Closing
+ * goes by hit time, not wall-clock time, so a replay of the journal rebuilds exactly this state.
  *
- * <p>Mutable for speed (a batch must not copy every visitor set); it is only touched by the
- * entity's event handler, and replies carry immutable {@link DailyTotals} copies, never this.
+ * <p>Mutable for speed (a batch must not copy every visitor set); touched only by the entity's event
+ * handler, and replies carry immutable {@link DailyTotals} copies, never this.
  */
 public final class SiteState implements CborSerializable {
 
+  static final long VISIT_GAP_MS = Duration.ofMinutes(30).toMillis();
+  static final long LATE_GRACE_MS = Duration.ofMinutes(5).toMillis();
+
   @JsonProperty private final Map<Integer, String> watermarks;
   @JsonProperty private final TreeMap<LocalDate, Day> days;
+  @JsonProperty private final Map<Long, Visit> openVisits;
+  @JsonProperty private long newestHit;
 
   @JsonCreator
   SiteState(
       @JsonProperty("watermarks") Map<Integer, String> watermarks,
-      @JsonProperty("days") TreeMap<LocalDate, Day> days) {
+      @JsonProperty("days") TreeMap<LocalDate, Day> days,
+      @JsonProperty("openVisits") Map<Long, Visit> openVisits,
+      @JsonProperty("newestHit") long newestHit) {
     this.watermarks = watermarks == null ? new HashMap<>() : new HashMap<>(watermarks);
     this.days = days == null ? new TreeMap<>() : new TreeMap<>(days);
+    this.openVisits = openVisits == null ? new HashMap<>() : new HashMap<>(openVisits);
+    this.newestHit = newestHit;
   }
 
   static SiteState empty() {
-    return new SiteState(null, null);
+    return new SiteState(null, null, null, 0);
   }
 
   /** The last entry id of {@code partition} already counted, or null. */
@@ -43,44 +60,102 @@ public final class SiteState implements CborSerializable {
     return watermarks.get(partition);
   }
 
-  /** Counts the event's hits and moves the partition's watermark; drops days beyond {@code daysKept}. */
+  int openVisitCount() {
+    return openVisits.size();
+  }
+
+  /** Counts the event's hits in hit-time order and moves the partition's watermark. */
   SiteState apply(SiteEntity.HitsRecorded event, int daysKept) {
-    for (RecordedHit hit : event.hits()) {
-      Day day = days.computeIfAbsent(hit.day(), d -> new Day(0, 0, null));
-      day.count(hit);
+    List<RecordedHit> byTime = event.hits().stream().sorted(Comparator.comparingLong(RecordedHit::timestamp)).toList();
+    for (RecordedHit hit : byTime) {
+      count(hit, daysKept);
     }
     if (EntryId.isAfter(event.lastEntryId(), watermarks.get(event.partition()))) {
       watermarks.put(event.partition(), event.lastEntryId());
     }
-    while (days.size() > daysKept) {
-      days.pollFirstEntry();
-    }
+    closeIdleVisits();
     return this;
   }
 
-  /** Immutable totals of the given days that the state holds. */
-  List<DailyTotals> totals(Collection<LocalDate> wanted) {
-    return wanted.stream()
-        .distinct()
-        .filter(days::containsKey)
-        .map(d -> days.get(d).totals(d))
-        .toList();
+  private void count(RecordedHit hit, int daysKept) {
+    if (!days.isEmpty() && hit.day().isBefore(days.lastKey().minusDays(daysKept - 1L))) {
+      return; // older than the days this entity still holds; see KatricSettings.daysKept
+    }
+    Day day = days.computeIfAbsent(hit.day(), d -> Day.empty());
+    if (hit.isBot()) {
+      day.bots++;
+      return;
+    }
+    day.count(hit);
+    newestHit = Math.max(newestHit, hit.timestamp());
+
+    Visit visit = openVisits.get(hit.visitorId());
+    if (visit == null && hit.previousVisitorId() != null) {
+      // A visit that began before midnight (UTC) under the previous day's visitor id continues.
+      visit = openVisits.remove(hit.previousVisitorId());
+      if (visit != null) {
+        openVisits.put(hit.visitorId(), visit);
+      }
+    }
+    if (visit != null && visit.covers(hit.timestamp(), VISIT_GAP_MS)) {
+      Day startDay = days.get(visit.day);
+      if (startDay != null) {
+        startDay.remove(visit);
+      }
+      visit.add(hit);
+      if (startDay != null) {
+        startDay.add(visit);
+      }
+    } else if (hit.isPageview() || hit.isCustomEvent()) {
+      Visit started = Visit.startedBy(hit);
+      openVisits.put(hit.visitorId(), started);
+      day.add(started);
+    }
+    while (days.size() > daysKept) {
+      days.pollFirstEntry();
+    }
+  }
+
+  private void closeIdleVisits() {
+    long closedBefore = newestHit - VISIT_GAP_MS - LATE_GRACE_MS;
+    openVisits.values().removeIf(visit -> visit.last < closedBefore);
+  }
+
+  /** Immutable totals of every day the state holds. */
+  List<DailyTotals> totals() {
+    return days.entrySet().stream().map(e -> e.getValue().totals(e.getKey())).toList();
   }
 
   /** One day's counts in the site's time zone. */
   static final class Day {
-    @JsonProperty private long pageviews;
-    @JsonProperty private long events;
-    @JsonProperty private final Set<Long> visitors;
+    @JsonProperty long pageviews;
+    @JsonProperty long events;
+    @JsonProperty long visits;
+    @JsonProperty long bounces;
+    @JsonProperty long durationMs;
+    @JsonProperty long bots;
+    @JsonProperty final Set<Long> visitors;
 
     @JsonCreator
     Day(
         @JsonProperty("pageviews") long pageviews,
         @JsonProperty("events") long events,
+        @JsonProperty("visits") long visits,
+        @JsonProperty("bounces") long bounces,
+        @JsonProperty("durationMs") long durationMs,
+        @JsonProperty("bots") long bots,
         @JsonProperty("visitors") Set<Long> visitors) {
       this.pageviews = pageviews;
       this.events = events;
+      this.visits = visits;
+      this.bounces = bounces;
+      this.durationMs = durationMs;
+      this.bots = bots;
       this.visitors = visitors == null ? new HashSet<>() : new HashSet<>(visitors);
+    }
+
+    static Day empty() {
+      return new Day(0, 0, 0, 0, 0, 0, null);
     }
 
     void count(RecordedHit hit) {
@@ -93,8 +168,20 @@ public final class SiteState implements CborSerializable {
       }
     }
 
+    void add(Visit visit) {
+      visits++;
+      bounces += visit.isBounce() ? 1 : 0;
+      durationMs += visit.durationMs();
+    }
+
+    void remove(Visit visit) {
+      visits--;
+      bounces -= visit.isBounce() ? 1 : 0;
+      durationMs -= visit.durationMs();
+    }
+
     DailyTotals totals(LocalDate day) {
-      return new DailyTotals(day, visitors.size(), pageviews, events);
+      return new DailyTotals(day, visitors.size(), visits, pageviews, events, bounces, durationMs, bots);
     }
   }
 }

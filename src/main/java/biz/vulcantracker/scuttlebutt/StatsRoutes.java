@@ -4,7 +4,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import biz.vulcantracker.ApiError;
-import biz.vulcantracker.VulcanConfig;
 import biz.vulcantracker.store.DailyTotals;
 import biz.vulcantracker.store.DailyTotalsTable;
 import biz.vulcantracker.store.Site;
@@ -12,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -26,17 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stats API of API.md, answered from the rollup tables. For now {@code aggregate} with the
- * metrics the daily rollup holds; the others answer 400 until their rollups exist.
+ * The stats API of API.md, answered from the daily rollup rows: {@code aggregate} and
+ * {@code timeseries} by day or month, every metric of API.md. Breakdowns, hourly intervals and
+ * filters are not there yet (hourly and per-property rollups come with them).
  */
 public final class StatsRoutes {
 
   private static final Logger log = LoggerFactory.getLogger(StatsRoutes.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final Set<String> KNOWN_METRICS =
-      Set.of("visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration", "events");
-  private static final Set<String> SUPPORTED_METRICS = Set.of("visitors", "pageviews", "events");
-
   private final ReportAccess access;
   private final DailyTotalsTable dailyTotals;
 
@@ -47,21 +42,19 @@ public final class StatsRoutes {
 
   public Route route() {
     return pathPrefix(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()), siteId ->
-        path(segment("stats").slash("aggregate"), () ->
-            get(() -> extractRequest(request -> parameterMap(params ->
-                respond(() -> aggregate(access.authorize(request, siteId), params)))))));
+        pathPrefix("stats", () -> get(() -> extractRequest(request -> parameterMap(params -> concat(
+            path("aggregate", () -> respond(() -> aggregate(access.authorize(request, siteId), params))),
+            path("timeseries", () -> respond(() -> timeseries(access.authorize(request, siteId), params)))))))));
   }
 
   private CompletionStage<HttpResponse> aggregate(Site site, Map<String, String> params) {
-    if (params.containsKey("filters") && !params.get("filters").isBlank()) {
-      throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_filter", "filters are not supported yet");
-    }
-    List<String> metrics = metrics(params);
+    rejectFilters(params);
+    List<String> metrics = Metrics.parse(params.get("metrics"));
     Period period = Period.parse(params, site.timezone());
     return dailyTotals.read(site.id(), period.from(), period.to()).thenApply(days -> {
       ObjectNode results = MAPPER.createObjectNode();
       for (String metric : metrics) {
-        results.putObject(metric).put("value", sum(days, metric));
+        results.putObject(metric).putPOJO("value", Metrics.value(metric, days));
       }
       ObjectNode body = MAPPER.createObjectNode();
       body.set("results", results);
@@ -69,33 +62,40 @@ public final class StatsRoutes {
     });
   }
 
-  /**
-   * Visitors over several days are the sum of each day's distinct visitors (API.md: a visitor id
-   * lives one day).
-   */
-  private static long sum(List<DailyTotals> days, String metric) {
-    return days.stream().mapToLong(day -> switch (metric) {
-      case "visitors" -> day.visitors();
-      case "pageviews" -> day.pageviews();
-      case "events" -> day.events();
-      default -> throw new IllegalArgumentException(metric);
-    }).sum();
+  /** One row per day (or month) of the period, days without traffic included as zeros. */
+  private CompletionStage<HttpResponse> timeseries(Site site, Map<String, String> params) {
+    rejectFilters(params);
+    List<String> metrics = Metrics.parse(params.get("metrics"));
+    Period period = Period.parse(params, site.timezone());
+    String interval = params.getOrDefault("interval", "day");
+    if (!interval.equals("day") && !interval.equals("month")) {
+      throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_interval", "interval is day or month (hour is not supported yet)");
+    }
+    return dailyTotals.read(site.id(), period.from(), period.to()).thenApply(days -> {
+      Map<String, List<DailyTotals>> buckets = new java.util.TreeMap<>();
+      for (java.time.LocalDate day = period.from(); !day.isAfter(period.to()); day = day.plusDays(1)) {
+        buckets.put(bucketOf(day, interval), new java.util.ArrayList<>());
+      }
+      days.forEach(row -> buckets.get(bucketOf(row.day(), interval)).add(row));
+      var results = MAPPER.createArrayNode();
+      buckets.forEach((date, rows) -> {
+        ObjectNode point = results.addObject().put("date", date);
+        metrics.forEach(metric -> point.putPOJO(metric, Metrics.value(metric, rows)));
+      });
+      ObjectNode body = MAPPER.createObjectNode();
+      body.set("results", results);
+      return json(body);
+    });
   }
 
-  private static List<String> metrics(Map<String, String> params) {
-    List<String> metrics = VulcanConfig.commaSeparated(params.getOrDefault("metrics", "visitors,pageviews"));
-    for (String metric : metrics) {
-      if (!KNOWN_METRICS.contains(metric)) {
-        throw new ApiError(StatusCodes.BAD_REQUEST, "bad_metric", "unknown metric '" + metric + "'");
-      }
-      if (!SUPPORTED_METRICS.contains(metric)) {
-        throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric", "metric '" + metric + "' is not supported yet");
-      }
+  private static String bucketOf(java.time.LocalDate day, String interval) {
+    return interval.equals("month") ? day.withDayOfMonth(1).toString() : day.toString();
+  }
+
+  private static void rejectFilters(Map<String, String> params) {
+    if (params.containsKey("filters") && !params.get("filters").isBlank()) {
+      throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_filter", "filters are not supported yet");
     }
-    if (metrics.isEmpty()) {
-      throw new ApiError(StatusCodes.BAD_REQUEST, "bad_metric", "metrics is empty");
-    }
-    return metrics;
   }
 
   /** Runs a handler, turning an {@link ApiError} (thrown or failed) into its response. */

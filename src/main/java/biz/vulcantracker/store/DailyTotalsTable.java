@@ -26,7 +26,8 @@ public final class DailyTotalsTable implements DailyTotalsWriter {
     this.upsert =
         session.prepare(
             "INSERT INTO " + table
-                + " (site_id, day, visitors, pageviews, events, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+                + " (site_id, day, visitors, visits, pageviews, events, bounces, duration_ms, bots, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   }
 
   /** Writes the given days of one site; one partition, so one unlogged batch. */
@@ -40,7 +41,8 @@ public final class DailyTotalsTable implements DailyTotalsWriter {
         statement -> {
           BatchStatement batch = BatchStatement.newInstance(BatchType.UNLOGGED);
           for (DailyTotals day : days) {
-            batch = batch.add(statement.bind(siteId, day.day(), day.visitors(), day.pageviews(), day.events(), now));
+            batch = batch.add(statement.bind(siteId, day.day(), day.visitors(), day.visits(), day.pageviews(),
+                day.events(), day.bounces(), day.durationMs(), day.bots(), now));
           }
           return session.executeWriteBatch(batch);
         });
@@ -50,14 +52,16 @@ public final class DailyTotalsTable implements DailyTotalsWriter {
   public CompletionStage<List<DailyTotals>> read(String siteId, LocalDate from, LocalDate to) {
     return session
         .selectAll(
-            "SELECT day, visitors, pageviews, events FROM " + table + " WHERE site_id = ? AND day >= ? AND day <= ?",
+            "SELECT day, visitors, visits, pageviews, events, bounces, duration_ms, bots FROM " + table
+                + " WHERE site_id = ? AND day >= ? AND day <= ?",
             siteId,
             from,
             to)
         .thenApply(
             rows ->
                 rows.stream()
-                    .map(r -> new DailyTotals(r.getLocalDate("day"), r.getLong("visitors"), r.getLong("pageviews"), r.getLong("events")))
+                    .map(r -> new DailyTotals(r.getLocalDate("day"), r.getLong("visitors"), r.getLong("visits"),
+                        r.getLong("pageviews"), r.getLong("events"), r.getLong("bounces"), r.getLong("duration_ms"), r.getLong("bots")))
                     .toList());
   }
 }

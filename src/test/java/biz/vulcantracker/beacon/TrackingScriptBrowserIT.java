@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * The real tracking script in a real browser: Debian's headless Chromium, driven by playwright-core
  * (src/test/web), opens a page served here on loopback with the one-line script tag, navigates three
  * single-page-app routes, fires a custom event with a property (queued before the script loaded) and
- * clicks an outbound link. The stats then show 4 pageviews, 1 visitor and 2 custom events; the same
+ * clicks an outbound link. The stats then show 4 pageviews, 1 visitor, 1 visit and 2 custom events; the same
  * tag on a host that is not the site's gets every hit refused.
  */
 class TrackingScriptBrowserIT {
@@ -53,6 +53,7 @@ class TrackingScriptBrowserIT {
           assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(4);
           assertThat(api.aggregate(site.id(), site.reportKey(), "visitors")).isEqualTo(1);
           assertThat(api.aggregate(site.id(), site.reportKey(), "events")).isEqualTo(2);
+          assertThat(api.aggregate(site.id(), site.reportKey(), "visits")).isEqualTo(1);
         });
       } finally {
         pages.stop(0);

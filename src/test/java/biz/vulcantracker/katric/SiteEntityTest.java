@@ -74,7 +74,7 @@ class SiteEntityTest {
     });
     assertThat(result.state().watermark(3)).isEqualTo("4-0");
     // An engagement hit is neither a pageview nor a visit of its own.
-    assertThat(written).containsExactly(List.of(new DailyTotals(DAY, 2, 2, 1)));
+    assertThat(written).containsExactly(List.of(new DailyTotals(DAY, 2, 2, 2, 1, 1, 0, 0)));
   }
 
   @Test
@@ -84,7 +84,7 @@ class SiteEntityTest {
     var again = entity.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("1-0", "aa", "pageview", NOON_UTC), hit("2-0", "bb", "pageview", NOON_UTC)));
     assertThat(again.hasNoEvents()).isTrue();
     assertThat(again.reply().isSuccess()).isTrue();
-    assertThat(written).containsExactly(List.of(new DailyTotals(DAY, 2, 2, 0)), List.of(new DailyTotals(DAY, 2, 2, 0)));
+    assertThat(written).containsExactly(List.of(new DailyTotals(DAY, 2, 2, 2, 0, 2, 0, 0)), List.of(new DailyTotals(DAY, 2, 2, 2, 0, 2, 0, 0)));
   }
 
   @Test
@@ -95,7 +95,7 @@ class SiteEntityTest {
 
     assertThat(result.event()).isInstanceOfSatisfying(HitsRecorded.class,
         e -> assertThat(e.hits()).extracting(RecordedHit::hitId).containsExactly("hit-11-0"));
-    assertThat(written.get(written.size() - 1)).containsExactly(new DailyTotals(DAY, 3, 3, 0));
+    assertThat(written.get(written.size() - 1)).containsExactly(new DailyTotals(DAY, 3, 3, 3, 0, 3, 0, 0));
   }
 
   @Test
@@ -112,7 +112,7 @@ class SiteEntityTest {
   void daysAreTheSiteTimeZones() {
     long lateEveningUtc = ZonedDateTime.of(2026, 11, 27, 23, 30, 0, 0, ZoneOffset.UTC).toInstant().toEpochMilli();
     entity.<StatusReply<Done>>runCommand(replyTo -> new RecordHits(0, "Europe/Berlin", List.of(hit("1-0", "aa", "pageview", lateEveningUtc)), replyTo));
-    assertThat(written).containsExactly(List.of(new DailyTotals(DAY.plusDays(1), 1, 1, 0)));
+    assertThat(written).containsExactly(List.of(new DailyTotals(DAY.plusDays(1), 1, 1, 1, 0, 1, 0, 0)));
   }
 
   @Test
@@ -122,7 +122,8 @@ class SiteEntityTest {
     // The returning visitor is known after recovery; the redelivered entry is still skipped.
     var result = entity.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("2-0", "bb", "pageview", NOON_UTC), hit("3-0", "aa", "pageview", NOON_UTC)));
     assertThat(result.events()).hasSize(1);
-    assertThat(written.get(written.size() - 1)).containsExactly(new DailyTotals(DAY, 2, 3, 0));
+    // aa's second pageview joins its visit (no bounce any more): 2 visits, 1 bounce.
+    assertThat(written.get(written.size() - 1)).containsExactly(new DailyTotals(DAY, 2, 2, 3, 0, 1, 0, 0));
   }
 
   @Test
@@ -142,6 +143,6 @@ class SiteEntityTest {
 
   private static PendingHit hit(String entryId, String visitor, String eventName, long timestamp) {
     return new PendingHit(entryId, new QueuedHit("hit-" + entryId, "a.example", timestamp, "beacon", eventName,
-        "https://a.example/", null, null, null, null, null, visitor, null, "UA", null, null, null));
+        "https://a.example/", null, null, null, null, null, visitor, null, "UA", null, null, null), SessionsTest.PERSON);
   }
 }

@@ -1,0 +1,55 @@
+package biz.vulcantracker.scuttlebutt;
+
+import biz.vulcantracker.ApiError;
+import biz.vulcantracker.VulcanConfig;
+import biz.vulcantracker.store.DailyTotals;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+
+/**
+ * API.md's metrics over a set of daily rollup rows. Visitors over several days are the sum of each
+ * day's distinct visitors (a visitor id lives one day). {@code bounce_rate} is a whole percent,
+ * {@code visit_duration} whole seconds (bounces count 0 s), {@code views_per_visit} has two
+ * decimals; with no visits all three are 0.
+ */
+public final class Metrics {
+
+  static final List<String> ALL = List.of("visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration", "events");
+  private static final Set<String> KNOWN = Set.copyOf(ALL);
+
+  private Metrics() {}
+
+  /** The metrics named by the {@code metrics} parameter (default visitors,pageviews), checked. */
+  static List<String> parse(String parameter) {
+    List<String> metrics = VulcanConfig.commaSeparated(parameter == null ? "visitors,pageviews" : parameter);
+    if (metrics.isEmpty()) {
+      throw new ApiError(StatusCodes.BAD_REQUEST, "bad_metric", "metrics is empty");
+    }
+    for (String metric : metrics) {
+      if (!KNOWN.contains(metric)) {
+        throw new ApiError(StatusCodes.BAD_REQUEST, "bad_metric", "unknown metric '" + metric + "'; one of " + String.join(", ", ALL));
+      }
+    }
+    return metrics;
+  }
+
+  static Number value(String metric, Collection<DailyTotals> days) {
+    long visits = days.stream().mapToLong(DailyTotals::visits).sum();
+    return switch (metric) {
+      case "visitors" -> days.stream().mapToLong(DailyTotals::visitors).sum();
+      case "visits" -> visits;
+      case "pageviews" -> days.stream().mapToLong(DailyTotals::pageviews).sum();
+      case "events" -> days.stream().mapToLong(DailyTotals::events).sum();
+      case "bounce_rate" -> visits == 0 ? 0L : Math.round(100.0 * days.stream().mapToLong(DailyTotals::bounces).sum() / visits);
+      case "visit_duration" -> visits == 0 ? 0L : Math.round(days.stream().mapToLong(DailyTotals::durationMs).sum() / 1000.0 / visits);
+      case "views_per_visit" -> visits == 0 ? BigDecimal.ZERO
+          : BigDecimal.valueOf(days.stream().mapToLong(DailyTotals::pageviews).sum())
+              .divide(BigDecimal.valueOf(visits), 2, RoundingMode.HALF_UP);
+      default -> throw new IllegalArgumentException(metric);
+    };
+  }
+}
