@@ -15,7 +15,9 @@ import biz.vulcantracker.queue.RedisConnections;
 import biz.vulcantracker.scuttlebutt.ReportAccess;
 import biz.vulcantracker.scuttlebutt.SiteAdminRoutes;
 import biz.vulcantracker.scuttlebutt.StatsRoutes;
+import biz.vulcantracker.store.DailyBreakdownsTable;
 import biz.vulcantracker.store.DailyTotalsTable;
+import biz.vulcantracker.store.RollupTables;
 import biz.vulcantracker.store.Schema;
 import biz.vulcantracker.store.SiteCatalog;
 import biz.vulcantracker.store.SiteRepository;
@@ -88,12 +90,13 @@ public final class VulcanNode implements AutoCloseable {
     }
     SiteCatalog sites = SiteCatalog.start(system, new SiteRepository(session, store), store.siteRefreshInterval());
     DailyTotalsTable dailyTotals = new DailyTotalsTable(session, store);
+    DailyBreakdownsTable breakdowns = new DailyBreakdownsTable(session, store);
     QueueSettings queue = QueueSettings.create(config);
 
     List<Route> routes = new ArrayList<>();
     if (roles.contains(KATRIC)) {
       KatricSettings katric = KatricSettings.create(config);
-      SiteEntity.init(system, dailyTotals, katric);
+      SiteEntity.init(system, new RollupTables(dailyTotals, breakdowns), katric);
       HitConsumer.init(system, queue, sites, katric);
     }
     if (roles.contains(BEACON)) {
@@ -105,7 +108,7 @@ public final class VulcanNode implements AutoCloseable {
     }
     if (roles.contains(SCUTTLEBUTT)) {
       ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));
-      routes.add(new StatsRoutes(access, dailyTotals).route());
+      routes.add(new StatsRoutes(access, dailyTotals, breakdowns).route());
       routes.add(new SiteAdminRoutes(access, sites).route());
     }
     await(sites.loaded());

@@ -4,11 +4,12 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /** The {@code vulcan.katric} section. */
-public record KatricSettings(Duration persistTimeout, int daysKept, int snapshotEvery) {
+public record KatricSettings(Duration persistTimeout, int daysKept, int snapshotEvery, int maxValuesPerDay) {
 
   public static KatricSettings create(Config config) {
     Config katric = config.getConfig("vulcan.katric");
     return new KatricSettings(
-        katric.getDuration("persist-timeout"), katric.getInt("days-kept"), katric.getInt("snapshot-every"));
+        katric.getDuration("persist-timeout"), katric.getInt("days-kept"), katric.getInt("snapshot-every"),
+        katric.getInt("max-values-per-day"));
   }
 }

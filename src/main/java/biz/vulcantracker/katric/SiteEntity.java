@@ -3,8 +3,8 @@ package biz.vulcantracker.katric;
 import biz.vulcantracker.CborSerializable;
 import biz.vulcantracker.queue.EntryId;
 import biz.vulcantracker.queue.QueuedHit;
-import biz.vulcantracker.store.DailyTotals;
-import biz.vulcantracker.store.DailyTotalsWriter;
+import biz.vulcantracker.store.Rollup;
+import biz.vulcantracker.store.RollupWriter;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
@@ -61,28 +61,28 @@ public final class SiteEntity
   public record HitsRecorded(int partition, String lastEntryId, List<RecordedHit> hits) implements Event {}
 
   private final String siteId;
-  private final DailyTotalsWriter dailyTotals;
+  private final RollupWriter rollups;
   private final KatricSettings settings;
 
-  private SiteEntity(String siteId, DailyTotalsWriter dailyTotals, KatricSettings settings) {
+  private SiteEntity(String siteId, RollupWriter rollups, KatricSettings settings) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), siteId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.siteId = siteId;
-    this.dailyTotals = dailyTotals;
+    this.rollups = rollups;
     this.settings = settings;
   }
 
   /** Registers the entity type with Cluster Sharding (a proxy only, on nodes without the role). */
-  public static void init(ActorSystem<?> system, DailyTotalsWriter dailyTotals, KatricSettings settings) {
+  public static void init(ActorSystem<?> system, RollupWriter rollups, KatricSettings settings) {
     ClusterSharding.get(system)
         .init(
-            Entity.of(ENTITY_TYPE_KEY, context -> create(context.getEntityId(), dailyTotals, settings))
+            Entity.of(ENTITY_TYPE_KEY, context -> create(context.getEntityId(), rollups, settings))
                 .withRole(ROLE));
   }
 
-  public static Behavior<Command> create(String siteId, DailyTotalsWriter dailyTotals, KatricSettings settings) {
-    return new SiteEntity(siteId, dailyTotals, settings);
+  public static Behavior<Command> create(String siteId, RollupWriter rollups, KatricSettings settings) {
+    return new SiteEntity(siteId, rollups, settings);
   }
 
   @Override
@@ -114,22 +114,22 @@ public final class SiteEntity
     if (fresh.isEmpty()) {
       // Already counted: the earlier attempt may have failed after the persist but before the
       // rollup write, so write the rows again before the entries are acknowledged.
-      return Effect().none().thenRun(s -> writeThenReply(s.totals(), command.replyTo())).thenNoReply();
+      return Effect().none().thenRun(s -> writeThenReply(s.fullRollup(), command.replyTo())).thenNoReply();
     }
     String lastEntryId = command.hits().get(command.hits().size() - 1).entryId();
     HitsRecorded event = new HitsRecorded(command.partition(), lastEntryId, fresh);
-    // Every day held is written, not just the hits' days: a hit can change a visit that started
-    // on an earlier day (its duration, its bounce).
+    // Every day's totals are written, not just the hits' days: a hit can change a visit that
+    // started on an earlier day (its duration, its bounce); of the breakdowns, the rows it changed.
     return Effect()
         .persist(event)
-        .thenRun(s -> writeThenReply(s.totals(), command.replyTo()))
+        .thenRun(s -> writeThenReply(s.changedRollup(), command.replyTo()))
         .thenNoReply();
   }
 
-  /** {@code rows} is an immutable copy taken on the actor's thread; the write runs after. */
-  private void writeThenReply(List<DailyTotals> rows, ActorRef<StatusReply<Done>> replyTo) {
-    dailyTotals
-        .write(siteId, rows)
+  /** {@code rollup} is an immutable copy taken on the actor's thread; the write runs after. */
+  private void writeThenReply(Rollup rollup, ActorRef<StatusReply<Done>> replyTo) {
+    rollups
+        .write(siteId, rollup)
         .whenComplete(
             (done, error) ->
                 replyTo.tell(
@@ -142,7 +142,7 @@ public final class SiteEntity
   public EventHandler<SiteState, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(HitsRecorded.class, (state, event) -> state.apply(event, settings.daysKept()))
+        .onEvent(HitsRecorded.class, (state, event) -> state.apply(event, settings))
         .build();
   }
 }

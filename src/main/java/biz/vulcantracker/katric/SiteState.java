@@ -2,8 +2,11 @@ package biz.vulcantracker.katric;
 
 import biz.vulcantracker.CborSerializable;
 import biz.vulcantracker.queue.EntryId;
+import biz.vulcantracker.store.BreakdownRow;
 import biz.vulcantracker.store.DailyTotals;
+import biz.vulcantracker.store.Rollup;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -19,7 +22,8 @@ import java.util.TreeMap;
  * The state of one site's entity, the composite model of its recent traffic:
  * <ul>
  *   <li>per stream partition, the last entry id applied (the watermark that makes redelivery harmless);
- *   <li>per recent day (site time zone): totals and the exact set of visitor ids;
+ *   <li>per recent day (site time zone): totals, the exact set of visitor ids, and the breakdowns
+ *       by every property of API.md;
  *   <li>the open visits, keyed by visitor id, sequenced by hit time with the 30-minute rule.
  * </ul>
  * A visit is closed, and leaves memory, once the site's newest hit is more than the gap (plus a grace
@@ -38,6 +42,8 @@ public final class SiteState implements CborSerializable {
   @JsonProperty private final TreeMap<LocalDate, Day> days;
   @JsonProperty private final Map<Long, Visit> openVisits;
   @JsonProperty private long newestHit;
+  /** Breakdown rows changed by the last event applied, per day: what the next rollup writes. */
+  @JsonIgnore private final Map<LocalDate, Set<String>> touched = new HashMap<>();
 
   @JsonCreator
   SiteState(
@@ -65,10 +71,11 @@ public final class SiteState implements CborSerializable {
   }
 
   /** Counts the event's hits in hit-time order and moves the partition's watermark. */
-  SiteState apply(SiteEntity.HitsRecorded event, int daysKept) {
+  SiteState apply(SiteEntity.HitsRecorded event, KatricSettings settings) {
+    touched.clear();
     List<RecordedHit> byTime = event.hits().stream().sorted(Comparator.comparingLong(RecordedHit::timestamp)).toList();
     for (RecordedHit hit : byTime) {
-      count(hit, daysKept);
+      count(hit, settings.daysKept(), settings.maxValuesPerDay());
     }
     if (EntryId.isAfter(event.lastEntryId(), watermarks.get(event.partition()))) {
       watermarks.put(event.partition(), event.lastEntryId());
@@ -77,7 +84,7 @@ public final class SiteState implements CborSerializable {
     return this;
   }
 
-  private void count(RecordedHit hit, int daysKept) {
+  private void count(RecordedHit hit, int daysKept, int cap) {
     if (!days.isEmpty() && hit.day().isBefore(days.lastKey().minusDays(daysKept - 1L))) {
       return; // older than the days this entity still holds; see KatricSettings.daysKept
     }
@@ -87,6 +94,7 @@ public final class SiteState implements CborSerializable {
       return;
     }
     day.count(hit);
+    day.breakdowns.addHit(hit, cap, touchedOn(hit.day()));
     newestHit = Math.max(newestHit, hit.timestamp());
 
     Visit visit = openVisits.get(hit.visitorId());
@@ -100,20 +108,24 @@ public final class SiteState implements CborSerializable {
     if (visit != null && visit.covers(hit.timestamp(), VISIT_GAP_MS)) {
       Day startDay = days.get(visit.day);
       if (startDay != null) {
-        startDay.remove(visit);
+        startDay.remove(visit, cap, touchedOn(visit.day));
       }
       visit.add(hit);
       if (startDay != null) {
-        startDay.add(visit);
+        startDay.add(visit, cap, touchedOn(visit.day));
       }
     } else if (hit.isPageview() || hit.isCustomEvent()) {
       Visit started = Visit.startedBy(hit);
       openVisits.put(hit.visitorId(), started);
-      day.add(started);
+      day.add(started, cap, touchedOn(hit.day()));
     }
     while (days.size() > daysKept) {
       days.pollFirstEntry();
     }
+  }
+
+  private Set<String> touchedOn(LocalDate day) {
+    return touched.computeIfAbsent(day, d -> new HashSet<>());
   }
 
   private void closeIdleVisits() {
@@ -126,6 +138,25 @@ public final class SiteState implements CborSerializable {
     return days.entrySet().stream().map(e -> e.getValue().totals(e.getKey())).toList();
   }
 
+  /** Every day's totals and the breakdown rows the last event changed (immutable copies). */
+  Rollup changedRollup() {
+    List<BreakdownRow> rows = new java.util.ArrayList<>();
+    touched.forEach((day, keys) -> {
+      Day held = days.get(day);
+      if (held != null) {
+        rows.addAll(held.breakdowns.rows(day, keys));
+      }
+    });
+    return new Rollup(totals(), rows);
+  }
+
+  /** Everything the state holds, for rewriting after a failed write (immutable copies). */
+  Rollup fullRollup() {
+    List<BreakdownRow> rows = new java.util.ArrayList<>();
+    days.forEach((day, held) -> rows.addAll(held.breakdowns.rows(day, null)));
+    return new Rollup(totals(), rows);
+  }
+
   /** One day's counts in the site's time zone. */
   static final class Day {
     @JsonProperty long pageviews;
@@ -135,6 +166,7 @@ public final class SiteState implements CborSerializable {
     @JsonProperty long durationMs;
     @JsonProperty long bots;
     @JsonProperty final Set<Long> visitors;
+    @JsonProperty final Breakdowns breakdowns;
 
     @JsonCreator
     Day(
@@ -144,7 +176,8 @@ public final class SiteState implements CborSerializable {
         @JsonProperty("bounces") long bounces,
         @JsonProperty("durationMs") long durationMs,
         @JsonProperty("bots") long bots,
-        @JsonProperty("visitors") Set<Long> visitors) {
+        @JsonProperty("visitors") Set<Long> visitors,
+        @JsonProperty("breakdowns") Breakdowns breakdowns) {
       this.pageviews = pageviews;
       this.events = events;
       this.visits = visits;
@@ -152,10 +185,11 @@ public final class SiteState implements CborSerializable {
       this.durationMs = durationMs;
       this.bots = bots;
       this.visitors = visitors == null ? new HashSet<>() : new HashSet<>(visitors);
+      this.breakdowns = breakdowns == null ? Breakdowns.empty() : breakdowns;
     }
 
     static Day empty() {
-      return new Day(0, 0, 0, 0, 0, 0, null);
+      return new Day(0, 0, 0, 0, 0, 0, null, null);
     }
 
     void count(RecordedHit hit) {
@@ -168,16 +202,18 @@ public final class SiteState implements CborSerializable {
       }
     }
 
-    void add(Visit visit) {
+    void add(Visit visit, int cap, Set<String> touched) {
       visits++;
       bounces += visit.isBounce() ? 1 : 0;
       durationMs += visit.durationMs();
+      breakdowns.addVisit(visit, cap, touched);
     }
 
-    void remove(Visit visit) {
+    void remove(Visit visit, int cap, Set<String> touched) {
       visits--;
       bounces -= visit.isBounce() ? 1 : 0;
       durationMs -= visit.durationMs();
+      breakdowns.removeVisit(visit, cap, touched);
     }
 
     DailyTotals totals(LocalDate day) {

@@ -3,36 +3,61 @@ package biz.vulcantracker.katric;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.LocalDate;
+import java.util.List;
 
 /**
- * One visit (session) of a visitor: hits with no gap over 30 minutes. Counted on the day it started.
- * Mutable, owned by {@link SiteState}; a day's totals take it out before it changes and put it back
- * after, so they always hold the visit's current contribution.
+ * One visit (session) of a visitor: hits with no gap over 30 minutes. Counted on the day it started;
+ * its source, location, browser and so on are those of its earliest hit, its entry page the earliest
+ * pageview, its exit page the latest. Mutable, owned by {@link SiteState}: the day's totals and
+ * breakdowns take it out before it changes and put it back after, so they always hold the visit's
+ * current contribution.
  */
 final class Visit {
 
+  /** The properties of API.md that belong to a visit rather than to a single hit. */
+  static final List<String> PROPERTIES = List.of("entry_page", "exit_page", "source", "referrer", "utm_source",
+      "utm_medium", "utm_campaign", "country", "region", "city", "browser", "os", "device", "screen", "channel");
+
+  @JsonProperty final long visitorId;
   @JsonProperty final LocalDate day;
   @JsonProperty long start;
   @JsonProperty long last;
   @JsonProperty int pageviews;
   @JsonProperty int events;
+  @JsonProperty Dimensions dims;
+  @JsonProperty String entryPage;
+  @JsonProperty long entryAt;
+  @JsonProperty String exitPage;
+  @JsonProperty long exitAt;
 
   @JsonCreator
   Visit(
+      @JsonProperty("visitorId") long visitorId,
       @JsonProperty("day") LocalDate day,
       @JsonProperty("start") long start,
       @JsonProperty("last") long last,
       @JsonProperty("pageviews") int pageviews,
-      @JsonProperty("events") int events) {
+      @JsonProperty("events") int events,
+      @JsonProperty("dims") Dimensions dims,
+      @JsonProperty("entryPage") String entryPage,
+      @JsonProperty("entryAt") long entryAt,
+      @JsonProperty("exitPage") String exitPage,
+      @JsonProperty("exitAt") long exitAt) {
+    this.visitorId = visitorId;
     this.day = day;
     this.start = start;
     this.last = last;
     this.pageviews = pageviews;
     this.events = events;
+    this.dims = dims;
+    this.entryPage = entryPage;
+    this.entryAt = entryAt;
+    this.exitPage = exitPage;
+    this.exitAt = exitAt;
   }
 
   static Visit startedBy(RecordedHit hit) {
-    Visit visit = new Visit(hit.day(), hit.timestamp(), hit.timestamp(), 0, 0);
+    Visit visit = new Visit(hit.visitorId(), hit.day(), hit.timestamp(), hit.timestamp(), 0, 0, hit.dims(), null, 0, null, 0);
     visit.add(hit);
     return visit;
   }
@@ -43,10 +68,22 @@ final class Visit {
   }
 
   void add(RecordedHit hit) {
+    if (hit.timestamp() < start) {
+      dims = hit.dims(); // a late hit from before the visit's first one: it is the visit's entry now
+    }
     start = Math.min(start, hit.timestamp());
     last = Math.max(last, hit.timestamp());
     if (hit.isPageview()) {
       pageviews++;
+      String page = hit.dims() == null ? null : hit.dims().page();
+      if (entryPage == null || hit.timestamp() < entryAt) {
+        entryPage = page;
+        entryAt = hit.timestamp();
+      }
+      if (exitPage == null || hit.timestamp() >= exitAt) {
+        exitPage = page;
+        exitAt = hit.timestamp();
+      }
     } else if (hit.isCustomEvent()) {
       events++;
     }
@@ -60,5 +97,30 @@ final class Visit {
   /** Last hit time minus first; a bounce counts 0 s. */
   long durationMs() {
     return isBounce() ? 0 : last - start;
+  }
+
+  /** The visit's value of a visit property, or null. */
+  String valueOf(String property) {
+    if (dims == null) {
+      return null;
+    }
+    return switch (property) {
+      case "entry_page" -> entryPage;
+      case "exit_page" -> exitPage;
+      case "source" -> dims.source();
+      case "referrer" -> dims.referrer();
+      case "utm_source" -> dims.utmSource();
+      case "utm_medium" -> dims.utmMedium();
+      case "utm_campaign" -> dims.utmCampaign();
+      case "country" -> dims.country();
+      case "region" -> dims.region();
+      case "city" -> dims.city();
+      case "browser" -> dims.browser();
+      case "os" -> dims.os();
+      case "device" -> dims.device();
+      case "screen" -> dims.screen();
+      case "channel" -> dims.channel();
+      default -> throw new IllegalArgumentException(property);
+    };
   }
 }

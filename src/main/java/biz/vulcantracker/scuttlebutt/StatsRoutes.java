@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import biz.vulcantracker.ApiError;
+import biz.vulcantracker.store.DailyBreakdownsTable;
 import biz.vulcantracker.store.DailyTotals;
 import biz.vulcantracker.store.DailyTotalsTable;
 import biz.vulcantracker.store.Site;
@@ -24,27 +25,101 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stats API of API.md, answered from the daily rollup rows: {@code aggregate} and
- * {@code timeseries} by day or month, every metric of API.md. Breakdowns, hourly intervals and
- * filters are not there yet (hourly and per-property rollups come with them).
+ * The stats API of API.md, answered from the daily rollup rows: {@code aggregate},
+ * {@code timeseries} by day or month, and {@code breakdown} by every property of API.md (and by
+ * custom event properties). Hourly intervals and filters are not there yet.
  */
 public final class StatsRoutes {
 
   private static final Logger log = LoggerFactory.getLogger(StatsRoutes.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** API.md's breakdown properties. */
+  static final List<String> BREAKDOWN_PROPERTIES = List.of("page", "entry_page", "exit_page", "hostname", "source",
+      "referrer", "utm_source", "utm_medium", "utm_campaign", "country", "region", "city", "browser", "os", "device",
+      "screen", "event", "channel");
+  /** Properties of single hits rather than visits: only these metrics are counted for them. */
+  private static final java.util.Set<String> HIT_PROPERTIES = java.util.Set.of("page", "hostname", "event");
+  private static final java.util.Set<String> HIT_METRICS = java.util.Set.of("visitors", "pageviews", "events");
+
   private final ReportAccess access;
   private final DailyTotalsTable dailyTotals;
+  private final DailyBreakdownsTable breakdowns;
 
-  public StatsRoutes(ReportAccess access, DailyTotalsTable dailyTotals) {
+  public StatsRoutes(ReportAccess access, DailyTotalsTable dailyTotals, DailyBreakdownsTable breakdowns) {
     this.access = access;
     this.dailyTotals = dailyTotals;
+    this.breakdowns = breakdowns;
   }
 
   public Route route() {
     return pathPrefix(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()), siteId ->
         pathPrefix("stats", () -> get(() -> extractRequest(request -> parameterMap(params -> concat(
             path("aggregate", () -> respond(() -> aggregate(access.authorize(request, siteId), params))),
-            path("timeseries", () -> respond(() -> timeseries(access.authorize(request, siteId), params)))))))));
+            path("timeseries", () -> respond(() -> timeseries(access.authorize(request, siteId), params))),
+            path("breakdown", () -> respond(() -> breakdown(access.authorize(request, siteId), params)))))))));
+  }
+
+  /**
+   * One row per value of {@code property} over the period, sorted by the first metric (descending,
+   * then by value), paged with {@code limit} and {@code page}. For event properties
+   * ({@code event:props:<key>}) the row's key is {@code <key>}.
+   */
+  private CompletionStage<HttpResponse> breakdown(Site site, Map<String, String> params) {
+    rejectFilters(params);
+    String property = params.getOrDefault("property", "");
+    if (!BREAKDOWN_PROPERTIES.contains(property) && !(property.startsWith("event:props:") && property.length() > 12)) {
+      throw new ApiError(StatusCodes.BAD_REQUEST, "bad_property",
+          "property is one of " + String.join(", ", BREAKDOWN_PROPERTIES) + " or event:props:<name>");
+    }
+    List<String> metrics = Metrics.parse(params.getOrDefault("metrics", "visitors"));
+    boolean hitProperty = HIT_PROPERTIES.contains(property) || property.startsWith("event:props:");
+    for (String metric : metrics) {
+      if (hitProperty && !HIT_METRICS.contains(metric)) {
+        throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric",
+            "'" + property + "' belongs to single hits: its metrics are " + String.join(", ", HIT_METRICS));
+      }
+    }
+    int limit = boundedInt(params, "limit", 100, 1, 1000);
+    int page = boundedInt(params, "page", 1, 1, 100_000);
+    Period period = Period.parse(params, site.timezone());
+    String key = property.startsWith("event:props:") ? property.substring(12) : property;
+    return breakdowns.read(site.id(), property, period.from(), period.to()).thenApply(rows -> {
+      Map<String, List<DailyTotals>> byValue = new java.util.HashMap<>();
+      rows.forEach(row -> byValue.computeIfAbsent(row.value(), v -> new java.util.ArrayList<>()).add(new DailyTotals(
+          row.day(), row.visitors(), row.visits(), row.pageviews(), row.events(), row.bounces(), row.durationMs(), 0)));
+      String first = metrics.get(0);
+      var results = MAPPER.createArrayNode();
+      byValue.entrySet().stream()
+          .sorted(java.util.Comparator
+              .comparing((Map.Entry<String, List<DailyTotals>> e) -> Metrics.value(first, e.getValue()).doubleValue())
+              .reversed()
+              .thenComparing(Map.Entry::getKey))
+          .skip((long) (page - 1) * limit)
+          .limit(limit)
+          .forEach(e -> {
+            ObjectNode row = results.addObject().put(key, e.getKey());
+            metrics.forEach(metric -> row.putPOJO(metric, Metrics.value(metric, e.getValue())));
+          });
+      ObjectNode body = MAPPER.createObjectNode();
+      body.set("results", results);
+      return json(body);
+    });
+  }
+
+  private static int boundedInt(Map<String, String> params, String name, int fallback, int min, int max) {
+    String text = params.get(name);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      int value = Integer.parseInt(text);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new ApiError(StatusCodes.BAD_REQUEST, "bad_" + name, name + " is a whole number from " + min + " to " + max);
   }
 
   private CompletionStage<HttpResponse> aggregate(Site site, Map<String, String> params) {

@@ -14,7 +14,7 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
  * The {@code daily_totals} rollup: written by the site entity as upserts of absolute values (a
  * rewrite after a redelivery or a crash writes the same numbers), read by the stats API.
  */
-public final class DailyTotalsTable implements DailyTotalsWriter {
+public final class DailyTotalsTable {
 
   private final CassandraSession session;
   private final String table;
@@ -31,7 +31,6 @@ public final class DailyTotalsTable implements DailyTotalsWriter {
   }
 
   /** Writes the given days of one site; one partition, so one unlogged batch. */
-  @Override
   public CompletionStage<Done> write(String siteId, List<DailyTotals> days) {
     if (days.isEmpty()) {
       return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * The real tracking script in a real browser: Debian's headless Chromium, driven by playwright-core
  * (src/test/web), opens a page served here on loopback with the one-line script tag, navigates three
  * single-page-app routes, fires a custom event with a property (queued before the script loaded) and
- * clicks an outbound link. The stats then show 4 pageviews, 1 visitor, 1 visit and 2 custom events; the same
+ * clicks an outbound link. The stats then show 4 pageviews on 4 pages, 1 visitor, 1 visit, the custom
+ * event with its property and the outbound click; the same
  * tag on a host that is not the site's gets every hit refused.
  */
 class TrackingScriptBrowserIT {
@@ -55,6 +56,14 @@ class TrackingScriptBrowserIT {
           assertThat(api.aggregate(site.id(), site.reportKey(), "events")).isEqualTo(2);
           assertThat(api.aggregate(site.id(), site.reportKey(), "visits")).isEqualTo(1);
         });
+        var plan = ApiClient.json(api.get("/api/v1/sites/shop.test/stats/breakdown?property=event:props:plan&metrics=events", site.reportKey()));
+        assertThat(plan.path("results").toString()).isEqualTo("[{\"plan\":\"pro\",\"events\":1}]");
+        var events = ApiClient.json(api.get("/api/v1/sites/shop.test/stats/breakdown?property=event&metrics=events", site.reportKey()));
+        assertThat(events.path("results").toString()).contains("\"event\":\"Signup\",\"events\":1")
+            .contains("\"event\":\"Outbound Link: Click\",\"events\":1");
+        var pageRows = ApiClient.json(api.get("/api/v1/sites/shop.test/stats/breakdown?property=page&metrics=pageviews", site.reportKey()));
+        assertThat(pageRows.path("results")).extracting(row -> row.path("page").asText())
+            .containsExactlyInAnyOrder("/", "/pricing", "/docs", "/about");
       } finally {
         pages.stop(0);
       }

@@ -3,6 +3,7 @@ package biz.vulcantracker.katric;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import biz.vulcantracker.katric.SiteEntity.HitsRecorded;
+import biz.vulcantracker.store.BreakdownRow;
 import biz.vulcantracker.store.DailyTotals;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -26,6 +27,7 @@ class SessionsTest {
       null, null, null, "Firefox", "133", "Linux", "desktop", null, "beacon", false);
   static final Dimensions BOT = new Dimensions("/", "a.example", Dimensions.DIRECT, null, null, null, null,
       null, null, null, "Googlebot", "2", "Unknown", "other", null, "beacon", true);
+  static final KatricSettings SETTINGS = new KatricSettings(java.time.Duration.ofSeconds(5), 3, 100, 1000);
   private static final ZoneId UTC = ZoneId.of("UTC");
   private static final LocalDate DAY = LocalDate.of(2026, 11, 27);
 
@@ -68,7 +70,7 @@ class SessionsTest {
     }
     int entry = 0;
     for (List<RecordedHit> batch : batches.values()) {
-      state.apply(new HitsRecorded(0, (++entry) + "-0", batch), 3);
+      state.apply(new HitsRecorded(0, (++entry) + "-0", batch), SETTINGS);
     }
     assertThat(state.totals()).containsExactly(
         new DailyTotals(DAY, expected[0], expected[1], expected[2], expected[3], expected[4], expected[5] * 1000, expected[6]));
@@ -81,9 +83,9 @@ class SessionsTest {
     long after = at(2026, 11, 28, 0, 5);
     // Before midnight the visitor is 7 (that day's salt); after it, 8, with 7 as the previous day's id.
     state.apply(new HitsRecorded(0, "1-0", List.of(
-        new RecordedHit("a", before, DAY, 7, null, "pageview", null, null, PERSON))), 3);
+        new RecordedHit("a", before, DAY, 7, null, "pageview", null, null, PERSON))), SETTINGS);
     state.apply(new HitsRecorded(0, "2-0", List.of(
-        new RecordedHit("b", after, DAY.plusDays(1), 8, 7L, "pageview", null, null, PERSON))), 3);
+        new RecordedHit("b", after, DAY.plusDays(1), 8, 7L, "pageview", null, null, PERSON))), SETTINGS);
     // One visit, counted on the day it started, lasting 15 minutes; a visitor on each day.
     assertThat(state.totals()).containsExactly(
         new DailyTotals(DAY, 1, 1, 1, 0, 0, 900_000, 0),
@@ -97,12 +99,60 @@ class SessionsTest {
     for (int visitor = 0; visitor < 1000; visitor++) {
       morning.add(hit(pv(0, visitor)));
     }
-    state.apply(new HitsRecorded(0, "1-0", morning), 3);
+    state.apply(new HitsRecorded(0, "1-0", morning), SETTINGS);
     assertThat(state.openVisitCount()).isEqualTo(1000);
     // An hour later one visitor comes: everyone idle for over 35 minutes is closed and forgotten.
-    state.apply(new HitsRecorded(0, "2-0", List.of(hit(pv(60, 5000)))), 3);
+    state.apply(new HitsRecorded(0, "2-0", List.of(hit(pv(60, 5000)))), SETTINGS);
     assertThat(state.openVisitCount()).isEqualTo(1);
     assertThat(state.totals().get(0).visits()).isEqualTo(1001);
+  }
+
+  @Test
+  void breaksTheDayDownByVisitAndHitProperties() {
+    SiteState state = SiteState.empty();
+    state.apply(new HitsRecorded(0, "1-0", List.of(
+        hit(1, 0, "pageview", "/", "Google", null),
+        hit(1, 5, "pageview", "/pricing", "Google", null),
+        hit(2, 0, "pageview", "/pricing", Dimensions.DIRECT, null),
+        hit(3, 0, "pageview", "/", Dimensions.DIRECT, null),
+        hit(3, 1, "Signup", "/", Dimensions.DIRECT, Map.of("plan", "pro")))), SETTINGS);
+    List<BreakdownRow> rows = state.fullRollup().breakdowns();
+    assertThat(rows).contains(
+        // day, property, value, visitors, visits, pageviews, events, bounces, duration ms
+        new BreakdownRow(DAY, "page", "/", 2, 0, 2, 0, 0, 0),
+        new BreakdownRow(DAY, "page", "/pricing", 2, 0, 2, 0, 0, 0),
+        new BreakdownRow(DAY, "source", "Google", 1, 1, 2, 0, 0, 300_000),
+        new BreakdownRow(DAY, "source", Dimensions.DIRECT, 2, 2, 2, 1, 1, 60_000),
+        new BreakdownRow(DAY, "entry_page", "/", 2, 2, 3, 1, 0, 360_000),
+        new BreakdownRow(DAY, "entry_page", "/pricing", 1, 1, 1, 0, 1, 0),
+        new BreakdownRow(DAY, "exit_page", "/pricing", 2, 2, 3, 0, 1, 300_000),
+        new BreakdownRow(DAY, "exit_page", "/", 1, 1, 1, 1, 0, 60_000),
+        new BreakdownRow(DAY, "event", "Signup", 1, 0, 0, 1, 0, 0),
+        new BreakdownRow(DAY, "event:props:plan", "pro", 1, 0, 0, 1, 0, 0));
+    // Visitor 1's exit page moved from "/" to "/pricing": no row still counts that visit on "/".
+    assertThat(rows.stream().filter(r -> r.property().equals("exit_page")).mapToLong(BreakdownRow::visits).sum()).isEqualTo(3);
+  }
+
+  @Test
+  void valuesBeyondTheDailyCapGoToOther() {
+    SiteState state = SiteState.empty();
+    KatricSettings twoValues = new KatricSettings(java.time.Duration.ofSeconds(5), 3, 100, 2);
+    state.apply(new HitsRecorded(0, "1-0", List.of(
+        hit(1, 0, "pageview", "/a", Dimensions.DIRECT, null),
+        hit(2, 0, "pageview", "/b", Dimensions.DIRECT, null),
+        hit(3, 0, "pageview", "/c", Dimensions.DIRECT, null),
+        hit(4, 0, "pageview", "/d", Dimensions.DIRECT, null))), twoValues);
+    assertThat(state.fullRollup().breakdowns().stream().filter(r -> r.property().equals("page")))
+        .extracting(BreakdownRow::value, BreakdownRow::pageviews)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("/a", 1L), org.assertj.core.groups.Tuple.tuple("/b", 1L),
+            org.assertj.core.groups.Tuple.tuple(Breakdowns.OTHER, 2L));
+  }
+
+  private static RecordedHit hit(long visitor, int minute, String event, String page, String source, Map<String, String> props) {
+    long timestamp = at(2026, 11, 27, 10, 0) + minute * 60_000L;
+    Dimensions dims = new Dimensions(page, "a.example", source, null, null, null, null,
+        null, null, null, "Firefox", "133", "Linux", "desktop", null, "beacon", false);
+    return new RecordedHit("h" + visitor + "-" + minute + event, timestamp, DAY, visitor, null, event, props, null, dims);
   }
 
   private static Arguments row(String name, List<Step> script, long[] totals) {

@@ -8,6 +8,7 @@ import biz.vulcantracker.katric.SiteEntity.HitsRecorded;
 import biz.vulcantracker.katric.SiteEntity.PendingHit;
 import biz.vulcantracker.katric.SiteEntity.RecordHits;
 import biz.vulcantracker.queue.QueuedHit;
+import biz.vulcantracker.store.BreakdownRow;
 import biz.vulcantracker.store.DailyTotals;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
@@ -41,17 +42,20 @@ class SiteEntityTest {
   private static final long NOON_UTC = ZonedDateTime.of(2026, 11, 27, 12, 0, 0, 0, ZoneOffset.UTC).toInstant().toEpochMilli();
 
   private final List<List<DailyTotals>> written = new CopyOnWriteArrayList<>();
+  private final List<List<BreakdownRow>> breakdowns = new CopyOnWriteArrayList<>();
   private EventSourcedBehaviorTestKit<Command, Event, SiteState> entity;
 
   @BeforeEach
   void create() {
     written.clear();
+    breakdowns.clear();
     entity = EventSourcedBehaviorTestKit.create(testKit.system(), SiteEntity.create("a.example",
-        (site, days) -> {
-          written.add(days);
+        (site, rollup) -> {
+          written.add(rollup.totals());
+          breakdowns.add(rollup.breakdowns());
           return CompletableFuture.completedFuture(Done.getInstance());
         },
-        new KatricSettings(Duration.ofSeconds(5), 3, 100)));
+        SessionsTest.SETTINGS));
   }
 
   @AfterAll
@@ -75,6 +79,11 @@ class SiteEntityTest {
     assertThat(result.state().watermark(3)).isEqualTo("4-0");
     // An engagement hit is neither a pageview nor a visit of its own.
     assertThat(written).containsExactly(List.of(new DailyTotals(DAY, 2, 2, 2, 1, 1, 0, 0)));
+    // Only changed breakdown rows are written: here every row the batch made.
+    assertThat(breakdowns.get(0)).contains(
+        new BreakdownRow(DAY, "page", "/", 2, 0, 2, 0, 0, 0),
+        new BreakdownRow(DAY, "event", "Signup", 1, 0, 0, 1, 0, 0),
+        new BreakdownRow(DAY, "browser", "Firefox", 2, 2, 2, 1, 1, 0));
   }
 
   @Test
@@ -129,8 +138,8 @@ class SiteEntityTest {
   @Test
   void aFailedRollupWriteIsAnErrorSoTheEntriesAreNotAcknowledged() {
     var failing = EventSourcedBehaviorTestKit.<Command, Event, SiteState>create(testKit.system(), SiteEntity.create("b.example",
-        (site, days) -> CompletableFuture.failedFuture(new IllegalStateException("Cassandra is away")),
-        new KatricSettings(Duration.ofSeconds(5), 3, 100)));
+        (site, rollup) -> CompletableFuture.failedFuture(new IllegalStateException("Cassandra is away")),
+        SessionsTest.SETTINGS));
     var result = failing.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("1-0", "aa", "pageview", NOON_UTC)));
     assertThat(result.reply().isError()).isTrue();
     // The hit is persisted all the same; the redelivery will find it counted and write the row again.

@@ -1,0 +1,53 @@
+package biz.vulcantracker.store;
+
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
+
+/**
+ * The {@code daily_breakdowns} rollup: one row per (site, property, day, value), upserted with
+ * absolute values by the site entity (only the rows a batch changed), read by the breakdown report
+ * as one partition range per property.
+ */
+public final class DailyBreakdownsTable {
+
+  private final CassandraSession session;
+  private final String table;
+  private final CompletionStage<PreparedStatement> upsert;
+
+  public DailyBreakdownsTable(CassandraSession session, StoreSettings settings) {
+    this.session = session;
+    this.table = settings.keyspace() + ".daily_breakdowns";
+    this.upsert = session.prepare("INSERT INTO " + table
+        + " (site_id, property, day, value, visitors, visits, pageviews, events, bounces, duration_ms)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  }
+
+  /** Rows of several partitions: written concurrently, not as a multi-partition batch. */
+  public CompletionStage<Done> write(String siteId, List<BreakdownRow> rows) {
+    if (rows.isEmpty()) {
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
+    return upsert.thenCompose(statement -> {
+      CompletableFuture<?>[] writes = rows.stream()
+          .map(row -> session.executeWrite(statement.bind(siteId, row.property(), row.day(), row.value(), row.visitors(),
+              row.visits(), row.pageviews(), row.events(), row.bounces(), row.durationMs())).toCompletableFuture())
+          .toArray(CompletableFuture[]::new);
+      return CompletableFuture.allOf(writes).thenApply(v -> Done.getInstance());
+    });
+  }
+
+  public CompletionStage<List<BreakdownRow>> read(String siteId, String property, LocalDate from, LocalDate to) {
+    return session
+        .selectAll("SELECT day, value, visitors, visits, pageviews, events, bounces, duration_ms FROM " + table
+            + " WHERE site_id = ? AND property = ? AND day >= ? AND day <= ?", siteId, property, from, to)
+        .thenApply(rows -> rows.stream()
+            .map(r -> new BreakdownRow(r.getLocalDate("day"), property, r.getString("value"), r.getLong("visitors"),
+                r.getLong("visits"), r.getLong("pageviews"), r.getLong("events"), r.getLong("bounces"), r.getLong("duration_ms")))
+            .toList());
+  }
+}
