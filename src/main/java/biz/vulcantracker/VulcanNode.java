@@ -12,6 +12,7 @@ import biz.vulcantracker.ops.HttpServer;
 import biz.vulcantracker.queue.HitProducer;
 import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.queue.RedisConnections;
+import biz.vulcantracker.scuttlebutt.RealtimeRoutes;
 import biz.vulcantracker.scuttlebutt.ReportAccess;
 import biz.vulcantracker.scuttlebutt.SiteAdminRoutes;
 import biz.vulcantracker.scuttlebutt.StatsRoutes;
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -94,9 +96,10 @@ public final class VulcanNode implements AutoCloseable {
     QueueSettings queue = QueueSettings.create(config);
 
     List<Route> routes = new ArrayList<>();
+    KatricSettings katric = KatricSettings.create(config);
+    // On katric nodes this hosts the entities; elsewhere it is the proxy reports ask them through.
+    SiteEntity.init(system, new RollupTables(dailyTotals, breakdowns), katric);
     if (roles.contains(KATRIC)) {
-      KatricSettings katric = KatricSettings.create(config);
-      SiteEntity.init(system, new RollupTables(dailyTotals, breakdowns), katric);
       HitConsumer.init(system, queue, sites, katric);
     }
     if (roles.contains(BEACON)) {
@@ -109,6 +112,7 @@ public final class VulcanNode implements AutoCloseable {
     if (roles.contains(SCUTTLEBUTT)) {
       ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));
       routes.add(new StatsRoutes(access, dailyTotals, breakdowns).route());
+      routes.add(new RealtimeRoutes(access, ClusterSharding.get(system)).route());
       routes.add(new SiteAdminRoutes(access, sites).route());
     }
     await(sites.loaded());

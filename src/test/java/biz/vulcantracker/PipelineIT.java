@@ -86,6 +86,10 @@ class PipelineIT {
     assertThat(today.path("pageviews").asLong()).isEqualTo(12);
     assertThat(today.path("visitors").asLong()).isEqualTo(3);
     assertThat(series.path("results").get(0).path("pageviews").asLong()).isZero();
+    // All three were here within the last five minutes; the crawler was not counted.
+    var realtime = api.get("/api/v1/sites/shop.example/realtime/visitors", site.reportKey());
+    assertThat(ApiClient.json(realtime).path("visitors").asInt()).isEqualTo(3);
+
     // Everything counted has been acknowledged and removed from the streams.
     try (var redis = IntegrationFixture.redisClient().connect()) {
       eventually(COUNTED_WITHIN, () -> assertThat(IntegrationFixture.queuedEntries(redis.sync(), prefix)).isZero());

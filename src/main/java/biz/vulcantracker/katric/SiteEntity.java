@@ -38,6 +38,8 @@ public final class SiteEntity
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Site");
 
+  static final long CURRENT_WINDOW_MS = Duration.ofMinutes(5).toMillis();
+
   /** The cluster role whose nodes host site entities. */
   public static final String ROLE = "katric";
 
@@ -51,6 +53,12 @@ public final class SiteEntity
   public record RecordHits(
       int partition, String timezone, List<PendingHit> hits, ActorRef<StatusReply<Done>> replyTo)
       implements Command {}
+
+  /** How many visitors had a hit in the five minutes before {@code now} (API.md's current visitors). */
+  public record GetCurrentVisitors(long now, ActorRef<CurrentVisitors> replyTo) implements Command {}
+
+  /** The answer to {@link GetCurrentVisitors}. */
+  public record CurrentVisitors(int visitors) implements CborSerializable {}
 
   /** A hit read from the stream and not yet acknowledged, with what enrichment derived from it. */
   public record PendingHit(String entryId, QueuedHit hit, Dimensions dims) implements CborSerializable {}
@@ -100,6 +108,8 @@ public final class SiteEntity
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(RecordHits.class, this::onRecordHits)
+        .onCommand(GetCurrentVisitors.class, (state, query) ->
+            Effect().reply(query.replyTo(), new CurrentVisitors(state.visitorsActiveSince(query.now() - CURRENT_WINDOW_MS))))
         .build();
   }
 

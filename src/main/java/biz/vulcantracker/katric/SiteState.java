@@ -70,6 +70,11 @@ public final class SiteState implements CborSerializable {
     return openVisits.size();
   }
 
+  /** Visitors whose latest hit is at or after {@code since} (their visits are still open). */
+  int visitorsActiveSince(long since) {
+    return (int) openVisits.values().stream().filter(visit -> visit.last >= since).count();
+  }
+
   /** Counts the event's hits in hit-time order and moves the partition's watermark. */
   SiteState apply(SiteEntity.HitsRecorded event, KatricSettings settings) {
     touched.clear();

@@ -1,0 +1,39 @@
+"""Writes the pipeline benchmark's hits as Redis protocol for `redis-cli --pipe`: XADDs of queued,
+anonymized hits (the stream's wire format) into the bench:hits:<partition> streams, and the same
+entries into baseline:* streams for the Redis-alone baseline. One pageview per hit, so the count of
+pageviews must equal the number of hits."""
+import json
+import random
+import sys
+import zlib
+
+hits, out_path, baseline_path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+random.seed(7)
+DAY_START = 1_795_651_200_000  # 2026-11-20T00:00:00Z
+AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+
+
+def resp(*args):
+    parts = [f"*{len(args)}\r\n"]
+    for arg in args:
+        data = arg.encode()
+        parts.append(f"${len(data)}\r\n")
+        parts.append(arg + "\r\n")
+    return "".join(parts)
+
+
+with open(out_path, "w") as out, open(baseline_path, "w") as baseline:
+    for i in range(hits):
+        site = f"site{i % 20}.example"
+        visitor = random.randrange(5000)
+        timestamp = DAY_START + (i * 86_000_000) // hits  # time-ordered across the day
+        hit = {
+            "hitId": f"bench-{i}", "siteId": site, "timestamp": timestamp, "channel": "beacon",
+            "eventName": "pageview", "url": f"https://{site}/page/{random.randrange(50)}",
+            "referrer": random.choice([None, "https://www.google.com/", "https://news.ycombinator.com/"]),
+            "screenWidth": random.choice([390, 1280, 1920]), "visitorId": f"{visitor:016x}", "userAgent": AGENT,
+        }
+        body = json.dumps({k: v for k, v in hit.items() if v is not None}, separators=(",", ":"))
+        partition = zlib.crc32(site.encode()) % 16
+        out.write(resp("XADD", f"bench:hits:{partition}", "*", "hit", body))
+        baseline.write(resp("XADD", f"baseline:{partition}", "*", "hit", body))
