@@ -24,6 +24,7 @@ cleanup() {
   deploy/local/services.sh stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+[ -n "${BENCH_KEEP:-}" ] && trap - EXIT
 deploy/local/services.sh start
 rcli() { redis-cli -p "$VULCAN_REDIS_PORT" "$@"; }
 

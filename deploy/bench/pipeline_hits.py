@@ -6,10 +6,11 @@ import json
 import random
 import sys
 import zlib
+from datetime import datetime, timezone
 
 hits, out_path, baseline_path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 random.seed(7)
-DAY_START = 1_795_651_200_000  # 2026-11-20T00:00:00Z
+DAY_START = int(datetime(2026, 11, 20, tzinfo=timezone.utc).timestamp()) * 1000
 AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 
 

@@ -1,10 +1,14 @@
 package biz.vulcantracker.store;
 
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
 import org.apache.pekko.Done;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 
@@ -27,15 +31,26 @@ public final class DailyBreakdownsTable {
         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   }
 
-  /** Rows of several partitions: written concurrently, not as a multi-partition batch. */
+  /**
+   * One unlogged batch per partition (site, property), the batches concurrently: a batch within one
+   * partition is a single write for Cassandra, and a few dozen requests per site and batch keep the
+   * driver's per-connection limit far away even with every partition's consumer writing at once.
+   */
   public CompletionStage<Done> write(String siteId, List<BreakdownRow> rows) {
     if (rows.isEmpty()) {
       return CompletableFuture.completedFuture(Done.getInstance());
     }
+    Map<String, List<BreakdownRow>> byProperty = rows.stream().collect(Collectors.groupingBy(BreakdownRow::property));
     return upsert.thenCompose(statement -> {
-      CompletableFuture<?>[] writes = rows.stream()
-          .map(row -> session.executeWrite(statement.bind(siteId, row.property(), row.day(), row.value(), row.visitors(),
-              row.visits(), row.pageviews(), row.events(), row.bounces(), row.durationMs())).toCompletableFuture())
+      CompletableFuture<?>[] writes = byProperty.values().stream()
+          .map(partition -> {
+            BatchStatement batch = BatchStatement.newInstance(BatchType.UNLOGGED);
+            for (BreakdownRow row : partition) {
+              batch = batch.add(statement.bind(siteId, row.property(), row.day(), row.value(), row.visitors(),
+                  row.visits(), row.pageviews(), row.events(), row.bounces(), row.durationMs()));
+            }
+            return session.executeWriteBatch(batch).toCompletableFuture();
+          })
           .toArray(CompletableFuture[]::new);
       return CompletableFuture.allOf(writes).thenApply(v -> Done.getInstance());
     });
