@@ -3,6 +3,7 @@ package biz.vulcantracker.katric;
 import biz.vulcantracker.store.BreakdownRow;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,8 +55,9 @@ final class Breakdowns {
       row.events += sign * visit.events;
       row.bounces += visit.isBounce() ? sign : 0;
       row.durationMs += sign * visit.durationMs();
-      row.visitorVisits.merge(visit.visitorId, sign, Integer::sum);
-      row.visitorVisits.remove(visit.visitorId, 0);
+      if (row.visitorVisits.addTo(visit.visitorId, sign) + sign == 0) {
+        row.visitorVisits.remove(visit.visitorId);
+      }
     }
   }
 
@@ -106,7 +108,7 @@ final class Breakdowns {
     @JsonProperty long events;
     @JsonProperty long bounces;
     @JsonProperty long durationMs;
-    @JsonProperty final Map<Long, Integer> visitorVisits;
+    @JsonProperty final Long2IntOpenHashMap visitorVisits;
 
     @JsonCreator
     Row(@JsonProperty("visits") long visits, @JsonProperty("pageviews") long pageviews, @JsonProperty("events") long events,
@@ -117,7 +119,7 @@ final class Breakdowns {
       this.events = events;
       this.bounces = bounces;
       this.durationMs = durationMs;
-      this.visitorVisits = visitorVisits == null ? new HashMap<>() : new HashMap<>(visitorVisits);
+      this.visitorVisits = visitorVisits == null ? new Long2IntOpenHashMap() : new Long2IntOpenHashMap(visitorVisits);
     }
 
     static Row empty() {

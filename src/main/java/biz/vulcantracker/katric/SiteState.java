@@ -8,6 +8,8 @@ import biz.vulcantracker.store.Rollup;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Comparator;
@@ -30,8 +32,9 @@ import java.util.TreeMap;
  * for late hits) past the visit's last hit: memory follows current activity, not history. Closing
  * goes by hit time, not wall-clock time, so a replay of the journal rebuilds exactly this state.
  *
- * <p>Mutable for speed (a batch must not copy every visitor set); touched only by the entity's event
- * handler, and replies carry immutable {@link DailyTotals} copies, never this.
+ * <p>Mutable for speed (a batch must not copy every visitor set) and held in primitive collections
+ * (fastutil) for memory; touched only by the entity's event handler, and replies carry immutable
+ * {@link DailyTotals} copies, never this.
  */
 public final class SiteState implements CborSerializable {
 
@@ -40,7 +43,7 @@ public final class SiteState implements CborSerializable {
 
   @JsonProperty private final Map<Integer, String> watermarks;
   @JsonProperty private final TreeMap<LocalDate, Day> days;
-  @JsonProperty private final Map<Long, Visit> openVisits;
+  @JsonProperty private final Long2ObjectOpenHashMap<Visit> openVisits;
   @JsonProperty private long newestHit;
   /** Breakdown rows changed by the last event applied, per day: what the next rollup writes. */
   @JsonIgnore private final Map<LocalDate, Set<String>> touched = new HashMap<>();
@@ -53,7 +56,7 @@ public final class SiteState implements CborSerializable {
       @JsonProperty("newestHit") long newestHit) {
     this.watermarks = watermarks == null ? new HashMap<>() : new HashMap<>(watermarks);
     this.days = days == null ? new TreeMap<>() : new TreeMap<>(days);
-    this.openVisits = openVisits == null ? new HashMap<>() : new HashMap<>(openVisits);
+    this.openVisits = openVisits == null ? new Long2ObjectOpenHashMap<>() : new Long2ObjectOpenHashMap<>(openVisits);
     this.newestHit = newestHit;
   }
 
@@ -170,7 +173,7 @@ public final class SiteState implements CborSerializable {
     @JsonProperty long bounces;
     @JsonProperty long durationMs;
     @JsonProperty long bots;
-    @JsonProperty final Set<Long> visitors;
+    @JsonProperty final LongOpenHashSet visitors;
     @JsonProperty final Breakdowns breakdowns;
 
     @JsonCreator
@@ -189,7 +192,7 @@ public final class SiteState implements CborSerializable {
       this.bounces = bounces;
       this.durationMs = durationMs;
       this.bots = bots;
-      this.visitors = visitors == null ? new HashSet<>() : new HashSet<>(visitors);
+      this.visitors = visitors == null ? new LongOpenHashSet() : new LongOpenHashSet(visitors);
       this.breakdowns = breakdowns == null ? Breakdowns.empty() : breakdowns;
     }
 
