@@ -2,6 +2,11 @@ package biz.vulcantracker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
@@ -33,6 +38,22 @@ public final class ApiError extends RuntimeException {
 
   public HttpResponse toResponse() {
     return response(status, code, getMessage());
+  }
+
+  /**
+   * Runs a request handler: an {@link ApiError} it throws, or fails its stage with, becomes that
+   * error's response; any other failure is answered by {@code otherwise}.
+   */
+  public static CompletionStage<HttpResponse> answer(
+      Supplier<CompletionStage<HttpResponse>> handler, Function<Throwable, HttpResponse> otherwise) {
+    try {
+      return handler.get().exceptionally(failure -> {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof ApiError error ? error.toResponse() : otherwise.apply(cause);
+      });
+    } catch (ApiError error) {
+      return CompletableFuture.completedFuture(error.toResponse());
+    }
   }
 
   public static HttpResponse response(StatusCode status, String code, String message) {

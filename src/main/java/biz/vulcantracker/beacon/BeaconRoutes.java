@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
@@ -80,23 +79,16 @@ public final class BeaconRoutes {
       if (entity.getContentLengthOption().orElse(0L) > settings.maxBodyBytes()) {
         return complete(tooLarge().toResponse());
       }
-      CompletionStage<HttpResponse> response = entity
+      return completeWithFuture(ApiError.answer(() -> entity
           .withSizeLimit(settings.maxBodyBytes())
           .toStrict(BODY_READ_TIMEOUT.toMillis(), materializer)
-          .thenCompose(strict -> accept(request, parser.fromBody(strict.getData().utf8String())))
-          .exceptionally(BeaconRoutes::errorResponse);
-      return completeWithFuture(response);
+          .thenCompose(strict -> accept(request, parser.fromBody(strict.getData().utf8String()))),
+          BeaconRoutes::failureResponse));
     });
   }
 
   private Route answer(HttpRequest request, Supplier<List<BeaconRequest>> parse) {
-    CompletionStage<HttpResponse> response;
-    try {
-      response = accept(request, parse.get()).exceptionally(BeaconRoutes::errorResponse);
-    } catch (ApiError error) {
-      response = CompletableFuture.completedFuture(error.toResponse());
-    }
-    return completeWithFuture(response);
+    return completeWithFuture(ApiError.answer(() -> accept(request, parse.get()), BeaconRoutes::failureResponse));
   }
 
   private CompletionStage<HttpResponse> accept(HttpRequest request, List<BeaconRequest> hits) {
@@ -186,11 +178,7 @@ public final class BeaconRoutes {
     return new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "the body is larger than " + settings.maxBodyBytes() + " bytes");
   }
 
-  private static HttpResponse errorResponse(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof ApiError error) {
-      return error.toResponse();
-    }
+  private static HttpResponse failureResponse(Throwable cause) {
     if (cause instanceof EntityStreamSizeException) {
       return ApiError.response(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "the body is too large");
     }

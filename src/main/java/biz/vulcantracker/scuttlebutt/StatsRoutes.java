@@ -12,8 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -175,20 +173,10 @@ public final class StatsRoutes {
 
   /** Runs a handler, turning an {@link ApiError} (thrown or failed) into its response. */
   static Route respond(Supplier<CompletionStage<HttpResponse>> handler) {
-    CompletionStage<HttpResponse> response;
-    try {
-      response = handler.get().exceptionally(StatsRoutes::errorResponse);
-    } catch (ApiError error) {
-      response = CompletableFuture.completedFuture(error.toResponse());
-    }
-    return completeWithFuture(response);
+    return completeWithFuture(ApiError.answer(handler, StatsRoutes::failureResponse));
   }
 
-  static HttpResponse errorResponse(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof ApiError error) {
-      return error.toResponse();
-    }
+  private static HttpResponse failureResponse(Throwable cause) {
     log.warn("Report failed", cause);
     return ApiError.response(StatusCodes.SERVICE_UNAVAILABLE, "store_unavailable", "the report could not be read; retry later");
   }

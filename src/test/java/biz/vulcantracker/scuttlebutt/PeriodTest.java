@@ -25,12 +25,7 @@ class PeriodTest {
       "12mo,   2026-11-27, -,          -,          2025-12-01, 2026-11-30",
       "custom, -,          2026-01-01, 2026-01-31, 2026-01-01, 2026-01-31"})
   void coversTheDaysOfApiMd(String period, String date, String from, String to, LocalDate first, LocalDate last) {
-    Map<String, String> params = new HashMap<>();
-    params.put("period", period);
-    if (date != null) params.put("date", date);
-    if (from != null) params.put("from", from);
-    if (to != null) params.put("to", to);
-    assertThat(Period.parse(params, ZONE)).isEqualTo(new Period(first, last));
+    assertThat(Period.parse(params(period, date, from, to), ZONE)).isEqualTo(new Period(first, last));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -40,12 +35,17 @@ class PeriodTest {
       "custom without to,   custom, -,          2026-01-01, -,          bad_period",
       "custom backwards,    custom, -,          2026-02-01, 2026-01-01, bad_period"})
   void rejectsWhatItCannotRead(String name, String period, String date, String from, String to, String error) {
+    assertThatThrownBy(() -> Period.parse(params(period, date, from, to), ZONE))
+        .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo(error));
+  }
+
+  /** The query parameters of a request, leaving out those given as null. */
+  private static Map<String, String> params(String period, String date, String from, String to) {
     Map<String, String> params = new HashMap<>();
     params.put("period", period);
     if (date != null) params.put("date", date);
     if (from != null) params.put("from", from);
     if (to != null) params.put("to", to);
-    assertThatThrownBy(() -> Period.parse(params, ZONE))
-        .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo(error));
+    return params;
   }
 }
