@@ -24,7 +24,8 @@ public record RecordedHit(
     String eventName,
     Map<String, String> props,
     Long engagementMs,
-    Dimensions dims) {
+    Dimensions dims,
+    String clientEventId) {
 
   public static final String PAGEVIEW = "pageview";
   public static final String ENGAGEMENT = "engagement";
@@ -39,7 +40,8 @@ public record RecordedHit(
         hit.eventName(),
         hit.props(),
         hit.engagementMs(),
-        dims);
+        dims,
+        hit.clientEventId());
   }
 
   boolean isPageview() {

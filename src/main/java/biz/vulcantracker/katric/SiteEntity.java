@@ -116,11 +116,19 @@ public final class SiteEntity
   private ReplyEffect<Event, SiteState> onRecordHits(SiteState state, RecordHits command) {
     ZoneId zone = ZoneId.of(command.timezone());
     String watermark = state.watermark(command.partition());
-    List<RecordedHit> fresh =
-        command.hits().stream()
-            .filter(pending -> EntryId.isAfter(pending.entryId(), watermark))
-            .map(pending -> RecordedHit.from(pending.hit(), pending.dims(), zone))
-            .toList();
+    List<RecordedHit> fresh = new java.util.ArrayList<>();
+    java.util.Set<String> batchIds = new java.util.HashSet<>();
+    for (PendingHit pending : command.hits()) {
+      if (!EntryId.isAfter(pending.entryId(), watermark)) {
+        continue; // redelivered: this entry is counted
+      }
+      RecordedHit hit = RecordedHit.from(pending.hit(), pending.dims(), zone);
+      // The same hit under another entry id, or a repeated client event id: counted once.
+      if (state.isNew(hit) && batchIds.add(hit.hitId())
+          && (hit.clientEventId() == null || batchIds.add("i:" + hit.day() + ":" + hit.clientEventId()))) {
+        fresh.add(hit);
+      }
+    }
     if (fresh.isEmpty()) {
       // Already counted: the earlier attempt may have failed after the persist but before the
       // rollup write, so write the rows again before the entries are acknowledged.

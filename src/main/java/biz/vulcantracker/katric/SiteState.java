@@ -10,6 +10,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
+import it.unimi.dsi.fastutil.objects.Object2LongLinkedOpenHashMap;
+import it.unimi.dsi.fastutil.objects.ObjectOpenHashSet;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Comparator;
@@ -26,7 +28,9 @@ import java.util.TreeMap;
  *   <li>per stream partition, the last entry id applied (the watermark that makes redelivery harmless);
  *   <li>per recent day (site time zone): totals, the exact set of visitor ids, and the breakdowns
  *       by every property of API.md;
- *   <li>the open visits, keyed by visitor id, sequenced by hit time with the 30-minute rule.
+ *   <li>the open visits, keyed by visitor id, sequenced by hit time with the 30-minute rule;
+ *   <li>the ids of the last hour's hits and each day's client event ids, to count a hit once even
+ *       when it reached the queue twice.
  * </ul>
  * A visit is closed, and leaves memory, once the site's newest hit is more than the gap (plus a grace
  * for late hits) past the visit's last hit: memory follows current activity, not history. Closing
@@ -40,11 +44,15 @@ public final class SiteState implements CborSerializable {
 
   static final long VISIT_GAP_MS = Duration.ofMinutes(30).toMillis();
   static final long LATE_GRACE_MS = Duration.ofMinutes(5).toMillis();
+  /** How long (in hit time) a hit id is remembered to drop the same hit queued twice. */
+  static final long SEEN_HIT_WINDOW_MS = Duration.ofHours(1).toMillis();
 
   @JsonProperty private final Map<Integer, String> watermarks;
   @JsonProperty private final TreeMap<LocalDate, Day> days;
   @JsonProperty private final Long2ObjectOpenHashMap<Visit> openVisits;
   @JsonProperty private long newestHit;
+  /** Ids of recent hits with their times, oldest first (a spool replay or a retried log batch). */
+  @JsonProperty private final Object2LongLinkedOpenHashMap<String> seenHits;
   /** Breakdown rows changed by the last event applied, per day: what the next rollup writes. */
   @JsonIgnore private final Map<LocalDate, Set<String>> touched = new HashMap<>();
 
@@ -53,15 +61,29 @@ public final class SiteState implements CborSerializable {
       @JsonProperty("watermarks") Map<Integer, String> watermarks,
       @JsonProperty("days") TreeMap<LocalDate, Day> days,
       @JsonProperty("openVisits") Map<Long, Visit> openVisits,
-      @JsonProperty("newestHit") long newestHit) {
+      @JsonProperty("newestHit") long newestHit,
+      @JsonProperty("seenHits") Map<String, Long> seenHits) {
     this.watermarks = watermarks == null ? new HashMap<>() : new HashMap<>(watermarks);
     this.days = days == null ? new TreeMap<>() : new TreeMap<>(days);
     this.openVisits = openVisits == null ? new Long2ObjectOpenHashMap<>() : new Long2ObjectOpenHashMap<>(openVisits);
     this.newestHit = newestHit;
+    this.seenHits = seenHits == null ? new Object2LongLinkedOpenHashMap<>() : new Object2LongLinkedOpenHashMap<>(seenHits);
   }
 
   static SiteState empty() {
-    return new SiteState(null, null, null, 0);
+    return new SiteState(null, null, null, 0, null);
+  }
+
+  /**
+   * False for a hit counted before: the same hit id within the last hour of hit time (the same hit
+   * queued twice under two entry ids), or a client event id already seen on the hit's day.
+   */
+  boolean isNew(RecordedHit hit) {
+    if (seenHits.containsKey(hit.hitId())) {
+      return false;
+    }
+    Day day = days.get(hit.day());
+    return hit.clientEventId() == null || day == null || !day.clientEventIds.contains(hit.clientEventId());
   }
 
   /** The last entry id of {@code partition} already counted, or null. */
@@ -89,6 +111,7 @@ public final class SiteState implements CborSerializable {
       watermarks.put(event.partition(), event.lastEntryId());
     }
     closeIdleVisits();
+    forgetOldHitIds();
     return this;
   }
 
@@ -96,7 +119,11 @@ public final class SiteState implements CborSerializable {
     if (!days.isEmpty() && hit.day().isBefore(days.lastKey().minusDays(daysKept - 1L))) {
       return; // older than the days this entity still holds; see KatricSettings.daysKept
     }
+    seenHits.put(hit.hitId(), hit.timestamp());
     Day day = days.computeIfAbsent(hit.day(), d -> Day.empty());
+    if (hit.clientEventId() != null) {
+      day.clientEventIds.add(hit.clientEventId());
+    }
     if (hit.isBot()) {
       day.bots++;
       return;
@@ -134,6 +161,14 @@ public final class SiteState implements CborSerializable {
 
   private Set<String> touchedOn(LocalDate day) {
     return touched.computeIfAbsent(day, d -> new HashSet<>());
+  }
+
+  private void forgetOldHitIds() {
+    long before = newestHit - SEEN_HIT_WINDOW_MS;
+    var oldest = seenHits.object2LongEntrySet().fastIterator();
+    while (oldest.hasNext() && oldest.next().getLongValue() < before) {
+      oldest.remove();
+    }
   }
 
   private void closeIdleVisits() {
@@ -175,6 +210,8 @@ public final class SiteState implements CborSerializable {
     @JsonProperty long bots;
     @JsonProperty final LongOpenHashSet visitors;
     @JsonProperty final Breakdowns breakdowns;
+    /** Client event ids (the script's {@code i}) seen this day: a repeated one counts once. */
+    @JsonProperty final ObjectOpenHashSet<String> clientEventIds;
 
     @JsonCreator
     Day(
@@ -185,7 +222,8 @@ public final class SiteState implements CborSerializable {
         @JsonProperty("durationMs") long durationMs,
         @JsonProperty("bots") long bots,
         @JsonProperty("visitors") Set<Long> visitors,
-        @JsonProperty("breakdowns") Breakdowns breakdowns) {
+        @JsonProperty("breakdowns") Breakdowns breakdowns,
+        @JsonProperty("clientEventIds") Set<String> clientEventIds) {
       this.pageviews = pageviews;
       this.events = events;
       this.visits = visits;
@@ -194,10 +232,11 @@ public final class SiteState implements CborSerializable {
       this.bots = bots;
       this.visitors = visitors == null ? new LongOpenHashSet() : new LongOpenHashSet(visitors);
       this.breakdowns = breakdowns == null ? Breakdowns.empty() : breakdowns;
+      this.clientEventIds = clientEventIds == null ? new ObjectOpenHashSet<>() : new ObjectOpenHashSet<>(clientEventIds);
     }
 
     static Day empty() {
-      return new Day(0, 0, 0, 0, 0, 0, null, null);
+      return new Day(0, 0, 0, 0, 0, 0, null, null, null);
     }
 
     void count(RecordedHit hit) {

@@ -83,9 +83,9 @@ class SessionsTest {
     long after = at(2026, 11, 28, 0, 5);
     // Before midnight the visitor is 7 (that day's salt); after it, 8, with 7 as the previous day's id.
     state.apply(new HitsRecorded(0, "1-0", List.of(
-        new RecordedHit("a", before, DAY, 7, null, "pageview", null, null, PERSON))), SETTINGS);
+        new RecordedHit("a", before, DAY, 7, null, "pageview", null, null, PERSON, null))), SETTINGS);
     state.apply(new HitsRecorded(0, "2-0", List.of(
-        new RecordedHit("b", after, DAY.plusDays(1), 8, 7L, "pageview", null, null, PERSON))), SETTINGS);
+        new RecordedHit("b", after, DAY.plusDays(1), 8, 7L, "pageview", null, null, PERSON, null))), SETTINGS);
     // One visit, counted on the day it started, lasting 15 minutes; a visitor on each day.
     assertThat(state.totals()).containsExactly(
         new DailyTotals(DAY, 1, 1, 1, 0, 0, 900_000, 0),
@@ -152,7 +152,7 @@ class SessionsTest {
     long timestamp = at(2026, 11, 27, 10, 0) + minute * 60_000L;
     Dimensions dims = new Dimensions(page, "a.example", source, null, null, null, null,
         null, null, null, "Firefox", "133", "Linux", "desktop", null, "beacon", false);
-    return new RecordedHit("h" + visitor + "-" + minute + event, timestamp, DAY, visitor, null, event, props, null, dims);
+    return new RecordedHit("h" + visitor + "-" + minute + event, timestamp, DAY, visitor, null, event, props, null, dims, null);
   }
 
   private static Arguments row(String name, List<Step> script, long[] totals) {
@@ -168,7 +168,7 @@ class SessionsTest {
       default -> throw new IllegalArgumentException(step.kind());
     };
     return new RecordedHit("h" + timestamp + "-" + step.visitor(), timestamp, DAY, step.visitor(), null, event, null,
-        null, step.kind().equals("bot") ? BOT : PERSON);
+        null, step.kind().equals("bot") ? BOT : PERSON, null);
   }
 
   private static long at(int year, int month, int day, int hour, int minute) {

@@ -146,6 +146,35 @@ class SiteEntityTest {
     assertThat(result.state().watermark(0)).isEqualTo("1-0");
   }
 
+  @Test
+  void theSameHitUnderAnotherEntryIdCountsOnce() {
+    entity.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("1-0", "aa", "pageview", NOON_UTC)));
+    // A spool replay: the very hit again, queued under a new entry id.
+    PendingHit replayed = new PendingHit("9-0", hit("1-0", "aa", "pageview", NOON_UTC).hit(), SessionsTest.PERSON);
+    var result = entity.<StatusReply<Done>>runCommand(replyTo -> new RecordHits(0, "UTC", List.of(replayed), replyTo));
+    assertThat(result.hasNoEvents()).isTrue();
+    assertThat(result.reply().isSuccess()).isTrue();
+    assertThat(written.get(written.size() - 1)).containsExactly(new DailyTotals(DAY, 1, 1, 1, 0, 1, 0, 0));
+  }
+
+  @Test
+  void aRepeatedClientEventIdCountsOnceADay() {
+    var first = withClientId("1-0", "evt-7");
+    var again = withClientId("2-0", "evt-7");
+    var other = withClientId("3-0", "evt-8");
+    var result = entity.<StatusReply<Done>>runCommand(replyTo -> new RecordHits(0, "UTC", List.of(first, again, other), replyTo));
+    assertThat(result.event()).isInstanceOfSatisfying(HitsRecorded.class,
+        e -> assertThat(e.hits()).extracting(RecordedHit::clientEventId).containsExactly("evt-7", "evt-8"));
+    var later = entity.<StatusReply<Done>>runCommand(replyTo -> new RecordHits(0, "UTC", List.of(withClientId("4-0", "evt-7")), replyTo));
+    assertThat(later.hasNoEvents()).isTrue();
+    assertThat(written.get(written.size() - 1)).containsExactly(new DailyTotals(DAY, 1, 1, 0, 2, 0, 0, 0));
+  }
+
+  private static PendingHit withClientId(String entryId, String clientEventId) {
+    return new PendingHit(entryId, new QueuedHit("hit-" + entryId, "a.example", NOON_UTC, "beacon", "Signup",
+        "https://a.example/", null, null, null, null, clientEventId, "aa", null, "UA", null, null, null), SessionsTest.PERSON);
+  }
+
   private static RecordHits record(int partition, org.apache.pekko.actor.typed.ActorRef<StatusReply<Done>> replyTo, PendingHit... hits) {
     return new RecordHits(partition, "UTC", new ArrayList<>(List.of(hits)), replyTo);
   }

@@ -62,6 +62,6 @@ class SiteStateMemoryTest {
         List.of(Dimensions.DIRECT, "Google", "Hacker News", "Twitter", "newsletter").get(visitor % 5),
         null, null, null, null, "C" + (visitor % 20), null, null,
         List.of("Firefox", "Chrome", "Safari", "Edge").get(visitor % 4), "133", "Linux", "desktop", "Laptop", "beacon", false);
-    return new RecordedHit("h" + visitor, timestamp, DAY, 0x5EED0000L + visitor, null, "pageview", null, null, dims);
+    return new RecordedHit("h" + visitor, timestamp, DAY, 0x5EED0000L + visitor, null, "pageview", null, null, dims, null);
   }
 }
