@@ -7,7 +7,10 @@ import biz.vulcantracker.store.Rollup;
 import biz.vulcantracker.store.RollupWriter;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -116,8 +119,8 @@ public final class SiteEntity
   private ReplyEffect<Event, SiteState> onRecordHits(SiteState state, RecordHits command) {
     ZoneId zone = ZoneId.of(command.timezone());
     String watermark = state.watermark(command.partition());
-    List<RecordedHit> fresh = new java.util.ArrayList<>();
-    java.util.Set<String> batchIds = new java.util.HashSet<>();
+    List<RecordedHit> fresh = new ArrayList<>();
+    Set<String> batchIds = new HashSet<>();
     for (PendingHit pending : command.hits()) {
       if (!EntryId.isAfter(pending.entryId(), watermark)) {
         continue; // redelivered: this entry is counted

@@ -14,6 +14,7 @@ import it.unimi.dsi.fastutil.objects.Object2LongLinkedOpenHashMap;
 import it.unimi.dsi.fastutil.objects.ObjectOpenHashSet;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -183,7 +184,7 @@ public final class SiteState implements CborSerializable {
 
   /** Every day's totals and the breakdown rows the last event changed (immutable copies). */
   Rollup changedRollup() {
-    List<BreakdownRow> rows = new java.util.ArrayList<>();
+    List<BreakdownRow> rows = new ArrayList<>();
     touched.forEach((day, keys) -> {
       Day held = days.get(day);
       if (held != null) {
@@ -195,7 +196,7 @@ public final class SiteState implements CborSerializable {
 
   /** Everything the state holds, for rewriting after a failed write (immutable copies). */
   Rollup fullRollup() {
-    List<BreakdownRow> rows = new java.util.ArrayList<>();
+    List<BreakdownRow> rows = new ArrayList<>();
     days.forEach((day, held) -> rows.addAll(held.breakdowns.rows(day, null)));
     return new Rollup(totals(), rows);
   }
