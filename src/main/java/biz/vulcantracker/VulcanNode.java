@@ -18,6 +18,7 @@ import biz.vulcantracker.scuttlebutt.SiteAdminRoutes;
 import biz.vulcantracker.scuttlebutt.StatsRoutes;
 import biz.vulcantracker.store.DailyBreakdownsTable;
 import biz.vulcantracker.store.DailyTotalsTable;
+import biz.vulcantracker.store.HourlyTotalsTable;
 import biz.vulcantracker.store.RollupTables;
 import biz.vulcantracker.store.Schema;
 import biz.vulcantracker.store.SiteCatalog;
@@ -93,12 +94,13 @@ public final class VulcanNode implements AutoCloseable {
     SiteCatalog sites = SiteCatalog.start(system, new SiteRepository(session, store), store.siteRefreshInterval());
     DailyTotalsTable dailyTotals = new DailyTotalsTable(session, store);
     DailyBreakdownsTable breakdowns = new DailyBreakdownsTable(session, store);
+    HourlyTotalsTable hourly = new HourlyTotalsTable(session, store);
     QueueSettings queue = QueueSettings.create(config);
 
     List<Route> routes = new ArrayList<>();
     KatricSettings katric = KatricSettings.create(config);
     // On katric nodes this hosts the entities; elsewhere it is the proxy reports ask them through.
-    SiteEntity.init(system, new RollupTables(dailyTotals, breakdowns), katric);
+    SiteEntity.init(system, new RollupTables(dailyTotals, breakdowns, hourly), katric);
     if (roles.contains(KATRIC)) {
       HitConsumer.init(system, queue, sites, katric);
     }
@@ -111,7 +113,7 @@ public final class VulcanNode implements AutoCloseable {
     }
     if (roles.contains(SCUTTLEBUTT)) {
       ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));
-      routes.add(new StatsRoutes(access, dailyTotals, breakdowns).route());
+      routes.add(new StatsRoutes(access, dailyTotals, breakdowns, hourly).route());
       routes.add(new RealtimeRoutes(access, ClusterSharding.get(system)).route());
       routes.add(new SiteAdminRoutes(access, sites).route());
     }

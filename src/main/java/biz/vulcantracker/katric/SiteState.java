@@ -4,6 +4,7 @@ import biz.vulcantracker.CborSerializable;
 import biz.vulcantracker.queue.EntryId;
 import biz.vulcantracker.store.BreakdownRow;
 import biz.vulcantracker.store.DailyTotals;
+import biz.vulcantracker.store.HourlyTotals;
 import biz.vulcantracker.store.Rollup;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
@@ -13,6 +14,7 @@ import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import it.unimi.dsi.fastutil.objects.Object2LongLinkedOpenHashMap;
 import it.unimi.dsi.fastutil.objects.ObjectOpenHashSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,7 +30,7 @@ import java.util.TreeMap;
  * <ul>
  *   <li>per stream partition, the last entry id applied (the watermark that makes redelivery harmless);
  *   <li>per recent day (site time zone): totals, the exact set of visitor ids, and the breakdowns
- *       by every property of API.md;
+ *       by every property of API.md; per UTC hour of those days, the same totals;
  *   <li>the open visits, keyed by visitor id, sequenced by hit time with the 30-minute rule;
  *   <li>the ids of the last hour's hits and each day's client event ids, to count a hit once even
  *       when it reached the queue twice.
@@ -44,35 +46,42 @@ import java.util.TreeMap;
 public final class SiteState implements CborSerializable {
 
   static final long VISIT_GAP_MS = Duration.ofMinutes(30).toMillis();
+  static final long HOUR_MS = Duration.ofHours(1).toMillis();
   static final long LATE_GRACE_MS = Duration.ofMinutes(5).toMillis();
   /** How long (in hit time) a hit id is remembered to drop the same hit queued twice. */
   static final long SEEN_HIT_WINDOW_MS = Duration.ofHours(1).toMillis();
 
   @JsonProperty private final Map<Integer, String> watermarks;
   @JsonProperty private final TreeMap<LocalDate, Day> days;
+  /** Per UTC hour (hours since the epoch): the same counts as a day, for hourly reports. */
+  @JsonProperty private final TreeMap<Long, Counts> hours;
   @JsonProperty private final Long2ObjectOpenHashMap<Visit> openVisits;
   @JsonProperty private long newestHit;
   /** Ids of recent hits with their times, oldest first (a spool replay or a retried log batch). */
   @JsonProperty private final Object2LongLinkedOpenHashMap<String> seenHits;
   /** Breakdown rows changed by the last event applied, per day: what the next rollup writes. */
   @JsonIgnore private final Map<LocalDate, Set<String>> touched = new HashMap<>();
+  /** Hours changed by the last event applied. */
+  @JsonIgnore private final Set<Long> touchedHours = new HashSet<>();
 
   @JsonCreator
   SiteState(
       @JsonProperty("watermarks") Map<Integer, String> watermarks,
       @JsonProperty("days") TreeMap<LocalDate, Day> days,
+      @JsonProperty("hours") TreeMap<Long, Counts> hours,
       @JsonProperty("openVisits") Map<Long, Visit> openVisits,
       @JsonProperty("newestHit") long newestHit,
       @JsonProperty("seenHits") Map<String, Long> seenHits) {
     this.watermarks = watermarks == null ? new HashMap<>() : new HashMap<>(watermarks);
     this.days = days == null ? new TreeMap<>() : new TreeMap<>(days);
+    this.hours = hours == null ? new TreeMap<>() : new TreeMap<>(hours);
     this.openVisits = openVisits == null ? new Long2ObjectOpenHashMap<>() : new Long2ObjectOpenHashMap<>(openVisits);
     this.newestHit = newestHit;
     this.seenHits = seenHits == null ? new Object2LongLinkedOpenHashMap<>() : new Object2LongLinkedOpenHashMap<>(seenHits);
   }
 
   static SiteState empty() {
-    return new SiteState(null, null, null, 0, null);
+    return new SiteState(null, null, null, null, 0, null);
   }
 
   /**
@@ -104,6 +113,7 @@ public final class SiteState implements CborSerializable {
   /** Counts the event's hits in hit-time order and moves the partition's watermark. */
   SiteState apply(SiteEntity.HitsRecorded event, KatricSettings settings) {
     touched.clear();
+    touchedHours.clear();
     List<RecordedHit> byTime = event.hits().stream().sorted(Comparator.comparingLong(RecordedHit::timestamp)).toList();
     for (RecordedHit hit : byTime) {
       count(hit, settings.daysKept(), settings.maxValuesPerDay());
@@ -125,11 +135,14 @@ public final class SiteState implements CborSerializable {
     if (hit.clientEventId() != null) {
       day.clientEventIds.add(hit.clientEventId());
     }
+    long hour = hourOf(hit.timestamp());
+    Counts hourCounts = hours.computeIfAbsent(hour, h -> Counts.empty());
+    day.counts.count(hit);
+    hourCounts.count(hit);
+    touchedHours.add(hour);
     if (hit.isBot()) {
-      day.bots++;
       return;
     }
-    day.count(hit);
     day.breakdowns.addHit(hit, cap, touchedOn(hit.day()));
     newestHit = Math.max(newestHit, hit.timestamp());
 
@@ -143,21 +156,39 @@ public final class SiteState implements CborSerializable {
     }
     if (visit != null && visit.covers(hit.timestamp(), VISIT_GAP_MS)) {
       Day startDay = days.get(visit.day);
+      Counts startHour = hours.get(visit.hour);
       if (startDay != null) {
         startDay.remove(visit, cap, touchedOn(visit.day));
+      }
+      if (startHour != null) {
+        startHour.removeVisit(visit);
       }
       visit.add(hit);
       if (startDay != null) {
         startDay.add(visit, cap, touchedOn(visit.day));
       }
+      if (startHour != null) {
+        startHour.addVisit(visit);
+        touchedHours.add(visit.hour);
+      }
     } else if (hit.isPageview() || hit.isCustomEvent()) {
-      Visit started = Visit.startedBy(hit);
+      Visit started = Visit.startedBy(hit, hour);
       openVisits.put(hit.visitorId(), started);
       day.add(started, cap, touchedOn(hit.day()));
+      hourCounts.addVisit(started);
     }
     while (days.size() > daysKept) {
       days.pollFirstEntry();
     }
+    // Hours go with the days: the kept days plus one for time zones behind UTC.
+    long firstHour = hourOf(newestHit) - (daysKept + 1L) * 24;
+    while (!hours.isEmpty() && hours.firstKey() < firstHour) {
+      hours.pollFirstEntry();
+    }
+  }
+
+  static long hourOf(long timestamp) {
+    return Math.floorDiv(timestamp, HOUR_MS);
   }
 
   private Set<String> touchedOn(LocalDate day) {
@@ -191,81 +222,62 @@ public final class SiteState implements CborSerializable {
         rows.addAll(held.breakdowns.rows(day, keys));
       }
     });
-    return new Rollup(totals(), rows);
+    return new Rollup(totals(), rows, hourly(touchedHours));
+  }
+
+  private List<HourlyTotals> hourly(Set<Long> which) {
+    List<HourlyTotals> rows = new ArrayList<>();
+    for (long hour : which) {
+      Counts counts = hours.get(hour);
+      if (counts != null) {
+        rows.add(new HourlyTotals(Instant.ofEpochMilli(hour * HOUR_MS), counts.visitors.size(), counts.visits,
+            counts.pageviews, counts.events, counts.bounces, counts.durationMs, counts.bots));
+      }
+    }
+    return rows;
   }
 
   /** Everything the state holds, for rewriting after a failed write (immutable copies). */
   Rollup fullRollup() {
     List<BreakdownRow> rows = new ArrayList<>();
     days.forEach((day, held) -> rows.addAll(held.breakdowns.rows(day, null)));
-    return new Rollup(totals(), rows);
+    return new Rollup(totals(), rows, hourly(hours.keySet()));
   }
 
-  /** One day's counts in the site's time zone. */
+  /** One day of the site's time zone: its counts, breakdowns and client event ids. */
   static final class Day {
-    @JsonProperty long pageviews;
-    @JsonProperty long events;
-    @JsonProperty long visits;
-    @JsonProperty long bounces;
-    @JsonProperty long durationMs;
-    @JsonProperty long bots;
-    @JsonProperty final LongOpenHashSet visitors;
+    @JsonProperty final Counts counts;
     @JsonProperty final Breakdowns breakdowns;
     /** Client event ids (the script's {@code i}) seen this day: a repeated one counts once. */
     @JsonProperty final ObjectOpenHashSet<String> clientEventIds;
 
     @JsonCreator
     Day(
-        @JsonProperty("pageviews") long pageviews,
-        @JsonProperty("events") long events,
-        @JsonProperty("visits") long visits,
-        @JsonProperty("bounces") long bounces,
-        @JsonProperty("durationMs") long durationMs,
-        @JsonProperty("bots") long bots,
-        @JsonProperty("visitors") Set<Long> visitors,
+        @JsonProperty("counts") Counts counts,
         @JsonProperty("breakdowns") Breakdowns breakdowns,
         @JsonProperty("clientEventIds") Set<String> clientEventIds) {
-      this.pageviews = pageviews;
-      this.events = events;
-      this.visits = visits;
-      this.bounces = bounces;
-      this.durationMs = durationMs;
-      this.bots = bots;
-      this.visitors = visitors == null ? new LongOpenHashSet() : new LongOpenHashSet(visitors);
+      this.counts = counts == null ? Counts.empty() : counts;
       this.breakdowns = breakdowns == null ? Breakdowns.empty() : breakdowns;
       this.clientEventIds = clientEventIds == null ? new ObjectOpenHashSet<>() : new ObjectOpenHashSet<>(clientEventIds);
     }
 
     static Day empty() {
-      return new Day(0, 0, 0, 0, 0, 0, null, null, null);
-    }
-
-    void count(RecordedHit hit) {
-      if (hit.isPageview()) {
-        pageviews++;
-        visitors.add(hit.visitorId());
-      } else if (hit.isCustomEvent()) {
-        events++;
-        visitors.add(hit.visitorId());
-      }
+      return new Day(null, null, null);
     }
 
     void add(Visit visit, int cap, Set<String> touched) {
-      visits++;
-      bounces += visit.isBounce() ? 1 : 0;
-      durationMs += visit.durationMs();
+      counts.addVisit(visit);
       breakdowns.addVisit(visit, cap, touched);
     }
 
     void remove(Visit visit, int cap, Set<String> touched) {
-      visits--;
-      bounces -= visit.isBounce() ? 1 : 0;
-      durationMs -= visit.durationMs();
+      counts.removeVisit(visit);
       breakdowns.removeVisit(visit, cap, touched);
     }
 
     DailyTotals totals(LocalDate day) {
-      return new DailyTotals(day, visitors.size(), visits, pageviews, events, bounces, durationMs, bots);
+      return new DailyTotals(day, counts.visitors.size(), counts.visits, counts.pageviews, counts.events,
+          counts.bounces, counts.durationMs, counts.bots);
     }
   }
 }

@@ -6,7 +6,8 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * One visit (session) of a visitor: hits with no gap over 30 minutes. Counted on the day it started;
+ * One visit (session) of a visitor: hits with no gap over 30 minutes. Counted on the day and in the
+ * hour it started;
  * its source, location, browser and so on are those of its earliest hit, its entry page the earliest
  * pageview, its exit page the latest. Mutable, owned by {@link SiteState}: the day's totals and
  * breakdowns take it out before it changes and put it back after, so they always hold the visit's
@@ -20,6 +21,8 @@ final class Visit {
 
   @JsonProperty final long visitorId;
   @JsonProperty final LocalDate day;
+  /** The UTC hour (since the epoch) the visit is counted in. */
+  @JsonProperty final long hour;
   @JsonProperty long start;
   @JsonProperty long last;
   @JsonProperty int pageviews;
@@ -34,6 +37,7 @@ final class Visit {
   Visit(
       @JsonProperty("visitorId") long visitorId,
       @JsonProperty("day") LocalDate day,
+      @JsonProperty("hour") long hour,
       @JsonProperty("start") long start,
       @JsonProperty("last") long last,
       @JsonProperty("pageviews") int pageviews,
@@ -45,6 +49,7 @@ final class Visit {
       @JsonProperty("exitAt") long exitAt) {
     this.visitorId = visitorId;
     this.day = day;
+    this.hour = hour;
     this.start = start;
     this.last = last;
     this.pageviews = pageviews;
@@ -56,8 +61,8 @@ final class Visit {
     this.exitAt = exitAt;
   }
 
-  static Visit startedBy(RecordedHit hit) {
-    Visit visit = new Visit(hit.visitorId(), hit.day(), hit.timestamp(), hit.timestamp(), 0, 0, hit.dims(), null, 0, null, 0);
+  static Visit startedBy(RecordedHit hit, long hour) {
+    Visit visit = new Visit(hit.visitorId(), hit.day(), hour, hit.timestamp(), hit.timestamp(), 0, 0, hit.dims(), null, 0, null, 0);
     visit.add(hit);
     return visit;
   }

@@ -7,6 +7,7 @@ import biz.vulcantracker.ApiError;
 import biz.vulcantracker.store.DailyBreakdownsTable;
 import biz.vulcantracker.store.DailyTotals;
 import biz.vulcantracker.store.DailyTotalsTable;
+import biz.vulcantracker.store.HourlyTotalsTable;
 import biz.vulcantracker.store.Site;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stats API of API.md, answered from the daily rollup rows: {@code aggregate},
- * {@code timeseries} by day or month, and {@code breakdown} by every property of API.md (and by
- * custom event properties). Hourly intervals and filters are not there yet.
+ * {@code timeseries} by hour, day or month, and {@code breakdown} by every property of API.md (and
+ * by custom event properties). Filters are not there yet.
  */
 public final class StatsRoutes {
 
@@ -39,14 +40,20 @@ public final class StatsRoutes {
   private static final java.util.Set<String> HIT_PROPERTIES = java.util.Set.of("page", "hostname", "event");
   private static final java.util.Set<String> HIT_METRICS = java.util.Set.of("visitors", "pageviews", "events");
 
+  private static final int MAX_HOURLY_DAYS = 31;
+  private static final java.time.format.DateTimeFormatter HOUR_LABEL =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
   private final ReportAccess access;
   private final DailyTotalsTable dailyTotals;
   private final DailyBreakdownsTable breakdowns;
+  private final HourlyTotalsTable hourly;
 
-  public StatsRoutes(ReportAccess access, DailyTotalsTable dailyTotals, DailyBreakdownsTable breakdowns) {
+  public StatsRoutes(ReportAccess access, DailyTotalsTable dailyTotals, DailyBreakdownsTable breakdowns, HourlyTotalsTable hourly) {
     this.access = access;
     this.dailyTotals = dailyTotals;
     this.breakdowns = breakdowns;
+    this.hourly = hourly;
   }
 
   public Route route() {
@@ -135,14 +142,20 @@ public final class StatsRoutes {
     });
   }
 
-  /** One row per day (or month) of the period, days without traffic included as zeros. */
+  /**
+   * One row per hour, day or month of the period (hours for a single day unless told otherwise),
+   * stretches without traffic included as zeros. Hours are labelled in the site's time zone.
+   */
   private CompletionStage<HttpResponse> timeseries(Site site, Map<String, String> params) {
     rejectFilters(params);
     List<String> metrics = Metrics.parse(params.get("metrics"));
     Period period = Period.parse(params, site.timezone());
-    String interval = params.getOrDefault("interval", "day");
+    String interval = params.getOrDefault("interval", period.from().equals(period.to()) ? "hour" : "day");
+    if (interval.equals("hour")) {
+      return hourlySeries(site, period, metrics);
+    }
     if (!interval.equals("day") && !interval.equals("month")) {
-      throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_interval", "interval is day or month (hour is not supported yet)");
+      throw new ApiError(StatusCodes.BAD_REQUEST, "bad_interval", "interval is hour, day or month");
     }
     return dailyTotals.read(site.id(), period.from(), period.to()).thenApply(days -> {
       Map<String, List<DailyTotals>> buckets = new java.util.TreeMap<>();
@@ -159,6 +172,37 @@ public final class StatsRoutes {
       body.set("results", results);
       return json(body);
     });
+  }
+
+  private CompletionStage<HttpResponse> hourlySeries(Site site, Period period, List<String> metrics) {
+    java.time.ZoneId zone = site.timezone();
+    java.time.Instant from = period.from().atStartOfDay(zone).toInstant();
+    java.time.Instant to = period.to().plusDays(1).atStartOfDay(zone).toInstant();
+    if (java.time.Duration.between(from, to).toDays() > MAX_HOURLY_DAYS) {
+      throw new ApiError(StatusCodes.BAD_REQUEST, "bad_interval", "interval=hour covers at most " + MAX_HOURLY_DAYS + " days");
+    }
+    return hourly.read(site.id(), from, to).thenApply(hours -> {
+      Map<String, List<DailyTotals>> buckets = new java.util.TreeMap<>();
+      for (java.time.Instant hour = from; hour.isBefore(to); hour = hour.plus(java.time.Duration.ofHours(1))) {
+        buckets.put(hourLabel(hour, zone), new java.util.ArrayList<>());
+      }
+      hours.forEach(h -> buckets.get(hourLabel(h.hour(), zone)).add(new DailyTotals(
+          java.time.LocalDate.ofInstant(h.hour(), zone), h.visitors(), h.visits(), h.pageviews(), h.events(),
+          h.bounces(), h.durationMs(), h.bots())));
+      var results = MAPPER.createArrayNode();
+      buckets.forEach((date, rows) -> {
+        ObjectNode point = results.addObject().put("date", date);
+        metrics.forEach(metric -> point.putPOJO(metric, Metrics.value(metric, rows)));
+      });
+      ObjectNode body = MAPPER.createObjectNode();
+      body.set("results", results);
+      return json(body);
+    });
+  }
+
+  /** "2026-11-27 14:00:00": the local start of the hour (half-hour zones show their :30). */
+  private static String hourLabel(java.time.Instant hour, java.time.ZoneId zone) {
+    return java.time.LocalDateTime.ofInstant(hour, zone).format(HOUR_LABEL);
   }
 
   private static String bucketOf(java.time.LocalDate day, String interval) {

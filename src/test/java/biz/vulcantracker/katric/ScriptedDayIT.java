@@ -90,6 +90,19 @@ class ScriptedDayIT {
     assertThat(get(api, berlin, "/api/v1/sites/berlin.example/stats/timeseries?period=custom&from=2026-11-19&to=2026-11-21&metrics=visitors,pageviews")).isEqualTo(
         "[{\"date\":\"2026-11-19\",\"visitors\":0,\"pageviews\":0},{\"date\":\"2026-11-20\",\"visitors\":2,\"pageviews\":5},"
             + "{\"date\":\"2026-11-21\",\"visitors\":1,\"pageviews\":1}]");
+    // By hour (the default for one day), labelled in Berlin time: a1 at 09:00 (08:00 UTC), a2's first
+    // bounce at 10:00, its two others at 11:00; 24 hours in all, the rest zero.
+    var hours = ApiClient.json(api.get("/api/v1/sites/berlin.example/stats/timeseries?period=day&date=2026-11-20&metrics=visitors,visits,pageviews", berlin)).path("results");
+    assertThat(hours).hasSize(24);
+    assertThat(hours.get(0).toString()).isEqualTo("{\"date\":\"2026-11-20 00:00:00\",\"visitors\":0,\"visits\":0,\"pageviews\":0}");
+    assertThat(hours.get(9).toString()).isEqualTo("{\"date\":\"2026-11-20 09:00:00\",\"visitors\":1,\"visits\":1,\"pageviews\":2}");
+    assertThat(hours.get(10).toString()).isEqualTo("{\"date\":\"2026-11-20 10:00:00\",\"visitors\":1,\"visits\":1,\"pageviews\":1}");
+    assertThat(hours.get(11).toString()).isEqualTo("{\"date\":\"2026-11-20 11:00:00\",\"visitors\":1,\"visits\":2,\"pageviews\":2}");
+    long pageviewsByHour = 0;
+    for (var hour : hours) {
+      pageviewsByHour += hour.path("pageviews").asLong();
+    }
+    assertThat(pageviewsByHour).isEqualTo(5);
     assertThat(get(api, berlin, "/api/v1/sites/berlin.example/stats/timeseries?period=month&date=2026-11-20&interval=month&metrics=visits")).isEqualTo(
         "[{\"date\":\"2026-11-01\",\"visits\":5}]");
     assertThat(get(api, berlin, "/api/v1/sites/berlin.example/stats/breakdown?period=day&date=2026-11-20&property=source&metrics=visitors,visits,pageviews,bounce_rate,visit_duration")).isEqualTo(

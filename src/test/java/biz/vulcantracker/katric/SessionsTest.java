@@ -93,6 +93,17 @@ class SessionsTest {
   }
 
   @Test
+  void countsHoursBesideDays() {
+    SiteState state = SiteState.empty();
+    // 10:40 and 11:05 in one visit, counted in the hour it started; 11:30 a second visitor.
+    state.apply(new HitsRecorded(0, "1-0", List.of(hit(pv(40, 1)), hit(pv(65, 1)), hit(pv(90, 2)))), SETTINGS);
+    assertThat(state.fullRollup().hours()).extracting(h -> h.hour().toString(), h -> h.visits(), h -> h.pageviews(), h -> h.visitors())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("2026-11-27T10:00:00Z", 1L, 1L, 1L),
+            org.assertj.core.groups.Tuple.tuple("2026-11-27T11:00:00Z", 1L, 2L, 2L));
+  }
+
+  @Test
   void idleVisitsLeaveMemory() {
     SiteState state = SiteState.empty();
     List<RecordedHit> morning = new ArrayList<>();
