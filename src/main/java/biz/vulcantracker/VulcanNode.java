@@ -12,6 +12,7 @@ import biz.vulcantracker.ops.HttpServer;
 import biz.vulcantracker.queue.HitProducer;
 import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.queue.RedisConnections;
+import biz.vulcantracker.scuttlebutt.CurrentVisitors;
 import biz.vulcantracker.scuttlebutt.RealtimeRoutes;
 import biz.vulcantracker.scuttlebutt.ReportAccess;
 import biz.vulcantracker.scuttlebutt.SiteAdminRoutes;
@@ -113,8 +114,9 @@ public final class VulcanNode implements AutoCloseable {
     }
     if (roles.contains(SCUTTLEBUTT)) {
       ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));
-      routes.add(new StatsRoutes(access, dailyTotals, breakdowns, hourly).route());
-      routes.add(new RealtimeRoutes(access, ClusterSharding.get(system)).route());
+      CurrentVisitors currentVisitors = new CurrentVisitors(ClusterSharding.get(system));
+      routes.add(new StatsRoutes(access, dailyTotals, breakdowns, hourly, currentVisitors).route());
+      routes.add(new RealtimeRoutes(access, currentVisitors).route());
       routes.add(new SiteAdminRoutes(access, sites).route());
     }
     await(sites.loaded());

@@ -89,6 +89,8 @@ class PipelineIT {
     // All three were here within the last five minutes; the crawler was not counted.
     var realtime = api.get("/api/v1/sites/shop.example/realtime/visitors", site.reportKey());
     assertThat(ApiClient.json(realtime).path("visitors").asInt()).isEqualTo(3);
+    assertThat(api.get("/api/v1/sites/shop.example/stats/aggregate?period=realtime&metrics=visitors", site.reportKey()).body())
+        .isEqualTo("{\"results\":{\"visitors\":{\"value\":3}}}");
 
     // Everything counted has been acknowledged and removed from the streams.
     try (var redis = IntegrationFixture.redisClient().connect()) {

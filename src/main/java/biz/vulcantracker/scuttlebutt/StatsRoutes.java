@@ -48,12 +48,15 @@ public final class StatsRoutes {
   private final DailyTotalsTable dailyTotals;
   private final DailyBreakdownsTable breakdowns;
   private final HourlyTotalsTable hourly;
+  private final CurrentVisitors currentVisitors;
 
-  public StatsRoutes(ReportAccess access, DailyTotalsTable dailyTotals, DailyBreakdownsTable breakdowns, HourlyTotalsTable hourly) {
+  public StatsRoutes(ReportAccess access, DailyTotalsTable dailyTotals, DailyBreakdownsTable breakdowns,
+      HourlyTotalsTable hourly, CurrentVisitors currentVisitors) {
     this.access = access;
     this.dailyTotals = dailyTotals;
     this.breakdowns = breakdowns;
     this.hourly = hourly;
+    this.currentVisitors = currentVisitors;
   }
 
   public Route route() {
@@ -130,6 +133,9 @@ public final class StatsRoutes {
   private CompletionStage<HttpResponse> aggregate(Site site, Map<String, String> params) {
     rejectFilters(params);
     List<String> metrics = Metrics.parse(params.get("metrics"));
+    if ("realtime".equals(params.get("period"))) {
+      return realtimeAggregate(site, metrics);
+    }
     Period period = Period.parse(params, site.timezone());
     return dailyTotals.read(site.id(), period.from(), period.to()).thenApply(days -> {
       ObjectNode results = MAPPER.createObjectNode();
@@ -138,6 +144,18 @@ public final class StatsRoutes {
       }
       ObjectNode body = MAPPER.createObjectNode();
       body.set("results", results);
+      return json(body);
+    });
+  }
+
+  /** {@code period=realtime}: the visitors of the last five minutes, from the live model. */
+  private CompletionStage<HttpResponse> realtimeAggregate(Site site, List<String> metrics) {
+    if (!metrics.equals(List.of("visitors"))) {
+      throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric", "period=realtime has the metric visitors only");
+    }
+    return currentVisitors.of(site.id()).thenApply(visitors -> {
+      ObjectNode body = MAPPER.createObjectNode();
+      body.putObject("results").putObject("visitors").put("value", visitors);
       return json(body);
     });
   }
