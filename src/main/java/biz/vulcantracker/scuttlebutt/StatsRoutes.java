@@ -11,8 +11,19 @@ import biz.vulcantracker.store.HourlyTotalsTable;
 import biz.vulcantracker.store.Site;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -37,12 +48,12 @@ public final class StatsRoutes {
       "referrer", "utm_source", "utm_medium", "utm_campaign", "country", "region", "city", "browser", "os", "device",
       "screen", "event", "channel");
   /** Properties of single hits rather than visits: only these metrics are counted for them. */
-  private static final java.util.Set<String> HIT_PROPERTIES = java.util.Set.of("page", "hostname", "event");
-  private static final java.util.Set<String> HIT_METRICS = java.util.Set.of("visitors", "pageviews", "events");
+  private static final Set<String> HIT_PROPERTIES = Set.of("page", "hostname", "event");
+  private static final Set<String> HIT_METRICS = Set.of("visitors", "pageviews", "events");
 
   private static final int MAX_HOURLY_DAYS = 31;
-  private static final java.time.format.DateTimeFormatter HOUR_LABEL =
-      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static final DateTimeFormatter HOUR_LABEL =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   private final ReportAccess access;
   private final DailyTotalsTable dailyTotals;
@@ -92,13 +103,13 @@ public final class StatsRoutes {
     Period period = Period.parse(params, site.timezone());
     String key = property.startsWith("event:props:") ? property.substring(12) : property;
     return breakdowns.read(site.id(), property, period.from(), period.to()).thenApply(rows -> {
-      Map<String, List<DailyTotals>> byValue = new java.util.HashMap<>();
-      rows.forEach(row -> byValue.computeIfAbsent(row.value(), v -> new java.util.ArrayList<>()).add(new DailyTotals(
+      Map<String, List<DailyTotals>> byValue = new HashMap<>();
+      rows.forEach(row -> byValue.computeIfAbsent(row.value(), v -> new ArrayList<>()).add(new DailyTotals(
           row.day(), row.visitors(), row.visits(), row.pageviews(), row.events(), row.bounces(), row.durationMs(), 0)));
       String first = metrics.get(0);
       var results = MAPPER.createArrayNode();
       byValue.entrySet().stream()
-          .sorted(java.util.Comparator
+          .sorted(Comparator
               .comparing((Map.Entry<String, List<DailyTotals>> e) -> Metrics.value(first, e.getValue()).doubleValue())
               .reversed()
               .thenComparing(Map.Entry::getKey))
@@ -176,54 +187,52 @@ public final class StatsRoutes {
       throw new ApiError(StatusCodes.BAD_REQUEST, "bad_interval", "interval is hour, day or month");
     }
     return dailyTotals.read(site.id(), period.from(), period.to()).thenApply(days -> {
-      Map<String, List<DailyTotals>> buckets = new java.util.TreeMap<>();
-      for (java.time.LocalDate day = period.from(); !day.isAfter(period.to()); day = day.plusDays(1)) {
-        buckets.put(bucketOf(day, interval), new java.util.ArrayList<>());
+      Map<String, List<DailyTotals>> buckets = new TreeMap<>();
+      for (LocalDate day = period.from(); !day.isAfter(period.to()); day = day.plusDays(1)) {
+        buckets.put(bucketOf(day, interval), new ArrayList<>());
       }
       days.forEach(row -> buckets.get(bucketOf(row.day(), interval)).add(row));
-      var results = MAPPER.createArrayNode();
-      buckets.forEach((date, rows) -> {
-        ObjectNode point = results.addObject().put("date", date);
-        metrics.forEach(metric -> point.putPOJO(metric, Metrics.value(metric, rows)));
-      });
-      ObjectNode body = MAPPER.createObjectNode();
-      body.set("results", results);
-      return json(body);
+      return series(buckets, metrics);
     });
   }
 
   private CompletionStage<HttpResponse> hourlySeries(Site site, Period period, List<String> metrics) {
-    java.time.ZoneId zone = site.timezone();
-    java.time.Instant from = period.from().atStartOfDay(zone).toInstant();
-    java.time.Instant to = period.to().plusDays(1).atStartOfDay(zone).toInstant();
-    if (java.time.Duration.between(from, to).toDays() > MAX_HOURLY_DAYS) {
+    ZoneId zone = site.timezone();
+    Instant from = period.from().atStartOfDay(zone).toInstant();
+    Instant to = period.to().plusDays(1).atStartOfDay(zone).toInstant();
+    if (Duration.between(from, to).toDays() > MAX_HOURLY_DAYS) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "bad_interval", "interval=hour covers at most " + MAX_HOURLY_DAYS + " days");
     }
     return hourly.read(site.id(), from, to).thenApply(hours -> {
-      Map<String, List<DailyTotals>> buckets = new java.util.TreeMap<>();
-      for (java.time.Instant hour = from; hour.isBefore(to); hour = hour.plus(java.time.Duration.ofHours(1))) {
-        buckets.put(hourLabel(hour, zone), new java.util.ArrayList<>());
+      Map<String, List<DailyTotals>> buckets = new TreeMap<>();
+      for (Instant hour = from; hour.isBefore(to); hour = hour.plus(Duration.ofHours(1))) {
+        buckets.put(hourLabel(hour, zone), new ArrayList<>());
       }
       hours.forEach(h -> buckets.get(hourLabel(h.hour(), zone)).add(new DailyTotals(
-          java.time.LocalDate.ofInstant(h.hour(), zone), h.visitors(), h.visits(), h.pageviews(), h.events(),
+          LocalDate.ofInstant(h.hour(), zone), h.visitors(), h.visits(), h.pageviews(), h.events(),
           h.bounces(), h.durationMs(), h.bots())));
-      var results = MAPPER.createArrayNode();
-      buckets.forEach((date, rows) -> {
-        ObjectNode point = results.addObject().put("date", date);
-        metrics.forEach(metric -> point.putPOJO(metric, Metrics.value(metric, rows)));
-      });
-      ObjectNode body = MAPPER.createObjectNode();
-      body.set("results", results);
-      return json(body);
+      return series(buckets, metrics);
     });
   }
 
-  /** "2026-11-27 14:00:00": the local start of the hour (half-hour zones show their :30). */
-  private static String hourLabel(java.time.Instant hour, java.time.ZoneId zone) {
-    return java.time.LocalDateTime.ofInstant(hour, zone).format(HOUR_LABEL);
+  /** {@code {"results": [{"date": bucket, metric: value, …}, …]}}, buckets in key order. */
+  private static HttpResponse series(Map<String, List<DailyTotals>> buckets, List<String> metrics) {
+    var results = MAPPER.createArrayNode();
+    buckets.forEach((date, rows) -> {
+      ObjectNode point = results.addObject().put("date", date);
+      metrics.forEach(metric -> point.putPOJO(metric, Metrics.value(metric, rows)));
+    });
+    ObjectNode body = MAPPER.createObjectNode();
+    body.set("results", results);
+    return json(body);
   }
 
-  private static String bucketOf(java.time.LocalDate day, String interval) {
+  /** "2026-11-27 14:00:00": the local start of the hour (half-hour zones show their :30). */
+  private static String hourLabel(Instant hour, ZoneId zone) {
+    return LocalDateTime.ofInstant(hour, zone).format(HOUR_LABEL);
+  }
+
+  private static String bucketOf(LocalDate day, String interval) {
     return interval.equals("month") ? day.withDayOfMonth(1).toString() : day.toString();
   }
 
