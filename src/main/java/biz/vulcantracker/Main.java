@@ -1,10 +1,13 @@
 package biz.vulcantracker;
 
+import biz.vulcantracker.forwarder.Forwarder;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar vulcan-tracker.jar}: starts a node with the roles of {@code VULCAN_ROLES} and
+ * {@code java -jar vulcan-tracker.jar forward ...} runs the log forwarder ({@link Forwarder}); without
+ * a subcommand it starts a node with the roles of {@code VULCAN_ROLES} and
  * runs until it is stopped (SIGTERM runs CoordinatedShutdown) or leaves the cluster.
  */
 public final class Main {
@@ -14,6 +17,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("forward")) {
+      Forwarder.main(List.of(args).subList(1, args.length));
+      return;
+    }
     VulcanNode node;
     try {
       node = VulcanNode.start(VulcanConfig.load());

@@ -4,6 +4,7 @@ import biz.vulcantracker.beacon.BeaconRoutes;
 import biz.vulcantracker.beacon.BeaconSettings;
 import biz.vulcantracker.beacon.DailySalts;
 import biz.vulcantracker.beacon.GeoLocator;
+import biz.vulcantracker.beacon.LogRoutes;
 import biz.vulcantracker.beacon.VisitorIds;
 import biz.vulcantracker.katric.HitConsumer;
 import biz.vulcantracker.katric.KatricSettings;
@@ -110,7 +111,9 @@ public final class VulcanNode implements AutoCloseable {
       RedisConnections redis = RedisConnections.get(system);
       VisitorIds visitorIds = new VisitorIds(new DailySalts(redis, beacon));
       GeoLocator geo = GeoLocator.open(beacon.geoipDatabase());
-      routes.add(new BeaconRoutes(beacon, sites, visitorIds, geo, new HitProducer(redis, queue)).route());
+      HitProducer producer = new HitProducer(redis, queue);
+      routes.add(new BeaconRoutes(beacon, sites, visitorIds, geo, producer).route());
+      routes.add(new LogRoutes(beacon, sites, visitorIds, geo, producer).route());
     }
     if (roles.contains(SCUTTLEBUTT)) {
       ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -75,6 +76,22 @@ public final class ApiClient {
     return browser.startsWith("Mozilla/")
         ? browser
         : "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0 " + browser.replaceAll("[^A-Za-z0-9-]", "");
+  }
+
+  /** {@code POST /api/v1/beacon/log} with the lines as the body; null token or batch id leave the header out. */
+  public HttpResponse<String> postLog(String siteId, String token, String format, String lines, String batchId) {
+    String query = "?s=" + URLEncoder.encode(siteId, StandardCharsets.UTF_8)
+        + (format == null ? "" : "&format=" + URLEncoder.encode(format, StandardCharsets.UTF_8));
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri("/api/v1/beacon/log" + query))
+        .header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString(lines, StandardCharsets.UTF_8));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (batchId != null) {
+      request.header("X-Vulcan-Batch", batchId);
+    }
+    return send(request);
   }
 
   /** The aggregate's value of one metric for today. */

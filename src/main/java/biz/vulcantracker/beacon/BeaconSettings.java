@@ -4,7 +4,7 @@ import biz.vulcantracker.VulcanConfig;
 import com.typesafe.config.Config;
 import java.time.Duration;
 
-/** The {@code vulcan.beacon}, {@code vulcan.geoip} and {@code vulcan.privacy} sections. */
+/** The {@code vulcan.beacon} (with its {@code log} part), {@code vulcan.geoip} and {@code vulcan.privacy} sections. */
 public record BeaconSettings(
     int maxBodyBytes,
     int maxBatchHits,
@@ -15,7 +15,8 @@ public record BeaconSettings(
     Duration scriptMaxAge,
     String geoipDatabase,
     Duration saltRetentionAfterDay,
-    String streamPrefix) {
+    String streamPrefix,
+    LogIngestSettings log) {
 
   public static BeaconSettings create(Config config) {
     Config beacon = config.getConfig("vulcan.beacon");
@@ -29,6 +30,7 @@ public record BeaconSettings(
         beacon.getDuration("script-max-age"),
         config.getString("vulcan.geoip.database"),
         config.getDuration("vulcan.privacy.salt-retention-after-day"),
-        config.getString("vulcan.stream-prefix"));
+        config.getString("vulcan.stream-prefix"),
+        LogIngestSettings.create(beacon.getConfig("log")));
   }
 }

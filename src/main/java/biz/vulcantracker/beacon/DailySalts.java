@@ -1,6 +1,8 @@
 package biz.vulcantracker.beacon;
 
 import biz.vulcantracker.queue.RedisConnections;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.lettuce.core.SetArgs;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -11,13 +13,19 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The random salt of each UTC day, shared by every edge node through Redis: the first node to need
  * a day's salt creates it with {@code SET NX}, everyone then reads the same one. A salt expires in
  * Redis {@code salt-retention-after-day} after its day ends; once gone, no visitor id of that day can
- * ever be recomputed from an IP. Salts are cached in memory per day.
+ * ever be recomputed from an IP.
+ *
+ * <p>Server logs bring hits of past days. A past day whose salt is gone gets a new random salt, kept
+ * for the retention from now (so that one import hashes a visitor the same way throughout); it links
+ * nothing to the day's earlier salt, which no longer exists anywhere.
+ *
+ * <p>Salts are cached in memory for a few minutes only, so a node never holds one much longer than
+ * Redis does; days known to have no salt (asked for as the previous day, never created) for a minute.
  */
 public final class DailySalts {
 
@@ -26,9 +34,8 @@ public final class DailySalts {
   private final RedisConnections redis;
   private final String keyPrefix;
   private final Duration retentionAfterDay;
-  private final ConcurrentHashMap<LocalDate, byte[]> cache = new ConcurrentHashMap<>();
-  /** Past days known to have no salt: it can never appear later (a salt is only made on its day). */
-  private final java.util.Set<LocalDate> absentPastDays = ConcurrentHashMap.newKeySet();
+  private final Cache<LocalDate, byte[]> salts = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(5)).build();
+  private final Cache<LocalDate, Boolean> absent = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(1)).build();
 
   public DailySalts(RedisConnections redis, BeaconSettings settings) {
     this.redis = redis;
@@ -41,28 +48,26 @@ public final class DailySalts {
     return cached(day, true).thenApply(Optional::orElseThrow);
   }
 
-  /** The salt of {@code day} if it exists (used for the previous day: never created after the fact). */
+  /** The salt of {@code day} if it exists (used for the previous day: never created for it). */
   public CompletionStage<Optional<byte[]>> existingSaltOf(LocalDate day) {
     return cached(day, false);
   }
 
   private CompletionStage<Optional<byte[]>> cached(LocalDate day, boolean create) {
-    byte[] known = cache.get(day);
+    byte[] known = salts.getIfPresent(day);
     if (known != null) {
       return CompletableFuture.completedFuture(Optional.of(known));
     }
-    if (!create && absentPastDays.contains(day)) {
+    if (!create && absent.getIfPresent(day) != null) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     // Concurrent first requests of a day may each ask Redis; SET NX makes them agree on one salt.
     return fetch(day, create).thenApply(salt -> {
       if (salt.isPresent()) {
-        cache.put(day, salt.get());
-        // Only today and yesterday are ever asked for; drop anything older.
-        cache.keySet().removeIf(d -> d.isBefore(day.minusDays(2)));
-      } else if (day.isBefore(LocalDate.now(ZoneOffset.UTC))) {
-        absentPastDays.add(day);
-        absentPastDays.removeIf(d -> d.isBefore(day.minusDays(2)));
+        salts.put(day, salt.get());
+        absent.invalidate(day);
+      } else {
+        absent.put(day, Boolean.TRUE);
       }
       return salt;
     });
@@ -70,7 +75,9 @@ public final class DailySalts {
 
   private CompletionStage<Optional<byte[]>> fetch(LocalDate day, boolean create) {
     String key = keyPrefix + day;
-    Instant expiry = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(retentionAfterDay);
+    Instant dayExpiry = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(retentionAfterDay);
+    Instant now = Instant.now();
+    Instant expiry = dayExpiry.isBefore(now) ? now.plus(retentionAfterDay) : dayExpiry;
     return redis.shared().thenCompose(connection -> {
       var commands = connection.async();
       CompletionStage<String> created = create

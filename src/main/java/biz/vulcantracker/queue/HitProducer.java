@@ -1,6 +1,8 @@
 package biz.vulcantracker.queue;
 
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +21,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * answers them in one read: the edge's throughput is bounded by work, not by system calls per hit.
  */
 public final class HitProducer {
+
+  /** KEYS: stream, once-key; ARGV: seconds to keep the once-key, then each hit's JSON. */
+  private static final String APPEND_ONCE = """
+      if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then
+        return 0
+      end
+      for i = 2, #ARGV do
+        redis.call('XADD', KEYS[1], '*', '%s', ARGV[i])
+      end
+      return 1
+      """.formatted(QueuedHitCodec.FIELD);
 
   private final RedisConnections redis;
   private final QueueSettings settings;
@@ -46,6 +59,32 @@ public final class HitProducer {
       scheduleFlush(conn);
       return CompletableFuture.allOf(adds.toArray(CompletableFuture[]::new))
           .thenApply(done -> adds.stream().map(CompletableFuture::join).toList());
+    });
+  }
+
+  /**
+   * Appends one site's hits unless {@code onceKey} was already used: the check, the XADDs and the
+   * marking of the key (kept {@code keep}) run as one Lua script, so Redis either did all of it or
+   * none, and a retry after a lost answer finds the key and adds nothing. True if the hits were
+   * appended now, false if an earlier call had appended them.
+   */
+  public CompletionStage<Boolean> appendOnce(String onceKey, Duration keep, List<QueuedHit> hits) {
+    if (hits.isEmpty()) {
+      return CompletableFuture.completedFuture(false);
+    }
+    String stream = settings.hitStream(settings.partitionOf(hits.get(0).siteId()));
+    String[] args = new String[hits.size() + 1];
+    args[0] = Long.toString(Math.max(1, keep.toSeconds()));
+    for (int i = 0; i < hits.size(); i++) {
+      if (!hits.get(i).siteId().equals(hits.get(0).siteId())) {
+        throw new IllegalArgumentException("appendOnce takes the hits of one site");
+      }
+      args[i + 1] = QueuedHitCodec.encode(hits.get(i)).get(QueuedHitCodec.FIELD);
+    }
+    return redis.producer().thenCompose(conn -> {
+      CompletionStage<Long> appended = conn.async().eval(APPEND_ONCE, ScriptOutputType.INTEGER, new String[] {stream, onceKey}, args);
+      scheduleFlush(conn);
+      return appended.thenApply(result -> result == 1L);
     });
   }
 

@@ -1,10 +1,9 @@
 package biz.vulcantracker.scuttlebutt;
 
 import biz.vulcantracker.ApiError;
+import biz.vulcantracker.BearerToken;
 import biz.vulcantracker.store.Site;
 import biz.vulcantracker.store.SiteCatalog;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -26,13 +25,13 @@ public final class ReportAccess {
 
   /** The site, if the request's bearer token may read it; otherwise throws 401/403/404. */
   public Site authorize(HttpRequest request, String siteId) {
-    String token = bearerToken(request).orElseThrow(() ->
+    String token = BearerToken.of(request).orElseThrow(() ->
         new ApiError(StatusCodes.UNAUTHORIZED, "unauthorized", "send Authorization: Bearer <report key>"));
     Optional<Site> site = sites.find(siteId);
     if (isAdmin(token)) {
       return site.orElseThrow(() -> new ApiError(StatusCodes.NOT_FOUND, "unknown_site", "no site '" + siteId + "'"));
     }
-    if (site.isEmpty() || !same(token, site.get().reportKey())) {
+    if (site.isEmpty() || !BearerToken.matches(token, site.get().reportKey())) {
       throw new ApiError(StatusCodes.FORBIDDEN, "forbidden", "this key may not read site '" + siteId + "'");
     }
     return site.get();
@@ -43,7 +42,7 @@ public final class ReportAccess {
     if (adminToken.isEmpty()) {
       throw new ApiError(StatusCodes.FORBIDDEN, "admin_disabled", "the admin API is off until VULCAN_ADMIN_TOKEN is set");
     }
-    String token = bearerToken(request).orElseThrow(() ->
+    String token = BearerToken.of(request).orElseThrow(() ->
         new ApiError(StatusCodes.UNAUTHORIZED, "unauthorized", "send Authorization: Bearer <admin token>"));
     if (!isAdmin(token)) {
       throw new ApiError(StatusCodes.FORBIDDEN, "forbidden", "this token is not the admin token");
@@ -51,18 +50,6 @@ public final class ReportAccess {
   }
 
   private boolean isAdmin(String token) {
-    return !adminToken.isEmpty() && same(token, adminToken);
-  }
-
-  static Optional<String> bearerToken(HttpRequest request) {
-    return request.getHeader("Authorization")
-        .map(h -> h.value().strip())
-        .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7))
-        .map(v -> v.substring(7).strip())
-        .filter(v -> !v.isEmpty());
-  }
-
-  private static boolean same(String a, String b) {
-    return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    return !adminToken.isEmpty() && BearerToken.matches(token, adminToken);
   }
 }

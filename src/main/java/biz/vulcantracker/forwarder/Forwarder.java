@@ -1,0 +1,255 @@
+package biz.vulcantracker.forwarder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar vulcan-tracker.jar forward ...}: ships an access log to the endpoint.
+ *
+ * <p>Exactly once, end to end: a batch covers bytes {@code [start, end)} of a file and its id is
+ * {@code fingerprint-start-end}; the position moves to {@code end} in the state file only after the
+ * endpoint accepted the batch. A crash before that resends the same bytes under the same id, which
+ * the endpoint counts once. Batches are cut by size at line ends, and when following also after
+ * {@code flush-interval} of quiet, so a quiet log is not held back.
+ *
+ * <p>Following ({@code --follow}) survives rotation by rename (the old file is read to its end
+ * before the new one is opened) and by copytruncate (a file shorter than the position is read again
+ * from its start, under its new fingerprint). SIGTERM finishes the batch in flight and exits 0.
+ */
+public final class Forwarder {
+
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+  private static final int MAX_REJECTIONS_SHOWN = 20;
+
+  private final ForwarderOptions options;
+  private final BatchSender sender;
+  private volatile boolean stopping;
+  private long linesReceived;
+  private long linesQueued;
+  private long linesRejected;
+
+  Forwarder(ForwarderOptions options) {
+    this.options = options;
+    this.sender = new BatchSender(options);
+  }
+
+  /** The {@code forward} subcommand; exits the JVM with 0 (done or stopped), 1 (refused) or 2 (usage). */
+  public static void main(List<String> args) {
+    ForwarderOptions options;
+    try {
+      options = ForwarderOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("forward: " + e.getMessage());
+      System.err.println(ForwarderOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    Forwarder forwarder = new Forwarder(options);
+    CountDownLatch finished = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      forwarder.stopping = true;
+      try {
+        finished.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "forward-shutdown"));
+    int status = 0;
+    try {
+      forwarder.run();
+    } catch (ForwarderException e) {
+      System.err.println("forward: " + e.getMessage());
+      status = 1;
+    } catch (IOException e) {
+      System.err.println("forward: " + e);
+      status = 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      finished.countDown();
+    }
+    if (!forwarder.stopping) {
+      System.exit(status);
+    }
+  }
+
+  void run() throws IOException, InterruptedException {
+    Path path = options.file();
+    LogFile file = waitForFile(path);
+    if (file == null) {
+      return;
+    }
+    String fingerprint = waitForFingerprint(file);
+    if (fingerprint == null) {
+      return;
+    }
+    long offset = 0;
+    Optional<ForwarderState> saved = ForwarderState.read(options.state());
+    if (saved.isPresent()) {
+      if (saved.get().fingerprint().equals(fingerprint)) {
+        offset = saved.get().offset() <= file.size() ? saved.get().offset() : 0;
+      } else {
+        finishRotated(path, saved.get());
+      }
+    }
+    System.err.println("forward: " + path + " from byte " + offset + " (file " + fingerprint + ")");
+    long started = System.nanoTime();
+    long lastProgress = started;
+    long partialSince = -1;
+    boolean drainedAfterRotation = false;
+    while (!stopping) {
+      LogFile.LineBatch batch = file.read(offset, options.batchBytes(), !options.follow());
+      if (!batch.isEmpty()) {
+        boolean quietLongEnough = partialSince >= 0 && System.nanoTime() - partialSince >= options.flushInterval().toNanos();
+        if (batch.full() || !options.follow() || quietLongEnough) {
+          if (!send(fingerprint, batch)) {
+            break; // stopping while the endpoint was unreachable: the state still has the last accepted batch
+          }
+          offset = batch.end();
+          partialSince = -1;
+          drainedAfterRotation = false;
+          if (!options.follow() && System.nanoTime() - lastProgress >= PROGRESS_EVERY.toNanos()) {
+            lastProgress = System.nanoTime();
+            progress(offset, file.size(), started);
+          }
+          continue;
+        }
+        if (partialSince < 0) {
+          partialSince = System.nanoTime();
+        }
+      } else if (!options.follow()) {
+        break;
+      } else if (!file.isStillAtPath() && batch.isEmpty()) {
+        // Rotated by rename: the writer may still add to the old file until it reopens; read it once more.
+        if (!drainedAfterRotation) {
+          drainedAfterRotation = true;
+          Thread.sleep(POLL.toMillis());
+          continue;
+        }
+        Optional<LogFile> next = LogFile.open(path);
+        if (next.isPresent()) {
+          Optional<String> nextFingerprint = next.get().fingerprint();
+          if (nextFingerprint.isPresent()) {
+            file.close();
+            file = next.get();
+            fingerprint = nextFingerprint.get();
+            offset = 0;
+            drainedAfterRotation = false;
+            System.err.println("forward: " + path + " was rotated; now reading the new file " + fingerprint);
+            continue;
+          }
+          next.get().close();
+        }
+      } else if (file.size() < offset) {
+        Optional<String> nextFingerprint = file.fingerprint();
+        if (nextFingerprint.isPresent()) {
+          fingerprint = nextFingerprint.get();
+          offset = 0;
+          System.err.println("forward: " + path + " was truncated; reading it from the start as " + fingerprint);
+          continue;
+        }
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+    file.close();
+    if (!options.follow() && !stopping) {
+      progress(offset, offset, started);
+    }
+    System.err.printf("forward: %s; %d lines received, %d queued as pageviews, %d rejected%n",
+        stopping ? "stopped" : "done", linesReceived, linesQueued, linesRejected);
+  }
+
+  /**
+   * The saved position belongs to another file: if that file is the rotated {@code <file>.1}, the
+   * lines written to it after the position was saved are sent before the new file is started.
+   */
+  private void finishRotated(Path path, ForwarderState saved) throws IOException, InterruptedException {
+    Path rotated = path.resolveSibling(path.getFileName() + ".1");
+    Optional<LogFile> old = LogFile.open(rotated);
+    if (old.isEmpty()) {
+      return;
+    }
+    try (LogFile file = old.get()) {
+      if (!file.fingerprint().map(saved.fingerprint()::equals).orElse(false)) {
+        return;
+      }
+      System.err.println("forward: finishing the rotated " + rotated + " from byte " + saved.offset());
+      long offset = saved.offset();
+      while (!stopping) {
+        LogFile.LineBatch batch = file.read(offset, options.batchBytes(), true);
+        if (batch.isEmpty() || !send(saved.fingerprint(), batch)) {
+          return;
+        }
+        offset = batch.end();
+      }
+    }
+  }
+
+  /** Sends one batch until accepted and saves the new position; false if stopped first. */
+  private boolean send(String fingerprint, LogFile.LineBatch batch) throws IOException, InterruptedException {
+    String batchId = fingerprint + "-" + batch.start() + "-" + batch.end();
+    JsonNode answer = sender.send(batch.bytes(), batchId, () -> stopping);
+    if (answer == null) {
+      return false;
+    }
+    new ForwarderState(fingerprint, batch.end()).write(options.state());
+    linesReceived += answer.path("received").asLong();
+    linesQueued += answer.path("queued").asLong();
+    long before = linesRejected;
+    linesRejected += answer.path("rejectedCount").asLong();
+    for (JsonNode rejected : answer.path("rejected")) {
+      if (before++ >= MAX_REJECTIONS_SHOWN) {
+        break;
+      }
+      System.err.println("forward: rejected line " + rejected.path("line").asLong() + " of batch " + batchId + ": "
+          + rejected.path("error").asText());
+    }
+    return true;
+  }
+
+  private void progress(long offset, long size, long started) {
+    double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+    System.err.printf("forward: %.1f MB of %.1f MB (%d%%), %d lines, %.0f lines/s%n",
+        offset / 1e6, size / 1e6, size == 0 ? 100 : offset * 100 / size, linesReceived, linesReceived / seconds);
+  }
+
+  private LogFile waitForFile(Path path) throws IOException, InterruptedException {
+    while (!stopping) {
+      Optional<LogFile> file = LogFile.open(path);
+      if (file.isPresent()) {
+        return file.get();
+      }
+      if (!options.follow()) {
+        throw new ForwarderException(path + " does not exist");
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+    return null;
+  }
+
+  private String waitForFingerprint(LogFile file) throws IOException, InterruptedException {
+    while (!stopping) {
+      Optional<String> fingerprint = file.fingerprint();
+      if (fingerprint.isPresent()) {
+        return fingerprint.get();
+      }
+      if (!options.follow()) {
+        if (file.size() == 0) {
+          System.err.println("forward: " + file.path() + " is empty");
+          return null;
+        }
+        // A one-line file without a newline: its whole content identifies it.
+        return "short-" + file.size();
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+    return null;
+  }
+}

@@ -1,0 +1,65 @@
+package biz.vulcantracker.forwarder;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command line of {@code forward}.
+ *
+ * @param url the ingest endpoint, e.g. {@code https://vulcan.example/api/v1/beacon/log}
+ * @param site the site id
+ * @param token the site's ingest token
+ * @param file the access log
+ * @param format {@code combined} (default), {@code common}, {@code vcombined}, {@code vcommon} or an nginx log_format
+ * @param follow keep reading as the file grows and is rotated, like {@code tail -F}
+ * @param state where the position is kept (default: the log's name plus {@code .vulcan-state} in the working directory)
+ * @param batchBytes most bytes per batch (below the endpoint's 8 MB)
+ * @param flushInterval how long a partial batch waits for more lines when following
+ */
+public record ForwarderOptions(
+    URI url, String site, String token, Path file, String format, boolean follow, Path state, int batchBytes,
+    Duration flushInterval) {
+
+  static final String USAGE = """
+      usage: java -jar vulcan-tracker.jar forward --url <endpoint> --site <site id> --token <ingest token>
+                                                  --file <access log> [--format combined] [--follow]
+                                                  [--state <file>] [--batch-bytes 1048576] [--flush-interval-ms 2000]
+      The token may also come from the environment variable VULCAN_INGEST_TOKEN.""";
+
+  static ForwarderOptions parse(List<String> args) {
+    Map<String, String> values = new HashMap<>();
+    boolean follow = false;
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("--follow")) {
+        follow = true;
+      } else if (arg.startsWith("--") && i + 1 < args.size()) {
+        values.put(arg.substring(2), args.get(++i));
+      } else {
+        throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+      }
+    }
+    String token = values.getOrDefault("token", System.getenv("VULCAN_INGEST_TOKEN"));
+    for (String required : List.of("url", "site", "file")) {
+      if (!values.containsKey(required)) {
+        throw new IllegalArgumentException("--" + required + " is required");
+      }
+    }
+    if (token == null || token.isBlank()) {
+      throw new IllegalArgumentException("--token (or VULCAN_INGEST_TOKEN) is required");
+    }
+    Path file = Path.of(values.get("file"));
+    Path state = Path.of(values.getOrDefault("state", file.getFileName() + ".vulcan-state"));
+    int batchBytes = Integer.parseInt(values.getOrDefault("batch-bytes", "1048576"));
+    if (batchBytes < 1024 || batchBytes > 8 * 1024 * 1024) {
+      throw new IllegalArgumentException("--batch-bytes must be between 1024 and 8388608");
+    }
+    return new ForwarderOptions(URI.create(values.get("url")), values.get("site"), token, file,
+        values.getOrDefault("format", "combined"), follow, state, batchBytes,
+        Duration.ofMillis(Long.parseLong(values.getOrDefault("flush-interval-ms", "2000"))));
+  }
+}

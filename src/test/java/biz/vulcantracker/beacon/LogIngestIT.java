@@ -1,0 +1,159 @@
+package biz.vulcantracker.beacon;
+
+import static biz.vulcantracker.IntegrationFixture.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import biz.vulcantracker.ApiClient;
+import biz.vulcantracker.IntegrationFixture;
+import biz.vulcantracker.VulcanNode;
+import io.lettuce.core.RedisClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code POST /api/v1/beacon/log} against API.md: the skip order and its counts, per-line reasons,
+ * auth, format errors, the size limit, and a retried batch counting once; the pageviews it queues
+ * reach the reports as channel "log".
+ */
+class LogIngestIT {
+
+  private static final String FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+  private static final String GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+  private static final DateTimeFormatter TIME_LOCAL = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
+
+  private static String prefix;
+  private static VulcanNode node;
+  private static ApiClient api;
+  private static ApiClient.SiteKeys site;
+
+  @BeforeAll
+  static void start() {
+    IntegrationFixture.avoidMidnight();
+    prefix = IntegrationFixture.freshPrefix("logingest");
+    node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix, Map.of("vulcan.beacon.log.lines-per-chunk", 3)));
+    api = new ApiClient(node.httpPort());
+    site = api.createSite("logs.example", List.of("logs.example"), "UTC");
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static String line(String ip, String request, int status, String userAgent) {
+    String now = ZonedDateTime.now(ZoneOffset.UTC).minusSeconds(5).format(TIME_LOCAL);
+    return ip + " - - [" + now + "] \"" + request + "\" " + status + " 512 \"-\" \"" + userAgent + "\"";
+  }
+
+  @Test
+  void countsSkipsAndRejectsEachLineInTheDocumentedOrder() {
+    String body = String.join("\n",
+        line("198.51.100.1", "GET /pricing HTTP/1.1", 200, FIREFOX),         // 1 pageview
+        line("198.51.100.2", "GET /blog/ HTTP/1.1", 304, FIREFOX),           // 2 pageview (304)
+        line("198.51.100.3", "HEAD /pricing HTTP/1.1", 200, FIREFOX),        // 3 method
+        line("198.51.100.3", "POST /signup HTTP/1.1", 200, FIREFOX),         // 4 method
+        line("198.51.100.4", "GET /missing HTTP/1.1", 404, FIREFOX),         // 5 status
+        line("198.51.100.4", "GET /old HTTP/1.1", 301, FIREFOX),             // 6 status
+        line("198.51.100.5", "GET /app.css?v=3 HTTP/1.1", 200, FIREFOX),     // 7 static
+        line("198.51.100.5", "GET /img/Logo.PNG HTTP/1.1", 200, FIREFOX),    // 8 static
+        line("198.51.100.6", "GET /pricing HTTP/1.1", 200, GOOGLEBOT),       // 9 bot
+        line("198.51.100.6", "GET /pricing HTTP/1.1", 200, "-"),             // 10 bot (no User-Agent)
+        line("198.51.100.6", "HEAD /robots.txt HTTP/1.1", 404, GOOGLEBOT),   // 11 status comes first
+        line("198.51.100.7", "-", 400, "-"),                                // 12 nginx's "-" request: status
+        "",                                                                 // 13 blank: not counted
+        "this is not an access log line",                                   // 14 rejected
+        line("198.51.100.8", "GET /x HTTP/1.1", 200, FIREFOX).replace(" 200 ", " 20 "), // 15 rejected
+        line("198.51.100.9", "GET /ok HTTP/1.1", 200, FIREFOX) + "\r");     // 16 pageview, CRLF
+    HttpResponse<String> response = api.postLog("logs.example", site.ingestToken(), null, body, null);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(ApiClient.json(response).toString()).isEqualTo("{\"received\":15,\"queued\":3,"
+        + "\"skipped\":{\"status\":4,\"method\":2,\"static\":2,\"bot\":2},"
+        + "\"rejected\":[{\"line\":14,\"error\":\"$remote_addr: expected an IPv4 or IPv6 address, got 'this'\"},"
+        + "{\"line\":15,\"error\":\"$status: expected a 3-digit HTTP status, got '20'\"}],\"rejectedCount\":2}");
+
+    eventually(Duration.ofSeconds(30), () -> assertThat(api.get(
+        "/api/v1/sites/logs.example/stats/breakdown?property=channel&metrics=pageviews", site.reportKey()).body())
+        .contains("{\"channel\":\"log\",\"pageviews\":3}"));
+    assertThat(api.get("/api/v1/sites/logs.example/stats/breakdown?property=page&metrics=pageviews", site.reportKey()).body())
+        .contains("\"page\":\"/pricing\"", "\"page\":\"/blog\"", "\"page\":\"/ok\"")
+        .doesNotContain("/app.css", "/missing", "/signup");
+  }
+
+  @Test
+  void aRetriedBatchIsQueuedOnceAndAnsweredTheSame() {
+    String body = String.join("\n",
+        line("203.0.113.1", "GET /a HTTP/1.1", 200, FIREFOX), line("203.0.113.2", "GET /b HTTP/1.1", 200, FIREFOX),
+        line("203.0.113.3", "GET /c HTTP/1.1", 200, FIREFOX), line("203.0.113.4", "GET /d HTTP/1.1", 200, FIREFOX),
+        line("203.0.113.5", "GET /e.js HTTP/1.1", 200, FIREFOX));
+    try (RedisClient redis = IntegrationFixture.redisClient()) {
+      var commands = redis.connect().sync();
+      long before = entriesAdded(commands);
+      HttpResponse<String> first = api.postLog("logs.example", site.ingestToken(), "combined", body, "batch-7");
+      assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+      assertThat(entriesAdded(commands)).isEqualTo(before + 4);
+      // The sender never saw the first answer and sends again: nothing more is queued.
+      HttpResponse<String> retry = api.postLog("logs.example", site.ingestToken(), "combined", body, "batch-7");
+      assertThat(retry.body()).isEqualTo(first.body());
+      assertThat(ApiClient.json(retry).path("queued").asLong()).isEqualTo(4);
+      assertThat(entriesAdded(commands)).isEqualTo(before + 4);
+      // A different batch id is a different batch.
+      api.postLog("logs.example", site.ingestToken(), "combined", body, "batch-8");
+      assertThat(entriesAdded(commands)).isEqualTo(before + 8);
+    }
+  }
+
+  private static long entriesAdded(io.lettuce.core.api.sync.RedisCommands<String, String> commands) {
+    return commands.keys(prefix + ":hits:*").stream().mapToLong(stream -> {
+      List<Object> info = commands.xinfoStream(stream);
+      return (Long) info.get(info.indexOf("entries-added") + 1);
+    }).sum();
+  }
+
+  @Test
+  void readsAnNginxFormatGivenInTheQuery() {
+    String format = "$remote_addr [$time_iso8601] \"$request\" $status \"$http_user_agent\"";
+    String now = ZonedDateTime.now(ZoneOffset.ofHoursMinutes(5, 30)).minusSeconds(5).withNano(0)
+        .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    String body = "2001:db8::5 [" + now + "] \"GET /nginx HTTP/2.0\" 200 \"" + FIREFOX + "\"\n";
+    HttpResponse<String> response = api.postLog("logs.example", site.ingestToken(), format, body, null);
+    assertThat(ApiClient.json(response).path("queued").asLong()).as(response.body()).isEqualTo(1);
+    eventually(Duration.ofSeconds(30), () -> assertThat(api.get(
+        "/api/v1/sites/logs.example/stats/breakdown?property=page&metrics=pageviews", site.reportKey()).body())
+        .contains("{\"page\":\"/nginx\",\"pageviews\":1}"));
+  }
+
+  @Test
+  void refusesWhatItCannotTake() {
+    String body = line("198.51.100.1", "GET / HTTP/1.1", 200, FIREFOX);
+    assertError(api.postLog("logs.example", null, null, body, null), 401, "unauthorized");
+    assertError(api.postLog("logs.example", "wrong-token", null, body, null), 401, "unauthorized");
+    assertError(api.postLog("nosuch.example", site.ingestToken(), null, body, null), 401, "unauthorized");
+    assertError(api.postLog("logs.example", site.reportKey(), null, body, null), 401, "unauthorized");
+    assertError(api.postLog("logs.example", site.ingestToken(), "$remote_addr $status", body, null), 400, "bad_format");
+    assertError(api.postLog("logs.example", site.ingestToken(), null, body, "bad id with spaces"), 400, "bad_batch_id");
+    assertError(api.postLog("logs.example", site.ingestToken(), null, "x".repeat(70_000), null), 400, "line_too_long");
+    byte[] tooLarge = new byte[8 * 1024 * 1024 + 1];
+    java.util.Arrays.fill(tooLarge, (byte) '\n');
+    assertError(api.send(HttpRequest.newBuilder(api.uri("/api/v1/beacon/log?s=logs.example"))
+        .header("Authorization", "Bearer " + site.ingestToken())
+        .POST(HttpRequest.BodyPublishers.ofByteArray(tooLarge))), 413, "too_large");
+    String future = "198.51.100.1 - - [01/Jan/2099:00:00:00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"" + FIREFOX + "\"";
+    assertThat(api.postLog("logs.example", site.ingestToken(), null, future, null).body())
+        .contains("\"rejectedCount\":1", "is in the future");
+  }
+
+  private static void assertError(HttpResponse<String> response, int status, String code) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(ApiClient.json(response).path("error").asText()).isEqualTo(code);
+  }
+}
