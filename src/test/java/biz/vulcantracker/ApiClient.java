@@ -136,10 +136,14 @@ public final class ApiClient {
   }
 
   public static JsonNode json(HttpResponse<String> response) {
+    return json(response.body());
+  }
+
+  public static JsonNode json(String body) {
     try {
-      return MAPPER.readTree(response.body());
+      return MAPPER.readTree(body);
     } catch (IOException e) {
-      throw new UncheckedIOException("not JSON: " + response.body(), e);
+      throw new UncheckedIOException("not JSON: " + body, e);
     }
   }
 }

@@ -1,0 +1,87 @@
+package biz.vulcantracker.forwarder;
+
+import static biz.vulcantracker.IntegrationFixture.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import biz.vulcantracker.ApiClient;
+import biz.vulcantracker.IntegrationFixture;
+import biz.vulcantracker.VulcanNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A generated access log of over 100k lines across four days, imported through the forwarder: the
+ * stats API's per-day visitors, visits, pageviews, bounce rate and visit duration equal API.md's
+ * rules computed independently in {@link AccessLog}; importing the same file again changes nothing.
+ */
+class LogImportIT {
+
+  private static final String METRICS = "visitors,visits,pageviews,bounce_rate,visit_duration";
+
+  @TempDir Path directory;
+
+  @Test
+  void importedDaysMatchAnIndependentCountAndASecondImportChangesNothing() throws Exception {
+    String prefix = IntegrationFixture.freshPrefix("logimport");
+    LocalDate firstDay = LocalDate.now(ZoneOffset.UTC).minusDays(6);
+    AccessLog log = AccessLog.generate(42, firstDay, 4, 10_500);
+    assertThat(log.entries).hasSizeGreaterThanOrEqualTo(100_000);
+    Path file = directory.resolve("access.log");
+    log.write(file);
+    Map<LocalDate, AccessLog.Day> expected = log.expectedDays();
+    assertThat(expected).hasSize(4);
+
+    try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix));
+        RedisClient redis = IntegrationFixture.redisClient()) {
+      ApiClient api = new ApiClient(node.httpPort());
+      ApiClient.SiteKeys site = api.createSite(AccessLog.SITE, List.of(AccessLog.SITE), "UTC");
+      String stats = "/api/v1/sites/" + AccessLog.SITE + "/stats/timeseries?period=custom&interval=day&metrics=" + METRICS
+          + "&from=" + firstDay + "&to=" + firstDay.plusDays(3);
+
+      forward(api, site, file, directory.resolve("first.state"));
+      eventually(Duration.ofSeconds(120), () -> assertThat(days(api.get(stats, site.reportKey()).body())).isEqualTo(expected));
+
+      RedisCommands<String, String> commands = redis.connect().sync();
+      long queued = entriesAdded(commands, prefix);
+      forward(api, site, file, directory.resolve("second.state"));
+      assertThat(entriesAdded(commands, prefix)).isEqualTo(queued);
+      Thread.sleep(2_000);
+      assertThat(days(api.get(stats, site.reportKey()).body())).isEqualTo(expected);
+    }
+  }
+
+  private static void forward(ApiClient api, ApiClient.SiteKeys site, Path file, Path state) throws Exception {
+    new Forwarder(new ForwarderOptions(URI.create(api.base() + "/api/v1/beacon/log"), AccessLog.SITE, site.ingestToken(),
+        file, "combined", false, state, 1024 * 1024, Duration.ofSeconds(1))).run();
+    assertThat(Files.exists(state)).isTrue();
+  }
+
+  private static Map<LocalDate, AccessLog.Day> days(String body) {
+    Map<LocalDate, AccessLog.Day> days = new TreeMap<>();
+    for (JsonNode row : ApiClient.json(body).path("results")) {
+      days.put(LocalDate.parse(row.path("date").asText()), new AccessLog.Day(row.path("visitors").asLong(),
+          row.path("visits").asLong(), row.path("pageviews").asLong(), row.path("bounce_rate").asLong(),
+          row.path("visit_duration").asLong()));
+    }
+    return days;
+  }
+
+  static long entriesAdded(RedisCommands<String, String> commands, String prefix) {
+    return commands.keys(prefix + ":hits:*").stream().mapToLong(stream -> {
+      List<Object> info = commands.xinfoStream(stream);
+      return (Long) info.get(info.indexOf("entries-added") + 1);
+    }).sum();
+  }
+}
