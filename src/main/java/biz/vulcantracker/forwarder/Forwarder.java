@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * {@code flush-interval} of quiet, so a quiet log is not held back.
  *
  * <p>Following ({@code --follow}) survives rotation by rename (the old file is read to its end
- * before the new one is opened) and by copytruncate (a file shorter than the position is read again
- * from its start, under its new fingerprint). SIGTERM finishes the batch in flight and exits 0.
+ * before the new one is opened) and by copytruncate (a file shorter than the position, or with a new
+ * first line, is read again from its start under its new fingerprint). SIGTERM finishes the batch in flight and exits 0.
  */
 public final class Forwarder {
 
@@ -147,9 +147,11 @@ public final class Forwarder {
           }
           next.get().close();
         }
-      } else if (file.size() < offset) {
+      } else {
+        // Truncated (copytruncate): shorter than the position, or already refilled past it with new
+        // content, which a new first line gives away.
         Optional<String> nextFingerprint = file.fingerprint();
-        if (nextFingerprint.isPresent()) {
+        if (nextFingerprint.isPresent() && (file.size() < offset || !nextFingerprint.get().equals(fingerprint))) {
           fingerprint = nextFingerprint.get();
           offset = 0;
           System.err.println("forward: " + path + " was truncated; reading it from the start as " + fingerprint);
