@@ -12,13 +12,18 @@ export VULCAN_REDIS_PORT=${VULCAN_TEST_REDIS_PORT:-16379}
 export VULCAN_CQL_PORT=${VULCAN_TEST_CQL_PORT:-19042}
 export VULCAN_STORAGE_PORT=${VULCAN_TEST_STORAGE_PORT:-17000}
 
-# The browser tests drive Debian's Chromium with playwright-core (never a downloaded browser).
-if ! command -v chromium >/dev/null; then
+# Debian packages the tests drive: Chromium for the browser tests (with playwright-core, never a
+# downloaded browser), syslog-ng with its HTTP module for the stock-forwarder test.
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v syslog-ng >/dev/null || missing+=(syslog-ng-core)
+ls /usr/lib/syslog-ng/*/libhttp.so >/dev/null 2>&1 || missing+=(syslog-ng-mod-http)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "[test] installing Debian's chromium for the browser tests" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+    echo "[test] installing Debian packages: ${missing[*]}" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
   else
-    echo "[test] chromium is missing and apt-get is not usable: install Debian's chromium" >&2
+    echo "[test] missing Debian packages and apt-get is not usable: install ${missing[*]}" >&2
     exit 1
   fi
 fi
