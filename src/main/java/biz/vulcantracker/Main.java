@@ -1,13 +1,14 @@
 package biz.vulcantracker;
 
 import biz.vulcantracker.forwarder.Forwarder;
+import biz.vulcantracker.forwarder.LogCheck;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar vulcan-tracker.jar forward ...} runs the log forwarder ({@link Forwarder}); without
- * a subcommand it starts a node with the roles of {@code VULCAN_ROLES} and
+ * {@code java -jar vulcan-tracker.jar forward ...} runs the log forwarder ({@link Forwarder}),
+ * {@code check-log ...} tries a log format on a file ({@link LogCheck}); without a subcommand it starts a node with the roles of {@code VULCAN_ROLES} and
  * runs until it is stopped (SIGTERM runs CoordinatedShutdown) or leaves the cluster.
  */
 public final class Main {
@@ -19,6 +20,10 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("forward")) {
       Forwarder.main(List.of(args).subList(1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("check-log")) {
+      LogCheck.main(List.of(args).subList(1, args.length));
       return;
     }
     VulcanNode node;
