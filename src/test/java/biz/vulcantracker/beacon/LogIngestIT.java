@@ -57,6 +57,8 @@ class LogIngestIT {
 
   @Test
   void countsSkipsAndRejectsEachLineInTheDocumentedOrder() {
+    // A site of its own: the other tests add pageviews to logs.example.
+    ApiClient.SiteKeys site = api.createSite("order.example", List.of("order.example"), "UTC");
     String body = String.join("\n",
         line("198.51.100.1", "GET /pricing HTTP/1.1", 200, FIREFOX),         // 1 pageview
         line("198.51.100.2", "GET /blog/ HTTP/1.1", 304, FIREFOX),           // 2 pageview (304)
@@ -74,7 +76,7 @@ class LogIngestIT {
         "this is not an access log line",                                   // 14 rejected
         line("198.51.100.8", "GET /x HTTP/1.1", 200, FIREFOX).replace(" 200 ", " 20 "), // 15 rejected
         line("198.51.100.9", "GET /ok HTTP/1.1", 200, FIREFOX) + "\r");     // 16 pageview, CRLF
-    HttpResponse<String> response = api.postLog("logs.example", site.ingestToken(), null, body, null);
+    HttpResponse<String> response = api.postLog("order.example", site.ingestToken(), null, body, null);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(ApiClient.json(response).toString()).isEqualTo("{\"received\":15,\"queued\":3,"
         + "\"skipped\":{\"status\":4,\"method\":2,\"static\":2,\"bot\":2},"
@@ -82,9 +84,9 @@ class LogIngestIT {
         + "{\"line\":15,\"error\":\"$status: expected a 3-digit HTTP status, got '20'\"}],\"rejectedCount\":2}");
 
     eventually(Duration.ofSeconds(30), () -> assertThat(api.get(
-        "/api/v1/sites/logs.example/stats/breakdown?property=channel&metrics=pageviews", site.reportKey()).body())
+        "/api/v1/sites/order.example/stats/breakdown?property=channel&metrics=pageviews", site.reportKey()).body())
         .contains("{\"channel\":\"log\",\"pageviews\":3}"));
-    assertThat(api.get("/api/v1/sites/logs.example/stats/breakdown?property=page&metrics=pageviews", site.reportKey()).body())
+    assertThat(api.get("/api/v1/sites/order.example/stats/breakdown?property=page&metrics=pageviews", site.reportKey()).body())
         .contains("\"page\":\"/pricing\"", "\"page\":\"/blog\"", "\"page\":\"/ok\"")
         .doesNotContain("/app.css", "/missing", "/signup");
   }

@@ -22,15 +22,19 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * No IP address is ever logged, queued or stored. Hits (and bad requests) come from known
- * addresses; then every Redis key and stream entry, every row of every table of the node's
+ * No IP address is ever logged, queued or stored. Hits, log lines (and bad requests) come from
+ * known addresses; then every Redis key and stream entry, every row of every table of the node's
  * keyspaces (journal and snapshots included, read as raw bytes) and every log line the node wrote
  * are searched for those addresses in their textual forms.
  */
@@ -58,6 +62,12 @@ class PrivacyIT {
           assertThat(api.beaconPost("[{\"s\":\"private.example\",\"u\":\"https://private.example/a\"},{\"s\":\"private.example\",\"u\":\"https://private.example/b\",\"n\":\"Signup\",\"p\":{\"plan\":\"pro\"}}]", client, "Privacy").statusCode()).isEqualTo(204);
           assertThat(api.beaconGet("s=private.example&u=ftp%3A%2F%2Fbad", client, "Privacy").statusCode()).isEqualTo(400);
           assertThat(api.beaconGet("s=unknown.example&u=https%3A%2F%2Funknown.example%2F", client, "Privacy").statusCode()).isEqualTo(403);
+          // The same address in a server log: one pageview, one line rejected for its status field.
+          String now = ZonedDateTime.now(ZoneOffset.UTC).minusSeconds(5)
+              .format(DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH));
+          String line = client + " - - [" + now + "] \"GET /from-log HTTP/1.1\" 200 10 \"-\" \"" + ApiClient.userAgent("Privacy") + "\"";
+          var logAnswer = api.postLog("private.example", site.ingestToken(), null, line + "\n" + line.replace(" 200 ", " 2x0 "), null);
+          assertThat(logAnswer.body()).contains("\"queued\":1", "\"rejectedCount\":1");
         }
         String everything = redisContents(redis);
         assertThat(everything).contains("private.example"); // the search does see the entries
@@ -67,7 +77,7 @@ class PrivacyIT {
       // Then the processors count them into Cassandra.
       try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix))) {
         ApiClient api = new ApiClient(node.httpPort());
-        eventually(Duration.ofSeconds(30), () -> assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(6));
+        eventually(Duration.ofSeconds(30), () -> assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(9));
         String stored = cassandraContents(prefix);
         assertThat(stored).contains("Firefox"); // enriched hits in the journal: the search reads events
         FORMS.forEach(form -> assertThat(stored).as("Cassandra").doesNotContainIgnoringCase(form));
