@@ -14,9 +14,11 @@ import biz.vulcantracker.queue.HitProducer;
 import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.queue.RedisConnections;
 import biz.vulcantracker.scuttlebutt.CurrentVisitors;
+import biz.vulcantracker.scuttlebutt.LiveRoutes;
 import biz.vulcantracker.scuttlebutt.RealtimeRoutes;
 import biz.vulcantracker.scuttlebutt.ReportAccess;
 import biz.vulcantracker.scuttlebutt.SiteAdminRoutes;
+import biz.vulcantracker.scuttlebutt.SiteTopics;
 import biz.vulcantracker.scuttlebutt.StatsRoutes;
 import biz.vulcantracker.store.DailyBreakdownsTable;
 import biz.vulcantracker.store.DailyTotalsTable;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -63,11 +66,13 @@ public final class VulcanNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final Optional<ServerBinding> http;
   private final Uri management;
+  private final IntSupplier liveSockets;
 
-  private VulcanNode(ActorSystem<Void> system, Optional<ServerBinding> http, Uri management) {
+  private VulcanNode(ActorSystem<Void> system, Optional<ServerBinding> http, Uri management, IntSupplier liveSockets) {
     this.system = system;
     this.http = http;
     this.management = management;
+    this.liveSockets = liveSockets;
   }
 
   /** Starts a node and waits until it serves; on failure the half-started system is terminated. */
@@ -115,11 +120,15 @@ public final class VulcanNode implements AutoCloseable {
       routes.add(new BeaconRoutes(beacon, sites, visitorIds, geo, producer).route());
       routes.add(new LogRoutes(beacon, sites, visitorIds, geo, producer).route());
     }
+    IntSupplier liveSockets = () -> 0;
     if (roles.contains(SCUTTLEBUTT)) {
       ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));
       CurrentVisitors currentVisitors = new CurrentVisitors(ClusterSharding.get(system));
       routes.add(new StatsRoutes(access, dailyTotals, breakdowns, hourly, currentVisitors).route());
       routes.add(new RealtimeRoutes(access, currentVisitors).route());
+      LiveRoutes live = new LiveRoutes(system, access, new SiteTopics(system));
+      routes.add(live.route());
+      liveSockets = live::openSockets;
       routes.add(new SiteAdminRoutes(access, sites).route());
     }
     await(sites.loaded());
@@ -131,7 +140,7 @@ public final class VulcanNode implements AutoCloseable {
           system, config.getString("vulcan.http.host"), config.getInt("vulcan.http.port"), all)));
     }
     Uri management = await(PekkoManagement.get(system).start());
-    return new VulcanNode(system, http, management);
+    return new VulcanNode(system, http, management, liveSockets);
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {
@@ -150,6 +159,11 @@ public final class VulcanNode implements AutoCloseable {
 
   public Uri managementUri() {
     return management;
+  }
+
+  /** Live-report WebSockets open on this node. */
+  public int liveSockets() {
+    return liveSockets.getAsInt();
   }
 
   /** Leaves the cluster and stops, running every CoordinatedShutdown task. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,19 @@ final class Breakdowns {
     String kept = values.containsKey(value) || values.size() < cap ? value : OTHER;
     touched.add(property + '\u0000' + kept);
     return values.computeIfAbsent(kept, v -> Row.empty());
+  }
+
+  /** The {@code limit} values of {@code property} with the most visitors (then pageviews, then value). */
+  List<BreakdownRow> top(LocalDate day, String property, int limit) {
+    Map<String, Row> values = byProperty.getOrDefault(property, Map.of());
+    return values.entrySet().stream()
+        .map(e -> new BreakdownRow(day, property, e.getKey(), e.getValue().visitorVisits.size(), e.getValue().visits,
+            e.getValue().pageviews, e.getValue().events, e.getValue().bounces, e.getValue().durationMs))
+        .sorted(Comparator.comparingLong(BreakdownRow::visitors).reversed()
+            .thenComparing(Comparator.comparingLong(BreakdownRow::pageviews).reversed())
+            .thenComparing(BreakdownRow::value))
+        .limit(limit)
+        .toList();
   }
 
   /** The rows named by {@code keys} (property NUL value), or every row when {@code keys} is null. */

@@ -16,6 +16,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -60,6 +62,9 @@ public final class SiteEntity
   /** How many visitors had a hit in the five minutes before {@code now} (API.md's current visitors). */
   public record GetCurrentVisitors(long now, ActorRef<CurrentVisitors> replyTo) implements Command {}
 
+  /** The site's live picture now (today in {@code timezone}), answered with a {@link LiveReport}. */
+  public record GetLiveReport(long now, String timezone, ActorRef<LiveReport> replyTo) implements Command {}
+
   /** The answer to {@link GetCurrentVisitors}. */
   public record CurrentVisitors(int visitors) implements CborSerializable {}
 
@@ -74,14 +79,16 @@ public final class SiteEntity
   private final String siteId;
   private final RollupWriter rollups;
   private final KatricSettings settings;
+  private final ActorRef<Topic.Command<LiveReport>> liveTopic;
 
-  private SiteEntity(String siteId, RollupWriter rollups, KatricSettings settings) {
+  private SiteEntity(String siteId, RollupWriter rollups, KatricSettings settings, ActorRef<Topic.Command<LiveReport>> liveTopic) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), siteId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.siteId = siteId;
     this.rollups = rollups;
     this.settings = settings;
+    this.liveTopic = liveTopic;
   }
 
   /** Registers the entity type with Cluster Sharding (a proxy only, on nodes without the role). */
@@ -93,7 +100,8 @@ public final class SiteEntity
   }
 
   public static Behavior<Command> create(String siteId, RollupWriter rollups, KatricSettings settings) {
-    return new SiteEntity(siteId, rollups, settings);
+    return Behaviors.setup(context ->
+        new SiteEntity(siteId, rollups, settings, context.spawn(LiveReport.topic(siteId), "live")));
   }
 
   @Override
@@ -113,6 +121,8 @@ public final class SiteEntity
         .onCommand(RecordHits.class, this::onRecordHits)
         .onCommand(GetCurrentVisitors.class, (state, query) ->
             Effect().reply(query.replyTo(), new CurrentVisitors(state.visitorsActiveSince(query.now() - CURRENT_WINDOW_MS))))
+        .onCommand(GetLiveReport.class, (state, query) -> Effect().reply(query.replyTo(),
+            state.liveReport(siteId, query.now(), ZoneId.of(query.timezone()), CURRENT_WINDOW_MS)))
         .build();
   }
 
@@ -143,20 +153,35 @@ public final class SiteEntity
     // started on an earlier day (its duration, its bounce); of the breakdowns, the rows it changed.
     return Effect()
         .persist(event)
-        .thenRun(s -> writeThenReply(s.changedRollup(), command.replyTo()))
+        .thenRun(s -> {
+          LiveReport live = s.liveReport(siteId, System.currentTimeMillis(), zone, CURRENT_WINDOW_MS);
+          writeThenReply(s.changedRollup(), command.replyTo(), live);
+        })
         .thenNoReply();
   }
 
-  /** {@code rollup} is an immutable copy taken on the actor's thread; the write runs after. */
   private void writeThenReply(Rollup rollup, ActorRef<StatusReply<Done>> replyTo) {
+    writeThenReply(rollup, replyTo, null);
+  }
+
+  /**
+   * {@code rollup} and {@code live} are immutable copies taken on the actor's thread; the write runs
+   * after, and the live report is published once the rows are written, so that its numbers are
+   * those the stats API then answers.
+   */
+  private void writeThenReply(Rollup rollup, ActorRef<StatusReply<Done>> replyTo, LiveReport live) {
     rollups
         .write(siteId, rollup)
         .whenComplete(
-            (done, error) ->
-                replyTo.tell(
-                    error == null
-                        ? StatusReply.ack()
-                        : StatusReply.error("rollup write failed for site " + siteId + ": " + error.getMessage())));
+            (done, error) -> {
+              if (error == null && live != null) {
+                liveTopic.tell(Topic.publish(live));
+              }
+              replyTo.tell(
+                  error == null
+                      ? StatusReply.ack()
+                      : StatusReply.error("rollup write failed for site " + siteId + ": " + error.getMessage()));
+            });
   }
 
   @Override

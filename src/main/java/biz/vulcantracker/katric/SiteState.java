@@ -16,6 +16,7 @@ import it.unimi.dsi.fastutil.objects.ObjectOpenHashSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -47,6 +48,7 @@ public final class SiteState implements CborSerializable {
 
   static final long VISIT_GAP_MS = Duration.ofMinutes(30).toMillis();
   static final long HOUR_MS = Duration.ofHours(1).toMillis();
+  static final long MINUTE_MS = Duration.ofMinutes(1).toMillis();
   static final long LATE_GRACE_MS = Duration.ofMinutes(5).toMillis();
   /** How long (in hit time) a hit id is remembered to drop the same hit queued twice. */
   static final long SEEN_HIT_WINDOW_MS = Duration.ofHours(1).toMillis();
@@ -57,6 +59,8 @@ public final class SiteState implements CborSerializable {
   @JsonProperty private final TreeMap<Long, Counts> hours;
   @JsonProperty private final Long2ObjectOpenHashMap<Visit> openVisits;
   @JsonProperty private long newestHit;
+  /** Pageviews per minute (minutes since the epoch) of the last half hour of hit time, for live reports. */
+  @JsonProperty private final TreeMap<Long, Integer> minutes;
   /** Ids of recent hits with their times, oldest first (a spool replay or a retried log batch). */
   @JsonProperty private final Object2LongLinkedOpenHashMap<String> seenHits;
   /** Breakdown rows changed by the last event applied, per day: what the next rollup writes. */
@@ -71,17 +75,19 @@ public final class SiteState implements CborSerializable {
       @JsonProperty("hours") TreeMap<Long, Counts> hours,
       @JsonProperty("openVisits") Map<Long, Visit> openVisits,
       @JsonProperty("newestHit") long newestHit,
-      @JsonProperty("seenHits") Map<String, Long> seenHits) {
+      @JsonProperty("seenHits") Map<String, Long> seenHits,
+      @JsonProperty("minutes") Map<Long, Integer> minutes) {
     this.watermarks = watermarks == null ? new HashMap<>() : new HashMap<>(watermarks);
     this.days = days == null ? new TreeMap<>() : new TreeMap<>(days);
     this.hours = hours == null ? new TreeMap<>() : new TreeMap<>(hours);
     this.openVisits = openVisits == null ? new Long2ObjectOpenHashMap<>() : new Long2ObjectOpenHashMap<>(openVisits);
     this.newestHit = newestHit;
     this.seenHits = seenHits == null ? new Object2LongLinkedOpenHashMap<>() : new Object2LongLinkedOpenHashMap<>(seenHits);
+    this.minutes = minutes == null ? new TreeMap<>() : new TreeMap<>(minutes);
   }
 
   static SiteState empty() {
-    return new SiteState(null, null, null, null, 0, null);
+    return new SiteState(null, null, null, null, 0, null, null);
   }
 
   /**
@@ -123,6 +129,10 @@ public final class SiteState implements CborSerializable {
     }
     closeIdleVisits();
     forgetOldHitIds();
+    long firstMinute = Math.floorDiv(newestHit, MINUTE_MS) - LiveReport.MINUTES;
+    while (!minutes.isEmpty() && minutes.firstKey() <= firstMinute) {
+      minutes.pollFirstEntry();
+    }
     return this;
   }
 
@@ -145,6 +155,9 @@ public final class SiteState implements CborSerializable {
     }
     day.breakdowns.addHit(hit, cap, touchedOn(hit.day()));
     newestHit = Math.max(newestHit, hit.timestamp());
+    if (hit.isPageview()) {
+      minutes.merge(Math.floorDiv(hit.timestamp(), MINUTE_MS), 1, Integer::sum);
+    }
 
     Visit visit = openVisits.get(hit.visitorId());
     if (visit == null && hit.previousVisitorId() != null) {
@@ -206,6 +219,18 @@ public final class SiteState implements CborSerializable {
   private void closeIdleVisits() {
     long closedBefore = newestHit - VISIT_GAP_MS - LATE_GRACE_MS;
     openVisits.values().removeIf(visit -> visit.last < closedBefore);
+  }
+
+  /** The live picture at {@code now}: today in {@code zone}, the top values, the current visitors, the last minutes. */
+  LiveReport liveReport(String siteId, long now, ZoneId zone, long currentWindowMs) {
+    LocalDate today = LocalDate.ofInstant(Instant.ofEpochMilli(now), zone);
+    Day day = days.get(today);
+    Map<String, List<BreakdownRow>> top = new HashMap<>();
+    for (String property : LiveReport.TOP_PROPERTIES) {
+      top.put(property, day == null ? List.of() : day.breakdowns.top(today, property, LiveReport.TOP_SIZE));
+    }
+    DailyTotals totals = day == null ? new DailyTotals(today, 0, 0, 0, 0, 0, 0, 0) : day.totals(today);
+    return new LiveReport(siteId, totals, top, visitorsActiveSince(now - currentWindowMs), new TreeMap<>(minutes), now);
   }
 
   /** Immutable totals of every day the state holds. */

@@ -27,6 +27,11 @@ public final class ReportAccess {
   public Site authorize(HttpRequest request, String siteId) {
     String token = BearerToken.of(request).orElseThrow(() ->
         new ApiError(StatusCodes.UNAUTHORIZED, "unauthorized", "send Authorization: Bearer <report key>"));
+    return authorize(token, siteId);
+  }
+
+  /** The same check for a token given another way (the WebSocket's {@code ?token=}: browsers send no headers there). */
+  public Site authorize(String token, String siteId) {
     Optional<Site> site = sites.find(siteId);
     if (isAdmin(token)) {
       return site.orElseThrow(() -> new ApiError(StatusCodes.NOT_FOUND, "unknown_site", "no site '" + siteId + "'"));

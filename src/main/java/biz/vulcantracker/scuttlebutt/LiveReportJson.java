@@ -1,0 +1,60 @@
+package biz.vulcantracker.scuttlebutt;
+
+import biz.vulcantracker.katric.LiveReport;
+import biz.vulcantracker.store.BreakdownRow;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The JSON of a live message: {@code type} ({@code snapshot} first, then {@code update}), today's
+ * aggregate with every metric computed as the stats API computes it, the current visitors, the top
+ * values, and the pageviews of each of the last 30 minutes up to {@code now} (oldest first).
+ */
+final class LiveReportJson {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final long MINUTE_MS = 60_000;
+
+  private LiveReportJson() {}
+
+  static String render(String type, LiveReport report, long now) {
+    ObjectNode json = MAPPER.createObjectNode()
+        .put("type", type)
+        .put("site", report.siteId())
+        .put("date", report.today().day().toString())
+        .put("current_visitors", report.currentVisitors());
+    ObjectNode aggregate = json.putObject("aggregate");
+    for (String metric : Metrics.ALL) {
+      Number value = Metrics.value(metric, List.of(report.today()));
+      if (value instanceof BigDecimal decimal) {
+        aggregate.put(metric, decimal);
+      } else {
+        aggregate.put(metric, value.longValue());
+      }
+    }
+    ObjectNode top = json.putObject("top");
+    report.top().forEach((property, rows) -> {
+      ArrayNode list = top.putArray(property);
+      for (BreakdownRow row : rows) {
+        ObjectNode entry = list.addObject().put(property, row.value()).put("visitors", row.visitors());
+        if (property.equals("page")) {
+          entry.put("pageviews", row.pageviews());
+        } else {
+          entry.put("visits", row.visits());
+        }
+      }
+    });
+    ArrayNode minutes = json.putArray("minutes");
+    long last = Math.floorDiv(now, MINUTE_MS);
+    for (long minute = last - LiveReport.MINUTES + 1; minute <= last; minute++) {
+      minutes.addObject()
+          .put("minute", Instant.ofEpochMilli(minute * MINUTE_MS).toString())
+          .put("pageviews", report.minutes().getOrDefault(minute, 0));
+    }
+    return json.toString();
+  }
+}

@@ -1,0 +1,144 @@
+package biz.vulcantracker.scuttlebutt;
+
+import static org.apache.pekko.http.javadsl.server.Directives.*;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import biz.vulcantracker.ApiError;
+import biz.vulcantracker.katric.LiveReport;
+import biz.vulcantracker.katric.SiteEntity;
+import biz.vulcantracker.store.Site;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+
+/**
+ * {@code GET /api/v1/sites/{site}/live?token=<report key>}: a WebSocket that first sends a
+ * {@code snapshot} of the site's live picture, then an {@code update} after each batch its entity
+ * persisted.
+ *
+ * <p>Each socket is a subscriber actor (an {@link ActorSource} subscribed to the site's topic on
+ * this node, so the entity may live on any node) feeding a stream that keeps only the latest report
+ * when the client is slower than the updates ({@code conflate}: reports are absolute, nothing is
+ * lost by skipping one) and sends at most {@value #MAX_PER_SECOND} messages a second. A client that
+ * never reads holds one report, not a queue; when a socket closes its actor stops and the topic
+ * forgets it. Protocol pings keep proxies from closing an idle socket
+ * ({@code pekko.http.server.websocket.periodic-keep-alive-max-idle}).
+ */
+public final class LiveRoutes {
+
+  static final int MAX_PER_SECOND = 4;
+  private static final int SUBSCRIBER_BUFFER = 8;
+  private static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(5);
+
+  private final ActorSystem<?> system;
+  private final ReportAccess access;
+  private final SiteTopics topics;
+  private final ClusterSharding sharding;
+  private final AtomicInteger openSockets = new AtomicInteger();
+
+  public LiveRoutes(ActorSystem<?> system, ReportAccess access, SiteTopics topics) {
+    this.system = system;
+    this.access = access;
+    this.topics = topics;
+    this.sharding = ClusterSharding.get(system);
+  }
+
+  /** Live sockets open on this node (a gauge for operators and the tests). */
+  public int openSockets() {
+    return openSockets.get();
+  }
+
+  public Route route() {
+    return path(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()).slash("live"), siteId ->
+        get(() -> parameterOptional("token", token -> extractRequest(request -> {
+          Site site;
+          try {
+            site = access.authorize(token.orElseThrow(() ->
+                new ApiError(StatusCodes.UNAUTHORIZED, "unauthorized", "send the report key as ?token=")), siteId);
+            checkOrigin(request, site);
+          } catch (ApiError error) {
+            return complete(error.toResponse());
+          }
+          return handleWebSocketMessages(socket(site));
+        }))));
+  }
+
+  private Flow<Message, Message, NotUsed> socket(Site site) {
+    Pair<ActorRef<LiveReport>, Source<LiveReport, NotUsed>> subscriber =
+        ActorSource.<LiveReport>actorRef(report -> false, report -> Optional.empty(), SUBSCRIBER_BUFFER, OverflowStrategy.dropHead())
+            .preMaterialize(system);
+    // Subscribed before the snapshot is asked for: an update that is newer than the snapshot waits in the buffer.
+    topics.of(site.id()).tell(Topic.subscribe(subscriber.first()));
+    CompletionStage<LiveReport> snapshot = sharding.entityRefFor(SiteEntity.ENTITY_TYPE_KEY, site.id())
+        .ask(replyTo -> new SiteEntity.GetLiveReport(System.currentTimeMillis(), site.timezone().getId(), replyTo), SNAPSHOT_TIMEOUT);
+    Source<Message, NotUsed> out = Source.completionStage(snapshot).map(report -> new Tagged("snapshot", report))
+        .concat(subscriber.second().map(report -> new Tagged("update", report)))
+        .conflate((older, newer) -> older.type().equals("snapshot") ? new Tagged("snapshot", newer.report()) : newer)
+        .throttle(MAX_PER_SECOND, Duration.ofSeconds(1))
+        .map(tagged -> (Message) TextMessage.create(LiveReportJson.render(tagged.type(), tagged.report(), System.currentTimeMillis())))
+        .watchTermination((notUsed, done) -> {
+          openSockets.incrementAndGet();
+          done.whenComplete((ok, error) -> openSockets.decrementAndGet());
+          return NotUsed.getInstance();
+        });
+    Materializer materializer = Materializer.matFromSystem(system);
+    // What the client sends is read and dropped (streamed messages must be drained, or the socket stalls).
+    Sink<Message, ?> in = Sink.foreach(message -> {
+      if (message.isText()) {
+        message.asTextMessage().getStreamedText().runWith(Sink.ignore(), materializer);
+      } else {
+        message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer);
+      }
+    });
+    return Flow.fromSinkAndSourceCoupled(in, out);
+  }
+
+  /**
+   * Browsers send the page's origin with a WebSocket: it must be this server (the dashboard) or one
+   * of the site's domains (a live widget on the site). Other clients send none.
+   */
+  private static void checkOrigin(HttpRequest request, Site site) {
+    Optional<String> origin = request.getHeader("Origin").map(HttpHeader::value);
+    if (origin.isEmpty()) {
+      return;
+    }
+    String originHost = hostOf(origin.get());
+    String ownHost = request.getHeader("Host").map(HttpHeader::value).map(h -> hostOf("http://" + h)).orElse("");
+    if (originHost.isEmpty() || !(originHost.equals(ownHost) || site.acceptsHost(originHost))) {
+      throw new ApiError(StatusCodes.FORBIDDEN, "origin_not_allowed", "this origin may not open the live report of '" + site.id() + "'");
+    }
+  }
+
+  private static String hostOf(String url) {
+    try {
+      String host = URI.create(url).getHost();
+      return host == null ? "" : host.toLowerCase(Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
+  }
+
+  private record Tagged(String type, LiveReport report) {}
+}

@@ -1,0 +1,235 @@
+package biz.vulcantracker.scuttlebutt;
+
+import static biz.vulcantracker.IntegrationFixture.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import biz.vulcantracker.ApiClient;
+import biz.vulcantracker.IntegrationFixture;
+import biz.vulcantracker.VulcanNode;
+import biz.vulcantracker.katric.LiveReport;
+import biz.vulcantracker.store.BreakdownRow;
+import biz.vulcantracker.store.DailyTotals;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The live WebSocket with Java's own WebSocket client: the snapshot, then updates whose numbers are
+ * the stats API's; a client that never reads does not make the server buffer; closed sockets are
+ * cleaned up; keys and origins are checked before the upgrade.
+ */
+class LiveWebSocketIT {
+
+  private static VulcanNode node;
+  private static ApiClient api;
+  private static ApiClient.SiteKeys site;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    IntegrationFixture.avoidMidnight();
+    node = VulcanNode.start(IntegrationFixture.nodeConfig(IntegrationFixture.freshPrefix("live")));
+    api = new ApiClient(node.httpPort());
+    site = api.createSite("live.example", List.of("live.example"), "UTC");
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @Test
+  void aSnapshotThenUpdatesThatMatchTheStatsApi() throws Exception {
+    Client client = connect(site.reportKey(), null);
+    JsonNode snapshot = client.next();
+    assertThat(snapshot.path("type").asText()).isEqualTo("snapshot");
+    assertThat(snapshot.path("date").asText()).isEqualTo(LocalDate.now(ZoneOffset.UTC).toString());
+    assertThat(snapshot.path("aggregate").path("pageviews").asLong()).isZero();
+    assertThat(snapshot.path("minutes")).hasSize(30);
+
+    String[][] hits = {{"198.51.100.1", "/"}, {"198.51.100.1", "/pricing"}, {"198.51.100.2", "/"}, {"198.51.100.3", "/blog"},
+        {"198.51.100.3", "/"}};
+    for (String[] hit : hits) {
+      assertThat(api.beaconGet("s=live.example&u=https%3A%2F%2Flive.example" + hit[1].replace("/", "%2F"), hit[0], "Live")
+          .statusCode()).isEqualTo(204);
+    }
+    JsonNode update = client.until(message -> message.path("aggregate").path("pageviews").asLong() == 5);
+    assertThat(update.path("type").asText()).isEqualTo("update");
+
+    JsonNode stats = ApiClient.json(api.get("/api/v1/sites/live.example/stats/aggregate?period=day&metrics="
+        + String.join(",", Metrics.ALL), site.reportKey())).path("results");
+    for (String metric : Metrics.ALL) {
+      assertThat(update.path("aggregate").path(metric).asText()).as(metric).isEqualTo(stats.path(metric).path("value").asText());
+    }
+    assertThat(update.path("current_visitors").asInt()).isEqualTo(3)
+        .isEqualTo(ApiClient.json(api.get("/api/v1/sites/live.example/realtime/visitors", site.reportKey())).path("visitors").asInt());
+    JsonNode pages = ApiClient.json(api.get("/api/v1/sites/live.example/stats/breakdown?property=page&metrics=visitors,pageviews",
+        site.reportKey())).path("results");
+    List<JsonNode> livePages = new ArrayList<>();
+    update.path("top").path("page").forEach(livePages::add);
+    assertThat(livePages).containsExactlyInAnyOrderElementsOf(pages); // ties may come in either order
+    long perMinute = 0;
+    for (JsonNode minute : update.path("minutes")) {
+      perMinute += minute.path("pageviews").asLong();
+    }
+    assertThat(perMinute).isEqualTo(5);
+    client.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+    eventually(Duration.ofSeconds(10), () -> assertThat(node.liveSockets()).isZero());
+  }
+
+  @Test
+  void aClientThatNeverReadsIsNotBufferedFor() throws Exception {
+    Client reader = connect(site.reportKey(), null);
+    reader.next();
+    WebSocket stalled = HTTP.newWebSocketBuilder()
+        .buildAsync(liveUri(site.reportKey()), new WebSocket.Listener() {
+          @Override
+          public void onOpen(WebSocket webSocket) {
+            // never request(): no message is ever read, the server's writes back up
+          }
+        }).join();
+    eventually(Duration.ofSeconds(10), () -> assertThat(node.liveSockets()).isEqualTo(2));
+
+    ActorRef<Topic.Command<LiveReport>> publisher =
+        node.system().systemActorOf(LiveReport.topic("live.example"), "test-live-publisher", Props.empty());
+    // Until the publisher's topic has found the subscribers' topic through the receptionist.
+    eventually(Duration.ofSeconds(10), () -> {
+      publisher.tell(Topic.publish(report(0)));
+      assertThat(reader.poll(200)).isNotNull();
+    });
+    long before = usedHeapAfterGc();
+    int published = 20_000; // about 10 KB of JSON each: 200 MB if anything queued them
+    for (int i = 1; i <= published; i++) {
+      publisher.tell(Topic.publish(report(i)));
+    }
+    Thread.sleep(3_000);
+    long growth = usedHeapAfterGc() - before;
+    assertThat(growth).as("heap growth in bytes").isLessThan(64L * 1024 * 1024);
+    // The reading client got the latest, not every one (at most 4 a second).
+    JsonNode last = reader.until(message -> message.path("current_visitors").asInt() == published);
+    assertThat(last.path("top").path("page")).hasSize(10);
+
+    stalled.abort();
+    reader.socket.abort();
+    eventually(Duration.ofSeconds(15), () -> assertThat(node.liveSockets()).isZero());
+  }
+
+  @Test
+  void keysAndOriginsAreCheckedBeforeTheUpgrade() {
+    ApiClient.SiteKeys other = api.createSite("other-live.example", List.of("other-live.example"), "UTC");
+    assertHandshakeStatus(() -> connect(null, null), 401);
+    assertHandshakeStatus(() -> connect("wrong", null), 403);
+    assertHandshakeStatus(() -> connect(other.reportKey(), null), 403);
+    assertHandshakeStatus(() -> connect(site.reportKey(), "https://evil.example"), 403);
+    Client fromTheSite = connect(site.reportKey(), "https://live.example");
+    assertThat(fromTheSite.next().path("type").asText()).isEqualTo("snapshot");
+    fromTheSite.socket.abort();
+  }
+
+  private static LiveReport report(int marker) {
+    Map<String, List<BreakdownRow>> top = new HashMap<>();
+    for (String property : LiveReport.TOP_PROPERTIES) {
+      List<BreakdownRow> rows = new ArrayList<>();
+      for (int r = 0; r < 10; r++) {
+        rows.add(new BreakdownRow(LocalDate.now(), property, "/" + marker + "/" + r + "/" + "x".repeat(240), 1, 1, 1, 0, 0, 0));
+      }
+      top.put(property, rows);
+    }
+    return new LiveReport("live.example", new DailyTotals(LocalDate.now(), 1, 1, 1, 0, 0, 0, 0), top, marker, Map.of(),
+        System.currentTimeMillis());
+  }
+
+  private static long usedHeapAfterGc() throws InterruptedException {
+    Runtime runtime = Runtime.getRuntime();
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(200);
+    }
+    return runtime.totalMemory() - runtime.freeMemory();
+  }
+
+  private static void assertHandshakeStatus(Runnable connect, int status) {
+    assertThatThrownBy(connect::run)
+        .isInstanceOf(CompletionException.class)
+        .hasCauseInstanceOf(WebSocketHandshakeException.class)
+        .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode()).isEqualTo(status));
+  }
+
+  private static URI liveUri(String token) {
+    return URI.create("ws://127.0.0.1:" + node.httpPort() + "/api/v1/sites/live.example/live" + (token == null ? "" : "?token=" + token));
+  }
+
+  private static Client connect(String token, String origin) {
+    Client client = new Client();
+    WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+    if (origin != null) {
+      builder.header("Origin", origin);
+    }
+    client.socket = builder.buildAsync(liveUri(token), client).join();
+    return client;
+  }
+
+  /** Collects whole text messages. */
+  private static final class Client implements WebSocket.Listener {
+    final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    final StringBuilder partial = new StringBuilder();
+    WebSocket socket;
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        messages.add(ApiClient.json(partial.toString()));
+        partial.setLength(0);
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    JsonNode poll(long millis) {
+      try {
+        return messages.poll(millis, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    JsonNode next() {
+      JsonNode message = poll(10_000);
+      assertThat(message).as("a message within 10 s").isNotNull();
+      return message;
+    }
+
+    JsonNode until(java.util.function.Predicate<JsonNode> wanted) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline) {
+        JsonNode message = poll(500);
+        if (message != null && wanted.test(message)) {
+          return message;
+        }
+      }
+      throw new AssertionError("no such message within 30 s");
+    }
+  }
+}
