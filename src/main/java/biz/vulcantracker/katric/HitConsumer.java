@@ -89,6 +89,10 @@ public final class HitConsumer {
                       backoff,
                       () ->
                           PartitionReader.source(redis, queue, partition)
+                              // Batches read while the previous one is being persisted become one: a
+                              // quiet partition then persists once per round trip instead of once per
+                              // hit that happened to arrive, and a busy one in big batches.
+                              .<PartitionReader.Batch>batchWeighted(queue.readBatchSize(), batch -> (long) batch.entries().size(), batch -> batch, PartitionReader.Batch::merge)
                               .mapAsync(1, batch -> consumer.record(batch).thenCompose(done -> batch.acknowledge())))
                   .viaMat(KillSwitches.single(), Keep.right())
                   .toMat(Sink.ignore(), Keep.left())

@@ -8,6 +8,7 @@ import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -167,6 +168,14 @@ public final class PartitionReader {
 
   /** Entries read together from one partition, in stream order. */
   public record Batch(int partition, List<StreamEntry> entries, PartitionReader reader) {
+
+    /** This batch followed by {@code later} (read after it from the same partition), as one batch. */
+    public Batch merge(Batch later) {
+      List<StreamEntry> all = new ArrayList<>(entries.size() + later.entries().size());
+      all.addAll(entries);
+      all.addAll(later.entries());
+      return new Batch(partition, all, later.reader());
+    }
 
     /** XACK (and delete) every entry of the batch; call only after they are persisted. */
     public CompletionStage<Done> acknowledge() {

@@ -10,7 +10,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The JSON of a live message: {@code type} ({@code snapshot} first, then {@code update}), today's
+ * The JSON of a live message: {@code type} ({@code snapshot} first, then {@code update}), when the
+ * entity made it ({@code published}), today's
  * aggregate with every metric computed as the stats API computes it, the current visitors, the top
  * values, and the pageviews of each of the last 30 minutes up to {@code now} (oldest first).
  */
@@ -26,6 +27,7 @@ final class LiveReportJson {
         .put("type", type)
         .put("site", report.siteId())
         .put("date", report.today().day().toString())
+        .put("published", Instant.ofEpochMilli(report.publishedAt()).toString())
         .put("current_visitors", report.currentVisitors());
     ObjectNode aggregate = json.putObject("aggregate");
     for (String metric : Metrics.ALL) {

@@ -40,8 +40,8 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
  *
  * <p>Each socket is a subscriber actor (an {@link ActorSource} subscribed to the site's topic on
  * this node, so the entity may live on any node) feeding a stream that keeps only the latest report
- * when the client is slower than the updates ({@code conflate}: reports are absolute, nothing is
- * lost by skipping one) and sends at most {@value #MAX_PER_SECOND} messages a second. A client that
+ * when the client is slower than the updates (reports are absolute, nothing is lost by skipping
+ * one) and sends at most {@value #MAX_PER_SECOND} messages a second ({@link LatestAtMostEvery}). A client that
  * never reads holds one report, not a queue; when a socket closes its actor stops and the topic
  * forgets it. Protocol pings keep proxies from closing an idle socket
  * ({@code pekko.http.server.websocket.periodic-keep-alive-max-idle}).
@@ -95,8 +95,8 @@ public final class LiveRoutes {
         .ask(replyTo -> new SiteEntity.GetLiveReport(System.currentTimeMillis(), site.timezone().getId(), replyTo), SNAPSHOT_TIMEOUT);
     Source<Message, NotUsed> out = Source.completionStage(snapshot).map(report -> new Tagged("snapshot", report))
         .concat(subscriber.second().map(report -> new Tagged("update", report)))
-        .conflate((older, newer) -> older.type().equals("snapshot") ? new Tagged("snapshot", newer.report()) : newer)
-        .throttle(MAX_PER_SECOND, Duration.ofSeconds(1))
+        .via(new LatestAtMostEvery<Tagged>(Duration.ofSeconds(1).dividedBy(MAX_PER_SECOND),
+            (older, newer) -> older.type().equals("snapshot") ? new Tagged("snapshot", newer.report()) : newer))
         .map(tagged -> (Message) TextMessage.create(LiveReportJson.render(tagged.type(), tagged.report(), System.currentTimeMillis())))
         .watchTermination((notUsed, done) -> {
           openSockets.incrementAndGet();
