@@ -100,6 +100,9 @@ cat <<TEXT
 
   Beacon      $api/api/v1/beacon
               curl -i "$api/api/v1/beacon?s=demo&u=http%3A%2F%2Flocalhost%2Fhello"
+  Dashboard   $api/dashboard/demo#key=$report_key
+  Logs        java -jar target/vulcan-tracker.jar forward --url $api/api/v1/beacon/log --site demo \\
+                --token $ingest_token --file /var/log/nginx/access.log --follow
   Stats       $api/api/v1/sites/demo/stats/aggregate?period=day
               curl -H "Authorization: Bearer $report_key" "$api/api/v1/sites/demo/stats/aggregate?period=day&metrics=visitors,pageviews"
   Admin API   $api/api/v1/sites   (Authorization: Bearer $VULCAN_ADMIN_TOKEN)

@@ -14,6 +14,7 @@ import biz.vulcantracker.queue.HitProducer;
 import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.queue.RedisConnections;
 import biz.vulcantracker.scuttlebutt.CurrentVisitors;
+import biz.vulcantracker.scuttlebutt.DashboardRoutes;
 import biz.vulcantracker.scuttlebutt.LiveRoutes;
 import biz.vulcantracker.scuttlebutt.RealtimeRoutes;
 import biz.vulcantracker.scuttlebutt.ReportAccess;
@@ -130,6 +131,7 @@ public final class VulcanNode implements AutoCloseable {
       routes.add(live.route());
       liveSockets = live::openSockets;
       routes.add(new SiteAdminRoutes(access, sites).route());
+      routes.add(new DashboardRoutes().route());
     }
     await(sites.loaded());
 

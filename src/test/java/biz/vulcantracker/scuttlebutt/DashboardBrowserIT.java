@@ -1,0 +1,82 @@
+package biz.vulcantracker.scuttlebutt;
+
+import static biz.vulcantracker.IntegrationFixture.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import biz.vulcantracker.ApiClient;
+import biz.vulcantracker.IntegrationFixture;
+import biz.vulcantracker.VulcanNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dashboard in headless Chromium (Debian's, driven by playwright-core from src/test/web): it
+ * loads through the stats API, and beacons sent while it is open appear on it without a reload
+ * (over the live WebSocket); the figures it shows are the stats API's. The screenshot is kept as
+ * target/dashboard.png.
+ */
+class DashboardBrowserIT {
+
+  private static final Path WEB = Path.of("src/test/web");
+
+  @Test
+  void theDashboardLoadsAndFollowsNewBeaconsWithoutReload() throws Exception {
+    assertThat(WEB.resolve("node_modules/playwright-core")).as("npm install in src/test/web (deploy/test.sh does it)").exists();
+    IntegrationFixture.avoidMidnight();
+    try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(IntegrationFixture.freshPrefix("dashboard")))) {
+      ApiClient api = new ApiClient(node.httpPort());
+      ApiClient.SiteKeys site = api.createSite("dash.example", List.of("dash.example"), "UTC");
+      for (String[] hit : new String[][] {{"198.51.100.7", "%2F"}, {"198.51.100.7", "%2Fpricing"}, {"198.51.100.8", "%2F"}}) {
+        assertThat(api.beaconGet("s=dash.example&u=https%3A%2F%2Fdash.example" + hit[1]
+            + "&r=https%3A%2F%2Fwww.google.com%2F", hit[0], "Dashboard").statusCode()).isEqualTo(204);
+      }
+      eventually(Duration.ofSeconds(30), () -> assertThat(api.aggregate("dash.example", site.reportKey(), "pageviews")).isEqualTo(3));
+
+      Path screenshot = Path.of("target/dashboard.png").toAbsolutePath();
+      Files.deleteIfExists(screenshot);
+      JsonNode shown = runBrowser(api.base() + "/dashboard/dash.example#key=" + site.reportKey(),
+          api.base() + "/api/v1/beacon?s=dash.example", "5", screenshot);
+
+      assertThat(shown.path("errors")).isEmpty();
+      assertThat(shown.path("before").asText()).isEqualTo("3");
+      assertThat(shown.path("notReloaded").asBoolean()).isTrue();
+      JsonNode stats = ApiClient.json(api.get("/api/v1/sites/dash.example/stats/aggregate?period=day&metrics="
+          + "visitors,visits,pageviews,bounce_rate", site.reportKey())).path("results");
+      assertThat(shown.path("cards").path("pageviews").asText()).isEqualTo("5").isEqualTo(stats.path("pageviews").path("value").asText());
+      assertThat(shown.path("cards").path("visitors").asText()).isEqualTo("4").isEqualTo(stats.path("visitors").path("value").asText());
+      assertThat(shown.path("cards").path("visits").asText()).isEqualTo(stats.path("visits").path("value").asText());
+      assertThat(shown.path("cards").path("bounce_rate").asText()).isEqualTo(stats.path("bounce_rate").path("value").asText() + "%");
+      assertThat(shown.path("current").asText()).isEqualTo("4 current visitors");
+      assertThat(shown.path("pages").toString()).contains("[\"/\",\"2\",\"2\"]", "[\"/live-2\",\"1\",\"1\"]");
+      assertThat(shown.path("attribution").asBoolean()).isTrue();
+      assertThat(shown.path("minuteBars").asInt()).isEqualTo(30);
+      assertThat(screenshot).exists();
+      assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+    }
+  }
+
+  private static JsonNode runBrowser(String dashboard, String beaconPrefix, String expected, Path screenshot) throws Exception {
+    Path output = Files.createTempFile("dashboard", ".out");
+    Process process = new ProcessBuilder("node", "dashboard.mjs", dashboard, beaconPrefix, expected, screenshot.toString())
+        .directory(WEB.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(output.toFile())
+        .start();
+    boolean finished = process.waitFor(120, TimeUnit.SECONDS);
+    String printed = Files.readString(output);
+    Files.delete(output);
+    if (!finished) {
+      process.destroyForcibly();
+    }
+    assertThat(finished).as("the browser run finished: " + printed).isTrue();
+    assertThat(process.exitValue()).as(printed).isZero();
+    String[] lines = printed.strip().split("\n");
+    return new ObjectMapper().readTree(lines[lines.length - 1]);
+  }
+}
