@@ -15,6 +15,7 @@ import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.queue.RedisConnections;
 import biz.vulcantracker.scuttlebutt.CurrentVisitors;
 import biz.vulcantracker.scuttlebutt.DashboardRoutes;
+import biz.vulcantracker.scuttlebutt.ExportRoutes;
 import biz.vulcantracker.scuttlebutt.LiveRoutes;
 import biz.vulcantracker.scuttlebutt.RealtimeRoutes;
 import biz.vulcantracker.scuttlebutt.ReportAccess;
@@ -125,7 +126,9 @@ public final class VulcanNode implements AutoCloseable {
     if (roles.contains(SCUTTLEBUTT)) {
       ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));
       CurrentVisitors currentVisitors = new CurrentVisitors(ClusterSharding.get(system));
-      routes.add(new StatsRoutes(access, dailyTotals, breakdowns, hourly, currentVisitors).route());
+      StatsRoutes stats = new StatsRoutes(access, dailyTotals, breakdowns, hourly, currentVisitors);
+      routes.add(stats.route());
+      routes.add(new ExportRoutes(access, stats).route());
       routes.add(new RealtimeRoutes(access, currentVisitors).route());
       LiveRoutes live = new LiveRoutes(system, access, new SiteTopics(system));
       routes.add(live.route());

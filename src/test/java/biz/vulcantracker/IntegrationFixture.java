@@ -118,6 +118,14 @@ public final class IntegrationFixture {
     }
   }
 
+  /** Entries ever added to the prefix's hit streams (XINFO's entries-added: acknowledged and deleted ones too). */
+  public static long entriesAdded(RedisCommands<String, String> redis, String prefix) {
+    return redis.keys(prefix + ":hits:*").stream().mapToLong(stream -> {
+      List<Object> info = redis.xinfoStream(stream);
+      return (Long) info.get(info.indexOf("entries-added") + 1);
+    }).sum();
+  }
+
   /** Total entries across the prefix's hit streams. */
   public static long queuedEntries(RedisCommands<String, String> redis, String prefix) {
     return redis.keys(prefix + ":hits:*").stream().mapToLong(redis::xlen).sum();

@@ -48,7 +48,7 @@ public final class StatsRoutes {
       "referrer", "utm_source", "utm_medium", "utm_campaign", "country", "region", "city", "browser", "os", "device",
       "screen", "event", "channel");
   /** Properties of single hits rather than visits: only these metrics are counted for them. */
-  private static final Set<String> HIT_PROPERTIES = Set.of("page", "hostname", "event");
+  static final Set<String> HIT_PROPERTIES = Set.of("page", "hostname", "event");
   private static final Set<String> HIT_METRICS = Set.of("visitors", "pageviews", "events");
 
   private static final int MAX_HOURLY_DAYS = 31;
@@ -74,8 +74,8 @@ public final class StatsRoutes {
     return pathPrefix(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()), siteId ->
         pathPrefix("stats", () -> get(() -> extractRequest(request -> parameterMap(params -> concat(
             path("aggregate", () -> respond(() -> aggregate(access.authorize(request, siteId), params))),
-            path("timeseries", () -> respond(() -> timeseries(access.authorize(request, siteId), params))),
-            path("breakdown", () -> respond(() -> breakdown(access.authorize(request, siteId), params)))))))));
+            path("timeseries", () -> respond(() -> timeseries(access.authorize(request, siteId), params).thenApply(StatsRoutes::json))),
+            path("breakdown", () -> respond(() -> breakdown(access.authorize(request, siteId), params).thenApply(StatsRoutes::json)))))))));
   }
 
   /**
@@ -83,7 +83,7 @@ public final class StatsRoutes {
    * then by value), paged with {@code limit} and {@code page}. For event properties
    * ({@code event:props:<key>}) the row's key is {@code <key>}.
    */
-  private CompletionStage<HttpResponse> breakdown(Site site, Map<String, String> params) {
+  CompletionStage<ObjectNode> breakdown(Site site, Map<String, String> params) {
     rejectFilters(params);
     String property = params.getOrDefault("property", "");
     if (!BREAKDOWN_PROPERTIES.contains(property) && !(property.startsWith("event:props:") && property.length() > 12)) {
@@ -121,7 +121,7 @@ public final class StatsRoutes {
           });
       ObjectNode body = MAPPER.createObjectNode();
       body.set("results", results);
-      return json(body);
+      return body;
     });
   }
 
@@ -175,7 +175,7 @@ public final class StatsRoutes {
    * One row per hour, day or month of the period (hours for a single day unless told otherwise),
    * stretches without traffic included as zeros. Hours are labelled in the site's time zone.
    */
-  private CompletionStage<HttpResponse> timeseries(Site site, Map<String, String> params) {
+  CompletionStage<ObjectNode> timeseries(Site site, Map<String, String> params) {
     rejectFilters(params);
     List<String> metrics = Metrics.parse(params.get("metrics"));
     Period period = Period.parse(params, site.timezone());
@@ -196,7 +196,7 @@ public final class StatsRoutes {
     });
   }
 
-  private CompletionStage<HttpResponse> hourlySeries(Site site, Period period, List<String> metrics) {
+  private CompletionStage<ObjectNode> hourlySeries(Site site, Period period, List<String> metrics) {
     ZoneId zone = site.timezone();
     Instant from = period.from().atStartOfDay(zone).toInstant();
     Instant to = period.to().plusDays(1).atStartOfDay(zone).toInstant();
@@ -216,7 +216,7 @@ public final class StatsRoutes {
   }
 
   /** {@code {"results": [{"date": bucket, metric: value, …}, …]}}, buckets in key order. */
-  private static HttpResponse series(Map<String, List<DailyTotals>> buckets, List<String> metrics) {
+  private static ObjectNode series(Map<String, List<DailyTotals>> buckets, List<String> metrics) {
     var results = MAPPER.createArrayNode();
     buckets.forEach((date, rows) -> {
       ObjectNode point = results.addObject().put("date", date);
@@ -224,7 +224,7 @@ public final class StatsRoutes {
     });
     ObjectNode body = MAPPER.createObjectNode();
     body.set("results", results);
-    return json(body);
+    return body;
   }
 
   /** "2026-11-27 14:00:00": the local start of the hour (half-hour zones show their :30). */

@@ -4,22 +4,19 @@ import static biz.vulcantracker.IntegrationFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import biz.vulcantracker.ApiClient;
+import biz.vulcantracker.BrowserScripts;
 import biz.vulcantracker.ApiClient.SiteKeys;
 import biz.vulcantracker.IntegrationFixture;
 import biz.vulcantracker.VulcanNode;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,13 +29,11 @@ import org.junit.jupiter.api.Test;
  */
 class TrackingScriptBrowserIT {
 
-  private static final Path WEB = Path.of("src/test/web");
 
   @Test
   void countsWhatAVisitorDidInTheBrowser() throws Exception {
     IntegrationFixture.avoidMidnight();
     assertThat(new File("/usr/bin/chromium")).as("Debian's chromium (deploy/test.sh installs it)").exists();
-    assertThat(WEB.resolve("node_modules/playwright-core")).as("npm install in src/test/web (deploy/test.sh does it)").exists();
 
     try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(IntegrationFixture.freshPrefix("browser")))) {
       ApiClient api = new ApiClient(node.httpPort());
@@ -46,7 +41,7 @@ class TrackingScriptBrowserIT {
       HttpServer pages = servePages(node.httpPort());
       try {
         int port = pages.getAddress().getPort();
-        JsonNode statuses = runBrowser("http://shop.test:" + port + "/", "http://other.test:" + port + "/");
+        JsonNode statuses = BrowserScripts.run("tracking-script.mjs", "http://shop.test:" + port + "/", "http://other.test:" + port + "/");
 
         assertThat(statuses.path("shop.test")).isNotEmpty().allSatisfy(status -> assertThat(status.asInt()).isEqualTo(204));
         assertThat(statuses.path("other.test")).isNotEmpty().allSatisfy(status -> assertThat(status.asInt()).isEqualTo(403));
@@ -98,22 +93,4 @@ class TrackingScriptBrowserIT {
     return server;
   }
 
-  private static JsonNode runBrowser(String sitePage, String foreignPage) throws Exception {
-    Path output = Files.createTempFile("browser", ".out");
-    Process process = new ProcessBuilder("node", "tracking-script.mjs", sitePage, foreignPage)
-        .directory(WEB.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(output.toFile())
-        .start();
-    boolean finished = process.waitFor(120, TimeUnit.SECONDS);
-    String printed = Files.readString(output);
-    Files.delete(output);
-    if (!finished) {
-      process.destroyForcibly();
-    }
-    assertThat(finished).as("the browser run finished: " + printed).isTrue();
-    assertThat(process.exitValue()).as(printed).isZero();
-    String[] lines = printed.strip().split("\n");
-    return new ObjectMapper().readTree(lines[lines.length - 1]);
-  }
 }

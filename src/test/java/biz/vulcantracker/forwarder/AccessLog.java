@@ -1,5 +1,7 @@
 package biz.vulcantracker.forwarder;
 
+import biz.vulcantracker.ApiClient;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,6 +110,16 @@ final class AccessLog {
     }
     entries.sort(Comparator.comparingLong(Entry::time));
     return new AccessLog(entries);
+  }
+
+  /** The stats API's timeseries answer (interval=day) as per-day figures, to compare with {@link #expectedDays()}. */
+  static Map<LocalDate, Day> daysOf(String timeseriesBody) {
+    Map<LocalDate, Day> days = new TreeMap<>();
+    for (JsonNode row : ApiClient.json(timeseriesBody).path("results")) {
+      days.put(LocalDate.parse(row.path("date").asText()), new Day(row.path("visitors").asLong(), row.path("visits").asLong(),
+          row.path("pageviews").asLong(), row.path("bounce_rate").asLong(), row.path("visit_duration").asLong()));
+    }
+    return days;
   }
 
   void write(Path file) throws IOException {

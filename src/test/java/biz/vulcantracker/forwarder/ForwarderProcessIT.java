@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import biz.vulcantracker.ApiClient;
 import biz.vulcantracker.IntegrationFixture;
 import biz.vulcantracker.VulcanNode;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +20,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,15 +77,8 @@ class ForwarderProcessIT {
 
     String stats = "/api/v1/sites/" + AccessLog.SITE + "/stats/timeseries?period=custom&interval=day"
         + "&metrics=visitors,visits,pageviews,bounce_rate,visit_duration&from=" + firstDay + "&to=" + firstDay.plusDays(1);
-    eventually(Duration.ofSeconds(60), () -> {
-      Map<LocalDate, AccessLog.Day> actual = new java.util.TreeMap<>();
-      for (JsonNode row : ApiClient.json(api.get(stats, site.reportKey())).path("results")) {
-        actual.put(LocalDate.parse(row.path("date").asText()), new AccessLog.Day(row.path("visitors").asLong(),
-            row.path("visits").asLong(), row.path("pageviews").asLong(), row.path("bounce_rate").asLong(),
-            row.path("visit_duration").asLong()));
-      }
-      assertThat(actual).isEqualTo(log.expectedDays());
-    });
+    eventually(Duration.ofSeconds(60), () ->
+        assertThat(AccessLog.daysOf(api.get(stats, site.reportKey()).body())).isEqualTo(log.expectedDays()));
   }
 
   @Test

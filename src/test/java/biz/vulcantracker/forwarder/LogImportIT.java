@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import biz.vulcantracker.ApiClient;
 import biz.vulcantracker.IntegrationFixture;
 import biz.vulcantracker.VulcanNode;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.net.URI;
@@ -17,7 +16,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,14 +49,14 @@ class LogImportIT {
           + "&from=" + firstDay + "&to=" + firstDay.plusDays(3);
 
       forward(api, site, file, directory.resolve("first.state"));
-      eventually(Duration.ofSeconds(120), () -> assertThat(days(api.get(stats, site.reportKey()).body())).isEqualTo(expected));
+      eventually(Duration.ofSeconds(120), () -> assertThat(AccessLog.daysOf(api.get(stats, site.reportKey()).body())).isEqualTo(expected));
 
       RedisCommands<String, String> commands = redis.connect().sync();
-      long queued = entriesAdded(commands, prefix);
+      long queued = IntegrationFixture.entriesAdded(commands, prefix);
       forward(api, site, file, directory.resolve("second.state"));
-      assertThat(entriesAdded(commands, prefix)).isEqualTo(queued);
+      assertThat(IntegrationFixture.entriesAdded(commands, prefix)).isEqualTo(queued);
       Thread.sleep(2_000);
-      assertThat(days(api.get(stats, site.reportKey()).body())).isEqualTo(expected);
+      assertThat(AccessLog.daysOf(api.get(stats, site.reportKey()).body())).isEqualTo(expected);
     }
   }
 
@@ -68,20 +66,4 @@ class LogImportIT {
     assertThat(Files.exists(state)).isTrue();
   }
 
-  private static Map<LocalDate, AccessLog.Day> days(String body) {
-    Map<LocalDate, AccessLog.Day> days = new TreeMap<>();
-    for (JsonNode row : ApiClient.json(body).path("results")) {
-      days.put(LocalDate.parse(row.path("date").asText()), new AccessLog.Day(row.path("visitors").asLong(),
-          row.path("visits").asLong(), row.path("pageviews").asLong(), row.path("bounce_rate").asLong(),
-          row.path("visit_duration").asLong()));
-    }
-    return days;
-  }
-
-  static long entriesAdded(RedisCommands<String, String> commands, String prefix) {
-    return commands.keys(prefix + ":hits:*").stream().mapToLong(stream -> {
-      List<Object> info = commands.xinfoStream(stream);
-      return (Long) info.get(info.indexOf("entries-added") + 1);
-    }).sum();
-  }
 }

@@ -4,15 +4,14 @@ import static biz.vulcantracker.IntegrationFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import biz.vulcantracker.ApiClient;
+import biz.vulcantracker.BrowserScripts;
 import biz.vulcantracker.IntegrationFixture;
 import biz.vulcantracker.VulcanNode;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,11 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardBrowserIT {
 
-  private static final Path WEB = Path.of("src/test/web");
-
   @Test
   void theDashboardLoadsAndFollowsNewBeaconsWithoutReload() throws Exception {
-    assertThat(WEB.resolve("node_modules/playwright-core")).as("npm install in src/test/web (deploy/test.sh does it)").exists();
     IntegrationFixture.avoidMidnight();
     try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(IntegrationFixture.freshPrefix("dashboard")))) {
       ApiClient api = new ApiClient(node.httpPort());
@@ -40,8 +36,8 @@ class DashboardBrowserIT {
 
       Path screenshot = Path.of("target/dashboard.png").toAbsolutePath();
       Files.deleteIfExists(screenshot);
-      JsonNode shown = runBrowser(api.base() + "/dashboard/dash.example#key=" + site.reportKey(),
-          api.base() + "/api/v1/beacon?s=dash.example", "5", screenshot);
+      JsonNode shown = BrowserScripts.run("dashboard.mjs", api.base() + "/dashboard/dash.example#key=" + site.reportKey(),
+          api.base() + "/api/v1/beacon?s=dash.example", "5", screenshot.toString());
 
       assertThat(shown.path("errors")).isEmpty();
       assertThat(shown.path("before").asText()).isEqualTo("3");
@@ -61,22 +57,4 @@ class DashboardBrowserIT {
     }
   }
 
-  private static JsonNode runBrowser(String dashboard, String beaconPrefix, String expected, Path screenshot) throws Exception {
-    Path output = Files.createTempFile("dashboard", ".out");
-    Process process = new ProcessBuilder("node", "dashboard.mjs", dashboard, beaconPrefix, expected, screenshot.toString())
-        .directory(WEB.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(output.toFile())
-        .start();
-    boolean finished = process.waitFor(120, TimeUnit.SECONDS);
-    String printed = Files.readString(output);
-    Files.delete(output);
-    if (!finished) {
-      process.destroyForcibly();
-    }
-    assertThat(finished).as("the browser run finished: " + printed).isTrue();
-    assertThat(process.exitValue()).as(printed).isZero();
-    String[] lines = printed.strip().split("\n");
-    return new ObjectMapper().readTree(lines[lines.length - 1]);
-  }
 }

@@ -1,0 +1,81 @@
+package biz.vulcantracker.scuttlebutt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * A zip of CSV files written one file at a time: each {@link #add} returns the zip's bytes so far,
+ * so a response streams the archive as its files are read, never holding it whole. One per export.
+ *
+ * <p>A cell that starts with {@code = + - @} gets a leading apostrophe: page paths and referrers come
+ * from visitors, and a spreadsheet would otherwise run them as formulas.
+ */
+final class CsvZip {
+
+  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+  private final ZipOutputStream zip = new ZipOutputStream(buffer, StandardCharsets.UTF_8);
+
+  /** Adds {@code name} holding the JSON rows (objects with the same fields) as CSV; the bytes written. */
+  ByteString add(String name, JsonNode rows) {
+    StringBuilder csv = new StringBuilder();
+    List<String> columns = new ArrayList<>();
+    if (rows.size() > 0) {
+      rows.get(0).fieldNames().forEachRemaining(columns::add);
+      csv.append(String.join(",", columns.stream().map(CsvZip::cell).toList())).append("\r\n");
+    }
+    for (JsonNode row : rows) {
+      List<String> cells = new ArrayList<>(columns.size());
+      for (String column : columns) {
+        cells.add(cell(row.path(column).asText()));
+      }
+      csv.append(String.join(",", cells)).append("\r\n");
+    }
+    try {
+      zip.putNextEntry(new ZipEntry(name));
+      zip.write(csv.toString().getBytes(StandardCharsets.UTF_8));
+      zip.closeEntry();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+    return drain();
+  }
+
+  /** The zip's central directory: the last bytes. */
+  ByteString finish() {
+    try {
+      zip.finish();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return drain();
+  }
+
+  private ByteString drain() {
+    ByteString bytes = ByteString.fromArray(buffer.toByteArray());
+    buffer.reset();
+    return bytes;
+  }
+
+  static String cell(String value) {
+    String safe = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 && !isNumber(value) ? "'" + value : value;
+    boolean quote = safe.indexOf(',') >= 0 || safe.indexOf('"') >= 0 || safe.indexOf('\n') >= 0 || safe.indexOf('\r') >= 0;
+    return quote ? '"' + safe.replace("\"", "\"\"") + '"' : safe;
+  }
+
+  private static boolean isNumber(String value) {
+    try {
+      Double.parseDouble(value);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+}

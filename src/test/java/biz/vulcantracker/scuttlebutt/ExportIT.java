@@ -1,0 +1,73 @@
+package biz.vulcantracker.scuttlebutt;
+
+import static biz.vulcantracker.IntegrationFixture.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import biz.vulcantracker.ApiClient;
+import biz.vulcantracker.IntegrationFixture;
+import biz.vulcantracker.VulcanNode;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code /export}: a zip of CSVs, the time series and every breakdown, with the stats API's numbers;
+ * formula-looking cells are defused; another site's key gets 403.
+ */
+class ExportIT {
+
+  @Test
+  void exportsTheStatsAsAZipOfCsvFiles() throws Exception {
+    IntegrationFixture.avoidMidnight();
+    try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(IntegrationFixture.freshPrefix("export")))) {
+      ApiClient api = new ApiClient(node.httpPort());
+      ApiClient.SiteKeys site = api.createSite("export.example", List.of("export.example"), "UTC");
+      ApiClient.SiteKeys other = api.createSite("other-export.example", List.of("other-export.example"), "UTC");
+      api.beaconGet("s=export.example&u=https%3A%2F%2Fexport.example%2F%3Futm_source%3D%3DHYPERLINK(1)", "198.51.100.20", "Export");
+      api.beaconGet("s=export.example&u=https%3A%2F%2Fexport.example%2Fa%2Cb", "198.51.100.20", "Export");
+      api.beaconGet("s=export.example&u=https%3A%2F%2Fexport.example%2F", "198.51.100.21", "Export");
+      eventually(Duration.ofSeconds(30), () -> assertThat(api.aggregate("export.example", site.reportKey(), "pageviews")).isEqualTo(3));
+
+      HttpResponse<byte[]> response = api.sendBytes(HttpRequest.newBuilder(api.uri("/api/v1/sites/export.example/export?period=day"))
+          .header("Authorization", "Bearer " + site.reportKey()));
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("application/zip");
+      assertThat(response.headers().firstValue("Content-Disposition").orElse("")).contains("export.example-day.zip");
+      Map<String, String> files = unzip(response.body());
+      assertThat(files.keySet()).contains("timeseries.csv", "page.csv", "entry_page.csv", "source.csv", "country.csv", "channel.csv");
+      assertThat(files).hasSize(1 + StatsRoutes.BREAKDOWN_PROPERTIES.size());
+
+      List<String> series = Arrays.asList(files.get("timeseries.csv").split("\r\n"));
+      assertThat(series.get(0)).isEqualTo("date,visitors,visits,pageviews,views_per_visit,bounce_rate,visit_duration,events");
+      assertThat(series).hasSize(25); // a header and the day's 24 hours
+      assertThat(series.stream().skip(1).mapToLong(line -> Long.parseLong(line.split(",")[3])).sum()).isEqualTo(3);
+
+      String pages = files.get("page.csv");
+      assertThat(pages).startsWith("page,visitors,pageviews,events\r\n").contains("/,2,2,0\r\n", "\"/a,b\",1,1,0");
+      assertThat(files.get("source.csv")).contains("'=HYPERLINK(1),1,1,");
+      assertThat(files.get("channel.csv")).contains("beacon,2,2,3,");
+
+      assertThat(api.get("/api/v1/sites/export.example/export?period=day", other.reportKey()).statusCode()).isEqualTo(403);
+      assertThat(api.get("/api/v1/sites/export.example/export?period=nonsense", site.reportKey()).statusCode()).isEqualTo(400);
+    }
+  }
+
+  private static Map<String, String> unzip(byte[] zip) throws Exception {
+    Map<String, String> files = new LinkedHashMap<>();
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+      for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+        files.put(entry.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+    return files;
+  }
+}
