@@ -13,18 +13,14 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cd "$repo"
 lines=${1:-1000000}
-work=$repo/.local/bench-logs
-export VULCAN_LOCAL_DIR=$work VULCAN_REDIS_PORT=46379 VULCAN_CQL_PORT=49042 VULCAN_STORAGE_PORT=47000
-http_port=48080 management_port=48558
-say() { echo "[bench] $*" >&2; }
+. "$here/node.sh"
 rate() { awk -v n="$1" -v s="$2" -v e="$3" 'BEGIN {printf "%.0f", n / (e - s)}'; }
 
 if ! command -v goaccess >/dev/null; then
   [ "$(id -u)" = 0 ] || { say "goaccess is missing: apt-get install goaccess"; exit 1; }
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq goaccess >&2
 fi
-[ -f target/vulcan-tracker.jar ] || mvn -q -B -DskipTests package
-rm -rf "$work" && mkdir -p "$work"
+bench_prepare logs 4
 log=$work/access.log
 say "generating $lines lines"
 python3 "$here/access_log.py" "$lines" "$log" 2026-11-20 3
@@ -39,30 +35,17 @@ goaccess "$log" --log-format=COMBINED --no-global-config -o "$work/goaccess.json
 goaccess_rate=$(rate "$lines" "$start" "$(date +%s.%N)")
 
 say "(c) the full import through the endpoint"
-app_pid=
-cleanup() {
-  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null || true
-  deploy/local/services.sh stop >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-deploy/local/services.sh start
-VULCAN_ENV=local VULCAN_ADMIN_TOKEN=bench VULCAN_HTTP_PORT=$http_port VULCAN_MANAGEMENT_PORT=$management_port \
-VULCAN_REMOTE_PORT=0 VULCAN_REDIS_URI=redis://127.0.0.1:$VULCAN_REDIS_PORT \
-VULCAN_CASSANDRA_CONTACT_POINTS=127.0.0.1:$VULCAN_CQL_PORT VULCAN_KEYSPACE_PREFIX=bench VULCAN_STREAM_PREFIX=bench \
-  java -Xms2g -Xmx2g ${BENCH_JAVA_OPTS:-} -jar target/vulcan-tracker.jar > "$work/vulcan.log" 2>&1 &
-app_pid=$!
-for ((i = 0; i < 240; i++)); do curl -fs "http://127.0.0.1:$management_port/ready" >/dev/null 2>&1 && break; sleep 0.5; done
-site=$(curl -fs -X POST "http://127.0.0.1:$http_port/api/v1/sites" -H 'Authorization: Bearer bench' \
-  -d '{"id": "shop.example", "domains": ["shop.example"], "timezone": "UTC"}')
-token=$(echo "$site" | sed -n 's/.*"ingestToken":"\([^"]*\)".*/\1/p')
-key=$(echo "$site" | sed -n 's/.*"reportKey":"\([^"]*\)".*/\1/p')
+bench_start 2g
+site=$(bench_site shop.example)
+token=$(json_field "$site" ingestToken)
+key=$(json_field "$site" reportKey)
 sleep 3 # every node's site cache has the site
 pageviews() {
-  curl -fs "http://127.0.0.1:$http_port/api/v1/sites/shop.example/stats/aggregate?period=custom&from=2026-11-20&to=2026-11-22&metrics=pageviews" \
+  curl -fs "$api/api/v1/sites/shop.example/stats/aggregate?period=custom&from=2026-11-20&to=2026-11-22&metrics=pageviews" \
     -H "Authorization: Bearer $key" | sed -n 's/.*"value":\([0-9]*\).*/\1/p'
 }
 start=$(date +%s.%N)
-java -jar target/vulcan-tracker.jar forward --url "http://127.0.0.1:$http_port/api/v1/beacon/log" --site shop.example \
+java -jar target/vulcan-tracker.jar forward --url "$api/api/v1/beacon/log" --site shop.example \
   --token "$token" --file "$log" --state "$work/forward.state" 2> >(tee "$work/forward.out" >&2)
 sent=$(date +%s.%N)
 queued=$(sed -n 's/.* \([0-9]*\) queued as pageviews.*/\1/p' "$work/forward.out")

@@ -1,0 +1,52 @@
+# Sourced by the benchmarks that run a whole node (pipeline.sh, logs.sh, live.sh): each gets its own
+# Redis, Cassandra and node ports (prefix digit d: d6379, d9042, d7000, d8080, d8558) and data under
+# .local/bench-<name>, so benchmarks never touch a running local instance or the tests' services.
+# Everything started is stopped on exit (BENCH_KEEP=1 keeps it, for a look afterwards).
+
+say() { echo "[bench] $*" >&2; }
+
+# bench_prepare <name> <port prefix digit>: work folder, ports, the jar, clean-up on exit.
+bench_prepare() {
+  work=$repo/.local/bench-$1
+  export VULCAN_LOCAL_DIR=$work VULCAN_REDIS_PORT=${2}6379 VULCAN_CQL_PORT=${2}9042 VULCAN_STORAGE_PORT=${2}7000
+  http_port=${2}8080 management_port=${2}8558
+  api=http://127.0.0.1:$http_port
+  [ -f target/vulcan-tracker.jar ] || mvn -q -B -DskipTests package
+  rm -rf "$work" && mkdir -p "$work"
+  app_pid=
+  trap bench_cleanup EXIT
+  [ -n "${BENCH_KEEP:-}" ] && trap - EXIT
+  return 0
+}
+
+bench_cleanup() {
+  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null || true
+  deploy/local/services.sh stop >/dev/null 2>&1 || true
+}
+
+# bench_start <heap> [VAR=value ...]: Redis, Cassandra and one node with every role, until ready.
+bench_start() {
+  local heap=$1
+  shift
+  deploy/local/services.sh start
+  env VULCAN_ENV=local VULCAN_ADMIN_TOKEN=bench VULCAN_HTTP_PORT="$http_port" VULCAN_MANAGEMENT_PORT="$management_port" \
+    VULCAN_REMOTE_PORT=0 VULCAN_REDIS_URI="redis://127.0.0.1:$VULCAN_REDIS_PORT" \
+    VULCAN_CASSANDRA_CONTACT_POINTS="127.0.0.1:$VULCAN_CQL_PORT" VULCAN_KEYSPACE_PREFIX=bench VULCAN_STREAM_PREFIX=bench "$@" \
+    java -Xms"$heap" -Xmx"$heap" ${BENCH_JAVA_OPTS:-} -jar target/vulcan-tracker.jar > "$work/vulcan.log" 2>&1 &
+  app_pid=$!
+  for ((i = 0; i < 240; i++)); do curl -fs "http://127.0.0.1:$management_port/ready" >/dev/null 2>&1 && return 0; sleep 0.5; done
+  tail -n 30 "$work/vulcan.log" >&2
+  say "the node is not ready after 2 minutes"
+  exit 1
+}
+
+# bench_site <id>: registers a site (its id is its domain, time zone UTC); prints the admin API's JSON.
+bench_site() {
+  curl -fs -X POST "$api/api/v1/sites" -H 'Authorization: Bearer bench' \
+    -d "{\"id\": \"$1\", \"domains\": [\"$1\"], \"timezone\": \"UTC\"}"
+}
+
+# json_field <json> <name>: a string field of a flat JSON answer.
+json_field() {
+  echo "$1" | sed -n "s/.*\"$2\":\"\([^\"]*\)\".*/\1/p"
+}
