@@ -16,6 +16,7 @@ import biz.vulcantracker.queue.RedisConnections;
 import biz.vulcantracker.scuttlebutt.CurrentVisitors;
 import biz.vulcantracker.scuttlebutt.DashboardRoutes;
 import biz.vulcantracker.scuttlebutt.ExportRoutes;
+import biz.vulcantracker.scuttlebutt.FilteredStats;
 import biz.vulcantracker.scuttlebutt.LiveRoutes;
 import biz.vulcantracker.scuttlebutt.RealtimeRoutes;
 import biz.vulcantracker.scuttlebutt.ReportAccess;
@@ -24,6 +25,7 @@ import biz.vulcantracker.scuttlebutt.SiteTopics;
 import biz.vulcantracker.scuttlebutt.StatsRoutes;
 import biz.vulcantracker.store.DailyBreakdownsTable;
 import biz.vulcantracker.store.DailyTotalsTable;
+import biz.vulcantracker.store.HitsTable;
 import biz.vulcantracker.store.HourlyTotalsTable;
 import biz.vulcantracker.store.RollupTables;
 import biz.vulcantracker.store.Schema;
@@ -104,12 +106,13 @@ public final class VulcanNode implements AutoCloseable {
     DailyTotalsTable dailyTotals = new DailyTotalsTable(session, store);
     DailyBreakdownsTable breakdowns = new DailyBreakdownsTable(session, store);
     HourlyTotalsTable hourly = new HourlyTotalsTable(session, store);
+    HitsTable hits = new HitsTable(session, store);
     QueueSettings queue = QueueSettings.create(config);
 
     List<Route> routes = new ArrayList<>();
     KatricSettings katric = KatricSettings.create(config);
     // On katric nodes this hosts the entities; elsewhere it is the proxy reports ask them through.
-    SiteEntity.init(system, new RollupTables(dailyTotals, breakdowns, hourly), katric);
+    SiteEntity.init(system, new RollupTables(dailyTotals, breakdowns, hourly, hits), katric);
     if (roles.contains(KATRIC)) {
       HitConsumer.init(system, queue, sites, katric);
     }
@@ -126,7 +129,8 @@ public final class VulcanNode implements AutoCloseable {
     if (roles.contains(SCUTTLEBUTT)) {
       ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));
       CurrentVisitors currentVisitors = new CurrentVisitors(ClusterSharding.get(system));
-      StatsRoutes stats = new StatsRoutes(access, dailyTotals, breakdowns, hourly, currentVisitors);
+      StatsRoutes stats = new StatsRoutes(access, dailyTotals, breakdowns, hourly, currentVisitors,
+          new FilteredStats(hits, system));
       routes.add(stats.route());
       routes.add(new ExportRoutes(access, stats).route());
       routes.add(new RealtimeRoutes(access, currentVisitors).route());

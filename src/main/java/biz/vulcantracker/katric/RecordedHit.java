@@ -1,11 +1,14 @@
 package biz.vulcantracker.katric;
 
 import biz.vulcantracker.queue.QueuedHit;
+import biz.vulcantracker.store.HitRow;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A hit as persisted in a {@link SiteEntity.HitsRecorded} event: the persisted schema, kept apart
@@ -42,6 +45,40 @@ public record RecordedHit(
         hit.engagementMs(),
         dims,
         hit.clientEventId());
+  }
+
+  /**
+   * The hit as a row of the hits table, keyed so that a resent client event lands on its first
+   * row; empty for a bot (bots are counted per day, not kept).
+   */
+  Optional<HitRow> toRow() {
+    if (dims == null || dims.bot()) {
+      return Optional.empty();
+    }
+    Map<String, String> properties = new HashMap<>();
+    putIfPresent(properties, "page", dims.page());
+    putIfPresent(properties, "hostname", dims.hostname());
+    putIfPresent(properties, "source", dims.source());
+    putIfPresent(properties, "referrer", dims.referrer());
+    putIfPresent(properties, "utm_source", dims.utmSource());
+    putIfPresent(properties, "utm_medium", dims.utmMedium());
+    putIfPresent(properties, "utm_campaign", dims.utmCampaign());
+    putIfPresent(properties, "country", dims.country());
+    putIfPresent(properties, "region", dims.region());
+    putIfPresent(properties, "city", dims.city());
+    putIfPresent(properties, "browser", dims.browser());
+    putIfPresent(properties, "os", dims.os());
+    putIfPresent(properties, "device", dims.device());
+    putIfPresent(properties, "screen", dims.screen());
+    putIfPresent(properties, "channel", dims.channel());
+    return Optional.of(new HitRow(day, visitorId, clientEventId == null ? hitId : "i:" + clientEventId, timestamp,
+        previousVisitorId, eventName, properties, props == null ? Map.of() : props));
+  }
+
+  private static void putIfPresent(Map<String, String> properties, String name, String value) {
+    if (value != null) {
+      properties.put(name, value);
+    }
   }
 
   boolean isPageview() {

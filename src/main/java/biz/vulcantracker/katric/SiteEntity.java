@@ -3,6 +3,7 @@ package biz.vulcantracker.katric;
 import biz.vulcantracker.CborSerializable;
 import biz.vulcantracker.queue.EntryId;
 import biz.vulcantracker.queue.QueuedHit;
+import biz.vulcantracker.store.HitRow;
 import biz.vulcantracker.store.Rollup;
 import biz.vulcantracker.store.RollupWriter;
 import java.time.Duration;
@@ -130,22 +131,27 @@ public final class SiteEntity
     ZoneId zone = ZoneId.of(command.timezone());
     String watermark = state.watermark(command.partition());
     List<RecordedHit> fresh = new ArrayList<>();
+    // The hits table gets the fresh hits and those counted before: an earlier attempt may have
+    // failed after its persist but before its writes. Rewriting a row is harmless (same key, same values).
+    List<HitRow> rows = new ArrayList<>();
     Set<String> batchIds = new HashSet<>();
     for (PendingHit pending : command.hits()) {
-      if (!EntryId.isAfter(pending.entryId(), watermark)) {
-        continue; // redelivered: this entry is counted
-      }
       RecordedHit hit = RecordedHit.from(pending.hit(), pending.dims(), zone);
+      if (!EntryId.isAfter(pending.entryId(), watermark)) {
+        hit.toRow().ifPresent(rows::add); // redelivered: this entry is counted
+        continue;
+      }
       // The same hit under another entry id, or a repeated client event id: counted once.
       if (state.isNew(hit) && batchIds.add(hit.hitId())
           && (hit.clientEventId() == null || batchIds.add("i:" + hit.day() + ":" + hit.clientEventId()))) {
         fresh.add(hit);
+        hit.toRow().ifPresent(rows::add);
       }
     }
     if (fresh.isEmpty()) {
       // Already counted: the earlier attempt may have failed after the persist but before the
       // rollup write, so write the rows again before the entries are acknowledged.
-      return Effect().none().thenRun(s -> writeThenReply(s.fullRollup(), command.replyTo())).thenNoReply();
+      return Effect().none().thenRun(s -> writeThenReply(s.fullRollup(rows), command.replyTo())).thenNoReply();
     }
     String lastEntryId = command.hits().get(command.hits().size() - 1).entryId();
     HitsRecorded event = new HitsRecorded(command.partition(), lastEntryId, fresh);
@@ -155,7 +161,7 @@ public final class SiteEntity
         .persist(event)
         .thenRun(s -> {
           LiveReport live = s.liveReport(siteId, System.currentTimeMillis(), zone, CURRENT_WINDOW_MS);
-          writeThenReply(s.changedRollup(), command.replyTo(), live);
+          writeThenReply(s.changedRollup(rows), command.replyTo(), live);
         })
         .thenNoReply();
   }

@@ -4,6 +4,7 @@ import biz.vulcantracker.CborSerializable;
 import biz.vulcantracker.queue.EntryId;
 import biz.vulcantracker.store.BreakdownRow;
 import biz.vulcantracker.store.DailyTotals;
+import biz.vulcantracker.store.HitRow;
 import biz.vulcantracker.store.HourlyTotals;
 import biz.vulcantracker.store.Rollup;
 import com.fasterxml.jackson.annotation.JsonCreator;
@@ -237,8 +238,8 @@ public final class SiteState implements CborSerializable {
     return days.entrySet().stream().map(e -> e.getValue().totals(e.getKey())).toList();
   }
 
-  /** Every day's totals and the breakdown rows the last event changed (immutable copies). */
-  Rollup changedRollup() {
+  /** Every day's totals, the breakdown rows the last event changed (immutable copies), and {@code hits}. */
+  Rollup changedRollup(List<HitRow> hits) {
     List<BreakdownRow> rows = new ArrayList<>();
     touched.forEach((day, keys) -> {
       Day held = days.get(day);
@@ -246,7 +247,7 @@ public final class SiteState implements CborSerializable {
         rows.addAll(held.breakdowns.rows(day, keys));
       }
     });
-    return new Rollup(totals(), rows, hourly(touchedHours));
+    return new Rollup(totals(), rows, hourly(touchedHours), hits);
   }
 
   private List<HourlyTotals> hourly(Set<Long> which) {
@@ -261,11 +262,11 @@ public final class SiteState implements CborSerializable {
     return rows;
   }
 
-  /** Everything the state holds, for rewriting after a failed write (immutable copies). */
-  Rollup fullRollup() {
+  /** Everything the state holds, for rewriting after a failed write (immutable copies), and {@code hits}. */
+  Rollup fullRollup(List<HitRow> hits) {
     List<BreakdownRow> rows = new ArrayList<>();
     days.forEach((day, held) -> rows.addAll(held.breakdowns.rows(day, null)));
-    return new Rollup(totals(), rows, hourly(hours.keySet()));
+    return new Rollup(totals(), rows, hourly(hours.keySet()), hits);
   }
 
   /** One day of the site's time zone: its counts, breakdowns and client event ids. */

@@ -18,6 +18,10 @@ public record Period(LocalDate from, LocalDate to) {
 
   static final int MAX_CUSTOM_DAYS = 3660;
 
+  boolean contains(LocalDate day) {
+    return !day.isBefore(from) && !day.isAfter(to);
+  }
+
   public static Period parse(Map<String, String> params, ZoneId zone) {
     String period = params.getOrDefault("period", "day");
     LocalDate date = params.containsKey("date") ? date(params.get("date"), "date") : LocalDate.now(zone);

@@ -35,9 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stats API of API.md, answered from the daily rollup rows: {@code aggregate},
- * {@code timeseries} by hour, day or month, and {@code breakdown} by every property of API.md (and
- * by custom event properties). Filters are not there yet.
+ * The stats API of API.md: {@code aggregate}, {@code timeseries} by hour, day or month, and
+ * {@code breakdown} by every property of API.md (and by custom event properties). Without filters
+ * they are answered from the rollup rows; with {@code filters} from a scan of the hits table
+ * ({@link FilteredStats}), which counts the same way.
  */
 public final class StatsRoutes {
 
@@ -52,6 +53,7 @@ public final class StatsRoutes {
   private static final Set<String> HIT_METRICS = Set.of("visitors", "pageviews", "events");
 
   private static final int MAX_HOURLY_DAYS = 31;
+  private static final long HOUR_MS = Duration.ofHours(1).toMillis();
   private static final DateTimeFormatter HOUR_LABEL =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -60,9 +62,11 @@ public final class StatsRoutes {
   private final DailyBreakdownsTable breakdowns;
   private final HourlyTotalsTable hourly;
   private final CurrentVisitors currentVisitors;
+  private final FilteredStats filtered;
 
   public StatsRoutes(ReportAccess access, DailyTotalsTable dailyTotals, DailyBreakdownsTable breakdowns,
-      HourlyTotalsTable hourly, CurrentVisitors currentVisitors) {
+      HourlyTotalsTable hourly, CurrentVisitors currentVisitors, FilteredStats filtered) {
+    this.filtered = filtered;
     this.access = access;
     this.dailyTotals = dailyTotals;
     this.breakdowns = breakdowns;
@@ -84,7 +88,7 @@ public final class StatsRoutes {
    * ({@code event:props:<key>}) the row's key is {@code <key>}.
    */
   CompletionStage<ObjectNode> breakdown(Site site, Map<String, String> params) {
-    rejectFilters(params);
+    Filters filters = Filters.parse(params.get("filters"));
     String property = params.getOrDefault("property", "");
     if (!BREAKDOWN_PROPERTIES.contains(property) && !(property.startsWith("event:props:") && property.length() > 12)) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "bad_property",
@@ -102,10 +106,15 @@ public final class StatsRoutes {
     int page = boundedInt(params, "page", 1, 1, 100_000);
     Period period = Period.parse(params, site.timezone());
     String key = property.startsWith("event:props:") ? property.substring(12) : property;
-    return breakdowns.read(site.id(), property, period.from(), period.to()).thenApply(rows -> {
-      Map<String, List<DailyTotals>> byValue = new HashMap<>();
-      rows.forEach(row -> byValue.computeIfAbsent(row.value(), v -> new ArrayList<>()).add(new DailyTotals(
-          row.day(), row.visitors(), row.visits(), row.pageviews(), row.events(), row.bounces(), row.durationMs(), 0)));
+    CompletionStage<Map<String, List<DailyTotals>>> values = filters.isEmpty()
+        ? breakdowns.read(site.id(), property, period.from(), period.to()).thenApply(rows -> {
+          Map<String, List<DailyTotals>> byValue = new HashMap<>();
+          rows.forEach(row -> byValue.computeIfAbsent(row.value(), v -> new ArrayList<>()).add(new DailyTotals(
+              row.day(), row.visitors(), row.visits(), row.pageviews(), row.events(), row.bounces(), row.durationMs(), 0)));
+          return byValue;
+        })
+        : filtered.tally(site.id(), site.timezone(), period, filters, FilteredStats.byProperty(property));
+    return values.thenApply(byValue -> {
       String first = metrics.get(0);
       var results = MAPPER.createArrayNode();
       byValue.entrySet().stream()
@@ -142,13 +151,20 @@ public final class StatsRoutes {
   }
 
   private CompletionStage<HttpResponse> aggregate(Site site, Map<String, String> params) {
-    rejectFilters(params);
+    Filters filters = Filters.parse(params.get("filters"));
     List<String> metrics = Metrics.parse(params.get("metrics"));
     if ("realtime".equals(params.get("period"))) {
+      if (!filters.isEmpty()) {
+        throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_filter", "period=realtime takes no filters");
+      }
       return realtimeAggregate(site, metrics);
     }
     Period period = Period.parse(params, site.timezone());
-    return dailyTotals.read(site.id(), period.from(), period.to()).thenApply(days -> {
+    CompletionStage<List<DailyTotals>> rows = filters.isEmpty()
+        ? dailyTotals.read(site.id(), period.from(), period.to())
+        : filtered.tally(site.id(), site.timezone(), period, filters, FilteredStats.byDay(day -> ""))
+            .thenApply(groups -> groups.getOrDefault("", List.of()));
+    return rows.thenApply(days -> {
       ObjectNode results = MAPPER.createObjectNode();
       for (String metric : metrics) {
         results.putObject(metric).putPOJO("value", Metrics.value(metric, days));
@@ -176,43 +192,63 @@ public final class StatsRoutes {
    * stretches without traffic included as zeros. Hours are labelled in the site's time zone.
    */
   CompletionStage<ObjectNode> timeseries(Site site, Map<String, String> params) {
-    rejectFilters(params);
+    Filters filters = Filters.parse(params.get("filters"));
     List<String> metrics = Metrics.parse(params.get("metrics"));
     Period period = Period.parse(params, site.timezone());
     String interval = params.getOrDefault("interval", period.from().equals(period.to()) ? "hour" : "day");
     if (interval.equals("hour")) {
-      return hourlySeries(site, period, metrics);
+      return hourlySeries(site, period, metrics, filters);
     }
     if (!interval.equals("day") && !interval.equals("month")) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "bad_interval", "interval is hour, day or month");
     }
+    Map<String, List<DailyTotals>> buckets = new TreeMap<>();
+    for (LocalDate day = period.from(); !day.isAfter(period.to()); day = day.plusDays(1)) {
+      buckets.put(bucketOf(day, interval), new ArrayList<>());
+    }
+    if (!filters.isEmpty()) {
+      return filtered.tally(site.id(), site.timezone(), period, filters, FilteredStats.byDay(day -> bucketOf(day, interval)))
+          .thenApply(groups -> series(fill(buckets, groups), metrics));
+    }
     return dailyTotals.read(site.id(), period.from(), period.to()).thenApply(days -> {
-      Map<String, List<DailyTotals>> buckets = new TreeMap<>();
-      for (LocalDate day = period.from(); !day.isAfter(period.to()); day = day.plusDays(1)) {
-        buckets.put(bucketOf(day, interval), new ArrayList<>());
-      }
       days.forEach(row -> buckets.get(bucketOf(row.day(), interval)).add(row));
       return series(buckets, metrics);
     });
   }
 
-  private CompletionStage<ObjectNode> hourlySeries(Site site, Period period, List<String> metrics) {
+  private CompletionStage<ObjectNode> hourlySeries(Site site, Period period, List<String> metrics, Filters filters) {
     ZoneId zone = site.timezone();
     Instant from = period.from().atStartOfDay(zone).toInstant();
     Instant to = period.to().plusDays(1).atStartOfDay(zone).toInstant();
     if (Duration.between(from, to).toDays() > MAX_HOURLY_DAYS) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "bad_interval", "interval=hour covers at most " + MAX_HOURLY_DAYS + " days");
     }
+    Map<String, List<DailyTotals>> buckets = new TreeMap<>();
+    for (Instant hour = from; hour.isBefore(to); hour = hour.plus(Duration.ofHours(1))) {
+      buckets.put(hourLabel(hour, zone), new ArrayList<>());
+    }
+    if (!filters.isEmpty()) {
+      return filtered.tally(site.id(), zone, period, filters, FilteredStats.byHour(
+              timestamp -> hourLabel(Instant.ofEpochMilli(Math.floorDiv(timestamp, HOUR_MS) * HOUR_MS), zone)))
+          .thenApply(groups -> series(fill(buckets, groups), metrics));
+    }
     return hourly.read(site.id(), from, to).thenApply(hours -> {
-      Map<String, List<DailyTotals>> buckets = new TreeMap<>();
-      for (Instant hour = from; hour.isBefore(to); hour = hour.plus(Duration.ofHours(1))) {
-        buckets.put(hourLabel(hour, zone), new ArrayList<>());
-      }
       hours.forEach(h -> buckets.get(hourLabel(h.hour(), zone)).add(new DailyTotals(
           LocalDate.ofInstant(h.hour(), zone), h.visitors(), h.visits(), h.pageviews(), h.events(),
           h.bounces(), h.durationMs(), h.bots())));
       return series(buckets, metrics);
     });
+  }
+
+  /** The period's buckets, each with what the filtered scan counted in it. */
+  private static Map<String, List<DailyTotals>> fill(Map<String, List<DailyTotals>> buckets, Map<String, List<DailyTotals>> counted) {
+    counted.forEach((bucket, rows) -> {
+      List<DailyTotals> into = buckets.get(bucket);
+      if (into != null) {
+        into.addAll(rows);
+      }
+    });
+    return buckets;
   }
 
   /** {@code {"results": [{"date": bucket, metric: value, …}, …]}}, buckets in key order. */
@@ -234,12 +270,6 @@ public final class StatsRoutes {
 
   private static String bucketOf(LocalDate day, String interval) {
     return interval.equals("month") ? day.withDayOfMonth(1).toString() : day.toString();
-  }
-
-  private static void rejectFilters(Map<String, String> params) {
-    if (params.containsKey("filters") && !params.get("filters").isBlank()) {
-      throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_filter", "filters are not supported yet");
-    }
   }
 
   /** Runs a handler, turning an {@link ApiError} (thrown or failed) into its response. */

@@ -3,23 +3,26 @@ package biz.vulcantracker.store;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 
-/** Writes a rollup to the rollup tables. */
+/** Writes a rollup to the rollup tables and its hits to the hits table, all concurrently. */
 public final class RollupTables implements RollupWriter {
 
   private final DailyTotalsTable totals;
   private final DailyBreakdownsTable breakdowns;
   private final HourlyTotalsTable hours;
+  private final HitsTable hits;
 
-  public RollupTables(DailyTotalsTable totals, DailyBreakdownsTable breakdowns, HourlyTotalsTable hours) {
+  public RollupTables(DailyTotalsTable totals, DailyBreakdownsTable breakdowns, HourlyTotalsTable hours, HitsTable hits) {
     this.totals = totals;
     this.breakdowns = breakdowns;
     this.hours = hours;
+    this.hits = hits;
   }
 
   @Override
   public CompletionStage<Done> write(String siteId, Rollup rollup) {
     return totals.write(siteId, rollup.totals())
         .thenCombine(breakdowns.write(siteId, rollup.breakdowns()), (a, b) -> Done.getInstance())
-        .thenCombine(hours.write(siteId, rollup.hours()), (a, b) -> Done.getInstance());
+        .thenCombine(hours.write(siteId, rollup.hours()), (a, b) -> Done.getInstance())
+        .thenCombine(hits.write(siteId, rollup.hits()), (a, b) -> Done.getInstance());
   }
 }

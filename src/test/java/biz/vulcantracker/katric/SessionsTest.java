@@ -97,7 +97,7 @@ class SessionsTest {
     SiteState state = SiteState.empty();
     // 10:40 and 11:05 in one visit, counted in the hour it started; 11:30 a second visitor.
     state.apply(new HitsRecorded(0, "1-0", List.of(hit(pv(40, 1)), hit(pv(65, 1)), hit(pv(90, 2)))), SETTINGS);
-    assertThat(state.fullRollup().hours()).extracting(h -> h.hour().toString(), h -> h.visits(), h -> h.pageviews(), h -> h.visitors())
+    assertThat(state.fullRollup(List.of()).hours()).extracting(h -> h.hour().toString(), h -> h.visits(), h -> h.pageviews(), h -> h.visitors())
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple("2026-11-27T10:00:00Z", 1L, 1L, 1L),
             org.assertj.core.groups.Tuple.tuple("2026-11-27T11:00:00Z", 1L, 2L, 2L));
@@ -127,7 +127,7 @@ class SessionsTest {
         hit(2, 0, "pageview", "/pricing", Dimensions.DIRECT, null),
         hit(3, 0, "pageview", "/", Dimensions.DIRECT, null),
         hit(3, 1, "Signup", "/", Dimensions.DIRECT, Map.of("plan", "pro")))), SETTINGS);
-    List<BreakdownRow> rows = state.fullRollup().breakdowns();
+    List<BreakdownRow> rows = state.fullRollup(List.of()).breakdowns();
     assertThat(rows).contains(
         // day, property, value, visitors, visits, pageviews, events, bounces, duration ms
         new BreakdownRow(DAY, "page", "/", 2, 0, 2, 0, 0, 0),
@@ -153,7 +153,7 @@ class SessionsTest {
         hit(2, 0, "pageview", "/b", Dimensions.DIRECT, null),
         hit(3, 0, "pageview", "/c", Dimensions.DIRECT, null),
         hit(4, 0, "pageview", "/d", Dimensions.DIRECT, null))), twoValues);
-    assertThat(state.fullRollup().breakdowns().stream().filter(r -> r.property().equals("page")))
+    assertThat(state.fullRollup(List.of()).breakdowns().stream().filter(r -> r.property().equals("page")))
         .extracting(BreakdownRow::value, BreakdownRow::pageviews)
         .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("/a", 1L), org.assertj.core.groups.Tuple.tuple("/b", 1L),
             org.assertj.core.groups.Tuple.tuple(Breakdowns.OTHER, 2L));

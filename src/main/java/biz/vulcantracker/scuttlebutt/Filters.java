@@ -1,0 +1,88 @@
+package biz.vulcantracker.scuttlebutt;
+
+import biz.vulcantracker.ApiError;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+
+/**
+ * The {@code filters} parameter of API.md: {@code page==/blog;country==DE}, {@code !=} for not
+ * equals, {@code *} as a wildcard and {@code |} between alternatives ({@code page==/blog*|/docs*}),
+ * all filters to hold at once. Filters on {@link #HIT_KEYS} select single hits (a visit counts when
+ * one of its hits is selected); the others select whole visits. A missing value equals nothing, so
+ * {@code country!=DE} keeps visits without a country.
+ */
+record Filters(List<Filter> visitFilters, List<Filter> hitFilters) {
+
+  /** Filter keys that belong to single hits; custom event properties ({@code event:props:<key>}) too. */
+  static final Set<String> HIT_KEYS = Set.of("page", "hostname", "event");
+
+  static final Filters NONE = new Filters(List.of(), List.of());
+
+  /** One condition: {@code key == pattern} or, {@code negated}, {@code key != pattern}. */
+  record Filter(String key, boolean negated, Pattern pattern) {
+
+    boolean test(Function<String, String> values) {
+      String value = values.apply(key);
+      boolean equal = value != null && pattern.matcher(value).matches();
+      return equal != negated;
+    }
+  }
+
+  boolean isEmpty() {
+    return visitFilters.isEmpty() && hitFilters.isEmpty();
+  }
+
+  boolean matchesVisit(Function<String, String> values) {
+    return visitFilters.stream().allMatch(filter -> filter.test(values));
+  }
+
+  boolean matchesHit(Function<String, String> values) {
+    return hitFilters.stream().allMatch(filter -> filter.test(values));
+  }
+
+  /** Parses the parameter (null or blank: no filters); a malformed one is a 400 {@code bad_filter}. */
+  static Filters parse(String parameter) {
+    if (parameter == null || parameter.isBlank()) {
+      return NONE;
+    }
+    List<Filter> visit = new ArrayList<>();
+    List<Filter> hit = new ArrayList<>();
+    for (String part : parameter.split(";")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      int equals = part.indexOf("==");
+      int notEquals = part.indexOf("!=");
+      int at = equals < 0 ? notEquals : notEquals < 0 ? equals : Math.min(equals, notEquals);
+      if (at <= 0) {
+        throw bad("'" + part + "' is not key==value or key!=value");
+      }
+      String key = part.substring(0, at).strip();
+      boolean eventProperty = key.startsWith("event:props:") && key.length() > 12;
+      if (!StatsRoutes.BREAKDOWN_PROPERTIES.contains(key) && !eventProperty) {
+        throw bad("unknown filter key '" + key + "'; one of " + String.join(", ", StatsRoutes.BREAKDOWN_PROPERTIES)
+            + " or event:props:<name>");
+      }
+      Filter filter = new Filter(key, at == notEquals, pattern(part.substring(at + 2)));
+      (HIT_KEYS.contains(key) || eventProperty ? hit : visit).add(filter);
+    }
+    return new Filters(List.copyOf(visit), List.copyOf(hit));
+  }
+
+  /** Alternatives separated by {@code |}, each with {@code *} matching any run of characters. */
+  private static Pattern pattern(String value) {
+    return Pattern.compile(Arrays.stream(value.split("\\|", -1))
+        .map(alternative -> Arrays.stream(alternative.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")))
+        .collect(Collectors.joining("|")), Pattern.DOTALL);
+  }
+
+  private static ApiError bad(String message) {
+    return new ApiError(StatusCodes.BAD_REQUEST, "bad_filter", message);
+  }
+}

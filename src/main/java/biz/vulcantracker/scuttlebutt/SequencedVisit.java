@@ -1,0 +1,73 @@
+package biz.vulcantracker.scuttlebutt;
+
+import biz.vulcantracker.store.HitRow;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A visit rebuilt from the hits table by {@link VisitSequencer}, by the rules katric's {@code Visit}
+ * follows: its properties are those of its first hit, its entry page the first pageview's page, its
+ * exit page the last one's; a bounce has one pageview and no custom event and lasts 0 s.
+ */
+final class SequencedVisit {
+
+  /** The visitor id the visit started under (a visit across UTC midnight goes on under the next day's id). */
+  final long visitorId;
+  /** The day (site time zone) it started on, which it is counted on. */
+  final LocalDate day;
+  final long start;
+  long last;
+  int pageviews;
+  int events;
+  private final HitRow first;
+  private String entryPage;
+  private String exitPage;
+  final List<HitRow> hits = new ArrayList<>();
+
+  private SequencedVisit(HitRow first) {
+    this.visitorId = first.visitorId();
+    this.day = first.day();
+    this.start = first.timestamp();
+    this.last = first.timestamp();
+    this.first = first;
+  }
+
+  static SequencedVisit startedBy(HitRow hit) {
+    SequencedVisit visit = new SequencedVisit(hit);
+    visit.add(hit);
+    return visit;
+  }
+
+  /** Adds a hit no earlier than the visit's hits so far. */
+  void add(HitRow hit) {
+    hits.add(hit);
+    last = Math.max(last, hit.timestamp());
+    if (hit.isPageview()) {
+      pageviews++;
+      if (entryPage == null) {
+        entryPage = hit.property("page");
+      }
+      exitPage = hit.property("page");
+    } else if (hit.isCustomEvent()) {
+      events++;
+    }
+  }
+
+  boolean isBounce() {
+    return pageviews == 1 && events == 0;
+  }
+
+  long durationMs() {
+    return isBounce() ? 0 : last - start;
+  }
+
+  /** The visit's value of a visit property of API.md, or null. */
+  String valueOf(String property) {
+    return switch (property) {
+      case "entry_page" -> entryPage;
+      case "exit_page" -> exitPage;
+      default -> first.property(property);
+    };
+  }
+}

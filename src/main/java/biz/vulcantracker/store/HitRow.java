@@ -1,0 +1,46 @@
+package biz.vulcantracker.store;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One anonymized hit of the {@code hits} table, what filtered reports are computed from.
+ *
+ * @param day the day of the hit in the site's time zone (the partition)
+ * @param hitKey the hit id, or {@code "i:"} + the client event id, so a resent event is one row
+ * @param previousVisitorId the visitor's id under the previous UTC day's salt, which lets a visit
+ *     that runs across midnight continue, or null
+ * @param eventName {@code pageview}, {@code engagement} or a custom event's name
+ * @param properties the hit's values of {@link #PROPERTIES} (absent when it has none)
+ * @param props a custom event's properties, or empty
+ */
+public record HitRow(
+    LocalDate day,
+    long visitorId,
+    String hitKey,
+    long timestamp,
+    Long previousVisitorId,
+    String eventName,
+    Map<String, String> properties,
+    Map<String, String> props) {
+
+  /** API.md's properties a hit carries, named as in the reports; also the table's column names. */
+  public static final List<String> PROPERTIES = List.of("page", "hostname", "source", "referrer", "utm_source",
+      "utm_medium", "utm_campaign", "country", "region", "city", "browser", "os", "device", "screen", "channel");
+
+  public static final String PAGEVIEW = "pageview";
+  public static final String ENGAGEMENT = "engagement";
+
+  public boolean isPageview() {
+    return PAGEVIEW.equals(eventName);
+  }
+
+  public boolean isCustomEvent() {
+    return !PAGEVIEW.equals(eventName) && !ENGAGEMENT.equals(eventName);
+  }
+
+  public String property(String name) {
+    return properties.get(name);
+  }
+}

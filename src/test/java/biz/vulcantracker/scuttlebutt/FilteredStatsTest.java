@@ -1,0 +1,179 @@
+package biz.vulcantracker.scuttlebutt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import biz.vulcantracker.katric.Dimensions;
+import biz.vulcantracker.katric.RecordedHit;
+import biz.vulcantracker.katric.StateRollups;
+import biz.vulcantracker.store.BreakdownRow;
+import biz.vulcantracker.store.DailyTotals;
+import biz.vulcantracker.store.HitRow;
+import biz.vulcantracker.store.HourlyTotals;
+import biz.vulcantracker.store.Rollup;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The filtered path with no filter must count what the rollups count. Random traffic over three
+ * days — visits across local and UTC midnight (the visitor id changes there), custom events,
+ * engagement, bots — is counted once by katric's {@link biz.vulcantracker.katric.SiteState} and once
+ * by sequencing the hits table's rows back into visits; totals per day and per hour, and breakdowns
+ * by visit and hit properties, must be equal in every time zone.
+ */
+class FilteredStatsTest {
+
+  private static final LocalDate FIRST = LocalDate.of(2026, 11, 20);
+  private static final List<String> PAGES = List.of("/", "/blog", "/pricing", "/docs");
+  private static final List<String> SOURCES = List.of(Dimensions.DIRECT, "Google", "Hacker News");
+  private static final List<String> BROWSERS = List.of("Firefox", "Chrome");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"})
+  void withoutFiltersTheHitsTableCountsWhatTheRollupsCount(String zoneName) {
+    ZoneId zone = ZoneId.of(zoneName);
+    List<RecordedHit> hits = traffic(zone, new Random(zoneName.hashCode()));
+    Rollup rollup = StateRollups.count(hits, 37, 5);
+    List<HitRow> rows = tableOrder(hits);
+    Period period = new Period(FIRST, FIRST.plusDays(2));
+
+    Map<String, List<DailyTotals>> days = scan(zone, period, rows, FilteredStats.byDay(LocalDate::toString));
+    assertThat(rollup.totals()).hasSize(3);
+    for (DailyTotals day : rollup.totals()) {
+      assertThat(withoutDay(days.get(day.day().toString()))).as(zoneName + " " + day.day())
+          .containsExactly(new DailyTotals(null, day.visitors(), day.visits(), day.pageviews(), day.events(), day.bounces(),
+              day.durationMs(), 0));
+    }
+    assertThat(days.keySet()).hasSize(3);
+
+    Map<String, List<DailyTotals>> hours = scan(zone, period, rows,
+        FilteredStats.byHour(t -> Instant.ofEpochMilli(Math.floorDiv(t, 3_600_000L) * 3_600_000L).toString()));
+    Map<String, DailyTotals> rolledHours = new TreeMap<>();
+    for (HourlyTotals hour : rollup.hours()) {
+      if (hour.visitors() + hour.visits() > 0) {
+        rolledHours.put(hour.hour().toString(), new DailyTotals(null, hour.visitors(), hour.visits(), hour.pageviews(),
+            hour.events(), hour.bounces(), hour.durationMs(), 0));
+      }
+    }
+    Map<String, DailyTotals> scannedHours = new TreeMap<>();
+    hours.forEach((hour, totals) -> scannedHours.put(hour, withoutDay(totals).get(0)));
+    assertThat(scannedHours).as(zoneName + " hours").isEqualTo(rolledHours);
+
+    for (String property : List.of("source", "entry_page", "exit_page", "browser", "page", "event")) {
+      for (LocalDate day = FIRST; !day.isAfter(FIRST.plusDays(2)); day = day.plusDays(1)) {
+        LocalDate current = day;
+        Map<String, DailyTotals> rolled = new TreeMap<>();
+        rollup.breakdowns().stream()
+            .filter(row -> row.property().equals(property) && row.day().equals(current))
+            .forEach(row -> rolled.put(row.value(), totalsOf(row)));
+        Map<String, DailyTotals> scanned = new TreeMap<>();
+        scan(zone, new Period(day, day), rows, FilteredStats.byProperty(property))
+            .forEach((value, totals) -> scanned.put(value, withoutDay(totals).get(0)));
+        assertThat(scanned).as(zoneName + " " + property + " " + day).isEqualTo(rolled).isNotEmpty();
+      }
+    }
+  }
+
+  private static Map<String, List<DailyTotals>> scan(ZoneId zone, Period period, List<HitRow> rows,
+      FilteredStats.Grouping grouping) {
+    FilteredStats.Scan scan = new FilteredStats.Scan(zone, period, Filters.NONE, grouping);
+    List<LocalDate> days = scan.days();
+    rows.stream().filter(row -> days.contains(row.day())).forEach(scan::accept);
+    return scan.finish();
+  }
+
+  private static List<DailyTotals> withoutDay(List<DailyTotals> totals) {
+    return totals.stream().map(t -> new DailyTotals(null, t.visitors(), t.visits(), t.pageviews(), t.events(), t.bounces(),
+        t.durationMs(), 0)).toList();
+  }
+
+  private static DailyTotals totalsOf(BreakdownRow row) {
+    return new DailyTotals(null, row.visitors(), row.visits(), row.pageviews(), row.events(), row.bounces(), row.durationMs(), 0);
+  }
+
+  /** The rows as Cassandra returns them: by day, then visitor id (signed), then hit key. */
+  private static List<HitRow> tableOrder(List<RecordedHit> hits) {
+    return hits.stream()
+        .map(StateRollups::row)
+        .flatMap(java.util.Optional::stream)
+        .sorted(Comparator.comparing(HitRow::day).thenComparingLong(HitRow::visitorId).thenComparing(HitRow::hitKey))
+        .toList();
+  }
+
+  /**
+   * 60 people, each with a few visits over the three local days; some start shortly before a local
+   * or a UTC midnight so they run across it. A person's visitor id is a hash of (person, UTC day),
+   * and every hit names the previous UTC day's id too, as the edge does. Hits in time order.
+   */
+  private static List<RecordedHit> traffic(ZoneId zone, Random random) {
+    List<RecordedHit> hits = new ArrayList<>();
+    long first = FIRST.atStartOfDay(zone).toInstant().toEpochMilli();
+    long last = FIRST.plusDays(3).atStartOfDay(zone).toInstant().toEpochMilli() - 1;
+    List<Long> midnights = new ArrayList<>();
+    for (LocalDate day = FIRST.minusDays(1); !day.isAfter(FIRST.plusDays(3)); day = day.plusDays(1)) {
+      midnights.add(day.atStartOfDay(zone).toInstant().toEpochMilli());
+      midnights.add(day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli());
+    }
+    int serial = 0;
+    for (int person = 0; person < 60; person++) {
+      String browser = BROWSERS.get(person % 2);
+      long at = first + (long) (random.nextDouble() * Duration.ofHours(20).toMillis());
+      while (at < last) {
+        if (random.nextInt(4) == 0) { // start just before a midnight
+          long midnight = midnights.get(random.nextInt(midnights.size()));
+          if (midnight > at && midnight < last) {
+            at = midnight - Duration.ofMinutes(1 + random.nextInt(20)).toMillis();
+          }
+        }
+        int length = 1 + random.nextInt(5);
+        Dimensions entry = dims(PAGES.get(random.nextInt(PAGES.size())), SOURCES.get(random.nextInt(SOURCES.size())), browser, false);
+        for (int i = 0; i < length && at < last; i++) {
+          int kind = random.nextInt(10);
+          String event = kind < 7 ? RecordedHit.PAGEVIEW : kind < 9 ? "Signup" : RecordedHit.ENGAGEMENT;
+          Dimensions dims = i == 0 ? entry : dims(PAGES.get(random.nextInt(PAGES.size())), entry.source(), browser, false);
+          if (random.nextInt(40) == 0) {
+            dims = dims(dims.page(), dims.source(), "Googlebot", true);
+          }
+          hits.add(hit("h" + serial++, at, zone, person, event, dims));
+          at += Duration.ofSeconds(10 + random.nextInt(25 * 60)).toMillis();
+        }
+        at += Duration.ofMinutes(31 + random.nextInt(12 * 60)).toMillis();
+      }
+    }
+    hits.sort(Comparator.comparingLong(RecordedHit::timestamp));
+    return hits;
+  }
+
+  private static RecordedHit hit(String id, long at, ZoneId zone, int person, String event, Dimensions dims) {
+    LocalDate utcDay = LocalDate.ofInstant(Instant.ofEpochMilli(at), ZoneOffset.UTC);
+    return new RecordedHit(id, at, LocalDate.ofInstant(Instant.ofEpochMilli(at), zone), visitor(person, utcDay),
+        visitor(person, utcDay.minusDays(1)), event, event.equals("Signup") ? Map.of("plan", "pro") : null, null, dims, null);
+  }
+
+  /** A stable 64-bit id per person and UTC day, spread over negative and positive values. */
+  private static long visitor(int person, LocalDate utcDay) {
+    return new Random(person * 31L + utcDay.toEpochDay()).nextLong();
+  }
+
+  private static Dimensions dims(String page, String source, String browser, boolean bot) {
+    return new Dimensions(page, "a.example", source, null, null, null, null, "DE", null, null, browser, "1", "Linux",
+        "desktop", null, "beacon", bot);
+  }
+
+  @SuppressWarnings("unused")
+  private static String local(long at, ZoneId zone) {
+    return LocalDateTime.ofInstant(Instant.ofEpochMilli(at), zone).toString();
+  }
+}
