@@ -38,7 +38,14 @@ try {
     attribution: document.querySelector('footer').textContent.includes('IP Geolocation by DB-IP'),
     minuteBars: document.querySelectorAll('#minutes rect').length,
   }));
-  console.log(JSON.stringify({ before, errors, ...shown }));
+  // The traffic switch: each channel's cards come from the filtered reports.
+  const pageviewsOf = async (channel) => {
+    await page.selectOption('#channel', channel);
+    await page.waitForSelector(`#cards[data-channel="${channel}"]`);
+    return page.textContent('.card[data-metric="pageviews"] .value');
+  };
+  const channels = { log: await pageviewsOf('log'), beacon: await pageviewsOf('beacon') };
+  console.log(JSON.stringify({ before, errors, ...shown, channels }));
 } finally {
   await browser.close();
 }

@@ -11,7 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,23 +37,33 @@ class DashboardBrowserIT {
         assertThat(api.beaconGet("s=dash.example&u=https%3A%2F%2Fdash.example" + hit[1]
             + "&r=https%3A%2F%2Fwww.google.com%2F", hit[0], "Dashboard").statusCode()).isEqualTo(204);
       }
-      eventually(Duration.ofSeconds(30), () -> assertThat(api.aggregate("dash.example", site.reportKey(), "pageviews")).isEqualTo(3));
+      // And one pageview from the server's access log, ten minutes ago (or at midnight, early in the day).
+      ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+      ZonedDateTime logged = now.minusMinutes(10).isBefore(now.truncatedTo(ChronoUnit.DAYS)) ? now.truncatedTo(ChronoUnit.DAYS) : now.minusMinutes(10);
+      String line = "198.51.100.9 - - [" + logged.format(DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss", Locale.ROOT))
+          + " +0000] \"GET /from-the-log HTTP/1.1\" 200 100 \"-\" \"" + ApiClient.userAgent("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0") + "\"\n";
+      assertThat(api.postLog("dash.example", site.ingestToken(), "combined", line, null).statusCode()).isEqualTo(200);
+      eventually(Duration.ofSeconds(30), () -> assertThat(api.aggregate("dash.example", site.reportKey(), "pageviews")).isEqualTo(4));
+      String currentVisitors = logged.isAfter(now.minusMinutes(5)) ? "5 current visitors" : "4 current visitors";
 
       Path screenshot = Path.of("target/dashboard.png").toAbsolutePath();
       Files.deleteIfExists(screenshot);
       JsonNode shown = BrowserScripts.run("dashboard.mjs", api.base() + "/dashboard/dash.example#key=" + site.reportKey(),
-          api.base() + "/api/v1/beacon?s=dash.example", "5", screenshot.toString());
+          api.base() + "/api/v1/beacon?s=dash.example", "6", screenshot.toString());
 
       assertThat(shown.path("errors")).isEmpty();
-      assertThat(shown.path("before").asText()).isEqualTo("3");
+      assertThat(shown.path("before").asText()).isEqualTo("4");
       assertThat(shown.path("notReloaded").asBoolean()).isTrue();
       JsonNode stats = ApiClient.json(api.get("/api/v1/sites/dash.example/stats/aggregate?period=day&metrics="
           + "visitors,visits,pageviews,bounce_rate", site.reportKey())).path("results");
-      assertThat(shown.path("cards").path("pageviews").asText()).isEqualTo("5").isEqualTo(stats.path("pageviews").path("value").asText());
-      assertThat(shown.path("cards").path("visitors").asText()).isEqualTo("4").isEqualTo(stats.path("visitors").path("value").asText());
+      assertThat(shown.path("cards").path("pageviews").asText()).isEqualTo("6").isEqualTo(stats.path("pageviews").path("value").asText());
+      assertThat(shown.path("cards").path("visitors").asText()).isEqualTo("5").isEqualTo(stats.path("visitors").path("value").asText());
       assertThat(shown.path("cards").path("visits").asText()).isEqualTo(stats.path("visits").path("value").asText());
       assertThat(shown.path("cards").path("bounce_rate").asText()).isEqualTo(stats.path("bounce_rate").path("value").asText() + "%");
-      assertThat(shown.path("current").asText()).isEqualTo("4 current visitors");
+      assertThat(shown.path("current").asText()).isEqualTo(currentVisitors);
+      // The traffic switch: server logs alone, then the tracking script alone.
+      assertThat(shown.path("channels").path("log").asText()).isEqualTo("1");
+      assertThat(shown.path("channels").path("beacon").asText()).isEqualTo("5");
       assertThat(shown.path("pages").toString()).contains("[\"/\",\"2\",\"2\"]", "[\"/live-2\",\"1\",\"1\"]");
       assertThat(shown.path("attribution").asBoolean()).isTrue();
       assertThat(shown.path("minuteBars").asInt()).isEqualTo(30);
