@@ -46,7 +46,9 @@ public final class ExportRoutes {
     return path(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()).slash("export"), siteId ->
         get(() -> extractRequest(request -> parameterMap(params -> StatsRoutes.respond(() -> {
           Site site = access.authorize(request, siteId);
-          Period.parse(params, site.timezone()); // a bad period is answered 400 before any byte is sent
+          // A bad period or filter is answered 400 before any byte is sent; filters apply to every file.
+          Period.parse(params, site.timezone());
+          Filters.parse(params.get("filters"));
           CsvZip zip = new CsvZip();
           Source<ByteString, ?> body = Source.from(files(params))
               .mapAsync(1, file -> file.rows().apply(site).thenApply(rows -> zip.add(file.name(), rows.path("results"))))

@@ -56,8 +56,17 @@ class ExportIT {
       assertThat(files.get("source.csv")).contains("'=HYPERLINK(1),1,1,");
       assertThat(files.get("channel.csv")).contains("beacon,2,2,3,");
 
+      // Filters apply to every file: the visitor whose visit began on "/" and went on to "/a,b".
+      Map<String, String> filtered = unzip(api.sendBytes(HttpRequest.newBuilder(
+              api.uri("/api/v1/sites/export.example/export?period=day&filters=page%3D%3D%2Fa*"))
+          .header("Authorization", "Bearer " + site.reportKey())).body());
+      assertThat(filtered.get("page.csv")).isEqualTo("page,visitors,pageviews,events\r\n\"/a,b\",1,1,0\r\n");
+      assertThat(filtered.get("timeseries.csv").split("\r\n")).hasSize(25);
+      assertThat(filtered.get("channel.csv")).contains("beacon,1,1,1,");
+
       assertThat(api.get("/api/v1/sites/export.example/export?period=day", other.reportKey()).statusCode()).isEqualTo(403);
       assertThat(api.get("/api/v1/sites/export.example/export?period=nonsense", site.reportKey()).statusCode()).isEqualTo(400);
+      assertThat(api.get("/api/v1/sites/export.example/export?period=day&filters=nonsense", site.reportKey()).statusCode()).isEqualTo(400);
     }
   }
 
