@@ -2,15 +2,17 @@ package biz.vulcantracker.store;
 
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
-import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +25,9 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The {@code hits} table: anonymized hits per (site, day), written by the site entities with every
- * batch and scanned by the filtered reports as a stream, one visitor after another.
+ * batch and scanned by the filtered reports as a stream, one visitor after another. A hit's values
+ * are one JSON cell ({@link Data}) rather than a column each: Cassandra's write cost goes by cells,
+ * and with a dozen per hit this table cost more than all the rollups together.
  */
 public final class HitsTable {
 
@@ -34,8 +38,12 @@ public final class HitsTable {
   private static final int BATCH_ROWS = 64;
   /** Rows per page of a scan: large pages for a full partition scan, still a bounded buffer. */
   private static final int PAGE_SIZE = 5000;
-  private static final String COLUMNS = "day, visitor_id, hit_key, ts, previous_visitor_id, event, props, "
-      + String.join(", ", HitRow.PROPERTIES);
+  private static final ObjectMapper MAPPER = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_EMPTY);
+  private static final ObjectWriter WRITER = MAPPER.writerFor(Data.class);
+  private static final ObjectReader READER = MAPPER.readerFor(Data.class);
+
+  /** The {@code data} column. */
+  record Data(String event, Long previous, Map<String, String> properties, Map<String, String> props) {}
 
   private final CassandraSession session;
   private final CompletionStage<PreparedStatement> insert;
@@ -44,9 +52,8 @@ public final class HitsTable {
   public HitsTable(CassandraSession session, StoreSettings settings) {
     this.session = session;
     String table = settings.keyspace() + ".hits";
-    this.insert = session.prepare("INSERT INTO " + table + " (site_id, " + COLUMNS + ") VALUES (?"
-        + ", ?".repeat(7 + HitRow.PROPERTIES.size()) + ")");
-    this.scan = session.prepare("SELECT " + COLUMNS + " FROM " + table + " WHERE site_id = ? AND day = ?");
+    this.insert = session.prepare("INSERT INTO " + table + " (site_id, day, visitor_id, hit_key, ts, data) VALUES (?, ?, ?, ?, ?, ?)");
+    this.scan = session.prepare("SELECT day, visitor_id, hit_key, ts, data FROM " + table + " WHERE site_id = ? AND day = ?");
   }
 
   /** Upserts the rows, one partition's rows in batches of {@value #BATCH_ROWS}, all concurrently. */
@@ -61,7 +68,8 @@ public final class HitsTable {
         for (int start = 0; start < partition.size(); start += BATCH_ROWS) {
           BatchStatement batch = BatchStatement.newInstance(BatchType.UNLOGGED);
           for (HitRow row : partition.subList(start, Math.min(partition.size(), start + BATCH_ROWS))) {
-            batch = batch.add(bind(statement, siteId, row));
+            batch = batch.add(statement.bind(siteId, row.day(), row.visitorId(), row.hitKey(),
+                Instant.ofEpochMilli(row.timestamp()), data(row)));
           }
           writes.add(session.executeWriteBatch(batch).toCompletableFuture());
         }
@@ -70,31 +78,12 @@ public final class HitsTable {
     });
   }
 
-  /**
-   * Binds a row leaving absent values unset: a null bound in an INSERT would write a tombstone per
-   * empty column, and most hits have no UTM tags, region or event properties.
-   */
-  private static BoundStatement bind(PreparedStatement statement, String siteId, HitRow row) {
-    BoundStatementBuilder bound = statement.boundStatementBuilder()
-        .setString(0, siteId)
-        .setLocalDate(1, row.day())
-        .setLong(2, row.visitorId())
-        .setString(3, row.hitKey())
-        .setInstant(4, Instant.ofEpochMilli(row.timestamp()))
-        .setString(6, row.eventName());
-    if (row.previousVisitorId() != null) {
-      bound = bound.setLong(5, row.previousVisitorId());
+  private static String data(HitRow row) {
+    try {
+      return WRITER.writeValueAsString(new Data(row.eventName(), row.previousVisitorId(), row.properties(), row.props()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a map of strings always serializes", e);
     }
-    if (row.props() != null && !row.props().isEmpty()) {
-      bound = bound.setMap(7, row.props(), String.class, String.class);
-    }
-    for (int i = 0; i < HitRow.PROPERTIES.size(); i++) {
-      String value = row.property(HitRow.PROPERTIES.get(i));
-      if (value != null) {
-        bound = bound.setString(8 + i, value);
-      }
-    }
-    return bound.build();
   }
 
   /** One day's hits of a site, streamed page by page, a visitor's hits next to each other. */
@@ -103,17 +92,10 @@ public final class HitsTable {
     return session.select(statement).map(HitsTable::toHit);
   }
 
-  private static HitRow toHit(Row row) {
-    Map<String, String> properties = new HashMap<>();
-    for (String property : HitRow.PROPERTIES) {
-      String value = row.getString(property);
-      if (value != null) {
-        properties.put(property, value);
-      }
-    }
+  private static HitRow toHit(Row row) throws JsonProcessingException {
+    Data data = READER.readValue(row.getString("data"));
     return new HitRow(row.getLocalDate("day"), row.getLong("visitor_id"), row.getString("hit_key"),
-        row.getInstant("ts").toEpochMilli(),
-        row.isNull("previous_visitor_id") ? null : row.getLong("previous_visitor_id"),
-        row.getString("event"), properties, row.getMap("props", String.class, String.class));
+        row.getInstant("ts").toEpochMilli(), data.previous(), data.event(),
+        data.properties() == null ? Map.of() : data.properties(), data.props() == null ? Map.of() : data.props());
   }
 }
