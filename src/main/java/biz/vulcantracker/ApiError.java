@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -46,12 +47,23 @@ public final class ApiError extends RuntimeException {
    */
   public static CompletionStage<HttpResponse> answer(
       Supplier<CompletionStage<HttpResponse>> handler, Function<Throwable, HttpResponse> otherwise) {
+    return answer(handler, otherwise, code -> {});
+  }
+
+  /** As {@link #answer(Supplier, Function)}, and tells {@code refused} the code of an {@link ApiError} answered. */
+  public static CompletionStage<HttpResponse> answer(
+      Supplier<CompletionStage<HttpResponse>> handler, Function<Throwable, HttpResponse> otherwise, Consumer<String> refused) {
     try {
       return handler.get().exceptionally(failure -> {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return cause instanceof ApiError error ? error.toResponse() : otherwise.apply(cause);
+        if (cause instanceof ApiError error) {
+          refused.accept(error.code());
+          return error.toResponse();
+        }
+        return otherwise.apply(cause);
       });
     } catch (ApiError error) {
+      refused.accept(error.code());
       return CompletableFuture.completedFuture(error.toResponse());
     }
   }

@@ -10,6 +10,8 @@ import biz.vulcantracker.katric.HitConsumer;
 import biz.vulcantracker.katric.KatricSettings;
 import biz.vulcantracker.katric.SiteEntity;
 import biz.vulcantracker.ops.HttpServer;
+import biz.vulcantracker.ops.QueueMetrics;
+import biz.vulcantracker.ops.Telemetry;
 import biz.vulcantracker.queue.HitProducer;
 import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.queue.RedisConnections;
@@ -51,6 +53,7 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
@@ -93,7 +96,8 @@ public final class VulcanNode implements AutoCloseable {
   private static VulcanNode startRoles(ActorSystem<Void> system, Config config) throws Exception {
     List<String> roles = config.getStringList("pekko.cluster.roles");
     Cluster cluster = Cluster.get(system);
-    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+    boolean bootstrap = config.getBoolean("vulcan.cluster.bootstrap");
+    if (!bootstrap && config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
 
@@ -115,6 +119,7 @@ public final class VulcanNode implements AutoCloseable {
     SiteEntity.init(system, new RollupTables(dailyTotals, breakdowns, hourly, hits), katric);
     if (roles.contains(KATRIC)) {
       HitConsumer.init(system, queue, sites, katric);
+      QueueMetrics.start(system, queue);
     }
     if (roles.contains(BEACON)) {
       BeaconSettings beacon = BeaconSettings.create(config);
@@ -122,8 +127,8 @@ public final class VulcanNode implements AutoCloseable {
       VisitorIds visitorIds = new VisitorIds(new DailySalts(redis, beacon));
       GeoLocator geo = GeoLocator.open(beacon.geoipDatabase());
       HitProducer producer = new HitProducer(redis, queue);
-      routes.add(new BeaconRoutes(beacon, sites, visitorIds, geo, producer).route());
-      routes.add(new LogRoutes(beacon, sites, visitorIds, geo, producer).route());
+      routes.add(new BeaconRoutes(beacon, sites, visitorIds, geo, producer, Telemetry.get(system)).route());
+      routes.add(new LogRoutes(beacon, sites, visitorIds, geo, producer, Telemetry.get(system)).route());
     }
     IntSupplier liveSockets = () -> 0;
     if (roles.contains(SCUTTLEBUTT)) {
@@ -137,6 +142,7 @@ public final class VulcanNode implements AutoCloseable {
       LiveRoutes live = new LiveRoutes(system, access, new SiteTopics(system));
       routes.add(live.route());
       liveSockets = live::openSockets;
+      Telemetry.get(system).liveSockets(live::openSockets);
       routes.add(new SiteAdminRoutes(access, sites).route());
       routes.add(new DashboardRoutes().route());
     }
@@ -149,6 +155,11 @@ public final class VulcanNode implements AutoCloseable {
           system, config.getString("vulcan.http.host"), config.getInt("vulcan.http.port"), all)));
     }
     Uri management = await(PekkoManagement.get(system).start());
+    if (bootstrap) {
+      // Cluster Bootstrap finds the other nodes (Kubernetes API discovery) and probes their
+      // management endpoints, so it starts once this node's own endpoint is up.
+      ClusterBootstrap.get(system).start();
+    }
     return new VulcanNode(system, http, management, liveSockets);
   }
 

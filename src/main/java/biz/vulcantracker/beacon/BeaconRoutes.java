@@ -3,6 +3,7 @@ package biz.vulcantracker.beacon;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import biz.vulcantracker.ApiError;
+import biz.vulcantracker.ops.Telemetry;
 import biz.vulcantracker.queue.HitProducer;
 import biz.vulcantracker.queue.QueuedHit;
 import biz.vulcantracker.store.Site;
@@ -43,6 +44,7 @@ public final class BeaconRoutes {
   private static final Logger log = LoggerFactory.getLogger(BeaconRoutes.class);
   private static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(5);
   private static final String PREFLIGHT_MAX_AGE_SECONDS = "86400";
+  private static final String CHANNEL = "beacon";
 
   private final BeaconSettings settings;
   private final BeaconParser parser;
@@ -52,8 +54,11 @@ public final class BeaconRoutes {
   private final RateLimiter rateLimiter;
   private final HitProducer producer;
   private final TrackingScript script;
+  private final Telemetry telemetry;
 
-  public BeaconRoutes(BeaconSettings settings, SiteCatalog sites, VisitorIds visitorIds, GeoLocator geo, HitProducer producer) {
+  public BeaconRoutes(BeaconSettings settings, SiteCatalog sites, VisitorIds visitorIds, GeoLocator geo, HitProducer producer,
+      Telemetry telemetry) {
+    this.telemetry = telemetry;
     this.settings = settings;
     this.parser = new BeaconParser(settings);
     this.sites = sites;
@@ -77,18 +82,24 @@ public final class BeaconRoutes {
     return extractMaterializer(materializer -> {
       var entity = request.entity();
       if (entity.getContentLengthOption().orElse(0L) > settings.maxBodyBytes()) {
+        refused(tooLarge().code());
         return complete(tooLarge().toResponse());
       }
       return completeWithFuture(ApiError.answer(() -> entity
           .withSizeLimit(settings.maxBodyBytes())
           .toStrict(BODY_READ_TIMEOUT.toMillis(), materializer)
           .thenCompose(strict -> accept(request, parser.fromBody(strict.getData().utf8String()))),
-          BeaconRoutes::failureResponse));
+          this::failureResponse, this::refused));
     });
   }
 
   private Route answer(HttpRequest request, Supplier<List<BeaconRequest>> parse) {
-    return completeWithFuture(ApiError.answer(() -> accept(request, parse.get()), BeaconRoutes::failureResponse));
+    return completeWithFuture(ApiError.answer(() -> accept(request, parse.get()), this::failureResponse, this::refused));
+  }
+
+  /** Counts a refused request by the code of its answer. */
+  private void refused(String code) {
+    telemetry.hitsRejected(CHANNEL, code, 1);
   }
 
   private CompletionStage<HttpResponse> accept(HttpRequest request, List<BeaconRequest> hits) {
@@ -119,7 +130,10 @@ public final class BeaconRoutes {
     // From here on only the visitor ids and the location remain of the address.
     return CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new))
         .thenCompose(all -> producer.append(queued.stream().map(CompletableFuture::join).toList()))
-        .thenApply(entryIds -> withCors(HttpResponse.create().withStatus(StatusCodes.NO_CONTENT), request));
+        .thenApply(entryIds -> {
+          telemetry.hitsAccepted(CHANNEL, entryIds.size());
+          return withCors(HttpResponse.create().withStatus(StatusCodes.NO_CONTENT), request);
+        });
   }
 
   private static QueuedHit toQueued(
@@ -178,12 +192,14 @@ public final class BeaconRoutes {
     return new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "the body is larger than " + settings.maxBodyBytes() + " bytes");
   }
 
-  private static HttpResponse failureResponse(Throwable cause) {
+  private HttpResponse failureResponse(Throwable cause) {
     if (cause instanceof EntityStreamSizeException) {
+      refused("too_large");
       return ApiError.response(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "the body is too large");
     }
     // Past validation the only way left to fail is the queue (Redis down, slow or refusing).
     log.warn("Queue unavailable: {}", cause.getClass().getName());
+    refused("queue_unavailable");
     return ApiError.response(StatusCodes.SERVICE_UNAVAILABLE, "queue_unavailable", "the hit could not be queued; retry later");
   }
 }

@@ -1,9 +1,11 @@
 package biz.vulcantracker.beacon;
 
+import biz.vulcantracker.ops.Telemetry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -14,12 +16,15 @@ import java.util.Map;
 final class LogIngestReport {
 
   static final int MAX_LISTED = 100;
+  static final String CHANNEL = "log";
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private long received;
   private long queued;
   private long rejectedCount;
   private final Map<LogPageviewRule.Skip, Long> skipped = new EnumMap<>(LogPageviewRule.Skip.class);
+  /** Rejected lines by a short reason key (unparsable, in_future, bad_target), for the metrics. */
+  private final Map<String, Long> rejectedByKey = new HashMap<>();
   private final ArrayNode rejected = MAPPER.createArrayNode();
 
   void received() {
@@ -34,11 +39,19 @@ final class LogIngestReport {
     skipped.merge(reason, 1L, Long::sum);
   }
 
-  void rejected(long line, String reason) {
+  void rejected(long line, String key, String reason) {
     rejectedCount++;
+    rejectedByKey.merge(key, 1L, Long::sum);
     if (rejectedCount <= MAX_LISTED) {
       rejected.addObject().put("line", line).put("error", reason);
     }
+  }
+
+  /** Adds this batch's lines to the node's meters. */
+  void countInto(Telemetry telemetry) {
+    telemetry.hitsAccepted(CHANNEL, queued);
+    rejectedByKey.forEach((key, count) -> telemetry.hitsRejected(CHANNEL, key, count));
+    skipped.forEach((reason, count) -> telemetry.logLinesSkipped(reason.key(), count));
   }
 
   String toJson() {

@@ -3,6 +3,7 @@ package biz.vulcantracker.beacon;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import biz.vulcantracker.ApiError;
+import biz.vulcantracker.ops.Telemetry;
 import biz.vulcantracker.BearerToken;
 import biz.vulcantracker.katric.UserAgentClassifier;
 import biz.vulcantracker.logformat.LogFormat;
@@ -63,8 +64,11 @@ public final class LogRoutes {
   private final HitProducer producer;
   private final LogPageviewRule rule;
   private final Cache<String, LogFormat> formats = Caffeine.newBuilder().maximumSize(256).build();
+  private final Telemetry telemetry;
 
-  public LogRoutes(BeaconSettings settings, SiteCatalog sites, VisitorIds visitorIds, GeoLocator geo, HitProducer producer) {
+  public LogRoutes(BeaconSettings settings, SiteCatalog sites, VisitorIds visitorIds, GeoLocator geo, HitProducer producer,
+      Telemetry telemetry) {
+    this.telemetry = telemetry;
     this.settings = settings;
     this.limits = settings.log();
     this.sites = sites;
@@ -78,7 +82,13 @@ public final class LogRoutes {
     return pathPrefix("api", () -> pathPrefix("v1", () -> pathPrefix("beacon", () -> path("log", () ->
         post(() -> extractRequest(request -> extractMaterializer(materializer ->
             parameterOptional("s", site -> parameterOptional("format", format ->
-                completeWithFuture(ApiError.answer(() -> ingest(request, site, format, materializer), LogRoutes::failureResponse)))))))))));
+                completeWithFuture(ApiError.answer(() -> ingest(request, site, format, materializer), this::failureResponse,
+                    this::refused)))))))))));
+  }
+
+  /** Counts a refused batch (as one) by the code of its answer; refused lines are counted by {@link LogIngestReport}. */
+  private void refused(String code) {
+    telemetry.hitsRejected(LogIngestReport.CHANNEL, code, 1);
   }
 
   private CompletionStage<HttpResponse> ingest(
@@ -98,8 +108,10 @@ public final class LogRoutes {
         .zipWithIndex()
         .mapAsync(1, chunk -> ingestChunk(site, format, batchId, chunk.first(), chunk.second(), report))
         .runWith(Sink.ignore(), materializer)
-        .thenApply(done -> HttpResponse.create().withStatus(StatusCodes.OK)
-            .withEntity(ContentTypes.APPLICATION_JSON, report.toJson()));
+        .thenApply(done -> {
+          report.countInto(telemetry);
+          return HttpResponse.create().withStatus(StatusCodes.OK).withEntity(ContentTypes.APPLICATION_JSON, report.toJson());
+        });
   }
 
   private CompletionStage<Void> ingestChunk(
@@ -118,11 +130,11 @@ public final class LogRoutes {
       try {
         line = format.parse(bytes, 0, bytes.length);
       } catch (LogLineException e) {
-        report.rejected(lineNumber, e.getMessage());
+        report.rejected(lineNumber, "unparsable", e.getMessage());
         continue;
       }
       if (line.timestamp() > latest) {
-        report.rejected(lineNumber, "the line's time " + Instant.ofEpochMilli(line.timestamp()) + " is in the future");
+        report.rejected(lineNumber, "in_future", "the line's time " + Instant.ofEpochMilli(line.timestamp()) + " is in the future");
         continue;
       }
       LogPageviewRule.Skip skip = rule.skipOf(line);
@@ -132,7 +144,7 @@ public final class LogRoutes {
       }
       Optional<String> url = pageUrl(site, line);
       if (url.isEmpty()) {
-        report.rejected(lineNumber, "$request: the target '" + line.target() + "' is not a path or URL");
+        report.rejected(lineNumber, "bad_target", "$request: the target '" + line.target() + "' is not a path or URL");
         continue;
       }
       hits.add(anonymize(site, line, url.get()));
@@ -234,14 +246,17 @@ public final class LogRoutes {
     return new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "the body is larger than " + limits.maxBodyBytes() + " bytes");
   }
 
-  private static HttpResponse failureResponse(Throwable cause) {
+  private HttpResponse failureResponse(Throwable cause) {
     if (cause instanceof EntityStreamSizeException) {
+      refused("too_large");
       return ApiError.response(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "the body is too large");
     }
     if (cause instanceof org.apache.pekko.stream.scaladsl.Framing.FramingException) {
+      refused("line_too_long");
       return ApiError.response(StatusCodes.BAD_REQUEST, "line_too_long", cause.getMessage());
     }
     log.warn("Queue unavailable for a log batch: {}", cause.getClass().getName());
+    refused("queue_unavailable");
     return ApiError.response(StatusCodes.SERVICE_UNAVAILABLE, "queue_unavailable", "the lines could not be queued; retry the batch later");
   }
 }

@@ -31,6 +31,8 @@ import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
+import biz.vulcantracker.ops.Telemetry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,9 +54,11 @@ public final class HitConsumer {
   private final KatricSettings settings;
   private final int partition;
   private final HitEnricher enricher;
+  private final Telemetry telemetry;
 
   private HitConsumer(ActorSystem<?> system, SiteCatalog sites, KatricSettings settings, int partition, HitEnricher enricher) {
     this.sharding = ClusterSharding.get(system);
+    this.telemetry = Telemetry.get(system);
     this.sites = sites;
     this.settings = settings;
     this.partition = partition;
@@ -109,6 +113,7 @@ public final class HitConsumer {
 
   /** Has every site of the batch record its hits; completes when all have persisted. */
   CompletionStage<Done> record(PartitionReader.Batch batch) {
+    telemetry.batchSizes().record(batch.entries().size());
     Map<String, List<Decoded>> bySite = new LinkedHashMap<>();
     for (StreamEntry entry : batch.entries()) {
       decode(entry).ifPresent(hit ->
@@ -135,9 +140,11 @@ public final class HitConsumer {
       List<PendingHit> enriched = hits.stream()
           .map(d -> new PendingHit(d.entryId(), d.hit(), enrich(site.get(), d.hit())))
           .toList();
+      Timer.Sample persisting = Timer.start();
       return sharding
           .entityRefFor(SiteEntity.ENTITY_TYPE_KEY, siteId)
-          .askWithStatus(replyTo -> new RecordHits(partition, timezone, enriched, replyTo), settings.persistTimeout());
+          .<Done>askWithStatus(replyTo -> new RecordHits(partition, timezone, enriched, replyTo), settings.persistTimeout())
+          .whenComplete((done, error) -> persisting.stop(telemetry.persistLatency()));
     });
   }
 
@@ -157,6 +164,7 @@ public final class HitConsumer {
   private Optional<QueuedHit> decode(StreamEntry entry) {
     if (entry.fields() == null || entry.fields().isEmpty()) {
       log.warn("Skipping deleted entry {} of partition {}", entry.id(), partition);
+      telemetry.invalidEntries().increment();
       return Optional.empty();
     }
     try {
@@ -164,6 +172,7 @@ public final class HitConsumer {
     } catch (IllegalArgumentException e) {
       // A malformed entry can never be counted; acknowledging it keeps it from blocking the partition.
       log.warn("Skipping malformed entry {} of partition {}: {}", entry.id(), partition, e.getMessage());
+      telemetry.invalidEntries().increment();
       return Optional.empty();
     }
   }

@@ -1,0 +1,107 @@
+package biz.vulcantracker.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.function.IntSupplier;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+
+/**
+ * One node's meters, served in Prometheus' text format at {@code /metrics} on the management port
+ * ({@link MetricsRoutes}). An actor-system extension rather than a global registry: every node (and
+ * every test's node in one JVM) counts its own. Meter names say what they count; queue meters are
+ * kept up by {@link QueueMetrics} on katric nodes.
+ */
+public final class Telemetry implements Extension {
+
+  private static final ExtensionId<Telemetry> ID = new ExtensionId<>() {
+    @Override
+    public Telemetry createExtension(ActorSystem<?> system) {
+      return new Telemetry();
+    }
+  };
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Timer persistLatency;
+  private final DistributionSummary batchSizes;
+  private final Counter invalidEntries;
+
+  private Telemetry() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    persistLatency = Timer.builder("vulcan.persist")
+        .description("Time from handing a site's batch to its entity until it is persisted and rolled up")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
+    batchSizes = DistributionSummary.builder("vulcan.consumer.batch.entries")
+        .description("Stream entries per batch a partition consumer handles")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(1.0)
+        .maximumExpectedValue(10_000.0)
+        .register(registry);
+    invalidEntries = Counter.builder("vulcan.consumer.invalid.entries")
+        .description("Stream entries a consumer could not decode and skipped")
+        .register(registry);
+  }
+
+  public static Telemetry get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Hits queued (answered 204, or log lines queued), by channel (beacon, log). */
+  public void hitsAccepted(String channel, long count) {
+    Counter.builder("vulcan.hits.accepted").description("Hits queued for counting").tag("channel", channel)
+        .register(registry).increment(count);
+  }
+
+  /** Requests (beacon) or lines (log) refused, by channel and the reason code of the answer. */
+  public void hitsRejected(String channel, String reason, long count) {
+    Counter.builder("vulcan.hits.rejected").description("Beacon requests and log lines refused, by reason")
+        .tag("channel", channel).tag("reason", reason).register(registry).increment(count);
+  }
+
+  /** Log lines that parsed but are no pageview, by API.md's skip reason. */
+  public void logLinesSkipped(String reason, long count) {
+    Counter.builder("vulcan.log.lines.skipped").description("Log lines that are not pageviews, by reason")
+        .tag("reason", reason).register(registry).increment(count);
+  }
+
+  public Timer persistLatency() {
+    return persistLatency;
+  }
+
+  public DistributionSummary batchSizes() {
+    return batchSizes;
+  }
+
+  public Counter invalidEntries() {
+    return invalidEntries;
+  }
+
+  /** The live-report WebSockets open on this node. */
+  public void liveSockets(IntSupplier open) {
+    Gauge.builder("vulcan.live.sockets", open::getAsInt).description("Open live-report WebSockets").register(registry);
+  }
+}
