@@ -3,9 +3,23 @@
 # Cassandra (deploy/local/services.sh), starts one node with every role, creates a demo site and
 # prints the URLs. Ctrl-C stops the node and the services this script started.
 #
-# Environment: VULCAN_HTTP_PORT (8080), VULCAN_MANAGEMENT_PORT (8558), VULCAN_REDIS_PORT (6379),
-# VULCAN_CQL_PORT (9042), VULCAN_ADMIN_TOKEN (generated once, kept in .local/admin-token).
+#   deploy/local/run.sh              one node
+#   deploy/local/run.sh --nodes 3    a cluster of three nodes on loopback (every role on each; node i
+#                                    on HTTP 8080+i, management 8558+i, Artery 25520+i; node 0 the seed)
+#
+# Environment: VULCAN_HTTP_PORT (8080), VULCAN_MANAGEMENT_PORT (8558), VULCAN_REMOTE_PORT (25520),
+# VULCAN_REDIS_PORT (6379), VULCAN_CQL_PORT (9042), VULCAN_ADMIN_TOKEN (generated once, kept in
+# .local/admin-token).
 set -euo pipefail
+nodes=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --nodes) nodes=${2:?--nodes needs a number}; shift 2 ;;
+    --nodes=*) nodes=${1#--nodes=}; shift ;;
+    *) echo "usage: $0 [--nodes N]" >&2; exit 2 ;;
+  esac
+done
+case "$nodes" in ''|*[!0-9]*|0) echo "--nodes takes a whole number from 1" >&2; exit 2 ;; esac
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cd "$repo"
@@ -13,6 +27,7 @@ cd "$repo"
 local_dir=${VULCAN_LOCAL_DIR:-$repo/.local}
 http_port=${VULCAN_HTTP_PORT:-8080}
 management_port=${VULCAN_MANAGEMENT_PORT:-8558}
+remote_port=${VULCAN_REMOTE_PORT:-25520}
 redis_port=${VULCAN_REDIS_PORT:-6379}
 cql_port=${VULCAN_CQL_PORT:-9042}
 jar=target/vulcan-tracker.jar
@@ -28,14 +43,16 @@ fi
 
 # Stop on exit only what this run started.
 started=()
-app_pid=
+app_pids=()
 cleanup() {
   trap - EXIT INT TERM
-  if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then
-    say "stopping Vulcan Tracker"
-    kill "$app_pid" 2>/dev/null || true
-    wait "$app_pid" 2>/dev/null || true
-  fi
+  for pid in "${app_pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      say "stopping Vulcan Tracker (pid $pid)"
+      kill "$pid" 2>/dev/null || true
+    fi
+  done
+  for pid in "${app_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   for service in "${started[@]}"; do "$here/services.sh" stop "$service" || true; done
 }
 trap cleanup EXIT INT TERM
@@ -72,17 +89,32 @@ if [ -z "${VULCAN_ADMIN_TOKEN:-}" ]; then
   VULCAN_ADMIN_TOKEN=$(cat "$token_file")
 fi
 
-export VULCAN_ENV=local VULCAN_ADMIN_TOKEN VULCAN_HTTP_PORT=$http_port VULCAN_MANAGEMENT_PORT=$management_port
-export VULCAN_REDIS_URI=redis://127.0.0.1:$redis_port VULCAN_CASSANDRA_CONTACT_POINTS=127.0.0.1:$cql_port
-java -jar "$jar" > "$local_dir/vulcan.log" 2>&1 &
-app_pid=$!
-say "starting Vulcan Tracker (log: $local_dir/vulcan.log)"
-for ((i = 0; i < 240; i++)); do
-  curl -fs "http://127.0.0.1:$management_port/ready" >/dev/null 2>&1 && break
-  kill -0 "$app_pid" 2>/dev/null || { tail -n 40 "$local_dir/vulcan.log" >&2; say "Vulcan Tracker exited"; exit 1; }
-  sleep 0.5
+export VULCAN_ADMIN_TOKEN VULCAN_REDIS_URI=redis://127.0.0.1:$redis_port VULCAN_CASSANDRA_CONTACT_POINTS=127.0.0.1:$cql_port
+if [ "$nodes" -eq 1 ]; then
+  export VULCAN_ENV=local
+else
+  # project-config/cluster.conf: loopback cluster, quick Split Brain Resolver decisions.
+  export VULCAN_ENV=cluster VULCAN_SEED_NODES=pekko://vulcan@127.0.0.1:$remote_port
+fi
+logs=()
+for ((n = 0; n < nodes; n++)); do
+  log_file=$local_dir/vulcan.log
+  [ "$nodes" -eq 1 ] || log_file=$local_dir/vulcan-$n.log
+  VULCAN_HTTP_PORT=$((http_port + n)) VULCAN_MANAGEMENT_PORT=$((management_port + n)) VULCAN_REMOTE_PORT=$((remote_port + n)) \
+    java -jar "$jar" > "$log_file" 2>&1 &
+  app_pids+=($!)
+  logs+=("$log_file")
+  say "starting Vulcan Tracker node $n (log: $log_file)"
 done
-curl -fs "http://127.0.0.1:$management_port/ready" >/dev/null || { say "Vulcan Tracker is not ready after 2 minutes"; exit 1; }
+for ((n = 0; n < nodes; n++)); do
+  ready=http://127.0.0.1:$((management_port + n))/ready
+  for ((i = 0; i < 240; i++)); do
+    curl -fs "$ready" >/dev/null 2>&1 && break
+    kill -0 "${app_pids[$n]}" 2>/dev/null || { tail -n 40 "${logs[$n]}" >&2; say "Vulcan Tracker node $n exited"; exit 1; }
+    sleep 0.5
+  done
+  curl -fs "$ready" >/dev/null || { say "Vulcan Tracker node $n is not ready after 2 minutes"; exit 1; }
+done
 
 api=http://127.0.0.1:$http_port
 site_json=$(curl -s -X POST "$api/api/v1/sites" -H "Authorization: Bearer $VULCAN_ADMIN_TOKEN" \
@@ -96,7 +128,7 @@ ingest_token=$(printf '%s' "$site_json" | sed -n 's/.*"ingestToken":"\([^"]*\)".
 
 cat <<TEXT
 
-  Vulcan Tracker is running (all roles in one process). Demo site: demo
+  Vulcan Tracker is running ($([ "$nodes" -eq 1 ] && echo "all roles in one process" || echo "$nodes nodes, all roles on each")). Demo site: demo
 
   Beacon      $api/api/v1/beacon
               curl -i "$api/api/v1/beacon?s=demo&u=http%3A%2F%2Flocalhost%2Fhello"
@@ -106,9 +138,16 @@ cat <<TEXT
   Stats       $api/api/v1/sites/demo/stats/aggregate?period=day
               curl -H "Authorization: Bearer $report_key" "$api/api/v1/sites/demo/stats/aggregate?period=day&metrics=visitors,pageviews"
   Admin API   $api/api/v1/sites   (Authorization: Bearer $VULCAN_ADMIN_TOKEN)
-  Management  http://127.0.0.1:$management_port/ready   http://127.0.0.1:$management_port/alive
+  Management  http://127.0.0.1:$management_port/ready   /alive   /metrics   /cluster/members
   Demo keys   report key $report_key   ingest token $ingest_token
+TEXT
+if [ "$nodes" -gt 1 ]; then
+  for ((n = 1; n < nodes; n++)); do
+    echo "  Node $n      http://127.0.0.1:$((http_port + n))   management http://127.0.0.1:$((management_port + n))"
+  done
+fi
+cat <<TEXT
 
   Ctrl-C stops Vulcan Tracker and the services this command started.
 TEXT
-wait "$app_pid"
+wait "${app_pids[0]}"

@@ -2,13 +2,15 @@ package biz.vulcantracker;
 
 import biz.vulcantracker.forwarder.Forwarder;
 import biz.vulcantracker.forwarder.LogCheck;
+import biz.vulcantracker.store.SchemaJob;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar vulcan-tracker.jar forward ...} runs the log forwarder ({@link Forwarder}),
- * {@code check-log ...} tries a log format on a file ({@link LogCheck}); without a subcommand it starts a node with the roles of {@code VULCAN_ROLES} and
+ * {@code check-log ...} tries a log format on a file ({@link LogCheck}), {@code schema} creates the
+ * keyspaces and tables ({@link SchemaJob}); without a subcommand it starts a node with the roles of {@code VULCAN_ROLES} and
  * runs until it is stopped (SIGTERM runs CoordinatedShutdown) or leaves the cluster.
  */
 public final class Main {
@@ -25,6 +27,11 @@ public final class Main {
     if (args.length > 0 && args[0].equals("check-log")) {
       LogCheck.main(List.of(args).subList(1, args.length));
       return;
+    }
+    if (args.length > 0 && args[0].equals("schema")) {
+      SchemaJob.run(VulcanConfig.load());
+      log.info("Schema applied to keyspace {}", VulcanConfig.load().getString("vulcan.keyspace-prefix"));
+      System.exit(0);
     }
     VulcanNode node;
     try {

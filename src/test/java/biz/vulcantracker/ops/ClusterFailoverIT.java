@@ -1,0 +1,164 @@
+package biz.vulcantracker.ops;
+
+import static biz.vulcantracker.IntegrationFixture.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import biz.vulcantracker.ApiClient;
+import biz.vulcantracker.IntegrationFixture;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes in three processes on loopback — one with the edge, the reports and katric, two with
+ * katric only — under a steady stream of beacons for twelve sites. One katric node is killed with
+ * SIGKILL mid-stream: the Split Brain Resolver downs it, its site entities recover on the others
+ * from the journal, its partitions' consumers restart there and re-read the entries it had read
+ * but not acknowledged. In the end every hit answered 204 is counted exactly once, per site.
+ */
+class ClusterFailoverIT {
+
+  private static final int SITES = 12;
+  private static final Duration STREAM = Duration.ofSeconds(36);
+  private static final Duration KILL_AFTER = Duration.ofSeconds(12);
+
+  @TempDir Path directory;
+
+  @Test
+  void aKatricNodeKilledMidStreamLosesAndDoublesNothing() throws Exception {
+    IntegrationFixture.avoidMidnight();
+    String prefix = IntegrationFixture.freshPrefix("failover");
+    int seed = NodeProcess.freePort();
+    List<NodeProcess> nodes = new ArrayList<>();
+    try (RedisClient redis = IntegrationFixture.redisClient()) {
+      nodes.add(NodeProcess.start("node-0", "beacon,scuttlebutt,katric", prefix, seed, seed, directory));
+      nodes.get(0).awaitReady(Duration.ofMinutes(3)); // the first creates the schema
+      nodes.add(NodeProcess.start("node-1", "katric", prefix, NodeProcess.freePort(), seed, directory));
+      nodes.add(NodeProcess.start("node-2", "katric", prefix, NodeProcess.freePort(), seed, directory));
+      for (NodeProcess node : nodes) {
+        node.awaitReady(Duration.ofMinutes(3));
+      }
+      NodeProcess edge = nodes.get(0);
+      NodeProcess victim = nodes.get(1);
+      eventually(Duration.ofSeconds(30), () -> assertThat(upMembers(edge)).isEqualTo(3));
+
+      ApiClient api = new ApiClient(edge.httpPort);
+      Map<String, ApiClient.SiteKeys> sites = new ConcurrentHashMap<>();
+      for (int s = 0; s < SITES; s++) {
+        String id = "failover" + s + ".example";
+        sites.put(id, api.createSite(id, List.of(id), "UTC"));
+      }
+
+      // A steady stream: ~40 beacons a second, each from its own client, spread over the sites.
+      Map<String, AtomicInteger> answered204 = new ConcurrentHashMap<>();
+      AtomicInteger refused = new AtomicInteger();
+      AtomicBoolean sending = new AtomicBoolean(true);
+      Thread sender = new Thread(() -> {
+        int i = 0;
+        while (sending.get()) {
+          String site = "failover" + (i % SITES) + ".example";
+          String ip = "10." + ((i >> 16) & 255) + "." + ((i >> 8) & 255) + "." + (i & 255);
+          int status = api.beaconGet("s=" + site + "&u=https%3A%2F%2F" + site + "%2Fp" + (i % 7), ip, "Failover").statusCode();
+          if (status == 204) {
+            answered204.computeIfAbsent(site, k -> new AtomicInteger()).incrementAndGet();
+          } else {
+            refused.incrementAndGet();
+          }
+          i++;
+          try {
+            Thread.sleep(25);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+      sender.start();
+      Thread.sleep(KILL_AFTER.toMillis());
+      // The victim runs some of the partitions' consumers (ShardedDaemonProcess spreads them).
+      Set<String> victimPartitions = partitionsConsumedBy(victim, 0);
+      assertThat(victimPartitions).isNotEmpty();
+      long[] logsAtKill = {Files.size(nodes.get(0).log), Files.size(nodes.get(2).log)};
+      victim.kill();
+      Thread.sleep(STREAM.minus(KILL_AFTER).toMillis());
+      sending.set(false);
+      sender.join();
+
+      int sent = answered204.values().stream().mapToInt(AtomicInteger::get).sum();
+      assertThat(sent).as("beacons answered 204").isGreaterThan(500);
+      // The edge never depended on the killed node: nothing was refused.
+      assertThat(refused.get()).isZero();
+      eventually(Duration.ofSeconds(30), () -> assertThat(upMembers(edge)).isEqualTo(2));
+      // Its partitions' consumers were started again on the survivors after the kill.
+      eventually(Duration.ofSeconds(60), () -> {
+        Set<String> restarted = new TreeSet<>(partitionsConsumedBy(nodes.get(0), logsAtKill[0]));
+        restarted.addAll(partitionsConsumedBy(nodes.get(2), logsAtKill[1]));
+        assertThat(restarted).as("partitions restarted on the survivors").containsAll(victimPartitions);
+      });
+
+      eventually(Duration.ofSeconds(150), () -> {
+        for (String site : sites.keySet()) {
+          int expected = answered204.getOrDefault(site, new AtomicInteger()).get();
+          assertThat(api.aggregate(site, sites.get(site).reportKey(), "pageviews")).as(site).isEqualTo(expected);
+        }
+      });
+      // Counted once: nothing more arrives later, and nothing is left pending in the streams.
+      RedisCommands<String, String> commands = redis.connect().sync();
+      eventually(Duration.ofSeconds(30), () -> assertThat(IntegrationFixture.queuedEntries(commands, prefix)).isZero());
+      Thread.sleep(3_000);
+      for (String site : sites.keySet()) {
+        assertThat(api.aggregate(site, sites.get(site).reportKey(), "pageviews")).as(site)
+            .isEqualTo(answered204.getOrDefault(site, new AtomicInteger()).get());
+      }
+    } finally {
+      for (NodeProcess node : nodes) {
+        node.close();
+      }
+    }
+  }
+
+  /** The partitions a node's log says it started consuming, from byte {@code from} of the log on. */
+  private static Set<String> partitionsConsumedBy(NodeProcess node, long from) {
+    try {
+      Set<String> partitions = new TreeSet<>();
+      byte[] log = Files.readAllBytes(node.log);
+      String text = new String(log, (int) Math.min(from, log.length), (int) (log.length - Math.min(from, log.length)),
+          java.nio.charset.StandardCharsets.UTF_8);
+      Matcher matcher = Pattern.compile("Consuming partition (\\d+)").matcher(text);
+      while (matcher.find()) {
+        partitions.add(matcher.group(1));
+      }
+      return partitions;
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Members with status Up, from pekko-management's read-only /cluster/members. */
+  private static int upMembers(NodeProcess node) {
+    try {
+      JsonNode members = ApiClient.json(node.management("/cluster/members")).path("members");
+      int up = 0;
+      for (JsonNode member : members) {
+        up += member.path("status").asText().equals("Up") ? 1 : 0;
+      }
+      return up;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}
