@@ -131,7 +131,8 @@ cat <<TEXT
   Vulcan Tracker is running ($([ "$nodes" -eq 1 ] && echo "all roles in one process" || echo "$nodes nodes, all roles on each")). Demo site: demo
 
   Beacon      $api/api/v1/beacon
-              curl -i "$api/api/v1/beacon?s=demo&u=http%3A%2F%2Flocalhost%2Fhello"
+              curl -i -A "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0" \\
+                "$api/api/v1/beacon?s=demo&u=http%3A%2F%2Flocalhost%2Fhello"   (curl's own User-Agent counts as a bot)
   Dashboard   $api/dashboard/demo#key=$report_key
   Logs        java -jar target/vulcan-tracker.jar forward --url $api/api/v1/beacon/log --site demo \\
                 --token $ingest_token --file /var/log/nginx/access.log --follow

@@ -47,11 +47,13 @@ class LogFormatOptionTest {
     JoranConfigurator configurator = new JoranConfigurator();
     configurator.setContext(context);
     configurator.doConfigure(Path.of("project-config/logback.xml").toFile());
+    // No warning or error while configuring: logback would print its status to the console.
+    assertThat(context.getStatusManager().getCopyOfStatusList()).allSatisfy(status -> assertThat(status.getLevel()).isZero());
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     AsyncAppender async = (AsyncAppender) root.getAppender("ASYNC");
     assertThat(async.iteratorForAppenders()).toIterable().hasSize(1);
     @SuppressWarnings("unchecked")
-    ConsoleAppender<ILoggingEvent> console = (ConsoleAppender<ILoggingEvent>) async.getAppender(format);
+    ConsoleAppender<ILoggingEvent> console = (ConsoleAppender<ILoggingEvent>) async.getAppender("CONSOLE");
     Logger logger = context.getLogger("biz.vulcantracker.katric.HitConsumer");
     LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.INFO, message, null, null);
     byte[] encoded = console.getEncoder().encode(event);
