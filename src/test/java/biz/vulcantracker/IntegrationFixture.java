@@ -118,6 +118,28 @@ public final class IntegrationFixture {
     }
   }
 
+  /**
+   * Runs {@code deploy/local/services.sh <action> <service>} on the test services (the environment
+   * deploy/test.sh exported names their ports and data), for tests that stop and start them.
+   */
+  public static void services(String action, String service) {
+    try {
+      Process process = new ProcessBuilder("deploy/local/services.sh", action, service)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(new java.io.File("target/services-from-tests.log")))
+          .start();
+      if (!process.waitFor(4, java.util.concurrent.TimeUnit.MINUTES) || process.exitValue() != 0) {
+        process.destroyForcibly();
+        throw new IllegalStateException("services.sh " + action + " " + service + " failed; see target/services-from-tests.log");
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Entries ever added to the prefix's hit streams (XINFO's entries-added: acknowledged and deleted ones too). */
   public static long entriesAdded(RedisCommands<String, String> redis, String prefix) {
     return redis.keys(prefix + ":hits:*").stream().mapToLong(stream -> {

@@ -24,6 +24,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
@@ -82,10 +83,15 @@ public final class SiteEntity
   private final KatricSettings settings;
   private final ActorRef<Topic.Command<LiveReport>> liveTopic;
 
-  private SiteEntity(String siteId, RollupWriter rollups, KatricSettings settings, ActorRef<Topic.Command<LiveReport>> liveTopic) {
+  private final SnapshotAdapter<SiteState> snapshots;
+  private final SiteState pristine = SiteState.empty();
+
+  private SiteEntity(String siteId, RollupWriter rollups, KatricSettings settings, ActorRef<Topic.Command<LiveReport>> liveTopic,
+      SnapshotAdapter<SiteState> snapshots) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), siteId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.snapshots = snapshots;
     this.siteId = siteId;
     this.rollups = rollups;
     this.settings = settings;
@@ -101,13 +107,24 @@ public final class SiteEntity
   }
 
   public static Behavior<Command> create(String siteId, RollupWriter rollups, KatricSettings settings) {
-    return Behaviors.setup(context ->
-        new SiteEntity(siteId, rollups, settings, context.spawn(LiveReport.topic(siteId), "live")));
+    return Behaviors.setup(context -> new SiteEntity(siteId, rollups, settings,
+        context.spawn(LiveReport.topic(siteId), "live"), StateSnapshot.adapter(context.getSystem())));
   }
 
   @Override
+  public SnapshotAdapter<SiteState> snapshotAdapter() {
+    return snapshots;
+  }
+
+  /**
+   * The empty state, never changed itself: the first event is applied to a new state instead (see
+   * {@link #eventHandler()}). Pekko takes the empty state once per behavior and restarts it after a
+   * journal failure (Cassandra away) with the same object; had the failed incarnation's events gone
+   * into it, the recovery would replay the journal on top of them and count every event twice.
+   */
+  @Override
   public SiteState emptyState() {
-    return SiteState.empty();
+    return pristine;
   }
 
   @Override
@@ -194,7 +211,7 @@ public final class SiteEntity
   public EventHandler<SiteState, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(HitsRecorded.class, (state, event) -> state.apply(event, settings))
+        .onEvent(HitsRecorded.class, (state, event) -> (state == pristine ? SiteState.empty() : state).apply(event, settings))
         .build();
   }
 }
