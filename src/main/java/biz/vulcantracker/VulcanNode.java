@@ -12,6 +12,7 @@ import biz.vulcantracker.katric.SiteEntity;
 import biz.vulcantracker.ops.HttpServer;
 import biz.vulcantracker.ops.QueueMetrics;
 import biz.vulcantracker.ops.Telemetry;
+import biz.vulcantracker.queue.EdgeSpool;
 import biz.vulcantracker.queue.HitProducer;
 import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.queue.RedisConnections;
@@ -39,11 +40,13 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -127,7 +130,18 @@ public final class VulcanNode implements AutoCloseable {
       VisitorIds visitorIds = new VisitorIds(new DailySalts(redis, beacon));
       GeoLocator geo = GeoLocator.open(beacon.geoipDatabase());
       HitProducer producer = new HitProducer(redis, queue);
-      routes.add(new BeaconRoutes(beacon, sites, visitorIds, geo, producer, Telemetry.get(system)).route());
+      EdgeSpool spool = EdgeSpool.open(config, producer);
+      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-spool", () -> {
+        try {
+          spool.close();
+        } catch (java.io.IOException e) {
+          // the spool's records are on disk already; nothing is lost by a failed close
+        }
+        return CompletableFuture.completedFuture(Done.getInstance());
+      });
+      EdgeSpool.register(system, spool);
+      Telemetry.get(system).spool(spool);
+      routes.add(new BeaconRoutes(beacon, sites, visitorIds, geo, spool, Telemetry.get(system)).route());
       routes.add(new LogRoutes(beacon, sites, visitorIds, geo, producer, Telemetry.get(system)).route());
     }
     IntSupplier liveSockets = () -> 0;

@@ -60,6 +60,8 @@ public final class IntegrationFixture {
     values.put("vulcan.management.port", 0);
     values.put("vulcan.cluster.seed-nodes", "");
     values.put("vulcan.admin.token", ADMIN_TOKEN);
+    // Each test node spools (while Redis is away) into a directory of its own.
+    values.put("vulcan.beacon.spool.directory", "target/spool/" + prefix);
     // Tests send hits "from" several clients through a trusted proxy on loopback.
     values.put("vulcan.beacon.trusted-proxies", "127.0.0.1/32,::1/128");
     values.putAll(overrides);

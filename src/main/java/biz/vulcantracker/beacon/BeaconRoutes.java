@@ -4,7 +4,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import biz.vulcantracker.ApiError;
 import biz.vulcantracker.ops.Telemetry;
-import biz.vulcantracker.queue.HitProducer;
+import biz.vulcantracker.queue.EdgeSpool;
 import biz.vulcantracker.queue.QueuedHit;
 import biz.vulcantracker.store.Site;
 import biz.vulcantracker.store.SiteCatalog;
@@ -52,11 +52,11 @@ public final class BeaconRoutes {
   private final VisitorIds visitorIds;
   private final GeoLocator geo;
   private final RateLimiter rateLimiter;
-  private final HitProducer producer;
+  private final EdgeSpool queue;
   private final TrackingScript script;
   private final Telemetry telemetry;
 
-  public BeaconRoutes(BeaconSettings settings, SiteCatalog sites, VisitorIds visitorIds, GeoLocator geo, HitProducer producer,
+  public BeaconRoutes(BeaconSettings settings, SiteCatalog sites, VisitorIds visitorIds, GeoLocator geo, EdgeSpool queue,
       Telemetry telemetry) {
     this.telemetry = telemetry;
     this.settings = settings;
@@ -65,7 +65,7 @@ public final class BeaconRoutes {
     this.visitorIds = visitorIds;
     this.geo = geo;
     this.rateLimiter = new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst());
-    this.producer = producer;
+    this.queue = queue;
     this.script = new TrackingScript(settings.scriptMaxAge());
   }
 
@@ -129,9 +129,9 @@ public final class BeaconRoutes {
     }
     // From here on only the visitor ids and the location remain of the address.
     return CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new))
-        .thenCompose(all -> producer.append(queued.stream().map(CompletableFuture::join).toList()))
-        .thenApply(entryIds -> {
-          telemetry.hitsAccepted(CHANNEL, entryIds.size());
+        .thenCompose(all -> queue.append(queued.stream().map(CompletableFuture::join).toList()))
+        .thenApply(count -> {
+          telemetry.hitsAccepted(CHANNEL, count);
           return withCors(HttpResponse.create().withStatus(StatusCodes.NO_CONTENT), request);
         });
   }

@@ -1,7 +1,9 @@
 package biz.vulcantracker.ops;
 
+import biz.vulcantracker.queue.EdgeSpool;
 import biz.vulcantracker.queue.RedisConnections;
 import biz.vulcantracker.store.StoreSettings;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -11,8 +13,10 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 
 /**
- * The readiness check behind pekko-management's {@code /ready}: ready only while Redis answers PING
- * and Cassandra answers a query, each within two seconds.
+ * The readiness check behind pekko-management's {@code /ready}, by what the node's roles need
+ * (each service must answer within two seconds): katric needs Redis and Cassandra, scuttlebutt
+ * Cassandra, and the edge (beacon) Redis — or, while Redis is away, room in its spool, so that an
+ * edge that spools stays behind its load balancer. pekko-management adds cluster membership.
  */
 public final class ServicesReadinessCheck implements Supplier<CompletionStage<Boolean>> {
 
@@ -40,6 +44,11 @@ public final class ServicesReadinessCheck implements Supplier<CompletionStage<Bo
         .toCompletableFuture()
         .completeOnTimeout(false, TIMEOUT_SECONDS, TimeUnit.SECONDS)
         .exceptionally(error -> false);
-    return redis.thenCombine(cassandra, Boolean::logicalAnd);
+    List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
+    boolean edgeCanSpool = EdgeSpool.of(Adapter.toTyped(system)).map(EdgeSpool::accepting).orElse(false);
+    return redis.thenCombine(cassandra, (redisUp, cassandraUp) ->
+        (!roles.contains("katric") || (redisUp && cassandraUp))
+            && (!roles.contains("scuttlebutt") || cassandraUp)
+            && (!roles.contains("beacon") || redisUp || edgeCanSpool));
   }
 }

@@ -134,6 +134,17 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void theEdgeSpoolsOntoAVolumeLargerThanTheSpoolsLimit() {
+    JsonNode beacon = named("Deployment", "vulcan-beacon");
+    String directory = env(container(beacon), "VULCAN_SPOOL_DIR");
+    assertThat(container(beacon).path("volumeMounts").findValuesAsText("mountPath")).contains(directory);
+    JsonNode volume = beacon.path("spec").path("template").path("spec").path("volumes").get(0);
+    assertThat(volume.path("name").asText()).isEqualTo(container(beacon).path("volumeMounts").get(0).path("name").asText());
+    long limit = ConfigFactory.parseString("x = " + volume.path("emptyDir").path("sizeLimit").asText().replace("Mi", "MiB")).getBytes("x");
+    assertThat(limit).isGreaterThan(reference.getBytes("vulcan.beacon.spool.max-bytes"));
+  }
+
+  @Test
   void clusterBootstrapFindsExactlyTheVulcanPods() {
     assertThat(configMap().path("VULCAN_ENV").asText()).isEqualTo("kubernetes");
     assertThat(kubernetes.getBoolean("vulcan.cluster.bootstrap")).isTrue();

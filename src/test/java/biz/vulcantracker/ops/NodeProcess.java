@@ -73,6 +73,7 @@ final class NodeProcess implements AutoCloseable {
     env.put("VULCAN_STREAM_PREFIX", prefix);
     env.put("VULCAN_ADMIN_TOKEN", IntegrationFixture.ADMIN_TOKEN);
     env.put("VULCAN_TRUSTED_PROXIES", "127.0.0.1/32");
+    env.put("VULCAN_SPOOL_DIR", directory.resolve(name + "-spool").toString());
     return new NodeProcess(name, httpPort, managementPort, remotePort, log, builder.start());
   }
 

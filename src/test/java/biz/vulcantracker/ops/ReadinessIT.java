@@ -36,7 +36,8 @@ class ReadinessIT {
     String prefix = IntegrationFixture.freshPrefix("noredis");
     // Nothing listens on port 1: Redis is "down" for this node from the start.
     try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix,
-        Map.of("vulcan.redis.uri", "redis://127.0.0.1:1", "vulcan.redis.command-timeout", "1s")))) {
+        Map.of("vulcan.redis.uri", "redis://127.0.0.1:1", "vulcan.redis.command-timeout", "1s",
+            "vulcan.beacon.spool.max-bytes", 0)))) { // no spool: the edge has nowhere to put hits
       ApiClient api = new ApiClient(node.httpPort());
       api.createSite("down.example", List.of("down.example"), "UTC");
       assertThat(status(node, "/alive")).isEqualTo(200);
@@ -45,6 +46,31 @@ class ReadinessIT {
       HttpResponse<String> beacon = api.beaconGet("s=down.example&u=https://down.example/", "192.0.2.1", "UA");
       assertThat(beacon.statusCode()).isEqualTo(503);
       assertThat(ApiClient.json(beacon).path("error").asText()).isEqualTo("queue_unavailable");
+    }
+  }
+
+  @Test
+  void anEdgeThatCanSpoolStaysReadyWhileRedisIsAway() throws Exception {
+    String prefix = IntegrationFixture.freshPrefix("spoolready");
+    try (VulcanNode full = VulcanNode.start(IntegrationFixture.nodeConfig(prefix))) {
+      new ApiClient(full.httpPort()).createSite("spool.example", List.of("spool.example"), "UTC");
+    }
+    // An edge-only node whose Redis is away stays ready: its spool takes the hits (RedisOutageIT).
+    // This one started without Redis, so it never got the day's salt, which lives in Redis: it
+    // cannot make visitor ids and refuses hits with a 503 and a reason rather than count them wrong.
+    try (VulcanNode edge = VulcanNode.start(IntegrationFixture.nodeConfig(prefix,
+        Map.of("vulcan.roles", "beacon", "vulcan.redis.uri", "redis://127.0.0.1:1", "vulcan.redis.command-timeout", "1s")))) {
+      eventually(Duration.ofSeconds(20), () -> assertThat(status(edge, "/ready")).isEqualTo(200));
+      HttpResponse<String> beacon = new ApiClient(edge.httpPort())
+          .beaconGet("s=spool.example&u=https://spool.example/", "192.0.2.1", "UA");
+      assertThat(beacon.statusCode()).isEqualTo(503);
+      assertThat(ApiClient.json(beacon).path("error").asText()).isEqualTo("queue_unavailable");
+    }
+    // Without a spool the same edge is not ready while Redis is away.
+    try (VulcanNode edge = VulcanNode.start(IntegrationFixture.nodeConfig(prefix, Map.of("vulcan.roles", "beacon",
+        "vulcan.redis.uri", "redis://127.0.0.1:1", "vulcan.redis.command-timeout", "1s", "vulcan.beacon.spool.max-bytes", 0)))) {
+      Thread.sleep(3_000);
+      assertThat(status(edge, "/ready")).isNotEqualTo(200);
     }
   }
 
