@@ -40,13 +40,11 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.apache.pekko.Done;
-import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -130,16 +128,7 @@ public final class VulcanNode implements AutoCloseable {
       VisitorIds visitorIds = new VisitorIds(new DailySalts(redis, beacon));
       GeoLocator geo = GeoLocator.open(beacon.geoipDatabase());
       HitProducer producer = new HitProducer(redis, queue);
-      EdgeSpool spool = EdgeSpool.open(config, producer);
-      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-spool", () -> {
-        try {
-          spool.close();
-        } catch (java.io.IOException e) {
-          // the spool's records are on disk already; nothing is lost by a failed close
-        }
-        return CompletableFuture.completedFuture(Done.getInstance());
-      });
-      EdgeSpool.register(system, spool);
+      EdgeSpool spool = EdgeSpool.start(system, producer);
       Telemetry.get(system).spool(spool);
       routes.add(new BeaconRoutes(beacon, sites, visitorIds, geo, spool, Telemetry.get(system)).route());
       routes.add(new LogRoutes(beacon, sites, visitorIds, geo, producer, Telemetry.get(system)).route());

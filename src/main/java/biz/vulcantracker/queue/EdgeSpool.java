@@ -18,6 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
@@ -79,10 +81,24 @@ public final class EdgeSpool implements AutoCloseable {
   }
 
   /**
-   * The spool of {@code vulcan.beacon.spool}; with {@code max-bytes = 0} there is none and a
-   * failed append fails the request.
+   * The node's spool ({@code vulcan.beacon.spool}), known to the readiness check and closed when the
+   * node stops; with {@code max-bytes = 0} there is none and a failed append fails the request.
    */
-  public static EdgeSpool open(Config config, HitProducer producer) {
+  public static EdgeSpool start(ActorSystem<?> system, HitProducer producer) {
+    EdgeSpool spool = open(system.settings().config(), producer);
+    Registered.ID.apply(system).spool = spool;
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-spool", () -> {
+      try {
+        spool.close();
+      } catch (IOException e) {
+        log.warn("Closing the spool failed (its records are on disk already)", e);
+      }
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
+    return spool;
+  }
+
+  private static EdgeSpool open(Config config, HitProducer producer) {
     Config spool = config.getConfig("vulcan.beacon.spool");
     long maxBytes = spool.getBytes("max-bytes");
     try {
@@ -205,12 +221,7 @@ public final class EdgeSpool implements AutoCloseable {
     }
   }
 
-  /** Makes the node's spool known to the readiness check (which pekko-management creates by name). */
-  public static void register(ActorSystem<?> system, EdgeSpool spool) {
-    Registered.ID.apply(system).spool = spool;
-  }
-
-  /** The node's spool, if it runs the edge. */
+  /** The node's spool, if it runs the edge (for the readiness check, which pekko-management creates by name). */
   public static Optional<EdgeSpool> of(ActorSystem<?> system) {
     return Optional.ofNullable(Registered.ID.apply(system).spool);
   }

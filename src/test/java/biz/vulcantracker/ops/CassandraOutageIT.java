@@ -9,8 +9,6 @@ import biz.vulcantracker.VulcanNode;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,45 +28,30 @@ class CassandraOutageIT {
       ApiClient api = new ApiClient(node.httpPort());
       ApiClient.SiteKeys site = api.createSite("casdown.example", List.of("casdown.example"), "UTC");
 
-      AtomicInteger answered204 = new AtomicInteger();
-      AtomicInteger refused = new AtomicInteger();
-      AtomicBoolean sending = new AtomicBoolean(true);
-      Thread sender = new Thread(() -> {
-        for (int i = 0; sending.get(); i++) {
-          int status = api.beaconGet("s=casdown.example&u=https%3A%2F%2Fcasdown.example%2Fp" + (i % 5),
-              "10.9." + ((i >> 8) & 255) + "." + (i & 255), "Outage").statusCode();
-          (status == 204 ? answered204 : refused).incrementAndGet();
-          try {
-            Thread.sleep(40);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
+      SteadyBeacons beacons = SteadyBeacons.start(api, "10.9.", 40, "casdown.example");
       try {
-        sender.start();
         Thread.sleep(5_000);
         IntegrationFixture.services("stop", "cassandra");
-        int atStop = answered204.get();
+        int atStop = beacons.answered204();
         Thread.sleep(20_000);
         // The edge went on taking hits without Cassandra.
-        assertThat(answered204.get()).isGreaterThan(atStop + 100);
+        assertThat(beacons.answered204()).isGreaterThan(atStop + 100);
         IntegrationFixture.services("start", "cassandra");
         Thread.sleep(5_000);
       } finally {
-        sending.set(false);
-        sender.join();
+        beacons.close();
         IntegrationFixture.services("start", "cassandra"); // a no-op when it is running; the next tests need it
       }
-      assertThat(refused.get()).isZero();
+      assertThat(beacons.refused()).isZero();
+      int answered204 = beacons.answered204();
 
       eventually(Duration.ofSeconds(180), () ->
-          assertThat(api.aggregate("casdown.example", site.reportKey(), "pageviews")).isEqualTo(answered204.get()));
+          assertThat(api.aggregate("casdown.example", site.reportKey(), "pageviews")).isEqualTo(answered204));
       var commands = redis.connect().sync();
       eventually(Duration.ofSeconds(30), () -> assertThat(IntegrationFixture.queuedEntries(commands, prefix)).isZero());
       Thread.sleep(3_000);
-      assertThat(api.aggregate("casdown.example", site.reportKey(), "pageviews")).isEqualTo(answered204.get());
-      assertThat(api.aggregate("casdown.example", site.reportKey(), "visitors")).isEqualTo(answered204.get());
+      assertThat(api.aggregate("casdown.example", site.reportKey(), "pageviews")).isEqualTo(answered204);
+      assertThat(api.aggregate("casdown.example", site.reportKey(), "visitors")).isEqualTo(answered204);
     }
   }
 }

@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -65,29 +63,7 @@ class ClusterFailoverIT {
       }
 
       // A steady stream: ~40 beacons a second, each from its own client, spread over the sites.
-      Map<String, AtomicInteger> answered204 = new ConcurrentHashMap<>();
-      AtomicInteger refused = new AtomicInteger();
-      AtomicBoolean sending = new AtomicBoolean(true);
-      Thread sender = new Thread(() -> {
-        int i = 0;
-        while (sending.get()) {
-          String site = "failover" + (i % SITES) + ".example";
-          String ip = "10." + ((i >> 16) & 255) + "." + ((i >> 8) & 255) + "." + (i & 255);
-          int status = api.beaconGet("s=" + site + "&u=https%3A%2F%2F" + site + "%2Fp" + (i % 7), ip, "Failover").statusCode();
-          if (status == 204) {
-            answered204.computeIfAbsent(site, k -> new AtomicInteger()).incrementAndGet();
-          } else {
-            refused.incrementAndGet();
-          }
-          i++;
-          try {
-            Thread.sleep(25);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
-      sender.start();
+      SteadyBeacons beacons = SteadyBeacons.start(api, "10.7.", 25, sites.keySet().stream().sorted().toArray(String[]::new));
       Thread.sleep(KILL_AFTER.toMillis());
       // The victim runs some of the partitions' consumers (ShardedDaemonProcess spreads them).
       Set<String> victimPartitions = partitionsConsumedBy(victim, 0);
@@ -95,13 +71,12 @@ class ClusterFailoverIT {
       long[] logsAtKill = {Files.size(nodes.get(0).log), Files.size(nodes.get(2).log)};
       victim.kill();
       Thread.sleep(STREAM.minus(KILL_AFTER).toMillis());
-      sending.set(false);
-      sender.join();
+      beacons.close();
 
-      int sent = answered204.values().stream().mapToInt(AtomicInteger::get).sum();
+      int sent = beacons.answered204();
       assertThat(sent).as("beacons answered 204").isGreaterThan(500);
       // The edge never depended on the killed node: nothing was refused.
-      assertThat(refused.get()).isZero();
+      assertThat(beacons.refused()).isZero();
       eventually(Duration.ofSeconds(30), () -> assertThat(upMembers(edge)).isEqualTo(2));
       // Its partitions' consumers were started again on the survivors after the kill.
       eventually(Duration.ofSeconds(60), () -> {
@@ -112,7 +87,7 @@ class ClusterFailoverIT {
 
       eventually(Duration.ofSeconds(150), () -> {
         for (String site : sites.keySet()) {
-          int expected = answered204.getOrDefault(site, new AtomicInteger()).get();
+          int expected = beacons.answered204(site);
           assertThat(api.aggregate(site, sites.get(site).reportKey(), "pageviews")).as(site).isEqualTo(expected);
         }
       });
@@ -122,7 +97,7 @@ class ClusterFailoverIT {
       Thread.sleep(3_000);
       for (String site : sites.keySet()) {
         assertThat(api.aggregate(site, sites.get(site).reportKey(), "pageviews")).as(site)
-            .isEqualTo(answered204.getOrDefault(site, new AtomicInteger()).get());
+            .isEqualTo(beacons.answered204(site));
       }
     } finally {
       for (NodeProcess node : nodes) {

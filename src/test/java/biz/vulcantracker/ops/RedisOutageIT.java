@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,42 +29,27 @@ class RedisOutageIT {
       ApiClient api = new ApiClient(node.httpPort());
       ApiClient.SiteKeys site = api.createSite("redisdown.example", List.of("redisdown.example"), "UTC");
 
-      AtomicInteger answered204 = new AtomicInteger();
-      AtomicInteger refused = new AtomicInteger();
-      AtomicBoolean sending = new AtomicBoolean(true);
-      Thread sender = new Thread(() -> {
-        for (int i = 0; sending.get(); i++) {
-          int status = api.beaconGet("s=redisdown.example&u=https%3A%2F%2Fredisdown.example%2Fp" + (i % 5),
-              "10.8." + ((i >> 8) & 255) + "." + (i & 255), "Outage").statusCode();
-          (status == 204 ? answered204 : refused).incrementAndGet();
-          try {
-            Thread.sleep(40);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
       var telemetry = Telemetry.get(node.system()).registry();
+      SteadyBeacons beacons = SteadyBeacons.start(api, "10.8.", 40, "redisdown.example");
       try {
-        sender.start();
         Thread.sleep(5_000);
         killRedis();
-        int atKill = answered204.get();
+        int atKill = beacons.answered204();
         Thread.sleep(10_000);
         // The edge went on answering 204 without Redis: into the spool.
-        assertThat(answered204.get()).isGreaterThan(atKill + 50);
+        assertThat(beacons.answered204()).isGreaterThan(atKill + 50);
         assertThat(telemetry.get("vulcan.spool.backlog").gauge().value()).isPositive();
         IntegrationFixture.services("start", "redis");
         Thread.sleep(5_000);
       } finally {
-        sending.set(false);
-        sender.join();
+        beacons.close();
         IntegrationFixture.services("start", "redis"); // a no-op when it runs; the next tests need it
       }
-      assertThat(refused.get()).isZero();
+      assertThat(beacons.refused()).isZero();
+      int answered204 = beacons.answered204();
 
       eventually(Duration.ofSeconds(120), () ->
-          assertThat(api.aggregate("redisdown.example", site.reportKey(), "pageviews")).isEqualTo(answered204.get()));
+          assertThat(api.aggregate("redisdown.example", site.reportKey(), "pageviews")).isEqualTo(answered204));
       double spooled = telemetry.get("vulcan.spool.hits.spooled").functionCounter().count();
       assertThat(spooled).isGreaterThan(50);
       assertThat(telemetry.get("vulcan.spool.hits.replayed").functionCounter().count()).isEqualTo(spooled);
@@ -76,8 +59,8 @@ class RedisOutageIT {
         eventually(Duration.ofSeconds(30), () -> assertThat(IntegrationFixture.queuedEntries(commands, prefix)).isZero());
       }
       Thread.sleep(3_000);
-      assertThat(api.aggregate("redisdown.example", site.reportKey(), "pageviews")).isEqualTo(answered204.get());
-      assertThat(api.aggregate("redisdown.example", site.reportKey(), "visitors")).isEqualTo(answered204.get());
+      assertThat(api.aggregate("redisdown.example", site.reportKey(), "pageviews")).isEqualTo(answered204);
+      assertThat(api.aggregate("redisdown.example", site.reportKey(), "visitors")).isEqualTo(answered204);
     }
   }
 
