@@ -74,9 +74,12 @@ class RedeliveryIT {
       });
       assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(6);
       assertThat(api.aggregate(site.id(), site.reportKey(), "visitors")).isEqualTo(3);
+      // Redis and Cassandra answer, but a consumer cannot make progress: the node is not ready.
+      eventually(WITHIN, () -> assertThat(readiness(node)).isNotEqualTo(200));
 
       redis.aclSetuser(user, io.lettuce.core.AclSetuserArgs.Builder.on().nopass().allKeys().allChannels().allCommands());
       eventually(WITHIN, () -> assertThat(redis.xpending(stream, "katric").getCount()).isZero());
+      eventually(WITHIN, () -> assertThat(readiness(node)).isEqualTo(200));
       assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(6);
       assertThat(api.aggregate(site.id(), site.reportKey(), "visitors")).isEqualTo(3);
 
@@ -85,6 +88,16 @@ class RedeliveryIT {
       assertThat(api.aggregate(site.id(), site.reportKey(), "visitors")).isEqualTo(4);
     } finally {
       redis.aclDeluser(user);
+    }
+  }
+
+  private static int readiness(VulcanNode node) {
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.managementUri() + "/ready")).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 

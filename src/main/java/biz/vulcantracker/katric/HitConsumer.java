@@ -85,6 +85,7 @@ public final class HitConsumer {
         context -> {
           ActorSystem<?> system = context.getSystem();
           HitConsumer consumer = new HitConsumer(system, sites, settings, partition, enricher);
+          ConsumerHealth health = ConsumerHealth.get(system);
           RedisConnections redis = RedisConnections.get(system);
           RestartSettings backoff =
               RestartSettings.create(queue.restartMinBackoff(), queue.restartMaxBackoff(), queue.restartRandomFactor());
@@ -97,7 +98,19 @@ public final class HitConsumer {
                               // quiet partition then persists once per round trip instead of once per
                               // hit that happened to arrive, and a busy one in big batches.
                               .<PartitionReader.Batch>batchWeighted(queue.readBatchSize(), batch -> (long) batch.entries().size(), batch -> batch, PartitionReader.Batch::merge)
-                              .mapAsync(1, batch -> consumer.record(batch).thenCompose(done -> batch.acknowledge())))
+                              .mapAsync(1, batch -> consumer.record(batch).thenCompose(done -> batch.acknowledge()))
+                              .map(acknowledged -> {
+                                health.working(partition);
+                                return acknowledged;
+                              })
+                              .watchTermination((notUsed, done) -> {
+                                done.whenComplete((ok, failure) -> {
+                                  if (failure != null) {
+                                    health.failed(partition);
+                                  }
+                                });
+                                return notUsed;
+                              }))
                   .viaMat(KillSwitches.single(), Keep.right())
                   .toMat(Sink.ignore(), Keep.left())
                   .run(system);
@@ -105,6 +118,8 @@ public final class HitConsumer {
           return Behaviors.<Void>receive(Void.class)
               .onSignal(PostStop.class, signal -> {
                 killSwitch.shutdown();
+                health.working(partition); // moved to another node, or stopped: not this node's failure
+                context.getLog().info("Stopped consuming partition {}", partition);
                 return Behaviors.same();
               })
               .build();

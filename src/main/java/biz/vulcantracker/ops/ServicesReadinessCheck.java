@@ -1,8 +1,10 @@
 package biz.vulcantracker.ops;
 
+import biz.vulcantracker.katric.ConsumerHealth;
 import biz.vulcantracker.queue.EdgeSpool;
 import biz.vulcantracker.queue.RedisConnections;
 import biz.vulcantracker.store.StoreSettings;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -14,13 +16,16 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegi
 
 /**
  * The readiness check behind pekko-management's {@code /ready}, by what the node's roles need
- * (each service must answer within two seconds): katric needs Redis and Cassandra, scuttlebutt
+ * (each service must answer within two seconds): katric needs Redis and Cassandra and its partition
+ * consumers not failing for more than {@link #CONSUMER_GRACE} ({@link ConsumerHealth}), scuttlebutt
  * Cassandra, and the edge (beacon) Redis — or, while Redis is away, room in its spool, so that an
  * edge that spools stays behind its load balancer. pekko-management adds cluster membership.
  */
 public final class ServicesReadinessCheck implements Supplier<CompletionStage<Boolean>> {
 
   private static final long TIMEOUT_SECONDS = 2;
+  /** How long a consumer may fail (and retry) before the node stops being ready: rides out a blip. */
+  private static final Duration CONSUMER_GRACE = Duration.ofSeconds(15);
 
   private final ActorSystem system;
 
@@ -45,9 +50,10 @@ public final class ServicesReadinessCheck implements Supplier<CompletionStage<Bo
         .completeOnTimeout(false, TIMEOUT_SECONDS, TimeUnit.SECONDS)
         .exceptionally(error -> false);
     List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
+    ConsumerHealth consumers = ConsumerHealth.get(Adapter.toTyped(system));
     boolean edgeCanSpool = EdgeSpool.of(Adapter.toTyped(system)).map(EdgeSpool::accepting).orElse(false);
     return redis.thenCombine(cassandra, (redisUp, cassandraUp) ->
-        (!roles.contains("katric") || (redisUp && cassandraUp))
+        (!roles.contains("katric") || (redisUp && cassandraUp && !consumers.failingLongerThan(CONSUMER_GRACE)))
             && (!roles.contains("scuttlebutt") || cassandraUp)
             && (!roles.contains("beacon") || redisUp || edgeCanSpool));
   }
