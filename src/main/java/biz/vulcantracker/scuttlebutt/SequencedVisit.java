@@ -8,7 +8,10 @@ import java.util.List;
 /**
  * A visit rebuilt from the hits table by {@link VisitSequencer}, by the rules katric's {@code Visit}
  * follows: its properties are those of its first hit, its entry page the first pageview's page, its
- * exit page the last one's; a bounce has one pageview and no custom event and lasts 0 s.
+ * exit page the last one's; a bounce has one pageview and no custom event and lasts 0 s. It mirrors
+ * {@code Visit} on purpose rather than sharing it: katric's visit is built from enriched hits and
+ * kept in the entity's snapshots, this one from table rows; {@code FilteredStatsTest} holds the two
+ * to the same numbers.
  */
 final class SequencedVisit {
 
