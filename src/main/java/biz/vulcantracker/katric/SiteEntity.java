@@ -167,8 +167,10 @@ public final class SiteEntity
     }
     if (fresh.isEmpty()) {
       // Already counted: the earlier attempt may have failed after the persist but before the
-      // rollup write, so write the rows again before the entries are acknowledged.
-      return Effect().none().thenRun(s -> writeThenReply(s.fullRollup(rows), command.replyTo())).thenNoReply();
+      // rollup write, so write the rows again before the entries are acknowledged — and publish,
+      // since that attempt's live update was never sent.
+      return Effect().none().thenRun(s -> writeThenReply(s.fullRollup(rows), command.replyTo(),
+          s.liveReport(siteId, System.currentTimeMillis(), zone, CURRENT_WINDOW_MS))).thenNoReply();
     }
     String lastEntryId = command.hits().get(command.hits().size() - 1).entryId();
     HitsRecorded event = new HitsRecorded(command.partition(), lastEntryId, fresh);
@@ -183,10 +185,6 @@ public final class SiteEntity
         .thenNoReply();
   }
 
-  private void writeThenReply(Rollup rollup, ActorRef<StatusReply<Done>> replyTo) {
-    writeThenReply(rollup, replyTo, null);
-  }
-
   /**
    * {@code rollup} and {@code live} are immutable copies taken on the actor's thread; the write runs
    * after, and the live report is published once the rows are written, so that its numbers are
@@ -197,7 +195,7 @@ public final class SiteEntity
         .write(siteId, rollup)
         .whenComplete(
             (done, error) -> {
-              if (error == null && live != null) {
+              if (error == null) {
                 liveTopic.tell(Topic.publish(live));
               }
               replyTo.tell(

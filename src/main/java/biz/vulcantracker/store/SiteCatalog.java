@@ -24,6 +24,15 @@ public final class SiteCatalog {
   private volatile Map<String, Site> sites = Map.of();
   private volatile java.util.Set<String> domains = java.util.Set.of();
   private final CompletableFuture<Void> firstLoad = new CompletableFuture<>();
+  /**
+   * Sites created or deleted through this node, numbered: a reload whose query started before such a
+   * change must not undo it (its answer may predate the change), so it lays the later ones over.
+   */
+  private final Map<String, LocalChange> localChanges = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong changeCount = new java.util.concurrent.atomic.AtomicLong();
+
+  /** A site created ({@code site} set) or deleted ({@code site} null) through this node. */
+  private record LocalChange(long number, Site site) {}
 
   private SiteCatalog(SiteRepository repository) {
     this.repository = repository;
@@ -57,12 +66,14 @@ public final class SiteCatalog {
   }
 
   /** Takes a site created through this node into the cache without waiting for the next reload. */
-  public void remember(Site site) {
+  public synchronized void remember(Site site) {
+    localChanges.put(site.id(), new LocalChange(changeCount.incrementAndGet(), site));
     sites = merged(Map.of(site.id(), site), null);
   }
 
   /** Drops a site deleted through this node. */
-  public void forget(String siteId) {
+  public synchronized void forget(String siteId) {
+    localChanges.put(siteId, new LocalChange(changeCount.incrementAndGet(), null));
     sites = merged(Map.of(), siteId);
   }
 
@@ -85,6 +96,7 @@ public final class SiteCatalog {
   }
 
   private void refresh() {
+    long changesBefore = changeCount.get();
     repository
         .findAll()
         .whenComplete(
@@ -93,9 +105,25 @@ public final class SiteCatalog {
                 // Keep serving the last known registry; Cassandra may be back at the next tick.
                 log.warn("Could not reload the site registry: {}", error.toString());
               } else {
-                sites = indexed(all.stream().collect(Collectors.toUnmodifiableMap(Site::id, Function.identity())));
+                reloaded(all.stream().collect(Collectors.toMap(Site::id, Function.identity())), changesBefore);
                 firstLoad.complete(null);
               }
             });
+  }
+
+  /**
+   * Takes a reloaded registry, with this node's changes made after its query started laid over it
+   * (the query may not have seen them); the earlier ones are in it, and are forgotten.
+   */
+  private synchronized void reloaded(Map<String, Site> registry, long changesBefore) {
+    localChanges.values().removeIf(change -> change.number() <= changesBefore);
+    localChanges.forEach((id, change) -> {
+      if (change.site() == null) {
+        registry.remove(id);
+      } else {
+        registry.put(id, change.site());
+      }
+    });
+    sites = indexed(Map.copyOf(registry));
   }
 }

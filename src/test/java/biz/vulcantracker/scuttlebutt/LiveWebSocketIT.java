@@ -109,6 +109,7 @@ class LiveWebSocketIT {
             // never request(): no message is ever read, the server's writes back up
           }
         }).join();
+    OPEN.add(stalled);
     eventually(Duration.ofSeconds(10), () -> assertThat(node.liveSockets()).isEqualTo(2));
 
     ActorRef<Topic.Command<LiveReport>> publisher =
@@ -187,7 +188,18 @@ class LiveWebSocketIT {
       builder.header("Origin", origin);
     }
     client.socket = builder.buildAsync(liveUri(token), client).join();
+    OPEN.add(client.socket);
     return client;
+  }
+
+  /** Sockets a test opened; closed after it, so that a failed test leaves none for the next one to count. */
+  private static final List<WebSocket> OPEN = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @org.junit.jupiter.api.AfterEach
+  void closeSockets() {
+    OPEN.forEach(WebSocket::abort);
+    OPEN.clear();
+    eventually(Duration.ofSeconds(10), () -> assertThat(node.liveSockets()).isZero());
   }
 
   /** Collects whole text messages. */
