@@ -23,11 +23,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three nodes in three processes on loopback — one with the edge, the reports and katric, two with
- * katric only — under a steady stream of beacons for twelve sites. One katric node is killed with
- * SIGKILL mid-stream: the Split Brain Resolver downs it, its site entities recover on the others
- * from the journal, its partitions' consumers restart there and re-read the entries it had read
- * but not acknowledged. In the end every hit answered 204 is counted exactly once, per site.
+ * Three nodes in three processes on loopback — one with the edge and the reports, two with katric —
+ * under a steady stream of beacons for twelve sites. The reports node hosts no entity: its live
+ * WebSocket gets updates from an entity's topic on another node, and its realtime query asks an
+ * entity through the cluster. One katric node is killed with SIGKILL mid-stream: the Split Brain
+ * Resolver downs it, its site entities recover on the other from the journal, its partitions'
+ * consumers restart there and re-read the entries it had read but not acknowledged. In the end
+ * every hit answered 204 is counted exactly once, per site.
  */
 class ClusterFailoverIT {
 
@@ -44,7 +46,8 @@ class ClusterFailoverIT {
     int seed = NodeProcess.freePort();
     List<NodeProcess> nodes = new ArrayList<>();
     try (RedisClient redis = IntegrationFixture.redisClient()) {
-      nodes.add(NodeProcess.start("node-0", "beacon,scuttlebutt,katric", prefix, seed, seed, directory));
+      // The edge and the reports without katric: they reach the entities and live topics through the cluster.
+      nodes.add(NodeProcess.start("node-0", "beacon,scuttlebutt", prefix, seed, seed, directory));
       nodes.get(0).awaitReady(Duration.ofMinutes(3)); // the first creates the schema
       nodes.add(NodeProcess.start("node-1", "katric", prefix, NodeProcess.freePort(), seed, directory));
       nodes.add(NodeProcess.start("node-2", "katric", prefix, NodeProcess.freePort(), seed, directory));
@@ -60,6 +63,20 @@ class ClusterFailoverIT {
         String id = "failover" + s + ".example";
         sites.put(id, api.createSite(id, List.of(id), "UTC"));
       }
+
+      // A live WebSocket on the reports node, fed by an entity on a katric node.
+      java.util.List<String> liveMessages = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.net.http.WebSocket live = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(
+          java.net.URI.create("ws://127.0.0.1:" + edge.httpPort + "/api/v1/sites/failover0.example/live?token="
+              + sites.get("failover0.example").reportKey()),
+          new java.net.http.WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket socket, CharSequence data, boolean last) {
+              liveMessages.add(data.toString());
+              socket.request(1);
+              return null;
+            }
+          }).join();
 
       // A steady stream: ~40 beacons a second, each from its own client, spread over the sites.
       SteadyBeacons beacons = SteadyBeacons.start(api, "10.7.", 25, sites.keySet().stream().sorted().toArray(String[]::new));
@@ -78,6 +95,12 @@ class ClusterFailoverIT {
       assertThat(sent).as("beacons answered 204").isGreaterThan(500);
       // The edge never depended on the killed node: nothing was refused.
       assertThat(beacons.refused()).isZero();
+      // The reports node, which hosts no entity, got live updates and asks entities for realtime visitors.
+      eventually(Duration.ofSeconds(60), () -> assertThat(liveMessages)
+          .anySatisfy(message -> assertThat(ApiClient.json(message).path("aggregate").path("pageviews").asLong()).isPositive()));
+      live.abort();
+      assertThat(ApiClient.json(api.get("/api/v1/sites/failover1.example/realtime/visitors",
+          sites.get("failover1.example").reportKey())).path("visitors").asInt()).isPositive();
       eventually(Duration.ofSeconds(30), () -> assertThat(upMembers(edge)).isEqualTo(2));
       // Its partitions' consumers were started again on the survivors after the kill.
       eventually(Duration.ofSeconds(60), () -> {
