@@ -1,6 +1,9 @@
 package biz.vulcantracker;
 
+import biz.vulcantracker.beacon.BeaconIntake;
 import biz.vulcantracker.beacon.BeaconRoutes;
+import biz.vulcantracker.beacon.RelayedClients;
+import biz.vulcantracker.beacon.front.FrontServer;
 import biz.vulcantracker.beacon.BeaconSettings;
 import biz.vulcantracker.beacon.DailySalts;
 import biz.vulcantracker.beacon.GeoLocator;
@@ -37,6 +40,7 @@ import biz.vulcantracker.store.SiteRepository;
 import biz.vulcantracker.store.StoreSettings;
 import com.typesafe.config.Config;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +49,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -72,11 +77,12 @@ public final class VulcanNode implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
   private final ActorSystem<Void> system;
-  private final Optional<ServerBinding> http;
+  /** Where clients reach the node's HTTP: the front's address on beacon nodes, else Pekko HTTP's. */
+  private final Optional<InetSocketAddress> http;
   private final Uri management;
   private final IntSupplier liveSockets;
 
-  private VulcanNode(ActorSystem<Void> system, Optional<ServerBinding> http, Uri management, IntSupplier liveSockets) {
+  private VulcanNode(ActorSystem<Void> system, Optional<InetSocketAddress> http, Uri management, IntSupplier liveSockets) {
     this.system = system;
     this.http = http;
     this.management = management;
@@ -115,6 +121,8 @@ public final class VulcanNode implements AutoCloseable {
     QueueSettings queue = QueueSettings.create(config);
 
     List<Route> routes = new ArrayList<>();
+    Optional<BeaconIntake> beaconIntake = Optional.empty();
+    RelayedClients relayed = new RelayedClients();
     KatricSettings katric = KatricSettings.create(config);
     // On katric nodes this hosts the entities; elsewhere it is the proxy reports ask them through.
     SiteEntity.init(system, new RollupTables(dailyTotals, breakdowns, hourly, hits), katric);
@@ -130,7 +138,9 @@ public final class VulcanNode implements AutoCloseable {
       HitProducer producer = new HitProducer(redis, queue);
       EdgeSpool spool = EdgeSpool.start(system, producer);
       Telemetry.get(system).spool(spool);
-      routes.add(new BeaconRoutes(beacon, sites, visitorIds, geo, spool, Telemetry.get(system)).route());
+      BeaconIntake intake = new BeaconIntake(beacon, sites, visitorIds, geo, spool, Telemetry.get(system));
+      beaconIntake = Optional.of(intake);
+      routes.add(new BeaconRoutes(intake, relayed).route());
       routes.add(new LogRoutes(beacon, sites, visitorIds, geo, producer, Telemetry.get(system)).route());
     }
     IntSupplier liveSockets = () -> 0;
@@ -151,11 +161,24 @@ public final class VulcanNode implements AutoCloseable {
     }
     await(sites.loaded());
 
-    Optional<ServerBinding> http = Optional.empty();
+    Optional<InetSocketAddress> http = Optional.empty();
     if (!routes.isEmpty()) {
       Route all = Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
-      http = Optional.of(await(HttpServer.start(
-          system, config.getString("vulcan.http.host"), config.getInt("vulcan.http.port"), all)));
+      String host = config.getString("vulcan.http.host");
+      int port = config.getInt("vulcan.http.port");
+      if (beaconIntake.isPresent() && config.getBoolean("vulcan.beacon.front.enabled")) {
+        // The front holds the public port; Pekko HTTP listens on loopback behind it.
+        ServerBinding pekko = await(HttpServer.start(system, "127.0.0.1", 0, all));
+        FrontServer front = FrontServer.start(host, port, config.getInt("vulcan.beacon.front.threads"),
+            pekko.localAddress(), beaconIntake.get(), relayed);
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "close-front", () -> {
+          front.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        http = Optional.of(front.localAddress());
+      } else {
+        http = Optional.of(await(HttpServer.start(system, host, port, all)).localAddress());
+      }
     }
     Uri management = await(PekkoManagement.get(system).start());
     if (bootstrap) {
@@ -176,7 +199,7 @@ public final class VulcanNode implements AutoCloseable {
 
   /** The port the HTTP server is bound to (useful when configured as 0). */
   public int httpPort() {
-    return http.map(ServerBinding::localAddress).map(InetSocketAddress::getPort)
+    return http.map(InetSocketAddress::getPort)
         .orElseThrow(() -> new IllegalStateException("this node serves no HTTP role"));
   }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,8 +34,12 @@ public final class HitProducer {
       return 1
       """.formatted(QueuedHitCodec.FIELD);
 
+  /** The event loop that runs on this thread, if it registered with {@link #batchOnThisLoop}. */
+  private static final ThreadLocal<Executor> EVENT_LOOP = new ThreadLocal<>();
+
   private final RedisConnections redis;
   private final QueueSettings settings;
+  private final ThreadLocal<LoopAppends> loopAppends = new ThreadLocal<>();
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private final ExecutorService flusher = Executors.newSingleThreadExecutor(runnable -> {
     Thread thread = new Thread(runnable, "vulcan-redis-flusher");
@@ -47,8 +52,25 @@ public final class HitProducer {
     this.settings = settings;
   }
 
+  /**
+   * Registers the calling thread's event loop (a Netty loop: single-threaded, runs its tasks after
+   * each round of I/O): hits appended on this thread are then sent per round ({@link LoopAppends}).
+   */
+  public static void batchOnThisLoop(Executor loop) {
+    EVENT_LOOP.set(loop);
+  }
+
   /** Appends the hits in order (one site's hits keep their order in its partition); the entry ids. */
   public CompletionStage<List<String>> append(List<QueuedHit> hits) {
+    Executor loop = EVENT_LOOP.get();
+    if (loop != null) {
+      LoopAppends appends = loopAppends.get();
+      if (appends == null) {
+        appends = new LoopAppends(loop, redis, settings);
+        loopAppends.set(appends);
+      }
+      return appends.add(hits);
+    }
     return redis.producer().thenCompose(conn -> {
       var commands = conn.async();
       List<CompletableFuture<String>> adds = new ArrayList<>(hits.size());

@@ -3,6 +3,9 @@ package biz.vulcantracker.queue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import java.util.Map;
 
 /**
@@ -14,14 +17,17 @@ public final class QueuedHitCodec {
   /** The stream entry field that holds the hit. */
   public static final String FIELD = "hit";
 
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+      .registerModule(new BlackbirdModule());
+  private static final ObjectWriter WRITER = MAPPER.writerFor(QueuedHit.class);
+  private static final ObjectReader READER = MAPPER.readerFor(QueuedHit.class);
 
   private QueuedHitCodec() {}
 
   public static Map<String, String> encode(QueuedHit hit) {
     try {
-      return Map.of(FIELD, MAPPER.writeValueAsString(hit));
+      return Map.of(FIELD, WRITER.writeValueAsString(hit));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a QueuedHit is always serializable", e);
     }
@@ -34,7 +40,7 @@ public final class QueuedHitCodec {
       throw new IllegalArgumentException("entry has no '" + FIELD + "' field");
     }
     try {
-      QueuedHit hit = MAPPER.readValue(json, QueuedHit.class);
+      QueuedHit hit = READER.readValue(json);
       if (hit.siteId() == null || hit.hitId() == null || hit.visitorId() == null) {
         throw new IllegalArgumentException("entry lacks siteId, hitId or visitorId");
       }

@@ -1,0 +1,151 @@
+package biz.vulcantracker.beacon;
+
+import biz.vulcantracker.ApiError;
+import biz.vulcantracker.ops.Telemetry;
+import biz.vulcantracker.queue.EdgeSpool;
+import biz.vulcantracker.queue.QueuedHit;
+import biz.vulcantracker.store.Site;
+import biz.vulcantracker.store.SiteCatalog;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the edge does with a beacon request, whichever server read it ({@link BeaconRoutes} in Pekko
+ * HTTP, or the front's fast path in {@code beacon.front}): rate limit → authorize the site, the
+ * page's host and the Origin → anonymize (the client address becomes visitor ids and geo fields,
+ * then is dropped) → append to the queue. Nothing reaches the queue unless every hit is valid.
+ * Refusals are {@link ApiError}s, thrown or failing the returned stage.
+ */
+public final class BeaconIntake {
+
+  private static final Logger log = LoggerFactory.getLogger(BeaconIntake.class);
+  private static final String CHANNEL = "beacon";
+
+  private final BeaconSettings settings;
+  private final BeaconParser parser;
+  private final SiteCatalog sites;
+  private final VisitorIds visitorIds;
+  private final GeoLocator geo;
+  private final RateLimiter rateLimiter;
+  private final EdgeSpool queue;
+  private final Telemetry telemetry;
+
+  public BeaconIntake(BeaconSettings settings, SiteCatalog sites, VisitorIds visitorIds, GeoLocator geo, EdgeSpool queue,
+      Telemetry telemetry) {
+    this.settings = settings;
+    this.parser = new BeaconParser(settings);
+    this.sites = sites;
+    this.visitorIds = visitorIds;
+    this.geo = geo;
+    this.rateLimiter = new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst());
+    this.queue = queue;
+    this.telemetry = telemetry;
+  }
+
+  public BeaconSettings settings() {
+    return settings;
+  }
+
+  public BeaconParser parser() {
+    return parser;
+  }
+
+  /** Who sent a request: the peer of the connection and what its headers say. */
+  public record Caller(InetAddress peer, Optional<String> forwardedFor, Optional<String> origin, String userAgent) {}
+
+  /**
+   * Queues the hits of one request; completes with their number once Redis (or the spool) holds
+   * them all. Throws, or fails with, an {@link ApiError} when the request is refused.
+   */
+  public CompletionStage<Integer> accept(Caller caller, List<BeaconRequest> hits) {
+    InetAddress client = settings.trustedProxies().clientAddress(caller.peer(), caller.forwardedFor());
+    if (!rateLimiter.tryAcquire(client)) {
+      throw new ApiError(StatusCodes.TOO_MANY_REQUESTS, "rate_limited", "too many hits from this client; slow down");
+    }
+    Optional<String> originHost = caller.origin().flatMap(BeaconIntake::hostOf);
+    for (BeaconRequest hit : hits) {
+      Site site = sites.find(hit.siteId()).orElseThrow(() ->
+          new ApiError(StatusCodes.FORBIDDEN, "unknown_site", "no site is registered as '" + hit.siteId() + "'"));
+      if (!site.acceptsHost(hit.host())) {
+        throw originNotAllowed(hit.host());
+      }
+      if (originHost.isPresent() && !site.acceptsHost(originHost.get())) {
+        throw originNotAllowed(originHost.get());
+      }
+    }
+    String userAgent = caller.userAgent();
+    GeoLocator.Location location = geo.locate(client);
+    Instant now = Instant.now();
+    List<CompletableFuture<QueuedHit>> queued = new ArrayList<>(hits.size());
+    for (BeaconRequest hit : hits) {
+      queued.add(visitorIds.idsOf(hit.siteId(), client, userAgent, now)
+          .thenApply(ids -> toQueued(hit, ids, userAgent, location, now.toEpochMilli()))
+          .toCompletableFuture());
+    }
+    // From here on only the visitor ids and the location remain of the address.
+    return CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new))
+        .thenCompose(all -> queue.append(queued.stream().map(CompletableFuture::join).toList()))
+        .thenApply(count -> {
+          telemetry.hitsAccepted(CHANNEL, count);
+          return count;
+        });
+  }
+
+  private static QueuedHit toQueued(
+      BeaconRequest hit, VisitorIds.Ids ids, String userAgent, GeoLocator.Location location, long now) {
+    return new QueuedHit(
+        HitIds.next(now), hit.siteId(), now, "beacon", hit.eventName(), hit.url(), hit.referrer(),
+        hit.screenWidth(), hit.props(), hit.engagementMs(), hit.clientEventId(),
+        ids.today(), ids.yesterday().orElse(null), userAgent,
+        location.country(), location.region(), location.city());
+  }
+
+  /**
+   * A CORS preflight names no site, so it is allowed for the origins of every registered site;
+   * empty when allowed, else the refusal.
+   */
+  public Optional<ApiError> preflightRefusal(Optional<String> origin) {
+    if (origin.flatMap(BeaconIntake::hostOf).filter(sites::isSiteDomain).isEmpty()) {
+      return Optional.of(new ApiError(StatusCodes.FORBIDDEN, "origin_not_allowed", "the origin is not a domain of any site"));
+    }
+    return Optional.empty();
+  }
+
+  /** Counts a refused request by the code of its answer. */
+  public void refused(String code) {
+    telemetry.hitsRejected(CHANNEL, code, 1);
+  }
+
+  public ApiError tooLarge() {
+    return new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "the body is larger than " + settings.maxBodyBytes() + " bytes");
+  }
+
+  /** Past validation the only way left to fail is the queue (Redis down, slow or refusing). */
+  public ApiError queueUnavailable(Throwable cause) {
+    log.warn("Queue unavailable: {}", cause.getClass().getName());
+    refused("queue_unavailable");
+    return new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "queue_unavailable", "the hit could not be queued; retry later");
+  }
+
+  private static Optional<String> hostOf(String origin) {
+    try {
+      return Optional.ofNullable(URI.create(origin).getHost()).map(h -> h.toLowerCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static ApiError originNotAllowed(String host) {
+    return new ApiError(StatusCodes.FORBIDDEN, "origin_not_allowed", "the page's host '" + host + "' is not one of the site's domains");
+  }
+}

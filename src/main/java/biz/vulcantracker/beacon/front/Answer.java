@@ -1,0 +1,93 @@
+package biz.vulcantracker.beacon.front;
+
+import biz.vulcantracker.ApiError;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * An answer of the front's beacon path, with the same status, headers and JSON error body that
+ * {@link biz.vulcantracker.beacon.BeaconRoutes} gives in Pekko HTTP, rendered straight into bytes.
+ */
+final class Answer {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String PREFLIGHT_MAX_AGE_SECONDS = "86400";
+  private static final DateTimeFormatter HTTP_DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+
+  /** The Date header of the current second: formatting it per answer would cost more than the answer. */
+  private static volatile String dateLine = "";
+  private static volatile long dateSecond = -1;
+
+  private final String statusLine;
+  private final String headers;
+  private final byte[] body;
+
+  private Answer(String statusLine, String headers, byte[] body) {
+    this.statusLine = statusLine;
+    this.headers = headers;
+    this.body = body;
+  }
+
+  /** 204 for accepted hits; {@code origin} (or null) is echoed for CORS. */
+  static Answer accepted(String origin) {
+    return new Answer("HTTP/1.1 204 No Content\r\n",
+        origin == null ? "" : "Access-Control-Allow-Origin: " + origin + "\r\nVary: Origin\r\n", null);
+  }
+
+  /** 204 for an allowed CORS preflight. */
+  static Answer preflight(String origin) {
+    return new Answer("HTTP/1.1 204 No Content\r\n", "Access-Control-Allow-Origin: " + origin + "\r\n"
+        + "Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n"
+        + "Access-Control-Allow-Headers: Content-Type\r\n"
+        + "Access-Control-Max-Age: " + PREFLIGHT_MAX_AGE_SECONDS + "\r\n"
+        + "Vary: Origin\r\n", null);
+  }
+
+  /** The JSON error answer of API.md. */
+  static Answer refused(ApiError error) {
+    byte[] json = MAPPER.createObjectNode().put("error", error.code()).put("message", error.getMessage())
+        .toString().getBytes(StandardCharsets.UTF_8);
+    return new Answer("HTTP/1.1 " + error.status().intValue() + " " + error.status().reason() + "\r\n",
+        "Content-Type: application/json\r\n", json);
+  }
+
+  int status() {
+    return Integer.parseInt(statusLine.substring(9, 12));
+  }
+
+  /** The answer's bytes; {@code close} adds {@code Connection: close}. */
+  ByteBuf render(ByteBufAllocator allocator, boolean close) {
+    StringBuilder head = new StringBuilder(160).append(statusLine).append("Server: vulcan-tracker\r\n")
+        .append(dateLine()).append(headers);
+    if (body != null) {
+      head.append("Content-Length: ").append(body.length).append("\r\n");
+    }
+    if (close) {
+      head.append("Connection: close\r\n");
+    }
+    head.append("\r\n");
+    ByteBuf bytes = allocator.buffer(head.length() + (body == null ? 0 : body.length));
+    bytes.writeCharSequence(head, StandardCharsets.US_ASCII);
+    if (body != null) {
+      bytes.writeBytes(body);
+    }
+    return bytes;
+  }
+
+  private static String dateLine() {
+    long now = System.currentTimeMillis() / 1000;
+    if (now != dateSecond) {
+      dateLine = "Date: " + HTTP_DATE.format(ZonedDateTime.ofInstant(Instant.ofEpochSecond(now), ZoneOffset.UTC)) + "\r\n";
+      dateSecond = now;
+    }
+    return dateLine;
+  }
+}

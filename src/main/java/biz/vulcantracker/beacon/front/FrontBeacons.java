@@ -1,0 +1,62 @@
+package biz.vulcantracker.beacon.front;
+
+import biz.vulcantracker.ApiError;
+import biz.vulcantracker.beacon.BeaconIntake;
+import biz.vulcantracker.beacon.BeaconRequest;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/** The front's beacon path: a parsed head (and body) through {@link BeaconIntake} to an {@link Answer}. */
+final class FrontBeacons {
+
+  private final BeaconIntake intake;
+
+  FrontBeacons(BeaconIntake intake) {
+    this.intake = intake;
+  }
+
+  int maxBodyBytes() {
+    return intake.settings().maxBodyBytes();
+  }
+
+  /** A GET's hit, from its decoded query. */
+  CompletionStage<Answer> get(RequestHead head, Map<String, String> params, InetAddress peer) {
+    return accept(head, peer, () -> List.of(intake.parser().fromQuery(params)));
+  }
+
+  /** A POST's hits, from its body (one object or an array). */
+  CompletionStage<Answer> post(RequestHead head, String body, InetAddress peer) {
+    return accept(head, peer, () -> intake.parser().fromBody(body));
+  }
+
+  Answer preflight(RequestHead head) {
+    Optional<String> origin = Optional.ofNullable(head.origin());
+    return intake.preflightRefusal(origin).map(this::refused).orElseGet(() -> Answer.preflight(origin.get()));
+  }
+
+  private CompletionStage<Answer> accept(RequestHead head, InetAddress peer, Supplier<List<BeaconRequest>> parse) {
+    BeaconIntake.Caller caller = new BeaconIntake.Caller(peer, Optional.ofNullable(head.forwardedFor()),
+        Optional.ofNullable(head.origin()), head.userAgent() == null ? "" : head.userAgent());
+    try {
+      return intake.accept(caller, parse.get())
+          .thenApply(count -> Answer.accepted(head.origin()))
+          .exceptionally(failure -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            return cause instanceof ApiError error ? refused(error) : Answer.refused(intake.queueUnavailable(cause));
+          });
+    } catch (ApiError error) {
+      return CompletableFuture.completedFuture(refused(error));
+    }
+  }
+
+  private Answer refused(ApiError error) {
+    intake.refused(error.code());
+    return Answer.refused(error);
+  }
+}

@@ -1,0 +1,196 @@
+package biz.vulcantracker.beacon.front;
+
+import biz.vulcantracker.queue.HitProducer;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection of the front. It starts answering beacon requests itself, in order, several
+ * in flight when the client pipelines them; at the first request it does not answer itself it
+ * waits for its answers to be written, connects to Pekko HTTP and from then on relays the
+ * connection's bytes both ways, for good (a WebSocket, a streamed export and a log batch all pass
+ * through unchanged, and Pekko learns the client's address from {@link biz.vulcantracker.beacon.RelayedClients}).
+ */
+final class FrontConnection extends ChannelInboundHandlerAdapter {
+
+  private static final Logger log = LoggerFactory.getLogger(FrontConnection.class);
+  /** A head not complete within this many bytes goes to Pekko (which applies its own limits). */
+  static final int MAX_HEAD_BYTES = 16 * 1024;
+  /** Answers owed at once on one connection; reading pauses beyond it. */
+  static final int MAX_IN_FLIGHT = 32;
+
+  private enum Mode { NATIVE, CLOSING, SWITCHING, RELAY }
+
+  /** An answer owed, in request order. */
+  private static final class Owed {
+    final boolean close;
+    Answer answer;
+
+    Owed(boolean close) {
+      this.close = close;
+    }
+  }
+
+  private final FrontBeacons beacons;
+  private final Relay relay;
+  private final ArrayDeque<Owed> owed = new ArrayDeque<>();
+  private Mode mode = Mode.NATIVE;
+  private ByteBuf buffer;
+
+  FrontConnection(FrontBeacons beacons, Relay relay) {
+    this.beacons = beacons;
+    this.relay = relay;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    HitProducer.batchOnThisLoop(ctx.executor()); // this loop's hits leave in one command per round
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object message) {
+    ByteBuf in = (ByteBuf) message;
+    switch (mode) {
+      case RELAY -> relay.toBackend(ctx, in);
+      case CLOSING -> in.release();
+      default -> {
+        buffer = buffer == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), buffer, in);
+        if (mode == Mode.NATIVE) {
+          handleRequests(ctx);
+        }
+      }
+    }
+  }
+
+  private void handleRequests(ChannelHandlerContext ctx) {
+    while (mode == Mode.NATIVE && buffer != null && buffer.isReadable() && owed.size() < MAX_IN_FLIGHT) {
+      RequestHeads.Result next = RequestHeads.parse(buffer, MAX_HEAD_BYTES, beacons.maxBodyBytes());
+      if (next.verdict() == RequestHeads.Verdict.INCOMPLETE) {
+        break;
+      }
+      if (next.verdict() == RequestHeads.Verdict.RELAY) {
+        switchToRelay(ctx);
+        return;
+      }
+      RequestHead head = next.head();
+      if (buffer.readableBytes() < head.headLength() + head.contentLength()) {
+        break; // the body is still on its way
+      }
+      Map<String, String> params = null;
+      if (head.method().equals("GET") && (params = QueryParams.decode(head.rawQuery())) == null) {
+        switchToRelay(ctx);
+        return;
+      }
+      buffer.skipBytes(head.headLength());
+      String body = buffer.readCharSequence(head.contentLength(), StandardCharsets.UTF_8).toString();
+      Owed answer = new Owed(head.close());
+      owed.add(answer);
+      CompletionStage<Answer> answering = switch (head.method()) {
+        case "GET" -> beacons.get(head, params, peer(ctx));
+        case "POST" -> beacons.post(head, body, peer(ctx));
+        default -> CompletableFuture.completedFuture(beacons.preflight(head));
+      };
+      answering.whenComplete((done, failure) -> {
+        if (ctx.executor().inEventLoop()) {
+          answered(ctx, answer, done);
+        } else {
+          ctx.executor().execute(() -> answered(ctx, answer, done));
+        }
+      });
+      if (head.close()) {
+        mode = Mode.CLOSING;
+      }
+    }
+    if (buffer != null && !buffer.isReadable()) {
+      buffer.release();
+      buffer = null;
+    }
+    if (owed.size() >= MAX_IN_FLIGHT) {
+      ctx.channel().config().setAutoRead(false);
+    }
+  }
+
+  /** Writes the answers that are ready, in request order; then reads on, or switches, or closes. */
+  private void answered(ChannelHandlerContext ctx, Owed answer, Answer done) {
+    answer.answer = done; // FrontBeacons turns every failure into an answer
+    boolean wrote = false;
+    while (!owed.isEmpty() && owed.peek().answer != null) {
+      Owed next = owed.poll();
+      ChannelFuture written = ctx.write(next.answer.render(ctx.alloc(), next.close));
+      wrote = true;
+      if (next.close) {
+        written.addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+    if (wrote) {
+      ctx.flush();
+    }
+    if (mode == Mode.SWITCHING && owed.isEmpty()) {
+      relay.connect(ctx, this::takeBuffer, peer(ctx), () -> mode = Mode.RELAY);
+    } else if (mode == Mode.NATIVE && !ctx.channel().config().isAutoRead() && owed.size() < MAX_IN_FLIGHT) {
+      handleRequests(ctx);
+      if (mode == Mode.NATIVE && owed.size() < MAX_IN_FLIGHT) {
+        ctx.channel().config().setAutoRead(true);
+      }
+    }
+  }
+
+  private void switchToRelay(ChannelHandlerContext ctx) {
+    mode = Mode.SWITCHING;
+    ctx.channel().config().setAutoRead(false);
+    if (ctx.pipeline().get(IdleStateHandler.class) != null) {
+      ctx.pipeline().remove(IdleStateHandler.class); // Pekko's own timeouts apply to what it serves
+    }
+    if (owed.isEmpty()) {
+      relay.connect(ctx, this::takeBuffer, peer(ctx), () -> mode = Mode.RELAY);
+    }
+  }
+
+  private ByteBuf takeBuffer() {
+    ByteBuf rest = buffer;
+    buffer = null;
+    return rest;
+  }
+
+  private static InetAddress peer(ChannelHandlerContext ctx) {
+    return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof IdleStateEvent && mode == Mode.NATIVE && owed.isEmpty()) {
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (buffer != null) {
+      buffer.release();
+      buffer = null;
+    }
+    relay.frontClosed();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("Front connection failed: {}", cause.toString());
+    ctx.close();
+  }
+}
