@@ -21,6 +21,13 @@ public final class ApiClient {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * Beacons go on connections of their own, in HTTP/1.1 as a tracking script's browser sends them:
+   * the front answers those itself. (The client above asks for an HTTP/2 upgrade, and the front
+   * relays such a connection, and any connection once it carried another request, to Pekko HTTP.)
+   */
+  private final HttpClient beaconHttp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+      .version(HttpClient.Version.HTTP_1_1).build();
   private final String base;
 
   public ApiClient(int port) {
@@ -53,7 +60,7 @@ public final class ApiClient {
    * using the browser {@code browser} (see {@link #userAgent}).
    */
   public HttpResponse<String> beaconGet(String query, String clientIp, String browser) {
-    return send(HttpRequest.newBuilder(uri("/api/v1/beacon?" + query))
+    return sendBeacon(HttpRequest.newBuilder(uri("/api/v1/beacon?" + query))
         .header("X-Forwarded-For", clientIp)
         .header("User-Agent", userAgent(browser))
         .GET());
@@ -61,7 +68,7 @@ public final class ApiClient {
 
   /** POST /api/v1/beacon with a text/plain JSON body, as navigator.sendBeacon sends it. */
   public HttpResponse<String> beaconPost(String body, String clientIp, String browser) {
-    return send(HttpRequest.newBuilder(uri("/api/v1/beacon"))
+    return sendBeacon(HttpRequest.newBuilder(uri("/api/v1/beacon"))
         .header("X-Forwarded-For", clientIp)
         .header("User-Agent", userAgent(browser))
         .header("Content-Type", "text/plain;charset=UTF-8")
@@ -110,8 +117,17 @@ public final class ApiClient {
   }
 
   public HttpResponse<String> send(HttpRequest.Builder request) {
+    return send(http, request);
+  }
+
+  /** A beacon request, on a beacon connection (see {@link #beaconHttp}). */
+  public HttpResponse<String> sendBeacon(HttpRequest.Builder request) {
+    return send(beaconHttp, request);
+  }
+
+  private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request) {
     try {
-      return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -1,13 +1,13 @@
 package biz.vulcantracker.queue;
 
 import io.lettuce.core.ScriptOutputType;
+import io.netty.channel.EventLoop;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,7 +35,7 @@ public final class HitProducer {
       """.formatted(QueuedHitCodec.FIELD);
 
   /** The event loop that runs on this thread, if it registered with {@link #batchOnThisLoop}. */
-  private static final ThreadLocal<Executor> EVENT_LOOP = new ThreadLocal<>();
+  private static final ThreadLocal<EventLoop> EVENT_LOOP = new ThreadLocal<>();
 
   private final RedisConnections redis;
   private final QueueSettings settings;
@@ -56,13 +56,13 @@ public final class HitProducer {
    * Registers the calling thread's event loop (a Netty loop: single-threaded, runs its tasks after
    * each round of I/O): hits appended on this thread are then sent per round ({@link LoopAppends}).
    */
-  public static void batchOnThisLoop(Executor loop) {
+  public static void batchOnThisLoop(EventLoop loop) {
     EVENT_LOOP.set(loop);
   }
 
   /** Appends the hits in order (one site's hits keep their order in its partition); the entry ids. */
   public CompletionStage<List<String>> append(List<QueuedHit> hits) {
-    Executor loop = EVENT_LOOP.get();
+    EventLoop loop = EVENT_LOOP.get();
     if (loop != null) {
       LoopAppends appends = loopAppends.get();
       if (appends == null) {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
+import io.netty.channel.EventLoop;
 
 /**
  * The hits appended on one event loop (a thread of the edge's front) during its current round of
@@ -22,15 +22,18 @@ final class LoopAppends {
   /** A hit waiting for the end of the round, and the request's future for its entry id. */
   private record Pending(String stream, Map<String, String> fields, CompletableFuture<String> entryId) {}
 
-  private final Executor loop;
+  private final EventLoop loop;
   private final RedisConnections redis;
   private final QueueSettings settings;
+  /** The loop's own Redis connection; null where it cannot speak the URI (TLS): Lettuce then. */
+  private final LoopRedis loopRedis;
   private List<Pending> round = new ArrayList<>();
 
-  LoopAppends(Executor loop, RedisConnections redis, QueueSettings settings) {
+  LoopAppends(EventLoop loop, RedisConnections redis, QueueSettings settings) {
     this.loop = loop;
     this.redis = redis;
     this.settings = settings;
+    this.loopRedis = LoopRedis.supports(redis.configuredUri()) ? new LoopRedis(loop, redis.uri(), redis.commandTimeout()) : null;
   }
 
   CompletionStage<List<String>> add(List<QueuedHit> hits) {
@@ -51,6 +54,12 @@ final class LoopAppends {
   private void send() {
     List<Pending> sending = round;
     round = new ArrayList<>();
+    if (loopRedis != null) {
+      loopRedis.xadd(sending.stream().map(Pending::stream).toList(), QueuedHitCodec.FIELD,
+          sending.stream().map(hit -> hit.fields().get(QueuedHitCodec.FIELD)).toList(),
+          sending.stream().map(Pending::entryId).toList());
+      return;
+    }
     redis.producer().whenComplete((conn, unavailable) -> {
       if (unavailable != null) {
         loop.execute(() -> sending.forEach(hit -> hit.entryId().completeExceptionally(unavailable)));

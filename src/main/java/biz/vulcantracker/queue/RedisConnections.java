@@ -26,6 +26,8 @@ public final class RedisConnections implements Extension {
 
   private final RedisClient client;
   private final RedisURI uri;
+  private final String configuredUri;
+  private final Duration commandTimeout;
   private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> shared =
       new AtomicReference<>();
   private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> producer =
@@ -33,8 +35,10 @@ public final class RedisConnections implements Extension {
 
   private RedisConnections(ActorSystem<?> system) {
     var config = system.settings().config();
-    this.uri = RedisURI.create(config.getString("vulcan.redis.uri"));
+    this.configuredUri = config.getString("vulcan.redis.uri");
+    this.uri = RedisURI.create(configuredUri);
     Duration timeout = config.getDuration("vulcan.redis.command-timeout");
+    this.commandTimeout = timeout;
     this.client = RedisClient.create();
     // Reject commands while disconnected instead of buffering them: the edge must answer 503 at
     // once when Redis is away, not hold requests until a reconnect that may never come.
@@ -48,6 +52,21 @@ public final class RedisConnections implements Extension {
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
             "close-redis",
             () -> client.shutdownAsync(0, 2, TimeUnit.SECONDS).thenApply(v -> org.apache.pekko.Done.getInstance()));
+  }
+
+  /** Where Redis is. */
+  public RedisURI uri() {
+    return uri;
+  }
+
+  /** {@code vulcan.redis.uri} as written. */
+  public String configuredUri() {
+    return configuredUri;
+  }
+
+  /** How long a command may wait for its reply. */
+  public Duration commandTimeout() {
+    return commandTimeout;
   }
 
   public static RedisConnections get(ActorSystem<?> system) {

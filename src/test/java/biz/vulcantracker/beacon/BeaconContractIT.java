@@ -50,11 +50,11 @@ class BeaconContractIT {
             + "&p=%7B%22plan%22%3A%22pro%22%7D&i=evt-1", "198.51.100.2", "UA")),
         row("GET engagement", a -> a.beaconGet("s=shop.example&u=https%3A%2F%2Fshop.example%2F&n=engagement&e=4200", "198.51.100.3", "UA")),
         row("POST text/plain object", a -> a.beaconPost("{\"s\":\"shop.example\",\"u\":\"https://www.shop.example/\"}", "198.51.100.4", "UA")),
-        row("POST array of 50", a -> a.send(HttpRequest.newBuilder(a.uri("/api/v1/beacon"))
+        row("POST array of 50", a -> a.sendBeacon(HttpRequest.newBuilder(a.uri("/api/v1/beacon"))
             .header("X-Forwarded-For", "198.51.100.5")
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(array(50))))),
-        row("POST application/json with props", a -> a.send(HttpRequest.newBuilder(a.uri("/api/v1/beacon"))
+        row("POST application/json with props", a -> a.sendBeacon(HttpRequest.newBuilder(a.uri("/api/v1/beacon"))
             .header("X-Forwarded-For", "198.51.100.6")
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"s\":\"shop.example\",\"u\":\"https://shop.example/\",\"n\":\"Buy\",\"p\":{\"sku\":42,\"gift\":true}}")))));
@@ -69,13 +69,13 @@ class BeaconContractIT {
 
   @Test
   void echoesTheOriginOfTheSitesPagesAndRefusesOthers() {
-    HttpResponse<String> allowed = api.send(HttpRequest.newBuilder(api.uri("/api/v1/beacon?s=shop.example&u=https%3A%2F%2Fwww.shop.example%2F"))
+    HttpResponse<String> allowed = api.sendBeacon(HttpRequest.newBuilder(api.uri("/api/v1/beacon?s=shop.example&u=https%3A%2F%2Fwww.shop.example%2F"))
         .header("Origin", "https://www.shop.example").header("X-Forwarded-For", "198.51.100.20").GET());
     assertThat(allowed.statusCode()).isEqualTo(204);
     assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://www.shop.example");
 
     // A page elsewhere claiming to be the shop: its Origin gives it away.
-    HttpResponse<String> forged = api.send(HttpRequest.newBuilder(api.uri("/api/v1/beacon?s=shop.example&u=https%3A%2F%2Fshop.example%2F"))
+    HttpResponse<String> forged = api.sendBeacon(HttpRequest.newBuilder(api.uri("/api/v1/beacon?s=shop.example&u=https%3A%2F%2Fshop.example%2F"))
         .header("Origin", "https://evil.example").header("X-Forwarded-For", "198.51.100.21").GET());
     assertThat(forged.statusCode()).isEqualTo(403);
     assertThat(ApiClient.json(forged).path("error").asText()).isEqualTo("origin_not_allowed");
@@ -84,14 +84,14 @@ class BeaconContractIT {
 
   @Test
   void answersPreflightsForSiteOriginsOnly() {
-    HttpResponse<String> preflight = api.send(HttpRequest.newBuilder(api.uri("/api/v1/beacon"))
+    HttpResponse<String> preflight = api.sendBeacon(HttpRequest.newBuilder(api.uri("/api/v1/beacon"))
         .header("Origin", "https://shop.example").header("Access-Control-Request-Method", "POST")
         .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
     assertThat(preflight.statusCode()).isEqualTo(204);
     assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://shop.example");
     assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("")).contains("POST");
 
-    HttpResponse<String> stranger = api.send(HttpRequest.newBuilder(api.uri("/api/v1/beacon"))
+    HttpResponse<String> stranger = api.sendBeacon(HttpRequest.newBuilder(api.uri("/api/v1/beacon"))
         .header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
         .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
     assertThat(stranger.statusCode()).isEqualTo(403);

@@ -76,7 +76,7 @@ class BeaconRejectionIT {
         row("one bad hit spoils the batch", 400, "missing_field", a -> a.beaconPost(
             "[{\"s\":\"shop.example\",\"u\":\"https://shop.example/\"},{\"s\":\"shop.example\"}]", "192.0.2.1", "UA")),
         row("1 MB body", 413, "too_large", a -> a.beaconPost(ONE_MEGABYTE, "192.0.2.1", "UA")),
-        row("1 MB body, chunked", 413, "too_large", a -> a.send(HttpRequest.newBuilder(a.uri("/api/v1/beacon"))
+        row("1 MB body, chunked", 413, "too_large", a -> a.sendBeacon(HttpRequest.newBuilder(a.uri("/api/v1/beacon"))
             .header("Content-Type", "text/plain")
             .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(ONE_MEGABYTE.getBytes()))))));
   }

@@ -49,10 +49,10 @@ class FuzzIT {
         boolean post = random.nextBoolean();
         byte[] body = post ? mutate(validBody(i)) : null;
         HttpResponse<String> response = post
-            ? api.send(HttpRequest.newBuilder(api.uri("/api/v1/beacon"))
+            ? api.sendBeacon(HttpRequest.newBuilder(api.uri("/api/v1/beacon"))
                 .header("User-Agent", FIREFOX).header("X-Forwarded-For", "198.51.100." + (i % 200))
                 .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofByteArray(body)))
-            : api.send(HttpRequest.newBuilder(api.uri("/api/v1/beacon?" + mutatedQuery(i)))
+            : api.sendBeacon(HttpRequest.newBuilder(api.uri("/api/v1/beacon?" + mutatedQuery(i)))
                 .header("User-Agent", FIREFOX).header("X-Forwarded-For", "198.51.100." + (i % 200)).GET());
         assertAnswered(response);
         if (response.statusCode() == 204) {

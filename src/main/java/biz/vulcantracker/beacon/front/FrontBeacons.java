@@ -11,9 +11,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The front's beacon path: a parsed head (and body) through {@link BeaconIntake} to an {@link Answer}. */
 final class FrontBeacons {
+
+  private static final Logger log = LoggerFactory.getLogger(FrontBeacons.class);
 
   private final BeaconIntake intake;
 
@@ -52,6 +57,11 @@ final class FrontBeacons {
           });
     } catch (ApiError error) {
       return CompletableFuture.completedFuture(refused(error));
+    } catch (RuntimeException unexpected) {
+      // As Pekko HTTP's exception handler answers it (ops.HttpServer): a 500, never a dropped connection.
+      log.error("Unexpected failure answering a beacon", unexpected);
+      return CompletableFuture.completedFuture(refused(
+          new ApiError(StatusCodes.INTERNAL_SERVER_ERROR, "internal_error", "unexpected failure")));
     }
   }
 

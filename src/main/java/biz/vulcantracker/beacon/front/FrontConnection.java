@@ -59,7 +59,7 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    HitProducer.batchOnThisLoop(ctx.executor()); // this loop's hits leave in one command per round
+    HitProducer.batchOnThisLoop(ctx.channel().eventLoop()); // this loop's hits leave in one command per round
     ctx.fireChannelActive();
   }
 
@@ -190,7 +190,11 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("Front connection failed: {}", cause.toString());
+    if (cause instanceof java.io.IOException) {
+      log.debug("Front connection failed: {}", cause.toString()); // a client gone: ordinary
+    } else {
+      log.warn("Front connection closed after an unexpected failure", cause);
+    }
     ctx.close();
   }
 }

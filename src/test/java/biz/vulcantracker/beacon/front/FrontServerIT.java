@@ -1,0 +1,211 @@
+package biz.vulcantracker.beacon.front;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import biz.vulcantracker.ApiClient;
+import biz.vulcantracker.IntegrationFixture;
+import biz.vulcantracker.VulcanNode;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The front on a real node and Redis, spoken to over raw sockets so that what goes on one
+ * connection is exact: pipelined beacons answered in order, a connection that turns from beacons
+ * to other requests (relayed to Pekko HTTP, with the client's own address), {@code Connection:
+ * close}, a body that arrives in pieces. The node runs without katric: every hit stays in Redis.
+ */
+class FrontServerIT {
+
+  private static final String UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
+
+  private static String prefix;
+  private static VulcanNode node;
+  private static RedisClient redisClient;
+  private static RedisCommands<String, String> redis;
+
+  @BeforeAll
+  static void start() {
+    prefix = IntegrationFixture.freshPrefix("front");
+    node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix,
+        Map.of("vulcan.roles", "beacon,scuttlebutt", "vulcan.beacon.rate-limit.per-second", 0)));
+    new ApiClient(node.httpPort()).createSite("front.example", List.of("front.example"), "UTC");
+    redisClient = IntegrationFixture.redisClient();
+    redis = redisClient.connect().sync();
+  }
+
+  @AfterAll
+  static void stop() {
+    redisClient.shutdown();
+    node.close();
+  }
+
+  @BeforeEach
+  void emptyTheStreams() {
+    List<String> streams = redis.keys(prefix + ":hits:*");
+    if (!streams.isEmpty()) {
+      redis.del(streams.toArray(String[]::new));
+    }
+  }
+
+  @Test
+  void answersPipelinedBeaconsInOrder() throws IOException {
+    try (Socket socket = connect("127.0.0.1")) {
+      StringBuilder requests = new StringBuilder();
+      for (int i = 0; i < 40; i++) { // more than MAX_IN_FLIGHT: reading pauses and resumes
+        requests.append(i % 4 == 3 ? badBeacon() : beacon("/page-" + i));
+      }
+      socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.US_ASCII));
+      for (int i = 0; i < 40; i++) {
+        Response response = Response.read(socket.getInputStream());
+        assertThat(response.status()).as("answer %d", i).isEqualTo(i % 4 == 3 ? 400 : 204);
+        assertThat(response.header("server")).isEqualTo("vulcan-tracker");
+        assertThat(response.header("date")).isNotNull();
+      }
+    }
+    List<String> pages = hits().stream().map(hit -> hit.replaceAll(".*\"url\":\"https://front.example(/page-\\d+)\".*", "$1")).toList();
+    assertThat(pages).hasSize(30);
+    assertThat(pages).containsExactlyInAnyOrderElementsOf(
+        java.util.stream.IntStream.range(0, 40).filter(i -> i % 4 != 3).mapToObj(i -> "/page-" + i).toList());
+  }
+
+  @Test
+  void relaysTheRestOfAConnectionToPekkoWithTheClientsAddress() throws IOException {
+    try (Socket socket = connect("127.0.0.2")) {
+      OutputStream out = socket.getOutputStream();
+      out.write(beacon("/first").getBytes(StandardCharsets.US_ASCII));
+      assertThat(Response.read(socket.getInputStream()).status()).isEqualTo(204);
+
+      out.write("GET /vulcan.js HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      Response script = Response.read(socket.getInputStream());
+      assertThat(script.status()).isEqualTo(200);
+      assertThat(script.header("server")).as("answered by Pekko HTTP").startsWith("pekko-http");
+      assertThat(script.body()).contains("sendBeacon");
+
+      out.write(beacon("/second").getBytes(StandardCharsets.US_ASCII));
+      Response relayed = Response.read(socket.getInputStream());
+      assertThat(relayed.status()).isEqualTo(204);
+      assertThat(relayed.header("server")).startsWith("pekko-http");
+    }
+    try (Socket socket = connect("127.0.0.1")) {
+      socket.getOutputStream().write(beacon("/other-address").getBytes(StandardCharsets.US_ASCII));
+      assertThat(Response.read(socket.getInputStream()).status()).isEqualTo(204);
+    }
+    Map<String, String> visitorByPage = new java.util.HashMap<>();
+    for (String hit : hits()) {
+      visitorByPage.put(field(hit, "url"), field(hit, "visitorId"));
+    }
+    // The same client (127.0.0.2) and browser on both paths: one visitor. Had Pekko taken the
+    // front's own loopback address for the client's, the second hit would be another visitor.
+    assertThat(visitorByPage.get("https://front.example/second")).isEqualTo(visitorByPage.get("https://front.example/first"));
+    assertThat(visitorByPage.get("https://front.example/other-address")).isNotEqualTo(visitorByPage.get("https://front.example/first"));
+  }
+
+  @Test
+  void closesWhenAsked() throws IOException {
+    try (Socket socket = connect("127.0.0.1")) {
+      socket.getOutputStream().write(beacon("/bye").replace("Host: x\r\n", "Host: x\r\nConnection: close\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      Response response = Response.read(socket.getInputStream());
+      assertThat(response.status()).isEqualTo(204);
+      assertThat(response.header("connection")).isEqualTo("close");
+      assertThat(socket.getInputStream().read()).as("closed after the answer").isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void waitsForABodyThatComesInPieces() throws Exception {
+    String body = "{\"s\":\"front.example\",\"u\":\"https://front.example/posted\",\"n\":\"Signup\",\"p\":{\"plan\":\"pro\"}}";
+    String request = "POST /api/v1/beacon HTTP/1.1\r\nHost: x\r\nUser-Agent: " + UA + "\r\nContent-Type: text/plain\r\n"
+        + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+    try (Socket socket = connect("127.0.0.1")) {
+      OutputStream out = socket.getOutputStream();
+      byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
+      int[] cuts = {10, 60, bytes.length - 20, bytes.length};
+      int from = 0;
+      for (int cut : cuts) {
+        out.write(bytes, from, cut - from);
+        out.flush();
+        from = cut;
+        Thread.sleep(50);
+      }
+      assertThat(Response.read(socket.getInputStream()).status()).isEqualTo(204);
+    }
+    assertThat(hits()).singleElement().satisfies(hit -> assertThat(hit).contains("\"eventName\":\"Signup\"", "\"plan\":\"pro\""));
+  }
+
+  private static Socket connect(String fromAddress) throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress(InetAddress.getByName(fromAddress), 0));
+    socket.connect(new InetSocketAddress("127.0.0.1", node.httpPort()), 5000);
+    socket.setSoTimeout(10_000);
+    return socket;
+  }
+
+  private static String beacon(String path) {
+    return "GET /api/v1/beacon?s=front.example&u=https%3A%2F%2Ffront.example" + path.replace("/", "%2F")
+        + " HTTP/1.1\r\nHost: x\r\nUser-Agent: " + UA + "\r\n\r\n";
+  }
+
+  private static String badBeacon() {
+    return "GET /api/v1/beacon?u=https%3A%2F%2Ffront.example%2F HTTP/1.1\r\nHost: x\r\nUser-Agent: " + UA + "\r\n\r\n";
+  }
+
+  /** Every queued hit's JSON. */
+  private static List<String> hits() {
+    List<String> all = new ArrayList<>();
+    for (String stream : redis.keys(prefix + ":hits:*")) {
+      redis.xrange(stream, Range.create("-", "+")).forEach(entry -> all.add(entry.getBody().get("hit")));
+    }
+    return all;
+  }
+
+  private static String field(String json, String name) {
+    return ApiClient.json(json).path(name).asText();
+  }
+
+  /** One HTTP/1.1 answer read off a socket: status, headers (lower-case names), body by Content-Length. */
+  private record Response(int status, Map<String, String> headers, String body) {
+    String header(String name) {
+      return headers.get(name);
+    }
+
+    static Response read(InputStream in) throws IOException {
+      String statusLine = line(in);
+      Map<String, String> headers = new java.util.HashMap<>();
+      for (String line = line(in); !line.isEmpty(); line = line(in)) {
+        int colon = line.indexOf(':');
+        headers.put(line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+      }
+      byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+      return new Response(Integer.parseInt(statusLine.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static String line(InputStream in) throws IOException {
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      for (int b = in.read(); b != '\n'; b = in.read()) {
+        if (b < 0) {
+          throw new IOException("the connection closed in the middle of an answer");
+        }
+        line.write(b);
+      }
+      return line.toString(StandardCharsets.US_ASCII).stripTrailing();
+    }
+  }
+}

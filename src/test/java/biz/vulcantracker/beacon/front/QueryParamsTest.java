@@ -1,0 +1,33 @@
+package biz.vulcantracker.beacon.front;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The front reads a query as Pekko's parameterMap does, or leaves it to Pekko. */
+class QueryParamsTest {
+
+  @Test
+  void decodesEscapesAndPlusSigns() {
+    assertThat(QueryParams.decode("s=a.example&u=https%3A%2F%2Fa.example%2F%3Fq%3D1&n=Sign+up&p=%7B%22k%22%3A%22%C3%A9%22%7D"))
+        .isEqualTo(Map.of("s", "a.example", "u", "https://a.example/?q=1", "n", "Sign up", "p", "{\"k\":\"é\"}"));
+  }
+
+  @Test
+  void givesANameWithoutValueAnEmptyOne() {
+    assertThat(QueryParams.decode("s=a&w")).isEqualTo(Map.of("s", "a", "w", ""));
+    assertThat(QueryParams.decode(null)).isEmpty();
+    assertThat(QueryParams.decode("")).isEmpty();
+  }
+
+  @Test
+  void leavesToPekkoWhatItCouldReadDifferently() {
+    assertThat(QueryParams.decode("s=a&s=b")).as("repeated name").isNull();
+    assertThat(QueryParams.decode("s=a&&u=b")).as("empty pair").isNull();
+    assertThat(QueryParams.decode("s=%zz")).as("bad escape").isNull();
+    assertThat(QueryParams.decode("s=%4")).as("cut escape").isNull();
+    assertThat(QueryParams.decode("p={\"a\":1}")).as("raw braces and quotes").isNull();
+    assertThat(QueryParams.decode("s=a|b")).as("raw pipe").isNull();
+  }
+}
