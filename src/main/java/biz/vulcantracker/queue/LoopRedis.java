@@ -3,6 +3,7 @@ package biz.vulcantracker.queue;
 import io.lettuce.core.RedisURI;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,6 +40,8 @@ final class LoopRedis {
 
   /** An XADD sent and not yet answered. */
   private record Awaiting(CompletableFuture<String> entryId, long sentNanos) {}
+
+  private static final short CRLF = ('\r' << 8) | '\n';
 
   private final EventLoop loop;
   private final RedisURI uri;
@@ -115,13 +118,17 @@ final class LoopRedis {
     return future;
   }
 
-  /** A command as a RESP array of bulk strings. */
+  /** A command as a RESP array of bulk strings, each written straight into the buffer as UTF-8. */
   private static void command(ByteBuf out, String... parts) {
-    out.writeCharSequence("*" + parts.length + "\r\n", StandardCharsets.US_ASCII);
+    out.writeByte('*');
+    ByteBufUtil.writeAscii(out, Integer.toString(parts.length));
+    out.writeShort(CRLF);
     for (String part : parts) {
-      byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-      out.writeCharSequence("$" + bytes.length + "\r\n", StandardCharsets.US_ASCII);
-      out.writeBytes(bytes).writeByte('\r').writeByte('\n');
+      out.writeByte('$');
+      ByteBufUtil.writeAscii(out, Integer.toString(ByteBufUtil.utf8Bytes(part)));
+      out.writeShort(CRLF);
+      ByteBufUtil.writeUtf8(out, part);
+      out.writeShort(CRLF);
     }
   }
 

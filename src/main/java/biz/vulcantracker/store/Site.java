@@ -3,7 +3,6 @@ package biz.vulcantracker.store;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A registered site: its id, the page hosts it accepts hits from, its time zone (days of the
@@ -19,7 +18,11 @@ public record Site(
 
   /** True when {@code host} (a page URL's host) is one of the site's domains, ignoring case. */
   public boolean acceptsHost(String host) {
-    String lower = host.toLowerCase(Locale.ROOT);
-    return domains.stream().anyMatch(domain -> domain.equalsIgnoreCase(lower));
+    for (String domain : domains) { // a loop, not a stream: every beacon asks
+      if (domain.equalsIgnoreCase(host)) {
+        return true;
+      }
+    }
+    return false;
   }
 }
