@@ -1,17 +1,18 @@
 package biz.vulcantracker.queue;
 
+import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import io.netty.channel.EventLoop;
 
 /**
  * The hits appended on one event loop (a thread of the edge's front) during its current round of
- * I/O, sent when the round ends: their XADDs leave in one write, and once Redis has answered them
- * all, one task on the loop completes every request's stage, so the answers are written by the loop
- * that read the requests, without a thread hand-off per request.
+ * I/O, sent when the round ends: their XADDs leave in one write, on the loop's own connection
+ * ({@link LoopRedis}), whose replies complete the requests' stages on the same loop, so the answers
+ * are written by the loop that read the requests, without a thread hand-off per request. (Where
+ * LoopRedis cannot speak the URI, Lettuce sends them, and one task hands all the replies back.)
  *
  * <p>Still one XADD per hit: a script adding a round's hits in one call was tried and cost Redis
  * twice the CPU per hit (measured with deploy/bench/edge.sh), and Redis, shared by every edge and
@@ -25,7 +26,7 @@ final class LoopAppends {
   private final EventLoop loop;
   private final RedisConnections redis;
   private final QueueSettings settings;
-  /** The loop's own Redis connection; null where it cannot speak the URI (TLS): Lettuce then. */
+  /** The loop's own Redis connection; null where it cannot speak the URI (TLS, a password): Lettuce then. */
   private final LoopRedis loopRedis;
   private List<Pending> round = new ArrayList<>();
 
