@@ -173,6 +173,11 @@ final class LoopRedis {
         String line = buffer.toString(buffer.readerIndex() + 1, lineEnd - buffer.readerIndex() - 2, StandardCharsets.UTF_8);
         if (type == '$') {
           int length = Integer.parseInt(line);
+          if (length < 0) { // a null reply: no entry was added
+            buffer.readerIndex(lineEnd + 1);
+            complete(ctx, null, new IOException("Redis added no entry"));
+            continue;
+          }
           if (buffer.writerIndex() < lineEnd + 1 + length + 2) {
             break; // the id is still on its way
           }
