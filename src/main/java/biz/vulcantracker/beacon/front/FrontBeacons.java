@@ -40,6 +40,11 @@ final class FrontBeacons {
     return accept(head, peer, () -> intake.parser().fromBody(body));
   }
 
+  /** 413 for a body over the limit, the answer Pekko's route gives (the body is never read). */
+  Answer tooLarge() {
+    return refused(intake.tooLarge());
+  }
+
   Answer preflight(RequestHead head) {
     Optional<String> origin = Optional.ofNullable(head.origin());
     return intake.preflightRefusal(origin).map(this::refused).orElseGet(() -> Answer.preflight(origin.get()));

@@ -2,8 +2,6 @@ package biz.vulcantracker.beacon.front;
 
 import biz.vulcantracker.queue.HitProducer;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -33,6 +31,8 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
   static final int MAX_HEAD_BYTES = 16 * 1024;
   /** Answers owed at once on one connection; reading pauses beyond it. */
   static final int MAX_IN_FLIGHT = 32;
+  /** A refused body up to this size is read and dropped and the connection kept; a larger one closes it. */
+  static final long MAX_DISCARD_BYTES = 1 << 20;
 
   private enum Mode { NATIVE, CLOSING, SWITCHING, RELAY }
 
@@ -51,6 +51,8 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Owed> owed = new ArrayDeque<>();
   private Mode mode = Mode.NATIVE;
   private ByteBuf buffer;
+  /** Bytes of a refused body still to come, to be skipped. */
+  private long discarding;
 
   FrontConnection(FrontBeacons beacons, Relay relay) {
     this.beacons = beacons;
@@ -79,7 +81,8 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void handleRequests(ChannelHandlerContext ctx) {
-    while (mode == Mode.NATIVE && buffer != null && buffer.isReadable() && owed.size() < MAX_IN_FLIGHT) {
+    skipDiscarded();
+    while (mode == Mode.NATIVE && buffer != null && buffer.isReadable() && discarding == 0 && owed.size() < MAX_IN_FLIGHT) {
       RequestHeads.Result next = RequestHeads.parse(buffer, MAX_HEAD_BYTES, beacons.maxBodyBytes());
       if (next.verdict() == RequestHeads.Verdict.INCOMPLETE) {
         break;
@@ -89,6 +92,20 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
         return;
       }
       RequestHead head = next.head();
+      if (head.tooLarge()) {
+        // Refused as Pekko's route refuses it, without reading the body, which is then skipped.
+        buffer.skipBytes(head.headLength());
+        discarding = head.contentLength();
+        Owed refusal = new Owed(head.close() || discarding > MAX_DISCARD_BYTES);
+        refusal.answer = beacons.tooLarge();
+        owed.add(refusal);
+        if (refusal.close) {
+          mode = Mode.CLOSING;
+        }
+        writeReady(ctx);
+        skipDiscarded();
+        continue;
+      }
       if (buffer.readableBytes() < head.headLength() + head.contentLength()) {
         break; // the body is still on its way
       }
@@ -126,21 +143,35 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Writes the answers that are ready, in request order; then reads on, or switches, or closes. */
-  private void answered(ChannelHandlerContext ctx, Owed answer, Answer done) {
-    answer.answer = done; // FrontBeacons turns every failure into an answer
+  /** The part of a refused body still to skip that is already here. */
+  private void skipDiscarded() {
+    if (discarding > 0 && buffer != null) {
+      int skipped = (int) Math.min(discarding, buffer.readableBytes());
+      buffer.skipBytes(skipped);
+      discarding -= skipped;
+    }
+  }
+
+  /** Writes the answers that are ready, in request order; a closing one closes after it. */
+  private void writeReady(ChannelHandlerContext ctx) {
     boolean wrote = false;
     while (!owed.isEmpty() && owed.peek().answer != null) {
       Owed next = owed.poll();
-      ChannelFuture written = ctx.write(next.answer.render(ctx.alloc(), next.close));
+      ctx.write(next.answer.render(ctx.alloc(), next.close));
       wrote = true;
       if (next.close) {
-        written.addListener(ChannelFutureListener.CLOSE);
+        Lingering.close(ctx.channel()); // the client may still be sending
       }
     }
     if (wrote) {
       ctx.flush();
     }
+  }
+
+  /** An answer is ready: writes what can go, then reads on, or switches, or closes. */
+  private void answered(ChannelHandlerContext ctx, Owed answer, Answer done) {
+    answer.answer = done; // FrontBeacons turns every failure into an answer
+    writeReady(ctx);
     if (mode == Mode.SWITCHING && owed.isEmpty()) {
       relay.connect(ctx, this::takeBuffer, peer(ctx), () -> mode = Mode.RELAY);
     } else if (mode == Mode.NATIVE && !ctx.channel().config().isAutoRead() && owed.size() < MAX_IN_FLIGHT) {

@@ -38,6 +38,7 @@ final class Relay {
   private Channel backend;
   private int relayPort = -1;
   private boolean frontClosed;
+  private boolean lingering;
 
   Relay(InetSocketAddress backendAddress, Class<? extends SocketChannel> channelType, RelayedClients relayed) {
     this.backendAddress = backendAddress;
@@ -86,8 +87,12 @@ final class Relay {
         });
   }
 
-  /** A client's bytes, once relaying. */
+  /** A client's bytes, once relaying (dropped once Pekko has closed: see {@link Lingering}). */
   void toBackend(ChannelHandlerContext front, ByteBuf bytes) {
+    if (lingering) {
+      bytes.release();
+      return;
+    }
     backend.writeAndFlush(bytes).addListener((ChannelFuture written) -> {
       if (written.isSuccess()) {
         front.channel().read();
@@ -105,9 +110,17 @@ final class Relay {
   }
 
   private void closeBoth(Channel front) {
-    front.close();
+    lingerAndClose(front);
     if (backend != null) {
       backend.close();
+    }
+  }
+
+  /** Pekko is done with the connection: the client gets what Pekko sent, then the connection closes. */
+  private void lingerAndClose(Channel front) {
+    if (!lingering) {
+      lingering = true;
+      Lingering.close(front);
     }
   }
 
@@ -141,7 +154,7 @@ final class Relay {
       if (relayPort >= 0) {
         relayed.unregister(relayPort);
       }
-      flushAndClose(front);
+      lingerAndClose(front);
     }
 
     @Override

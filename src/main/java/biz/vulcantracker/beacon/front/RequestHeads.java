@@ -11,8 +11,8 @@ import java.util.Locale;
  * line and a few headers, and the codec's request and header objects cost the front half its rate
  * (measured: 37k against 80k requests/s for a bare 204 on two cores). It reads only what the beacon
  * needs, and anything it would have to interpret — another path or method, HTTP/1.0, a repeated
- * header, {@code Transfer-Encoding}, {@code Expect}, {@code Upgrade}, a body over the limit, bytes
- * outside ASCII, a malformed line — goes to Pekko HTTP, which answers it by the full protocol.
+ * header, {@code Transfer-Encoding}, {@code Expect}, {@code Upgrade}, bytes outside ASCII, a
+ * malformed line — goes to Pekko HTTP, which answers it by the full protocol.
  * The front never answers a request differently from Pekko: it answers fewer.
  */
 final class RequestHeads {
@@ -34,7 +34,7 @@ final class RequestHeads {
    * Reads without consuming.
    *
    * @param maxHeadBytes a head not complete within this many bytes is relayed
-   * @param maxBodyBytes a POST body over this is relayed (Pekko answers 413)
+   * @param maxBodyBytes a POST body over this is refused (413, as Pekko's route refuses it)
    */
   static Result parse(ByteBuf buffer, int maxHeadBytes, int maxBodyBytes) {
     int start = buffer.readerIndex();
@@ -141,10 +141,11 @@ final class RequestHeads {
       }
     }
     int length = contentLength == null ? 0 : parseLength(contentLength);
-    if (length < 0 || (method.equals("POST") ? contentLength == null || length > maxBodyBytes : length != 0)) {
+    if (length < 0 || (method.equals("POST") ? contentLength == null : length != 0)) {
       return null;
     }
-    return new RequestHead(method, rawQuery, headLength, length, userAgent, origin, forwardedFor, close);
+    return new RequestHead(method, rawQuery, headLength, length, userAgent, origin, forwardedFor, close,
+        method.equals("POST") && length > maxBodyBytes);
   }
 
   /** The line from {@code start} to the LF at {@code end}, without its CR. */

@@ -36,7 +36,7 @@ class RequestHeadsTest {
         Arguments.of("WebSocket", GET + "Upgrade: websocket\r\n\r\n", Verdict.RELAY),
         Arguments.of("chunked POST", "POST /api/v1/beacon HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", Verdict.RELAY),
         Arguments.of("POST without a length", "POST /api/v1/beacon HTTP/1.1\r\n\r\n", Verdict.RELAY),
-        Arguments.of("POST over the limit", "POST /api/v1/beacon HTTP/1.1\r\nContent-Length: 16385\r\n\r\n", Verdict.RELAY),
+        Arguments.of("POST over the limit (refused by the front)", "POST /api/v1/beacon HTTP/1.1\r\nContent-Length: 16385\r\n\r\n", Verdict.NATIVE),
         Arguments.of("bad length", "POST /api/v1/beacon HTTP/1.1\r\nContent-Length: 1e3\r\n\r\n", Verdict.RELAY),
         Arguments.of("two lengths", "POST /api/v1/beacon HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n", Verdict.RELAY),
         Arguments.of("GET with a body", GET + "Content-Length: 3\r\n\r\n", Verdict.RELAY),
@@ -81,6 +81,14 @@ class RequestHeadsTest {
         FrontConnection.MAX_HEAD_BYTES, MAX_BODY).head();
     assertThat(parsed.contentLength()).isEqualTo(42);
     assertThat(parsed.close()).isFalse();
+  }
+
+  @Test
+  void marksABodyOverTheLimit() {
+    assertThat(RequestHeads.parse(buffer("POST /api/v1/beacon HTTP/1.1\r\nContent-Length: 16385\r\n\r\n"),
+        FrontConnection.MAX_HEAD_BYTES, MAX_BODY).head().tooLarge()).isTrue();
+    assertThat(RequestHeads.parse(buffer("POST /api/v1/beacon HTTP/1.1\r\nContent-Length: 16384\r\n\r\n"),
+        FrontConnection.MAX_HEAD_BYTES, MAX_BODY).head().tooLarge()).isFalse();
   }
 
   @Test
