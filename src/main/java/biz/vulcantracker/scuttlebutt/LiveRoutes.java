@@ -41,7 +41,8 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
  * <p>Each socket is a subscriber actor (an {@link ActorSource} subscribed to the site's topic on
  * this node, so the entity may live on any node) feeding a stream that keeps only the latest report
  * when the client is slower than the updates (reports are absolute, nothing is lost by skipping
- * one) and sends at most {@value #MAX_PER_SECOND} messages a second ({@link LatestAtMostEvery}). A client that
+ * one), also asks for the report every {@code REFRESH} (an update published before the topic knew
+ * of a new subscriber is lost; current visitors fall without any hit) and sends at most {@value #MAX_PER_SECOND} messages a second ({@link LatestAtMostEvery}). A client that
  * never reads holds one report, not a queue; when a socket closes its actor stops and the topic
  * forgets it. Protocol pings keep proxies from closing an idle socket
  * ({@code pekko.http.server.websocket.periodic-keep-alive-max-idle}).
@@ -51,6 +52,8 @@ public final class LiveRoutes {
   static final int MAX_PER_SECOND = 4;
   private static final int SUBSCRIBER_BUFFER = 8;
   private static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(5);
+  /** How often a socket also asks for the report itself (see {@link #socket}). */
+  static final Duration REFRESH = Duration.ofSeconds(5);
 
   private final ActorSystem<?> system;
   private final ReportAccess access;
@@ -91,10 +94,16 @@ public final class LiveRoutes {
             .preMaterialize(system);
     // Subscribed before the snapshot is asked for: an update that is newer than the snapshot waits in the buffer.
     topics.of(site.id()).tell(Topic.subscribe(subscriber.first()));
-    CompletionStage<LiveReport> snapshot = sharding.entityRefFor(SiteEntity.ENTITY_TYPE_KEY, site.id())
-        .ask(replyTo -> new SiteEntity.GetLiveReport(System.currentTimeMillis(), site.timezone().getId(), replyTo), SNAPSHOT_TIMEOUT);
+    CompletionStage<LiveReport> snapshot = askReport(site);
+    // The entity's topic learns of this subscriber through the cluster's receptionist, which takes
+    // a moment (seconds on a busy node): an update published meanwhile never arrives. The report is
+    // therefore also asked for every REFRESH, which also lets current visitors fall as visits go
+    // idle when no hit comes at all.
+    Source<LiveReport, ?> refreshes = Source.tick(REFRESH, REFRESH, "refresh")
+        .mapAsync(1, tick -> askReport(site).handle((report, failed) -> Optional.ofNullable(report)))
+        .filter(Optional::isPresent).map(Optional::get);
     Source<Message, NotUsed> out = Source.completionStage(snapshot).map(report -> new Tagged("snapshot", report))
-        .concat(subscriber.second().map(report -> new Tagged("update", report)))
+        .concat(subscriber.second().merge(refreshes).map(report -> new Tagged("update", report)))
         .via(new LatestAtMostEvery<Tagged>(Duration.ofSeconds(1).dividedBy(MAX_PER_SECOND),
             (older, newer) -> older.type().equals("snapshot") ? new Tagged("snapshot", newer.report()) : newer))
         .map(tagged -> (Message) TextMessage.create(LiveReportJson.render(tagged.type(), tagged.report(), System.currentTimeMillis())))
@@ -113,6 +122,11 @@ public final class LiveRoutes {
       }
     });
     return Flow.fromSinkAndSourceCoupled(in, out);
+  }
+
+  private CompletionStage<LiveReport> askReport(Site site) {
+    return sharding.entityRefFor(SiteEntity.ENTITY_TYPE_KEY, site.id())
+        .ask(replyTo -> new SiteEntity.GetLiveReport(System.currentTimeMillis(), site.timezone().getId(), replyTo), SNAPSHOT_TIMEOUT);
   }
 
   /**
