@@ -1,8 +1,8 @@
 package biz.vulcantracker.queue;
 
 import io.lettuce.core.ScriptOutputType;
-import io.netty.channel.EventLoop;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (auto-flush off; a flush is scheduled when the first command after the last flush arrives, and
  * takes everything queued by then). Under load many requests' hits leave in one write and Redis
  * answers them in one read: the edge's throughput is bounded by work, not by system calls per hit.
+ * Appends made on an event loop of the edge's front go instead through that loop's own batch and
+ * connection ({@link LoopAppends}).
  */
 public final class HitProducer {
 
