@@ -4,6 +4,10 @@
 # Prints req/s, p50/p99 latency of each and the ratio, and checks that every 204 is in Redis.
 # The two take turns, three runs each, and the median run of each counts: on a shared two-core
 # machine one run of either can be off by a fifth.
+# After each Vulcan run its entries are counted and removed, as the consumers' acknowledgements
+# would remove them (PartitionReader deletes what it has acked): left to pile up to millions,
+# they made Redis rewrite its append-only file from a dataset no deployment holds, and that
+# rewrite alone took a third of a core away from the two under test.
 #
 #   deploy/bench/edge.sh [seconds per run (10)] [connections (64)]
 set -euo pipefail
@@ -50,6 +54,11 @@ NGINX
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
 nginx_pid=$!
 
+# One event loop for the front: of the two cores, wrk takes more than half of one and Redis a
+# third, and a second loop only added switching between threads (measured: 25-29 us of node CPU
+# per request with two loops against 20-24 us with one, and Redis 10 us per hit against 8 us
+# with its appends in half as many, larger batches). Its default is a loop per core.
+VULCAN_BEACON_FRONT_THREADS=${BENCH_FRONT_THREADS:-1} \
 VULCAN_ROLES=beacon,scuttlebutt VULCAN_ENV=local VULCAN_ADMIN_TOKEN=bench \
 VULCAN_HTTP_PORT=$http_port VULCAN_MANAGEMENT_PORT=$management_port VULCAN_REMOTE_PORT=0 \
 VULCAN_REDIS_URI=redis://127.0.0.1:$VULCAN_REDIS_PORT VULCAN_CASSANDRA_CONTACT_POINTS=127.0.0.1:$VULCAN_CQL_PORT \
@@ -71,14 +80,23 @@ non2xx() { awk '/Non-2xx/ {n = $5} END {print n + 0}' <<<"$1"; }
 say "warming up both (the JVM compiles its hot paths meanwhile)"
 run 10 "http://127.0.0.1:$nginx_port/" >/dev/null
 run 30 "$beacon" >/dev/null
-redis-cli -p "$VULCAN_REDIS_PORT" --scan --pattern 'bench:hits:*' | xargs -r redis-cli -p "$VULCAN_REDIS_PORT" del >/dev/null
+# drain_queue: prints how many entries the hit streams hold, and removes them.
+drain_queue() {
+  local count=0 key
+  for key in $(redis-cli -p "$VULCAN_REDIS_PORT" --scan --pattern 'bench:hits:*'); do
+    count=$((count + $(redis-cli -p "$VULCAN_REDIS_PORT" xlen "$key")))
+    redis-cli -p "$VULCAN_REDIS_PORT" unlink "$key" >/dev/null
+  done
+  echo "$count"
+}
+drain_queue >/dev/null
 
 # median_run <outputs...>: the wrk output whose req/s is the median of the three.
 median_run() {
   for out in "$@"; do printf '%s\t%s\n' "$(rate "$out")" "$(base64 -w0 <<<"$out")"; done \
     | sort -n | sed -n 2p | cut -f2 | base64 -d
 }
-nginx_runs=() vulcan_runs=() vulcan_total=0 vulcan_non2xx=0
+nginx_runs=() vulcan_runs=() vulcan_total=0 vulcan_non2xx=0 queued=0
 for round in 1 2 3; do
   say "round $round: nginx return 204, then Vulcan GET /api/v1/beacon, ${seconds} s each, $connections connections"
   nginx_runs+=("$(run "$seconds" "http://127.0.0.1:$nginx_port/")")
@@ -86,15 +104,13 @@ for round in 1 2 3; do
   vulcan_runs+=("$out")
   vulcan_total=$((vulcan_total + $(total "$out")))
   vulcan_non2xx=$((vulcan_non2xx + $(non2xx "$out")))
+  sleep 1 # the last appends of requests wrk cut off
+  queued=$((queued + $(drain_queue)))
   say "  nginx $(rate "${nginx_runs[-1]}") req/s, Vulcan $(rate "$out") req/s"
 done
 nginx_out=$(median_run "${nginx_runs[@]}")
 vulcan_out=$(median_run "${vulcan_runs[@]}")
 
-queued=0
-for key in $(redis-cli -p "$VULCAN_REDIS_PORT" --scan --pattern 'bench:hits:*'); do
-  queued=$((queued + $(redis-cli -p "$VULCAN_REDIS_PORT" xlen "$key")))
-done
 answered=$((vulcan_total - vulcan_non2xx))
 ratio=$(awk -v v="$(rate "$vulcan_out")" -v n="$(rate "$nginx_out")" 'BEGIN {printf "%.2f", v / n}')
 

@@ -86,6 +86,12 @@ public final class BeaconIntake {
     String userAgent = caller.userAgent();
     GeoLocator.Location location = geo.locate(client);
     Instant now = Instant.now();
+    if (hits.size() == 1) { // every GET, and most POSTs: no need to gather
+      BeaconRequest hit = hits.get(0);
+      return visitorIds.idsOf(hit.siteId(), client, userAgent, now)
+          .thenCompose(ids -> queue.append(List.of(toQueued(hit, ids, userAgent, location, now.toEpochMilli()))))
+          .thenApply(this::accepted);
+    }
     List<CompletableFuture<QueuedHit>> queued = new ArrayList<>(hits.size());
     for (BeaconRequest hit : hits) {
       queued.add(visitorIds.idsOf(hit.siteId(), client, userAgent, now)
@@ -95,10 +101,12 @@ public final class BeaconIntake {
     // From here on only the visitor ids and the location remain of the address.
     return CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new))
         .thenCompose(all -> queue.append(queued.stream().map(CompletableFuture::join).toList()))
-        .thenApply(count -> {
-          telemetry.hitsAccepted(CHANNEL, count);
-          return count;
-        });
+        .thenApply(this::accepted);
+  }
+
+  private int accepted(int count) {
+    telemetry.hitsAccepted(CHANNEL, count);
+    return count;
   }
 
   private static QueuedHit toQueued(

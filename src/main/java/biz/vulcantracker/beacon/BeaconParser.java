@@ -4,7 +4,6 @@ import biz.vulcantracker.ApiError;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -38,22 +37,14 @@ public final class BeaconParser {
 
   /** A GET's query parameters; {@code p} is a JSON object in text. */
   public BeaconRequest fromQuery(Map<String, String> params) {
-    ObjectNode fields = MAPPER.createObjectNode();
-    params.forEach((name, value) -> {
-      if ("p".equals(name)) {
-        fields.set("p", readJson(value, "bad_props", "p is not JSON"));
-      } else {
-        fields.put(name, value);
-      }
-    });
-    return fromJson(fields);
+    return fromFields(new QueryFields(params));
   }
 
   /** A POST body: one JSON object or an array of at most {@code max-batch-hits}. */
   public List<BeaconRequest> fromBody(String body) {
     JsonNode json = readJson(body, "bad_json", "the body is not JSON");
     if (json.isObject()) {
-      return List.of(fromJson(json));
+      return List.of(fromFields(new JsonFields(json)));
     }
     if (!json.isArray()) {
       throw badRequest("bad_json", "the body must be a JSON object or an array of objects");
@@ -69,43 +60,115 @@ public final class BeaconParser {
       if (!element.isObject()) {
         throw badRequest("bad_json", "every array element must be a JSON object");
       }
-      hits.add(fromJson(element));
+      hits.add(fromFields(new JsonFields(element)));
     }
     return hits;
   }
 
-  private BeaconRequest fromJson(JsonNode fields) {
+  private BeaconRequest fromFields(Fields fields) {
     String siteId = requiredText(fields, "s");
     String url = requiredText(fields, "u");
     if (url.length() > settings.maxUrlLength()) {
       throw badRequest("bad_url", "u is longer than " + settings.maxUrlLength() + " characters");
     }
     String host = httpHost(url).orElseThrow(() -> badRequest("bad_url", "u must be an absolute http or https URL"));
-    String eventName = optionalText(fields, "n", "bad_event_name");
+    String eventName = fields.text("n", "bad_event_name");
     if (eventName == null || eventName.isBlank()) {
       eventName = "pageview";
     } else if (eventName.length() > MAX_EVENT_NAME) {
       throw badRequest("bad_event_name", "n is longer than " + MAX_EVENT_NAME + " characters");
     }
-    String referrer = optionalText(fields, "r", "bad_referrer");
+    String referrer = fields.text("r", "bad_referrer");
     if (referrer != null && referrer.length() > settings.maxUrlLength()) {
       throw badRequest("bad_referrer", "r is longer than " + settings.maxUrlLength() + " characters");
     }
-    Long width = optionalNumber(fields, "w", "bad_screen_width");
+    Long width = fields.number("w", "bad_screen_width");
     if (width != null && (width < 0 || width > MAX_SCREEN_WIDTH)) {
       throw badRequest("bad_screen_width", "w must be between 0 and " + MAX_SCREEN_WIDTH);
     }
-    Long engagement = optionalNumber(fields, "e", "bad_engagement");
+    Long engagement = fields.number("e", "bad_engagement");
     if (engagement != null && engagement < 0) {
       throw badRequest("bad_engagement", "e must not be negative");
     }
-    String clientEventId = optionalText(fields, "i", "bad_event_id");
+    String clientEventId = fields.text("i", "bad_event_id");
     if (clientEventId != null && clientEventId.length() > MAX_CLIENT_EVENT_ID) {
       throw badRequest("bad_event_id", "i is longer than " + MAX_CLIENT_EVENT_ID + " characters");
     }
     return new BeaconRequest(
         siteId, url, host, eventName, emptyToNull(referrer),
-        width == null ? null : width.intValue(), props(fields.get("p")), engagement, emptyToNull(clientEventId));
+        width == null ? null : width.intValue(), props(fields.props()), engagement, emptyToNull(clientEventId));
+  }
+
+  /**
+   * A hit's fields as they came: a JSON object's members, or a GET's decoded query, where every
+   * value is text. A query is read as it is rather than copied into a JSON tree first: that copy
+   * was a measurable part of the edge's cost per hit.
+   */
+  private interface Fields {
+
+    /** The field's text, or null when absent (or JSON null); {@code error} when it is not text. */
+    String text(String name, String error);
+
+    /** The field as a whole number, or null when absent or empty; {@code error} when it is not one. */
+    Long number(String name, String error);
+
+    /** The {@code p} object, or null when absent. */
+    JsonNode props();
+  }
+
+  private record JsonFields(JsonNode json) implements Fields {
+
+    @Override
+    public String text(String name, String error) {
+      JsonNode node = json.get(name);
+      if (node == null || node.isNull()) {
+        return null;
+      }
+      if (!node.isTextual()) {
+        throw badRequest(error, "the field '" + name + "' must be a string");
+      }
+      return node.asText();
+    }
+
+    @Override
+    public Long number(String name, String error) {
+      JsonNode node = json.get(name);
+      if (node == null || node.isNull()) {
+        return null;
+      }
+      if (node.isIntegralNumber() && node.canConvertToLong()) {
+        return node.asLong();
+      }
+      if (!node.isTextual()) {
+        throw notWholeNumber(name, error);
+      }
+      return wholeNumber(node.asText(), name, error);
+    }
+
+    @Override
+    public JsonNode props() {
+      return json.get("p");
+    }
+  }
+
+  private record QueryFields(Map<String, String> params) implements Fields {
+
+    @Override
+    public String text(String name, String error) {
+      return params.get(name);
+    }
+
+    @Override
+    public Long number(String name, String error) {
+      String text = params.get(name);
+      return text == null ? null : wholeNumber(text, name, error);
+    }
+
+    @Override
+    public JsonNode props() {
+      String text = params.get("p");
+      return text == null ? null : readJson(text, "bad_props", "p is not JSON");
+    }
   }
 
   private static Map<String, String> props(JsonNode node) {
@@ -140,6 +203,12 @@ public final class BeaconParser {
 
   /** The lower-case host of an absolute http(s) URL. */
   static java.util.Optional<String> httpHost(String url) {
+    String host = plainHttpHost(url);
+    return host != null ? java.util.Optional.of(host) : uriHttpHost(url);
+  }
+
+  /** The host as {@link URI} reads it, for every URL {@link #plainHttpHost} leaves to it. */
+  static java.util.Optional<String> uriHttpHost(String url) {
     try {
       URI uri = new URI(url);
       String scheme = uri.getScheme();
@@ -152,40 +221,99 @@ public final class BeaconParser {
     }
   }
 
-  private static String requiredText(JsonNode fields, String name) {
-    JsonNode node = fields.get(name);
-    if (node == null || node.isNull() || (node.isTextual() && node.asText().isBlank())) {
+  /**
+   * The host of the URLs pages really send — {@code http(s)://} a host name, then a path, query and
+   * fragment of plain ASCII URI characters — or null for anything else, which {@link URI} then
+   * reads. Parsing every beacon's URL with {@link URI} was a twentieth of the edge's cost per hit;
+   * this accepts only what URI accepts with the same host (held to that by a test on random URLs).
+   */
+  static String plainHttpHost(String url) {
+    int hostStart = url.regionMatches(true, 0, "https://", 0, 8) ? 8
+        : url.regionMatches(true, 0, "http://", 0, 7) ? 7 : -1;
+    if (hostStart < 0) {
+      return null;
+    }
+    int hostEnd = hostNameEnd(url, hostStart);
+    if (hostEnd < 0 || !(hostEnd == url.length() || "/?#".indexOf(url.charAt(hostEnd)) >= 0)) {
+      return null; // a port, user info, an address literal, an odd name: URI knows them all
+    }
+    boolean fragment = false;
+    for (int i = hostEnd; i < url.length(); i++) {
+      char c = url.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= url.length() || Character.digit(url.charAt(i + 1), 16) < 0 || Character.digit(url.charAt(i + 2), 16) < 0) {
+          return null;
+        }
+        i += 2;
+      } else if (c == '#') {
+        if (fragment) {
+          return null;
+        }
+        fragment = true;
+      } else if (c >= 128 || !URL_CHARACTER[c]) {
+        return null;
+      }
+    }
+    return url.substring(hostStart, hostEnd).toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The end of a host name of RFC 2396 labels ({@code a-z0-9}, inner {@code -}, dot-separated,
+   * the last starting with a letter, as URI requires) from {@code start}, or -1.
+   */
+  private static int hostNameEnd(String url, int start) {
+    int i = start;
+    while (true) {
+      int labelStart = i;
+      while (i < url.length() && (isAsciiLetterOrDigit(url.charAt(i)) || url.charAt(i) == '-')) {
+        i++;
+      }
+      if (i == labelStart || url.charAt(labelStart) == '-' || url.charAt(i - 1) == '-') {
+        return -1;
+      }
+      if (i < url.length() && url.charAt(i) == '.') {
+        i++;
+        continue;
+      }
+      char first = url.charAt(labelStart);
+      return (first >= '0' && first <= '9') ? -1 : i;
+    }
+  }
+
+  private static boolean isAsciiLetterOrDigit(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+
+  /** ASCII characters URI allows in a path, query and fragment, without {@code %}, {@code #}, {@code [}, {@code ]}. */
+  private static final boolean[] URL_CHARACTER = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      URL_CHARACTER[c] = isAsciiLetterOrDigit(c) || "-_.!~*'();/?:@&=+$,".indexOf(c) >= 0;
+    }
+  }
+
+  private static String requiredText(Fields fields, String name) {
+    String text = fields.text(name, "bad_field");
+    if (text == null || text.isBlank()) {
       throw badRequest("missing_field", "the field '" + name + "' is required");
     }
-    if (!node.isTextual()) {
-      throw badRequest("bad_field", "the field '" + name + "' must be a string");
-    }
-    return node.asText();
+    return text;
   }
 
-  private static String optionalText(JsonNode fields, String name, String error) {
-    JsonNode node = fields.get(name);
-    if (node == null || node.isNull()) {
+  /** Null for empty text, the number for a whole number, else {@code error}. */
+  private static Long wholeNumber(String text, String name, String error) {
+    if (text.isEmpty()) {
       return null;
     }
-    if (!node.isTextual()) {
-      throw badRequest(error, "the field '" + name + "' must be a string");
+    if (isWholeNumber(text)) {
+      return Long.parseLong(text);
     }
-    return node.asText();
+    throw notWholeNumber(name, error);
   }
 
-  private static Long optionalNumber(JsonNode fields, String name, String error) {
-    JsonNode node = fields.get(name);
-    if (node == null || node.isNull() || (node.isTextual() && node.asText().isEmpty())) {
-      return null;
-    }
-    if (node.isIntegralNumber() && node.canConvertToLong()) {
-      return node.asLong();
-    }
-    if (node.isTextual() && isWholeNumber(node.asText())) {
-      return Long.parseLong(node.asText());
-    }
-    throw badRequest(error, "the field '" + name + "' must be a whole number");
+  private static ApiError notWholeNumber(String name, String error) {
+    return badRequest(error, "the field '" + name + "' must be a whole number");
   }
 
   /** {@code -?\\d{1,18}}, checked by hand: a regular expression here cost the edge 5 % of its rate. */

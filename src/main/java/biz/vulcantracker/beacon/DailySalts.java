@@ -53,12 +53,22 @@ public final class DailySalts {
     return cached(day, false);
   }
 
+  /** The day's salt if this node holds it, else null: {@link #saltOf} would ask Redis. */
+  public byte[] heldSalt(LocalDate day) {
+    return salts.getIfPresent(day);
+  }
+
+  /** Whether this node knows that the day has no salt (so {@link #existingSaltOf} needs no Redis). */
+  public boolean knownToHaveNoSalt(LocalDate day) {
+    return absent.getIfPresent(day) != null;
+  }
+
   private CompletionStage<Optional<byte[]>> cached(LocalDate day, boolean create) {
-    byte[] known = salts.getIfPresent(day);
-    if (known != null) {
-      return CompletableFuture.completedFuture(Optional.of(known));
+    byte[] held = heldSalt(day);
+    if (held != null) {
+      return CompletableFuture.completedFuture(Optional.of(held));
     }
-    if (!create && absent.getIfPresent(day) != null) {
+    if (!create && knownToHaveNoSalt(day)) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     // Concurrent first requests of a day may each ask Redis; SET NX makes them agree on one salt.

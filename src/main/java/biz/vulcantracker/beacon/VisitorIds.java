@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -42,6 +43,13 @@ public final class VisitorIds {
   public CompletionStage<Ids> idsOf(String siteId, InetAddress client, String userAgent, Instant at) {
     LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
     byte[] address = client.getAddress();
+    byte[] todays = salts.heldSalt(day);
+    byte[] yesterdays = salts.heldSalt(day.minusDays(1));
+    if (todays != null && (yesterdays != null || salts.knownToHaveNoSalt(day.minusDays(1)))) {
+      // Nearly every hit: both days' salts are known here, and no stage waits for Redis.
+      return CompletableFuture.completedFuture(new Ids(hash(todays, siteId, address, userAgent),
+          Optional.ofNullable(yesterdays).map(salt -> hash(salt, siteId, address, userAgent))));
+    }
     return salts.saltOf(day).thenCombine(salts.existingSaltOf(day.minusDays(1)), (today, yesterday) ->
         new Ids(hash(today, siteId, address, userAgent), yesterday.map(salt -> hash(salt, siteId, address, userAgent))));
   }

@@ -88,4 +88,45 @@ class BeaconParserTest {
     }
     return "{\"s\":\"a.example\",\"u\":\"https://a.example/\",\"p\":{" + props + "}}";
   }
+
+  @Test
+  void readsTheHostOfEveryUrlAsJavaNetUriDoes() {
+    java.util.Random random = new java.util.Random(11);
+    String[] schemes = {"http://", "https://", "HTTPS://", "Http://", "ftp://", "http:/", "https:", ""};
+    String labelAlphabet = "ab9Z-";
+    String hostNoise = ":@[]_.%";
+    String validRest = "/a?#%2F=&+;:@$,'()*!~_.-";
+    String anyRest = validRest + "%zg[] \u00e9\"<>^`{|}";
+    int plain = 0;
+    for (int n = 0; n < 50_000; n++) {
+      StringBuilder url = new StringBuilder(schemes[random.nextInt(schemes.length)]);
+      for (int label = random.nextInt(4); label >= 0; label--) {
+        int length = random.nextInt(5);
+        for (int i = 0; i < length; i++) {
+          boolean edge = i == 0 || i == length - 1;
+          String alphabet = edge && random.nextInt(4) > 0 ? "abZ" : labelAlphabet; // mostly valid labels
+          url.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        url.append(label > 0 ? "." : "");
+      }
+      if (random.nextInt(5) == 0) {
+        url.insert(random.nextInt(url.length() + 1), hostNoise.charAt(random.nextInt(hostNoise.length())));
+      }
+      String restAlphabet = random.nextBoolean() ? validRest : anyRest;
+      for (int i = random.nextInt(12); i > 0; i--) {
+        url.append(restAlphabet.charAt(random.nextInt(restAlphabet.length())));
+      }
+      String host = BeaconParser.plainHttpHost(url.toString());
+      if (host != null) {
+        plain++;
+        assertThat(BeaconParser.uriHttpHost(url.toString())).as(url.toString()).contains(host);
+      }
+    }
+    assertThat(plain).as("URLs the fast path read").isGreaterThan(1_000);
+    assertThat(BeaconParser.plainHttpHost("https://Shop.Example/p/a-b_c?x=1&y=%C3%A9#top")).isEqualTo("shop.example");
+    assertThat(BeaconParser.plainHttpHost("http://a.example")).isEqualTo("a.example");
+    assertThat(BeaconParser.plainHttpHost("https://a.example:8443/")).as("left to URI").isNull();
+    assertThat(BeaconParser.httpHost("https://a.example:8443/")).contains("a.example");
+    assertThat(BeaconParser.httpHost("https://[::1]/")).contains("[::1]");
+  }
 }

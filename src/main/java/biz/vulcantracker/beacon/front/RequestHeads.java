@@ -2,6 +2,7 @@ package biz.vulcantracker.beacon.front;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -39,35 +40,26 @@ final class RequestHeads {
   static Result parse(ByteBuf buffer, int maxHeadBytes, int maxBodyBytes) {
     int start = buffer.readerIndex();
     int end = start + Math.min(buffer.readableBytes(), maxHeadBytes);
-    int headEnd = endOfHead(buffer, start, end);
-    if (headEnd < 0) {
-      return buffer.readableBytes() >= maxHeadBytes ? Result.RELAY : Result.INCOMPLETE;
-    }
-    for (int i = start; i < headEnd; i++) {
-      byte b = buffer.getByte(i);
-      if (b < 0 || (b < 0x20 && b != '\r' && b != '\n' && b != '\t') || b == 0x7f
-          || (b == '\r' && buffer.getByte(i + 1) != '\n')) {
-        return Result.RELAY; // non-ASCII, control bytes or a lone CR: Pekko decides what they mean
-      }
-    }
-    String head = buffer.toString(start, headEnd - start, StandardCharsets.US_ASCII);
-    RequestHead parsed = read(head, headEnd - start, maxBodyBytes);
-    return parsed == null ? Result.RELAY : new Result(Verdict.NATIVE, parsed);
-  }
-
-  /** The index just past the empty line ending the head, or -1 if it is not in [start, end). */
-  private static int endOfHead(ByteBuf buffer, int start, int end) {
+    // One pass finds the empty line that ends the head and notes any byte Pekko should judge.
+    boolean plain = true;
     int lineStart = start;
     for (int i = start; i < end; i++) {
-      if (buffer.getByte(i) == '\n') {
+      byte b = buffer.getByte(i);
+      if (b == '\n') {
         int length = i - lineStart;
         if (length == 0 || (length == 1 && buffer.getByte(lineStart) == '\r')) {
-          return i + 1;
+          if (!plain) {
+            return Result.RELAY; // non-ASCII, control bytes or a lone CR: Pekko decides what they mean
+          }
+          RequestHead parsed = read(buffer.toString(start, i + 1 - start, StandardCharsets.US_ASCII), i + 1 - start, maxBodyBytes);
+          return parsed == null ? Result.RELAY : new Result(Verdict.NATIVE, parsed);
         }
         lineStart = i + 1;
+      } else if (b < 0x20 || b == 0x7f) { // also every byte over 0x7f: they are negative
+        plain &= b == '\t' || (b == '\r' && i + 1 < end && buffer.getByte(i + 1) == '\n');
       }
     }
-    return -1;
+    return buffer.readableBytes() >= maxHeadBytes ? Result.RELAY : Result.INCOMPLETE;
   }
 
   private static RequestHead read(String head, int headLength, int maxBodyBytes) {
@@ -102,30 +94,29 @@ final class RequestHeads {
         break; // the empty line that ends the head
       }
       int colon = line.indexOf(':');
-      if (colon <= 0 || line.charAt(0) == ' ' || line.charAt(0) == '\t' || !isToken(line, colon)) {
+      if (colon <= 0 || !isToken(line, colon)) {
         return null; // folded or malformed
       }
-      String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
-      String value = line.substring(colon + 1).strip();
-      switch (name) {
-        case "user-agent" -> {
+      // Only the few headers the beacon reads are copied; the rest are matched in place.
+      switch (headerOf(line, colon)) {
+        case USER_AGENT -> {
           if (userAgent != null) return null;
-          userAgent = value;
+          userAgent = value(line, colon);
         }
-        case "origin" -> {
+        case ORIGIN -> {
           if (origin != null) return null;
-          origin = value;
+          origin = value(line, colon);
         }
-        case "x-forwarded-for" -> {
+        case X_FORWARDED_FOR -> {
           if (forwardedFor != null) return null;
-          forwardedFor = value;
+          forwardedFor = value(line, colon);
         }
-        case "content-length" -> {
+        case CONTENT_LENGTH -> {
           if (contentLength != null) return null;
-          contentLength = value;
+          contentLength = value(line, colon);
         }
-        case "connection" -> {
-          for (String token : value.split(",")) {
+        case CONNECTION -> {
+          for (String token : value(line, colon).split(",")) {
             String option = token.strip().toLowerCase(Locale.ROOT);
             if (option.equals("close")) {
               close = true;
@@ -134,10 +125,10 @@ final class RequestHeads {
             }
           }
         }
-        case "transfer-encoding", "expect", "upgrade", "content-encoding" -> {
+        case TRANSFER_ENCODING, EXPECT, UPGRADE, CONTENT_ENCODING -> {
           return null;
         }
-        default -> { }
+        case OTHER -> { }
       }
     }
     int length = contentLength == null ? 0 : parseLength(contentLength);
@@ -153,10 +144,47 @@ final class RequestHeads {
     return head.substring(start, end > start && head.charAt(end - 1) == '\r' ? end - 1 : end);
   }
 
+  /** The headers the front reads or refuses to interpret; {@link #OTHER} for the rest. */
+  private enum Header {
+    USER_AGENT("user-agent"), ORIGIN("origin"), X_FORWARDED_FOR("x-forwarded-for"), CONTENT_LENGTH("content-length"),
+    CONNECTION("connection"), TRANSFER_ENCODING("transfer-encoding"), EXPECT("expect"), UPGRADE("upgrade"),
+    CONTENT_ENCODING("content-encoding"), OTHER("");
+
+    private final String name;
+
+    Header(String name) {
+      this.name = name;
+    }
+  }
+
+  private static final Header[] NAMED = Arrays.copyOf(Header.values(), Header.values().length - 1);
+
+  private static Header headerOf(String line, int nameLength) {
+    for (Header header : NAMED) {
+      if (header.name.length() == nameLength && line.regionMatches(true, 0, header.name, 0, nameLength)) {
+        return header;
+      }
+    }
+    return Header.OTHER;
+  }
+
+  private static String value(String line, int colon) {
+    return line.substring(colon + 1).strip();
+  }
+
+  /** RFC 9110's tchar, as a table: the check runs on every byte of every header name. */
+  private static final boolean[] TOKEN = new boolean[128];
+
+  static {
+    for (char c = '!'; c < 0x7f; c++) {
+      TOKEN[c] = "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
+    }
+  }
+
   private static boolean isToken(String line, int end) {
     for (int i = 0; i < end; i++) {
       char c = line.charAt(i);
-      if (c <= ' ' || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+      if (c >= 128 || !TOKEN[c]) {
         return false;
       }
     }
