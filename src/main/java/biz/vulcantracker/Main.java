@@ -15,6 +15,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
 
+  static {
+    // On fewer than three cores the JDK's common pool gets a parallelism of 1, and CompletableFuture
+    // then starts a new thread for every async stage — and Scala's FutureConverters, behind Pekko's
+    // Java API, turn every thenCompose/whenComplete on a Pekko future into an async stage. On two
+    // cores katric started dozens of threads a second that way (about a tenth of its CPU). Set before anything
+    // touches the pool, unless the operator chose a value.
+    String parallelism = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(parallelism) == null && Runtime.getRuntime().availableProcessors() < 3) {
+      System.setProperty(parallelism, "2");
+    }
+  }
+
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   private Main() {}
