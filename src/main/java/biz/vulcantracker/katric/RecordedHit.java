@@ -48,8 +48,8 @@ public record RecordedHit(
   }
 
   /**
-   * The hit as a row of the hits table, keyed so that a resent client event lands on its first
-   * row; empty for a bot (bots are counted per day, not kept).
+   * The hit as the hits table keeps it, keyed so that a resent client event is the same hit as its
+   * first sending; empty for a bot (bots are counted per day, not kept).
    */
   Optional<HitRow> toRow() {
     if (dims == null || dims.bot()) {

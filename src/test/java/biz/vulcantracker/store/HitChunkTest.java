@@ -1,0 +1,92 @@
+package biz.vulcantracker.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class HitChunkTest {
+
+  private static final LocalDate DAY = LocalDate.of(2026, 11, 20);
+
+  @Test
+  void aWriteIsAtMostOneRowPerBucketAndDay() {
+    List<HitRow> rows = hits(new Random(1), 1_000, 400, DAY);
+    rows.addAll(hits(new Random(2), 10, 5, DAY.plusDays(1)));
+    List<HitChunk> chunks = HitChunk.split(rows);
+    assertThat(chunks).hasSizeLessThanOrEqualTo(2 * HitChunk.BUCKETS);
+    assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.hits())
+        .allSatisfy(hit -> {
+          assertThat(hit.day()).isEqualTo(chunk.day());
+          assertThat(HitChunk.bucketOf(hit.visitorId())).isEqualTo(chunk.bucket());
+        }));
+    assertThat(chunks.stream().mapToInt(chunk -> chunk.hits().size()).sum()).isEqualTo(rows.size());
+  }
+
+  @Test
+  void aChunkReadsBackAsWritten() {
+    HitRow custom = new HitRow(DAY, -42L, "i:evt-1", 1_000L, 7L, "Signup", Map.of("page", "/a", "country", "DE"),
+        Map.of("plan", "pro"));
+    HitRow plain = new HitRow(DAY, -42L, "h2", 2_000L, null, "pageview", Map.of(), Map.of());
+    HitChunk chunk = HitChunk.split(List.of(custom, plain)).get(0);
+    HitChunk read = HitChunk.of(chunk.day(), chunk.bucket(), chunk.key(), chunk.hitsJson());
+    assertThat(read).isEqualTo(chunk);
+    assertThat(read.hits()).containsExactly(custom, plain);
+  }
+
+  /**
+   * The same hits written by several batches, split differently (a redelivery after a failure), and
+   * read back in table order: every hit exactly once, and each visitor's hits of a day together.
+   */
+  @Test
+  void aScanGivesEachHitOnceAndAVisitorsHitsTogether() {
+    Random random = new Random(3);
+    List<HitRow> all = hits(random, 5_000, 700, DAY);
+    all.addAll(hits(random, 500, 100, DAY.plusDays(1)));
+    List<HitChunk> written = new ArrayList<>();
+    for (int attempt = 0; attempt < 3; attempt++) { // three deliveries, cut into batches at random
+      for (int start = 0; start < all.size(); ) {
+        int end = Math.min(all.size(), start + 1 + random.nextInt(800));
+        written.addAll(HitChunk.split(all.subList(start, end)));
+        start = end;
+      }
+    }
+    // Rows with the same key are one row in the table; the table orders by (day, bucket, chunk).
+    List<HitChunk> table = new ArrayList<>(written.stream()
+        .collect(java.util.stream.Collectors.toMap(c -> c.day() + "/" + c.bucket() + "/" + c.key(), c -> c, (a, b) -> b))
+        .values());
+    table.sort(Comparator.comparing(HitChunk::day).thenComparingInt(HitChunk::bucket).thenComparing(HitChunk::key));
+
+    HitChunkScan scan = new HitChunkScan();
+    List<HitRow> read = new ArrayList<>();
+    table.forEach(chunk -> read.addAll(scan.accept(chunk)));
+    read.addAll(scan.finish());
+
+    assertThat(read).containsExactlyInAnyOrderElementsOf(all);
+    List<String> groups = new ArrayList<>();
+    for (HitRow hit : read) {
+      String group = hit.day() + "/" + hit.visitorId();
+      if (groups.isEmpty() || !groups.get(groups.size() - 1).equals(group)) {
+        groups.add(group);
+      }
+    }
+    assertThat(groups).as("a visitor's hits of a day come together").doesNotHaveDuplicates();
+  }
+
+  private static List<HitRow> hits(Random random, int count, int visitors, LocalDate day) {
+    List<HitRow> hits = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      long visitor = random.nextInt(visitors) * 0x9E3779B97F4A7C15L; // spread like hash-based ids
+      hits.add(new HitRow(day, visitor, day + "-h" + i, 1_000L * i, null, i % 7 == 0 ? "Signup" : "pageview",
+          Map.of("page", "/p" + random.nextInt(20)), Map.of()));
+    }
+    Collections.shuffle(hits, random);
+    return hits;
+  }
+}
