@@ -47,11 +47,14 @@ public final class VisitorIds {
     byte[] yesterdays = salts.heldSalt(day.minusDays(1));
     if (todays != null && (yesterdays != null || salts.knownToHaveNoSalt(day.minusDays(1)))) {
       // Nearly every hit: both days' salts are known here, and no stage waits for Redis.
-      return CompletableFuture.completedFuture(new Ids(hash(todays, siteId, address, userAgent),
-          Optional.ofNullable(yesterdays).map(salt -> hash(salt, siteId, address, userAgent))));
+      return CompletableFuture.completedFuture(ids(todays, Optional.ofNullable(yesterdays), siteId, address, userAgent));
     }
-    return salts.saltOf(day).thenCombine(salts.existingSaltOf(day.minusDays(1)), (today, yesterday) ->
-        new Ids(hash(today, siteId, address, userAgent), yesterday.map(salt -> hash(salt, siteId, address, userAgent))));
+    return salts.saltOf(day).thenCombine(salts.existingSaltOf(day.minusDays(1)),
+        (today, yesterday) -> ids(today, yesterday, siteId, address, userAgent));
+  }
+
+  private static Ids ids(byte[] today, Optional<byte[]> yesterday, String siteId, byte[] address, String userAgent) {
+    return new Ids(hash(today, siteId, address, userAgent), yesterday.map(salt -> hash(salt, siteId, address, userAgent)));
   }
 
   static String hash(byte[] salt, String siteId, byte[] address, String userAgent) {

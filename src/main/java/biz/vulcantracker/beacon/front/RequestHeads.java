@@ -157,7 +157,7 @@ final class RequestHeads {
     }
   }
 
-  private static final Header[] NAMED = Arrays.copyOf(Header.values(), Header.values().length - 1);
+  private static final Header[] NAMED = Arrays.stream(Header.values()).filter(h -> h != Header.OTHER).toArray(Header[]::new);
 
   private static Header headerOf(String line, int nameLength) {
     for (Header header : NAMED) {
