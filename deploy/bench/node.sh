@@ -1,15 +1,18 @@
 # Sourced by the benchmarks that run a whole node (pipeline.sh, logs.sh, live.sh): each gets its own
-# Redis, Cassandra and node ports (prefix digit d: d6379, d9042, d7000, d8080, d8558) and data under
+# Redis, Cassandra and node ports (for number n: 2n379, 2n042, 2n700, 2n080, 2n558) and data under
 # .local/bench-<name>, so benchmarks never touch a running local instance or the tests' services.
+# The ports stay below Linux's ephemeral range (32768 and up): there, the services script's probe of a
+# port nothing listens on yet can be given that very port as its own and connect to itself, which
+# holds the port, so Cassandra then failed to bind it while the probe reported it up.
 # Everything started is stopped on exit (BENCH_KEEP=1 keeps it, for a look afterwards).
 
 say() { echo "[bench] $*" >&2; }
 
-# bench_prepare <name> <port prefix digit>: work folder, ports, the jar, clean-up on exit.
+# bench_prepare <name> <port number n (3-5)>: work folder, ports, the jar, clean-up on exit.
 bench_prepare() {
   work=$repo/.local/bench-$1
-  export VULCAN_LOCAL_DIR=$work VULCAN_REDIS_PORT=${2}6379 VULCAN_CQL_PORT=${2}9042 VULCAN_STORAGE_PORT=${2}7000
-  http_port=${2}8080 management_port=${2}8558
+  export VULCAN_LOCAL_DIR=$work VULCAN_REDIS_PORT=2${2}379 VULCAN_CQL_PORT=2${2}042 VULCAN_STORAGE_PORT=2${2}700
+  http_port=2${2}080 management_port=2${2}558
   api=http://127.0.0.1:$http_port
   [ -f target/vulcan-tracker.jar ] || mvn -q -B -DskipTests package
   rm -rf "$work" && mkdir -p "$work"
