@@ -7,6 +7,7 @@ import biz.vulcantracker.beacon.DailySalts;
 import biz.vulcantracker.beacon.GeoLocator;
 import biz.vulcantracker.beacon.RelayedClients;
 import biz.vulcantracker.beacon.front.FrontServer;
+import biz.vulcantracker.beacon.front.FrontTransport;
 import biz.vulcantracker.beacon.LogRoutes;
 import biz.vulcantracker.beacon.VisitorIds;
 import biz.vulcantracker.katric.HitConsumer;
@@ -169,7 +170,8 @@ public final class VulcanNode implements AutoCloseable {
       if (beaconIntake.isPresent() && config.getBoolean("vulcan.beacon.front.enabled")) {
         // The front holds the public port; Pekko HTTP listens on loopback behind it.
         ServerBinding pekko = await(HttpServer.start(system, "127.0.0.1", 0, all));
-        FrontServer front = FrontServer.start(host, port, config.getInt("vulcan.beacon.front.threads"),
+        FrontServer front = FrontServer.start(host, port,
+            FrontTransport.choose(config.getString("vulcan.beacon.front.transport")), config.getInt("vulcan.beacon.front.threads"),
             pekko.localAddress(), beaconIntake.get(), relayed);
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "close-front", () -> {
           front.close();

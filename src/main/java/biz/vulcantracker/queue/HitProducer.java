@@ -2,6 +2,7 @@ package biz.vulcantracker.queue;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +37,10 @@ public final class HitProducer {
       return 1
       """.formatted(QueuedHitCodec.FIELD);
 
-  /** The event loop that runs on this thread, if it registered with {@link #batchOnThisLoop}. */
-  private static final ThreadLocal<EventLoop> EVENT_LOOP = new ThreadLocal<>();
+  /** The event loop that runs on this thread and its kind of socket, if it registered with {@link #batchOnThisLoop}. */
+  private static final ThreadLocal<FrontLoop> FRONT_LOOP = new ThreadLocal<>();
+
+  private record FrontLoop(EventLoop loop, Class<? extends Channel> socketType) {}
 
   private final RedisConnections redis;
   private final QueueSettings settings;
@@ -55,20 +58,22 @@ public final class HitProducer {
   }
 
   /**
-   * Registers the calling thread's event loop (a Netty loop: single-threaded, runs its tasks after
-   * each round of I/O): hits appended on this thread are then sent per round ({@link LoopAppends}).
+   * Registers the event loop of {@code accepted}, a connection the calling thread serves (a Netty
+   * loop: single-threaded, runs its tasks after each round of I/O): hits appended on this thread
+   * are then sent per round ({@link LoopAppends}), on a Redis connection of the accepted
+   * connection's class (Netty's accepted and connecting sockets of a transport are one class).
    */
-  public static void batchOnThisLoop(EventLoop loop) {
-    EVENT_LOOP.set(loop);
+  public static void batchOnThisLoop(Channel accepted) {
+    FRONT_LOOP.set(new FrontLoop(accepted.eventLoop(), accepted.getClass()));
   }
 
   /** Appends the hits in order (one site's hits keep their order in its partition); the entry ids. */
   public CompletionStage<List<String>> append(List<QueuedHit> hits) {
-    EventLoop loop = EVENT_LOOP.get();
-    if (loop != null) {
+    FrontLoop front = FRONT_LOOP.get();
+    if (front != null) {
       LoopAppends appends = loopAppends.get();
       if (appends == null) {
-        appends = new LoopAppends(loop, redis, settings);
+        appends = new LoopAppends(front.loop(), front.socketType(), redis, settings);
         loopAppends.set(appends);
       }
       return appends.add(hits);

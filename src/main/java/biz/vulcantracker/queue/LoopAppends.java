@@ -1,5 +1,6 @@
 package biz.vulcantracker.queue;
 
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,11 +31,11 @@ final class LoopAppends {
   private final LoopRedis loopRedis;
   private List<Pending> round = new ArrayList<>();
 
-  LoopAppends(EventLoop loop, RedisConnections redis, QueueSettings settings) {
+  LoopAppends(EventLoop loop, Class<? extends Channel> socketType, RedisConnections redis, QueueSettings settings) {
     this.loop = loop;
     this.redis = redis;
     this.settings = settings;
-    this.loopRedis = LoopRedis.supports(redis.configuredUri()) ? new LoopRedis(loop, redis.uri(), redis.commandTimeout()) : null;
+    this.loopRedis = LoopRedis.supports(redis.configuredUri()) ? new LoopRedis(loop, socketType, redis.uri(), redis.commandTimeout()) : null;
   }
 
   CompletionStage<List<String>> add(List<QueuedHit> hits) {

@@ -10,9 +10,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,14 +41,17 @@ final class LoopRedis {
   private static final short CRLF = ('\r' << 8) | '\n';
 
   private final EventLoop loop;
+  private final Class<? extends Channel> socketType;
   private final RedisURI uri;
   private final Duration timeout;
   private final ArrayDeque<Awaiting> awaiting = new ArrayDeque<>();
   private Channel channel;
   private ChannelFuture connecting;
 
-  LoopRedis(EventLoop loop, RedisURI uri, Duration timeout) {
+  /** @param socketType a socket channel class of the loop's transport */
+  LoopRedis(EventLoop loop, Class<? extends Channel> socketType, RedisURI uri, Duration timeout) {
     this.loop = loop;
+    this.socketType = socketType;
     this.uri = uri;
     this.timeout = timeout;
     loop.scheduleAtFixedRate(this::expire, 1, 1, TimeUnit.SECONDS);
@@ -95,7 +95,7 @@ final class LoopRedis {
   private ChannelFuture connect() {
     ChannelFuture future = new Bootstrap()
         .group(loop)
-        .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+        .channel(socketType)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
         .handler(new Replies())

@@ -24,6 +24,15 @@ import org.apache.pekko.actor.typed.ExtensionId;
  */
 public final class RedisConnections implements Extension {
 
+  static {
+    // The front's io_uring transport is on the class path now; Lettuce then still runs on epoll, as
+    // it did, but warns so at every client it creates. Said once here instead (an explicit
+    // -Dio.lettuce.core.iouring=true still wins).
+    if (System.getProperty("io.lettuce.core.iouring") == null) {
+      System.setProperty("io.lettuce.core.iouring", "false");
+    }
+  }
+
   private final RedisClient client;
   private final RedisURI uri;
   private final String configuredUri;

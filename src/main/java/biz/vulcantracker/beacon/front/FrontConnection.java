@@ -61,7 +61,7 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    HitProducer.batchOnThisLoop(ctx.channel().eventLoop()); // this loop's hits leave in one command per round
+    HitProducer.batchOnThisLoop(ctx.channel()); // this loop's hits leave in one command per round
     ctx.fireChannelActive();
   }
 

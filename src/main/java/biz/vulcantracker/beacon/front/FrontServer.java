@@ -7,17 +7,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -26,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The front's listening socket: Netty with native epoll where the platform has it (NIO elsewhere),
- * one event loop per core, a {@link FrontConnection} per client connection.
+ * The front's listening socket: Netty on a {@link FrontTransport} (io_uring, epoll or NIO), one
+ * event loop per core, a {@link FrontConnection} per client connection.
  */
 public final class FrontServer implements AutoCloseable {
 
@@ -49,18 +40,15 @@ public final class FrontServer implements AutoCloseable {
    *
    * @param threads event loops; 0 for one per core
    */
-  public static FrontServer start(String host, int port, int threads, InetSocketAddress pekko, BeaconIntake intake,
+  public static FrontServer start(String host, int port, FrontTransport transport, int threads, InetSocketAddress pekko, BeaconIntake intake,
       RelayedClients relayed) throws InterruptedException {
-    boolean epoll = Epoll.isAvailable();
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    Class<? extends ServerSocketChannel> serverType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    Class<? extends SocketChannel> clientType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), io);
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
+        transport.handlers());
     FrontBeacons beacons = new FrontBeacons(intake);
     try {
       Channel listening = new ServerBootstrap()
           .group(group)
-          .channel(serverType)
+          .channel(transport.serverChannel())
           .option(ChannelOption.SO_BACKLOG, 1024)
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -68,12 +56,12 @@ public final class FrontServer implements AutoCloseable {
             protected void initChannel(SocketChannel channel) {
               channel.pipeline().addLast(
                   new IdleStateHandler(0, 0, IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS),
-                  new FrontConnection(beacons, new Relay(pekko, clientType, relayed)));
+                  new FrontConnection(beacons, new Relay(pekko, transport.socketChannel(), relayed)));
             }
           })
           .bind(host, port).sync().channel();
       log.info("HTTP listening on {} (beacons answered by the front, {}; the rest relayed to {})",
-          listening.localAddress(), epoll ? "epoll" : "nio", pekko);
+          listening.localAddress(), transport, pekko);
       return new FrontServer(group, listening);
     } catch (InterruptedException | RuntimeException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);

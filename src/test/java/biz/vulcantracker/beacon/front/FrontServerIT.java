@@ -16,42 +16,61 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The front on a real node and Redis, spoken to over raw sockets so that what goes on one
  * connection is exact: pipelined beacons answered in order, a connection that turns from beacons
  * to other requests (relayed to Pekko HTTP, with the client's own address), {@code Connection:
  * close}, a body that arrives in pieces. The node runs without katric: every hit stays in Redis.
+ * This class runs the default transport (io_uring where the kernel allows it); {@link
+ * EpollFrontServerIT} runs the same on epoll, the fallback.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FrontServerIT {
 
   private static final String UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
 
-  private static String prefix;
-  private static VulcanNode node;
-  private static RedisClient redisClient;
-  private static RedisCommands<String, String> redis;
+  private String prefix;
+  private VulcanNode node;
+  private RedisClient redisClient;
+  private RedisCommands<String, String> redis;
+  private long ringsBefore;
+
+  /** The front's {@code vulcan.beacon.front.transport}: this class runs the default. */
+  String transport() {
+    return "auto";
+  }
+
+  /** Whether the front should be on io_uring: by default wherever this kernel allows it. */
+  boolean runsOnIoUring() {
+    return FrontTransport.IO_URING.isAvailable();
+  }
 
   @BeforeAll
-  static void start() {
+  void start() throws IOException {
+    ringsBefore = ioUringRings();
     prefix = IntegrationFixture.freshPrefix("front");
     node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix,
-        Map.of("vulcan.roles", "beacon,scuttlebutt", "vulcan.beacon.rate-limit.per-second", 0)));
+        Map.of("vulcan.roles", "beacon,scuttlebutt", "vulcan.beacon.rate-limit.per-second", 0, "vulcan.beacon.front.transport", transport())));
     new ApiClient(node.httpPort()).createSite("front.example", List.of("front.example"), "UTC");
     redisClient = IntegrationFixture.redisClient();
     redis = redisClient.connect().sync();
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     redisClient.shutdown();
     node.close();
   }
@@ -61,6 +80,20 @@ class FrontServerIT {
     List<String> streams = redis.keys(prefix + ":hits:*");
     if (!streams.isEmpty()) {
       redis.del(streams.toArray(String[]::new));
+    }
+  }
+
+  @Test
+  void runsOnItsTransport() throws IOException {
+    try (Socket socket = connect("127.0.0.1")) {
+      socket.getOutputStream().write(beacon("/").getBytes(StandardCharsets.US_ASCII));
+      assertThat(Response.read(socket.getInputStream()).status()).isEqualTo(204);
+    }
+    // The node runs in this JVM: its io_uring loops are rings among this process's descriptors.
+    if (runsOnIoUring()) {
+      assertThat(ioUringRings()).isGreaterThan(ringsBefore);
+    } else {
+      assertThat(ioUringRings()).isLessThanOrEqualTo(ringsBefore);
     }
   }
 
@@ -187,12 +220,25 @@ class FrontServerIT {
     assertThat(hits()).isEmpty();
   }
 
+  /** This process's open io_uring instances (each one a descriptor linked to {@code anon_inode:[io_uring]}). */
+  private static long ioUringRings() throws IOException {
+    try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+      return descriptors.filter(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).toString().equals("anon_inode:[io_uring]");
+        } catch (IOException closedMeanwhile) {
+          return false;
+        }
+      }).count();
+    }
+  }
+
   private static String post(String body) {
     return "POST /api/v1/beacon HTTP/1.1\r\nHost: x\r\nUser-Agent: " + UA + "\r\nContent-Length: " + body.length()
         + "\r\n\r\n" + body;
   }
 
-  private static Socket connect(String fromAddress) throws IOException {
+  private Socket connect(String fromAddress) throws IOException {
     Socket socket = new Socket();
     socket.bind(new InetSocketAddress(InetAddress.getByName(fromAddress), 0));
     socket.connect(new InetSocketAddress("127.0.0.1", node.httpPort()), 5000);
@@ -210,7 +256,7 @@ class FrontServerIT {
   }
 
   /** Every queued hit's JSON. */
-  private static List<String> hits() {
+  private List<String> hits() {
     List<String> all = new ArrayList<>();
     for (String stream : redis.keys(prefix + ":hits:*")) {
       redis.xrange(stream, Range.create("-", "+")).forEach(entry -> all.add(entry.getBody().get("hit")));
