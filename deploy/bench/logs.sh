@@ -4,15 +4,17 @@
 #   (a) Vulcan's parser alone, one thread pinned to one core (java -jar ... check-log);
 #   (b) GoAccess (Debian package goaccess, installed if missing) on the same file: the baseline;
 #   (c) the full import: the forwarder posts the file to /api/v1/beacon/log of a node with every role
-#       on a real Redis and Cassandra, until every queued pageview is persisted and counted.
+#       on a real Redis and Cassandra, until every queued pageview is persisted and counted; measured
+#       after a warm-up import (another site, other days, as many lines; its rate printed too).
 # Targets: (a) >= 10x (b); (c) >= 2x (b), in lines per second.
 #
-#   deploy/bench/logs.sh [lines (1000000)]
+#   deploy/bench/logs.sh [lines (1000000)] [warm-up lines (as many)]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cd "$repo"
 lines=${1:-1000000}
+warmup=${2:-$lines}
 . "$here/node.sh"
 rate() { awk -v n="$1" -v s="$2" -v e="$3" 'BEGIN {printf "%.0f", n / (e - s)}'; }
 
@@ -36,25 +38,41 @@ goaccess_rate=$(rate "$lines" "$start" "$(date +%s.%N)")
 
 say "(c) the full import through the endpoint"
 bench_start 2g
-site=$(bench_site shop.example)
-token=$(json_field "$site" ingestToken)
-key=$(json_field "$site" reportKey)
-sleep 3 # every node's site cache has the site
+# pageviews <site> <report key> <from> <to>: the stats API's count.
 pageviews() {
-  curl -fs "$api/api/v1/sites/shop.example/stats/aggregate?period=custom&from=2026-11-20&to=2026-11-22&metrics=pageviews" \
-    -H "Authorization: Bearer $key" | sed -n 's/.*"value":\([0-9]*\).*/\1/p'
+  curl -fs "$api/api/v1/sites/$1/stats/aggregate?period=custom&from=$3&to=$4&metrics=pageviews" \
+    -H "Authorization: Bearer $2" | sed -n 's/.*"value":\([0-9]*\).*/\1/p'
 }
-start=$(date +%s.%N)
-java -jar target/vulcan-tracker.jar forward --url "$api/api/v1/beacon/log" --site shop.example \
-  --token "$token" --file "$log" --state "$work/forward.state" 2> >(tee "$work/forward.out" >&2)
-sent=$(date +%s.%N)
-queued=$(sed -n 's/.* \([0-9]*\) queued as pageviews.*/\1/p' "$work/forward.out")
-while [ "$(pageviews)" != "$queued" ]; do
-  kill -0 "$app_pid" 2>/dev/null || { tail -n 30 "$work/vulcan.log" >&2; say "node died"; exit 1; }
-  sleep 0.2
-done
-done_at=$(date +%s.%N)
-import_rate=$(rate "$lines" "$start" "$done_at")
+# import_log <site> <file> <from> <to>: forwards the file to the site and waits until every line
+# it queued as a pageview is counted; sets queued, and sent and counted_at (seconds since the epoch).
+import_log() {
+  local site token key out=$work/forward-$1.out
+  site=$(bench_site "$1")
+  token=$(json_field "$site" ingestToken)
+  key=$(json_field "$site" reportKey)
+  sleep 3 # every node's site cache has the site
+  start=$(date +%s.%N)
+  java -jar target/vulcan-tracker.jar forward --url "$api/api/v1/beacon/log" --site "$1" \
+    --token "$token" --file "$2" --state "$work/forward-$1.state" 2> >(tee "$out" >&2)
+  sent=$(date +%s.%N)
+  queued=$(sed -n 's/.* \([0-9]*\) queued as pageviews.*/\1/p' "$out")
+  while [ "$(pageviews "$1" "$key" "$3" "$4")" != "$queued" ]; do
+    kill -0 "$app_pid" 2>/dev/null || { tail -n 30 "$work/vulcan.log" >&2; say "node died"; exit 1; }
+    sleep 0.2
+  done
+  counted_at=$(date +%s.%N)
+}
+# A node runs for days and the target is its sustained rate: like pipeline.sh, measure after a
+# warm-up (another site's log of other days, its figure printed too) and once the JIT compilers
+# have finished. Cold, they took 39 % of the node's CPU during the import (async-profiler).
+say "warming up: $warmup lines of other days for another site"
+python3 "$here/access_log.py" "$warmup" "$work/warmup.log" 2026-11-10 3
+import_log warm.example "$work/warmup.log" 2026-11-10 2026-11-12
+warmup_rate=$(rate "$warmup" "$start" "$counted_at")
+wait_for_compilers
+say "the measured import"
+import_log shop.example "$log" 2026-11-20 2026-11-22
+import_rate=$(rate "$lines" "$start" "$counted_at")
 endpoint_rate=$(rate "$lines" "$start" "$sent")
 
 printf '\nlines: %s (%s pageviews among them)\n' "$lines" "$queued"
@@ -64,3 +82,4 @@ printf '(a) parser alone, one core:             %8s lines/s = %sx GoAccess (targ
 printf '(c) full import, to persisted:          %8s lines/s = %sx GoAccess (target >= 2x)\n' "$import_rate" \
   "$(awk -v a="$import_rate" -v b="$goaccess_rate" 'BEGIN {printf "%.1f", a / b}')"
 printf '    of which through the endpoint:      %8s lines/s\n' "$endpoint_rate"
+printf '    the warm-up import, on a cold node: %8s lines/s (%s lines)\n' "$warmup_rate" "$warmup"

@@ -53,3 +53,28 @@ bench_site() {
 json_field() {
   echo "$1" | sed -n "s/.*\"$2\":\"\([^\"]*\)\".*/\1/p"
 }
+
+# compiler_ticks <pid>: CPU time (1/100 s) the JIT compiler threads of a JVM have used.
+compiler_ticks() {
+  local task ticks=0
+  for task in /proc/"$1"/task/*; do
+    case "$(cat "$task/comm" 2>/dev/null)" in
+      C1* | C2*) ticks=$((ticks + $(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0))) ;;
+    esac
+  done
+  echo "$ticks"
+}
+# wait_for_compilers: until the JIT compilers of the node and of Cassandra have used under 5 % of a
+# core for 5 s (at most 3 minutes). The node's startup (Yauaa builds its parser tables with ANTLR)
+# leaves a queue of compilations that kept a core busy well after a warm-up was counted.
+wait_for_compilers() {
+  local cassandra_pid before after i
+  cassandra_pid=$(pgrep -f CassandraDaemon | head -n 1)
+  for ((i = 0; i < 36; i++)); do
+    before=$(($(compiler_ticks "$app_pid") + $(compiler_ticks "$cassandra_pid")))
+    sleep 5
+    after=$(($(compiler_ticks "$app_pid") + $(compiler_ticks "$cassandra_pid")))
+    [ $((after - before)) -lt 25 ] && { say "compilers idle after $((5 * (i + 1))) s"; return 0; }
+  done
+  say "compilers still busy after 3 minutes; measuring anyway"
+}
