@@ -173,10 +173,8 @@ public final class VulcanNode implements AutoCloseable {
         FrontServer front = FrontServer.start(host, port,
             FrontTransport.choose(config.getString("vulcan.beacon.front.transport")), config.getInt("vulcan.beacon.front.threads"),
             pekko.localAddress(), beaconIntake.get(), relayed);
-        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "close-front", () -> {
-          front.close();
-          return CompletableFuture.completedFuture(Done.getInstance());
-        });
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "close-front",
+            () -> front.stop().thenApply(stopped -> Done.getInstance()));
         http = Optional.of(front.localAddress());
       } else {
         http = Optional.of(await(HttpServer.start(system, host, port, all)).localAddress());
