@@ -9,6 +9,7 @@
 # Targets: (a) >= 10x (b); (c) >= 2x (b), in lines per second.
 #
 #   deploy/bench/logs.sh [lines (1000000)] [warm-up lines (as many)]
+# BENCH_FORWARD_OPTS adds options to both forwarder runs (e.g. "--batch-bytes 1048576").
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -53,7 +54,7 @@ import_log() {
   sleep 3 # every node's site cache has the site
   start=$(date +%s.%N)
   java -jar target/vulcan-tracker.jar forward --url "$api/api/v1/beacon/log" --site "$1" \
-    --token "$token" --file "$2" --state "$work/forward-$1.state" 2> >(tee "$out" >&2)
+    --token "$token" ${BENCH_FORWARD_OPTS:-} --file "$2" --state "$work/forward-$1.state" 2> >(tee "$out" >&2)
   sent=$(date +%s.%N)
   queued=$(sed -n 's/.* \([0-9]*\) queued as pageviews.*/\1/p' "$out")
   while [ "$(pageviews "$1" "$key" "$3" "$4")" != "$queued" ]; do

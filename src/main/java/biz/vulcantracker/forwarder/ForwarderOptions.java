@@ -17,17 +17,26 @@ import java.util.Map;
  * @param format {@code combined} (default), {@code common}, {@code vcombined}, {@code vcommon} or an nginx log_format
  * @param follow keep reading as the file grows and is rotated, like {@code tail -F}
  * @param state where the position is kept (default: the log's name plus {@code .vulcan-state} in the working directory)
- * @param batchBytes most bytes per batch (below the endpoint's 8 MB)
+ * @param batchBytes most bytes per batch (below the endpoint's 8 MB; default {@value #DEFAULT_BATCH_BYTES})
  * @param flushInterval how long a partial batch waits for more lines when following
  */
 public record ForwarderOptions(
     URI url, String site, String token, Path file, String format, boolean follow, Path state, int batchBytes,
     Duration flushInterval) {
 
+  /**
+   * 4 MiB, half the endpoint's limit: deploy/bench/logs.sh imported 1M lines at 51k and 58k lines/s
+   * with it against 34k with 1 MiB (fewer requests, each a fixed cost on both sides, and fuller
+   * batches for katric). The endpoint still reads a batch in chunks of 2,000 lines, so neither its memory nor
+   * the time one append holds Redis grows with it; a follower sends smaller batches anyway, every
+   * flush interval.
+   */
+  static final int DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
+
   static final String USAGE = """
       usage: java -jar vulcan-tracker.jar forward --url <endpoint> --site <site id> --token <ingest token>
                                                   --file <access log> [--format combined] [--follow]
-                                                  [--state <file>] [--batch-bytes 1048576] [--flush-interval-ms 2000]
+                                                  [--state <file>] [--batch-bytes 4194304] [--flush-interval-ms 2000]
       The token may also come from the environment variable VULCAN_INGEST_TOKEN.""";
 
   static ForwarderOptions parse(List<String> args) {
@@ -54,7 +63,7 @@ public record ForwarderOptions(
     }
     Path file = Path.of(values.get("file"));
     Path state = Path.of(values.getOrDefault("state", file.getFileName() + ".vulcan-state"));
-    int batchBytes = Integer.parseInt(values.getOrDefault("batch-bytes", "1048576"));
+    int batchBytes = Integer.parseInt(values.getOrDefault("batch-bytes", Integer.toString(DEFAULT_BATCH_BYTES)));
     if (batchBytes < 1024 || batchBytes > 8 * 1024 * 1024) {
       throw new IllegalArgumentException("--batch-bytes must be between 1024 and 8388608");
     }
