@@ -27,9 +27,9 @@ public record ForwarderOptions(
   /**
    * 4 MiB, half the endpoint's limit: deploy/bench/logs.sh imported 1M lines at 51k and 58k lines/s
    * with it against 34k with 1 MiB (fewer requests, each a fixed cost on both sides, and fuller
-   * batches for katric). The endpoint still reads a batch in chunks of 2,000 lines, so neither its memory nor
-   * the time one append holds Redis grows with it; a follower sends smaller batches anyway, every
-   * flush interval.
+   * batches for katric). The endpoint still reads a batch in chunks of 2,000 lines, so neither its
+   * memory nor the time one append holds Redis grows with it; a follower that has caught up sends
+   * what the flush interval gathered, far less.
    */
   static final int DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
 
