@@ -89,7 +89,11 @@ public final class FrontServer {
     CompletableFuture<Void> stopped = new CompletableFuture<>();
     listening.close(); // runs on its loop before the shutdown below closes the connections
     // A quiet second lets answers still owed (hits on their way to Redis) be written first.
-    group.shutdownGracefully(1, 3, TimeUnit.SECONDS).addListener(terminated -> stopped.complete(null));
+    long started = System.nanoTime();
+    group.shutdownGracefully(1, 3, TimeUnit.SECONDS).addListener(terminated -> {
+      log.info("HTTP front stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      stopped.complete(null);
+    });
     return stopped;
   }
 }
