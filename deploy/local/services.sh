@@ -146,9 +146,20 @@ start_cassandra() {
   say "Cassandra up on 127.0.0.1:$cql_port (data: $cassandra_dir)"
 }
 
+# stop_pidfile <name> <pid file> <its output>: a process that had died on its own (its pid file is
+# still there) is reported with the end of its output, which says why (say, an OutOfMemoryError).
 stop_pidfile() {
-  local name=$1 pidfile=$2
-  if ! pid_alive "$pidfile"; then say "$name not running"; rm -f "$pidfile"; return 0; fi
+  local name=$1 pidfile=$2 output=$3
+  if ! pid_alive "$pidfile"; then
+    if [ -f "$pidfile" ]; then
+      say "$name had died before this stop; the end of $output:"
+      tail -n 5 "$output" >&2 || true
+    else
+      say "$name not running"
+    fi
+    rm -f "$pidfile"
+    return 0
+  fi
   local pid; pid=$(cat "$pidfile")
   kill "$pid"
   for ((i = 0; i < 120 && $(kill -0 "$pid" 2>/dev/null && echo 1 || echo 0) == 1; i++)); do sleep 0.25; done
@@ -156,6 +167,9 @@ stop_pidfile() {
   rm -f "$pidfile"
   say "$name stopped"
 }
+
+stop_redis() { stop_pidfile Redis "$redis_dir/redis.pid" "$redis_dir/redis.log"; }
+stop_cassandra() { stop_pidfile Cassandra "$cassandra_dir/cassandra.pid" "$cassandra_dir/stdout.log"; }
 
 status() {
   pid_alive "$redis_dir/redis.pid" && say "Redis running on $redis_port" || say "Redis not running"
@@ -168,9 +182,9 @@ case "$action:$which" in
   start:redis) start_redis ;;
   start:cassandra) start_cassandra ;;
   start:all) start_redis; start_cassandra ;;
-  stop:redis) stop_pidfile Redis "$redis_dir/redis.pid" ;;
-  stop:cassandra) stop_pidfile Cassandra "$cassandra_dir/cassandra.pid" ;;
-  stop:all) stop_pidfile Cassandra "$cassandra_dir/cassandra.pid"; stop_pidfile Redis "$redis_dir/redis.pid" ;;
+  stop:redis) stop_redis ;;
+  stop:cassandra) stop_cassandra ;;
+  stop:all) stop_cassandra; stop_redis ;;
   status:*) status ;;
   *) echo "usage: $0 start|stop|status [redis|cassandra]" >&2; exit 2 ;;
 esac

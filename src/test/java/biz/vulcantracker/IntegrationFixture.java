@@ -2,10 +2,12 @@ package biz.vulcantracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -40,11 +42,25 @@ public final class IntegrationFixture {
     return value;
   }
 
-  /** A prefix for keyspaces and Redis keys that no other test class uses. */
+  /**
+   * A prefix for keyspaces and Redis keys that no other test class uses; its keyspaces are dropped
+   * when the test class ends ({@link DropTestKeyspaces}).
+   */
   public static String freshPrefix(String testName) {
     byte[] random = new byte[4];
     ThreadLocalRandom.current().nextBytes(random);
-    return ("it_" + testName + "_" + HexFormat.of().formatHex(random)).toLowerCase();
+    String prefix = ("it_" + testName + "_" + HexFormat.of().formatHex(random)).toLowerCase();
+    DropTestKeyspaces.issued(prefix);
+    return prefix;
+  }
+
+  /** A driver session on the test Cassandra, for tests that read what the node wrote; close it after. */
+  public static CqlSession cqlSession() {
+    String[] contact = cassandraContactPoints().split(":");
+    return CqlSession.builder()
+        .addContactPoint(new InetSocketAddress(contact[0], Integer.parseInt(contact[1])))
+        .withLocalDatacenter("datacenter1")
+        .build();
   }
 
   /** A node's configuration on the test services, every port picked by the OS. */

@@ -18,7 +18,6 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -128,11 +127,8 @@ class PrivacyIT {
 
   /** Every column of every row of every table in the node's keyspaces, as raw bytes read as text. */
   private static String cassandraContents(String prefix) {
-    String[] contact = IntegrationFixture.cassandraContactPoints().split(":");
     StringBuilder all = new StringBuilder();
-    try (CqlSession session = CqlSession.builder()
-        .addContactPoint(new InetSocketAddress(contact[0], Integer.parseInt(contact[1])))
-        .withLocalDatacenter("datacenter1").build()) {
+    try (CqlSession session = IntegrationFixture.cqlSession()) {
       List<String[]> tables = new ArrayList<>();
       for (Row row : session.execute("SELECT keyspace_name, table_name FROM system_schema.tables")) {
         if (row.getString("keyspace_name").startsWith(prefix)) {
