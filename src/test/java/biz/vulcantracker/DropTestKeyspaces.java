@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * every test class through the ServiceLoader (see junit-platform.properties); classes that took no
  * prefix cost nothing.
  *
- * <p>Why: Cassandra keeps a few megabytes of heap per table (metrics, memtables) for as long as the
+ * <p>Why: Cassandra keeps about a megabyte of heap per table (metrics, memtables) for as long as the
  * table exists. The suite's ~35 classes each leave three keyspaces, and the test node's 512 MiB heap
  * ran out near the end of a run: Cassandra died of an OutOfMemoryError and the last classes failed
  * with store_unavailable.
