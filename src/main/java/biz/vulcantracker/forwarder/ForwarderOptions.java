@@ -36,8 +36,8 @@ public record ForwarderOptions(
   static final String USAGE = """
       usage: java -jar vulcan-tracker.jar forward --url <endpoint> --site <site id> --token <ingest token>
                                                   --file <access log> [--format combined] [--follow]
-                                                  [--state <file>] [--batch-bytes 4194304] [--flush-interval-ms 2000]
-      The token may also come from the environment variable VULCAN_INGEST_TOKEN.""";
+                                                  [--state <file>] [--batch-bytes %d] [--flush-interval-ms 2000]
+      The token may also come from the environment variable VULCAN_INGEST_TOKEN.""".formatted(DEFAULT_BATCH_BYTES);
 
   static ForwarderOptions parse(List<String> args) {
     Map<String, String> values = new HashMap<>();
