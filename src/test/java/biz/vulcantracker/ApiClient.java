@@ -66,6 +66,16 @@ public final class ApiClient {
         .GET());
   }
 
+  /** {@link #beaconGet} without waiting: completes with the status (or fails on a network error). */
+  public java.util.concurrent.CompletableFuture<Integer> beaconGetAsync(String query, String clientIp, String browser) {
+    return beaconHttp.sendAsync(HttpRequest.newBuilder(uri("/api/v1/beacon?" + query))
+            .header("X-Forwarded-For", clientIp)
+            .header("User-Agent", userAgent(browser))
+            .timeout(Duration.ofSeconds(30))
+            .GET().build(), HttpResponse.BodyHandlers.discarding())
+        .thenApply(HttpResponse::statusCode);
+  }
+
   /** POST /api/v1/beacon with a text/plain JSON body, as navigator.sendBeacon sends it. */
   public HttpResponse<String> beaconPost(String body, String clientIp, String browser) {
     return sendBeacon(HttpRequest.newBuilder(uri("/api/v1/beacon"))
@@ -104,6 +114,14 @@ public final class ApiClient {
   /** The aggregate's value of one metric for today. */
   public long aggregate(String siteId, String reportKey, String metric) {
     HttpResponse<String> response = get("/api/v1/sites/" + siteId + "/stats/aggregate?period=day&metrics=" + metric, reportKey);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return json(response).path("results").path(metric).path("value").asLong();
+  }
+
+  /** The aggregate's value of one metric over the days {@code from} to {@code to} (inclusive). */
+  public long aggregate(String siteId, String reportKey, String metric, java.time.LocalDate from, java.time.LocalDate to) {
+    HttpResponse<String> response = get("/api/v1/sites/" + siteId + "/stats/aggregate?period=custom&from=" + from + "&to=" + to
+        + "&metrics=" + metric, reportKey);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return json(response).path("results").path(metric).path("value").asLong();
   }

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.ZoneId;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -40,14 +42,20 @@ import org.slf4j.LoggerFactory;
  * The consumer of one stream partition; exactly one runs per partition in the cluster
  * (ShardedDaemonProcess on katric nodes), under the partition's stable consumer name.
  *
- * <p>It reads a batch, splits it by site (stream order kept within each site), asks each site's
- * entity to record its part — sites in parallel, one batch per site at a time — and acknowledges the
- * entries only after every entity confirmed. Any failure restarts the stream with backoff, and the
- * restarted reader re-reads its own pending entries first, so nothing is acknowledged unpersisted.
+ * <p>It reads a batch, splits it by site (stream order kept within each site), enriches each hit
+ * into what the entity counts, and asks each site's entity to record its share in parts bounded in
+ * bytes ({@link HitParts}) — sites in parallel, one part per site at a time, in order — and
+ * acknowledges the entries only after every entity confirmed every part. Any failure restarts the
+ * stream with backoff, and the restarted reader re-reads its own pending entries first, so nothing
+ * is acknowledged unpersisted; parts already persisted are at or below their entity's watermark the
+ * second time. After a failed part the parts are made smaller (halved, down to one hit), so that a
+ * message that could not be sent for its size is retried smaller and never again as it was.
  */
 public final class HitConsumer {
 
   private static final Logger log = LoggerFactory.getLogger(HitConsumer.class);
+  /** Room in a {@link RecordHits} for what is not a hit: time zone, partition, reply address. */
+  static final int COMMAND_OVERHEAD_BYTES = 1024;
 
   private final ClusterSharding sharding;
   private final SiteCatalog sites;
@@ -55,6 +63,8 @@ public final class HitConsumer {
   private final int partition;
   private final HitEnricher enricher;
   private final Telemetry telemetry;
+  /** The size parts are split at now: the configured bound, less after a failed part. */
+  private final AtomicLong partBytes;
 
   private HitConsumer(ActorSystem<?> system, SiteCatalog sites, KatricSettings settings, int partition, HitEnricher enricher) {
     this.sharding = ClusterSharding.get(system);
@@ -63,12 +73,18 @@ public final class HitConsumer {
     this.settings = settings;
     this.partition = partition;
     this.enricher = enricher;
+    this.partBytes = new AtomicLong(largestPart());
+  }
+
+  private long largestPart() {
+    return settings.maxMessageBytes() - COMMAND_OVERHEAD_BYTES;
   }
 
   /** Starts one consumer per partition across the katric nodes of the cluster. */
   public static void init(
       ActorSystem<?> system, QueueSettings queue, SiteCatalog sites, KatricSettings settings) {
     HitEnricher enricher = new HitEnricher(UserAgentClassifier.shared(), ReferrerSources.load());
+    ConsumerHealth.get(system).registerMeters(Telemetry.get(system).registry(), queue.partitions(), settings.stallAfter());
     ShardedDaemonProcess.get(system)
         .init(
             Void.class,
@@ -98,9 +114,12 @@ public final class HitConsumer {
                               // quiet partition then persists once per round trip instead of once per
                               // hit that happened to arrive, and a busy one in big batches.
                               .<PartitionReader.Batch>batchWeighted(queue.readBatchSize(), batch -> (long) batch.entries().size(), batch -> batch, PartitionReader.Batch::merge)
-                              .mapAsync(1, batch -> consumer.record(batch).thenCompose(done -> batch.acknowledge()))
+                              .mapAsync(1, batch -> {
+                                health.holding(partition);
+                                return consumer.record(batch).thenCompose(done -> batch.acknowledge());
+                              })
                               .map(acknowledged -> {
-                                health.working(partition);
+                                health.advanced(partition);
                                 return acknowledged;
                               })
                               .watchTermination((notUsed, done) -> {
@@ -118,7 +137,7 @@ public final class HitConsumer {
           return Behaviors.<Void>receive(Void.class)
               .onSignal(PostStop.class, signal -> {
                 killSwitch.shutdown();
-                health.working(partition); // moved to another node, or stopped: not this node's failure
+                health.stopped(partition); // moved to another node, or stopped: not this node's failure
                 context.getLog().info("Stopped consuming partition {}", partition);
                 return Behaviors.same();
               })
@@ -134,33 +153,56 @@ public final class HitConsumer {
       decode(entry).ifPresent(hit ->
           bySite.computeIfAbsent(hit.siteId(), id -> new ArrayList<>()).add(new Decoded(entry.id(), hit)));
     }
+    long partLimit = partBytes.get();
     return sites.loaded().thenCompose(loaded -> {
       List<CompletableFuture<Done>> asks = new ArrayList<>(bySite.size());
-      bySite.forEach((siteId, hits) -> asks.add(recordSite(siteId, hits).toCompletableFuture()));
-      return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> Done.getInstance());
+      bySite.forEach((siteId, hits) -> asks.add(recordSite(siteId, hits, partLimit).toCompletableFuture()));
+      return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
+        partBytes.set(Math.min(largestPart(), partLimit * 2));
+        return Done.getInstance();
+      });
     });
   }
 
   /** A stream entry's hit, before enrichment. */
   private record Decoded(String entryId, QueuedHit hit) {}
 
-  private CompletionStage<Done> recordSite(String siteId, List<Decoded> hits) {
+  private CompletionStage<Done> recordSite(String siteId, List<Decoded> hits, long partLimit) {
     return findSite(siteId).thenCompose(site -> {
       if (site.isEmpty()) {
         // The site was deleted after the edge accepted these hits: nothing is left to count them for.
         log.warn("Dropping {} hits of partition {} for deleted site {}", hits.size(), partition, siteId);
         return CompletableFuture.completedFuture(Done.getInstance());
       }
-      String timezone = site.get().timezone().getId();
+      ZoneId zone = site.get().timezone();
       List<PendingHit> enriched = hits.stream()
-          .map(d -> new PendingHit(d.entryId(), d.hit(), enrich(site.get(), d.hit())))
+          .map(d -> new PendingHit(d.entryId(), RecordedHit.from(d.hit(), enrich(site.get(), d.hit()), zone)))
           .toList();
-      Timer.Sample persisting = Timer.start();
-      return sharding
-          .entityRefFor(SiteEntity.ENTITY_TYPE_KEY, siteId)
-          .<Done>askWithStatus(replyTo -> new RecordHits(partition, timezone, enriched, replyTo), settings.persistTimeout())
-          .whenComplete((done, error) -> persisting.stop(telemetry.persistLatency()));
+      List<List<PendingHit>> parts = HitParts.split(enriched, partLimit);
+      CompletionStage<Done> sent = CompletableFuture.completedFuture(Done.getInstance());
+      for (int i = 0; i < parts.size(); i++) {
+        List<PendingHit> part = parts.get(i);
+        boolean last = i == parts.size() - 1;
+        sent = sent.thenCompose(done -> recordPart(siteId, zone.getId(), part, last, partLimit));
+      }
+      return sent;
     });
+  }
+
+  private CompletionStage<Done> recordPart(String siteId, String timezone, List<PendingHit> part, boolean last, long partLimit) {
+    Timer.Sample persisting = Timer.start();
+    return sharding
+        .entityRefFor(SiteEntity.ENTITY_TYPE_KEY, siteId)
+        .<Done>askWithStatus(replyTo -> new RecordHits(partition, timezone, part, last, replyTo), settings.persistTimeout())
+        .whenComplete((done, error) -> {
+          persisting.stop(telemetry.persistLatency());
+          if (error != null) {
+            long smaller = Math.max(1, partLimit / 2);
+            partBytes.accumulateAndGet(smaller, Math::min);
+            log.warn("A part of {} hits for site {} of partition {} failed ({}); parts are now at most {} bytes",
+                part.size(), siteId, partition, error.getMessage(), smaller);
+          }
+        });
   }
 
   private Dimensions enrich(Site site, QueuedHit hit) {

@@ -17,8 +17,15 @@ import java.util.Map;
  * <p>Page normalization: the URL's path without query string or fragment, percent-escapes kept as
  * sent; an empty path is "/", and a trailing slash is dropped ("/blog/" and "/blog" are one page)
  * except for the root. A fragment that starts with "/" is a hash route and kept ("/#/settings").
+ *
+ * <p>Every value derived from the URL, the referrer or the User-Agent is cut at {@link #MAX_VALUE_LENGTH} characters:
+ * a log line may be 64 KB, and what a hit carries to its entity and into the journal must stay
+ * small enough for a message of bounded size (see {@link HitParts}).
  */
 public final class HitEnricher {
+
+  /** The longest page, hostname, referrer or source kept: the beacon contract's longest URL. */
+  static final int MAX_VALUE_LENGTH = 2048;
 
   private final UserAgentClassifier agents;
   private final ReferrerSources referrers;
@@ -40,15 +47,15 @@ public final class HitEnricher {
     boolean external = fromHost != null && !internal;
     UserAgentClassifier.Agent agent = agents.classify(userAgent);
     return new Dimensions(
-        page == null ? null : pagePath(page),
-        hostname,
-        source(query, external ? fromHost : null),
-        external ? stripWww(fromHost) + pathOrEmpty(from) : null,
+        page == null ? null : capped(pagePath(page)),
+        capped(hostname),
+        capped(source(query, external ? fromHost : null)),
+        external ? capped(stripWww(fromHost) + pathOrEmpty(from)) : null,
         query.get("utm_source"),
         query.get("utm_medium"),
         query.get("utm_campaign"),
         country, region, city,
-        agent.browser(), agent.browserVersion(), agent.os(), agent.device(),
+        capped(agent.browser()), capped(agent.browserVersion()), capped(agent.os()), capped(agent.device()),
         screenClass(screenWidth),
         channel,
         agent.bot());
@@ -94,6 +101,10 @@ public final class HitEnricher {
       return "Tablet";
     }
     return width < 1440 ? "Laptop" : "Desktop";
+  }
+
+  private static String capped(String value) {
+    return value == null || value.length() <= MAX_VALUE_LENGTH ? value : value.substring(0, MAX_VALUE_LENGTH);
   }
 
   private static String pathOrEmpty(URI uri) {

@@ -33,6 +33,49 @@ public record RecordedHit(
   public static final String PAGEVIEW = "pageview";
   public static final String ENGAGEMENT = "engagement";
 
+  /**
+   * More than the CBOR field names, numbers and headers of a hit take, strings aside: the field names
+   * of this record and of {@link Dimensions} are about 230 bytes, its numbers at most 50.
+   */
+  private static final int FIXED_BYTES = 384;
+  /** More than a CBOR string's or map's header takes (at most 5 bytes below 4 GiB). */
+  private static final int HEADER_BYTES = 5;
+
+  /**
+   * An upper bound of the bytes this hit takes in a serialized message or journal event (Jackson
+   * CBOR, with field names), cheap enough to compute for every hit: no message is serialized twice
+   * to learn its size. {@code RecordedHitSizeTest} holds it against the real serializer.
+   */
+  int sizeBound() {
+    int bytes = FIXED_BYTES + utf8Bound(hitId) + utf8Bound(eventName) + utf8Bound(clientEventId);
+    if (props != null) {
+      for (Map.Entry<String, String> prop : props.entrySet()) {
+        bytes += utf8Bound(prop.getKey()) + utf8Bound(prop.getValue());
+      }
+    }
+    if (dims != null) {
+      bytes += utf8Bound(dims.page()) + utf8Bound(dims.hostname()) + utf8Bound(dims.source()) + utf8Bound(dims.referrer())
+          + utf8Bound(dims.utmSource()) + utf8Bound(dims.utmMedium()) + utf8Bound(dims.utmCampaign())
+          + utf8Bound(dims.country()) + utf8Bound(dims.region()) + utf8Bound(dims.city()) + utf8Bound(dims.browser())
+          + utf8Bound(dims.browserVersion()) + utf8Bound(dims.os()) + utf8Bound(dims.device()) + utf8Bound(dims.screen())
+          + utf8Bound(dims.channel());
+    }
+    return bytes;
+  }
+
+  /** At least the UTF-8 length of {@code text} plus its header: 3 bytes per char outside ASCII (a surrogate pair's 4 bytes are under 6). */
+  static int utf8Bound(String text) {
+    if (text == null) {
+      return HEADER_BYTES;
+    }
+    int bytes = HEADER_BYTES;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+    }
+    return bytes;
+  }
+
   static RecordedHit from(QueuedHit hit, Dimensions dims, ZoneId zone) {
     return new RecordedHit(
         hit.hitId(),

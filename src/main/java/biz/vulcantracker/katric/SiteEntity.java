@@ -2,7 +2,6 @@ package biz.vulcantracker.katric;
 
 import biz.vulcantracker.CborSerializable;
 import biz.vulcantracker.queue.EntryId;
-import biz.vulcantracker.queue.QueuedHit;
 import biz.vulcantracker.store.HitRow;
 import biz.vulcantracker.store.Rollup;
 import biz.vulcantracker.store.RollupWriter;
@@ -24,24 +23,36 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One site, cluster-sharded and event-sourced.
  *
- * <p>{@link RecordHits} (a batch of one partition, in stream order, enriched) → the hits after the
- * partition's watermark become one {@link HitsRecorded} event → the state counts them, sequences
- * them into visits and moves the watermark → the held days' totals are written to the rollup table
- * → the reply lets the consumer acknowledge the entries. A redelivered batch finds its hits at or below the watermark,
- * persists nothing, rewrites the same rollup rows and is acknowledged again: counted once.
+ * <p>{@link RecordHits} (a part of one partition's batch, in stream order, enriched) → the hits after
+ * the partition's watermark become one {@link HitsRecorded} event → the state counts them, sequences
+ * them into visits and moves the watermark → the part's hits are written to the hits table and, with
+ * the batch's last part, the rollup rows every part changed → the reply lets the consumer go on (and,
+ * after the last part of every site, acknowledge the entries). A redelivered part finds its hits at
+ * or below the watermark, persists nothing, rewrites the same rows and is acknowledged again: counted
+ * once.
+ *
+ * <p>The rollup rows a part changed are remembered until a rollup write takes them; what a failed
+ * write or an earlier incarnation of the entity took is not known here, so after either the next
+ * rollup write is a full one ({@link #fullRollupOwed}).
  */
 public final class SiteEntity
     extends EventSourcedBehaviorWithEnforcedReplies<SiteEntity.Command, SiteEntity.Event, SiteState> {
+
+  private static final Logger log = LoggerFactory.getLogger(SiteEntity.class);
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Site");
 
@@ -53,13 +64,15 @@ public final class SiteEntity
   public sealed interface Command extends CborSerializable {}
 
   /**
-   * Count a batch of one partition's hits for this site, in stream order.
+   * Count a part of one partition's batch for this site, in stream order. A batch's parts come one
+   * at a time, in order, each bounded in bytes ({@link HitParts}).
    *
-   * @param timezone the site's time zone, which decides the day of each hit
+   * @param timezone the site's time zone, for the live report's "today"
+   * @param lastPart whether this part ends the batch: then the rollup rows are written
    */
   public record RecordHits(
-      int partition, String timezone, List<PendingHit> hits, ActorRef<StatusReply<Done>> replyTo)
-      implements Command {}
+      int partition, String timezone, List<PendingHit> hits, boolean lastPart, ActorRef<StatusReply<Done>> replyTo)
+      implements Command, SizeBounded {}
 
   /** How many visitors had a hit in the five minutes before {@code now} (API.md's current visitors). */
   public record GetCurrentVisitors(long now, ActorRef<CurrentVisitors> replyTo) implements Command {}
@@ -70,13 +83,22 @@ public final class SiteEntity
   /** The answer to {@link GetCurrentVisitors}. */
   public record CurrentVisitors(int visitors) implements CborSerializable {}
 
-  /** A hit read from the stream and not yet acknowledged, with what enrichment derived from it. */
-  public record PendingHit(String entryId, QueuedHit hit, Dimensions dims) implements CborSerializable {}
+  /**
+   * A hit read from the stream and not yet acknowledged, already enriched: only what the entity
+   * counts travels to it (no User-Agent, no full URL).
+   */
+  public record PendingHit(String entryId, RecordedHit hit) implements CborSerializable {
+
+    /** At least the bytes this hit takes in a serialized {@link RecordHits}. */
+    int sizeBound() {
+      return RecordedHit.utf8Bound(entryId) + hit.sizeBound();
+    }
+  }
 
   public sealed interface Event extends CborSerializable {}
 
   /** Hits of one partition counted, up to and including stream entry {@code lastEntryId}. */
-  public record HitsRecorded(int partition, String lastEntryId, List<RecordedHit> hits) implements Event {}
+  public record HitsRecorded(int partition, String lastEntryId, List<RecordedHit> hits) implements Event, SizeBounded {}
 
   private final String siteId;
   private final RollupWriter rollups;
@@ -85,6 +107,12 @@ public final class SiteEntity
 
   private final SnapshotAdapter<SiteState> snapshots;
   private final SiteState pristine = SiteState.empty();
+  /**
+   * Set when this incarnation cannot know which rollup rows are still unwritten: after a recovery
+   * (the previous one may have persisted parts whose rows it never wrote) and after a failed write.
+   * Written by a write's completion, read by the next command, which comes after the reply.
+   */
+  private volatile boolean fullRollupOwed = true;
 
   private SiteEntity(String siteId, RollupWriter rollups, KatricSettings settings, ActorRef<Topic.Command<LiveReport>> liveTopic,
       SnapshotAdapter<SiteState> snapshots) {
@@ -153,7 +181,7 @@ public final class SiteEntity
     List<HitRow> rows = new ArrayList<>();
     Set<String> batchIds = new HashSet<>();
     for (PendingHit pending : command.hits()) {
-      RecordedHit hit = RecordedHit.from(pending.hit(), pending.dims(), zone);
+      RecordedHit hit = pending.hit();
       if (!EntryId.isAfter(pending.entryId(), watermark)) {
         hit.toRow().ifPresent(rows::add); // redelivered: this entry is counted
         continue;
@@ -166,36 +194,44 @@ public final class SiteEntity
       }
     }
     if (fresh.isEmpty()) {
-      // Already counted: the earlier attempt may have failed after the persist but before the
-      // rollup write, so write the rows again before the entries are acknowledged — and publish,
-      // since that attempt's live update was never sent.
-      return Effect().none().thenRun(s -> writeThenReply(s.fullRollup(rows), command.replyTo(),
-          s.liveReport(siteId, System.currentTimeMillis(), zone, CURRENT_WINDOW_MS))).thenNoReply();
+      // Already counted (a redelivery): the rows are written again before the entries are
+      // acknowledged, and the live report published, since the earlier attempt may have stopped short.
+      return Effect().none().thenRun(s -> write(s, rows, command, zone)).thenNoReply();
     }
     String lastEntryId = command.hits().get(command.hits().size() - 1).entryId();
-    HitsRecorded event = new HitsRecorded(command.partition(), lastEntryId, fresh);
-    // Every day's totals are written, not just the hits' days: a hit can change a visit that
-    // started on an earlier day (its duration, its bounce); of the breakdowns, the rows it changed.
     return Effect()
-        .persist(event)
-        .thenRun(s -> {
-          LiveReport live = s.liveReport(siteId, System.currentTimeMillis(), zone, CURRENT_WINDOW_MS);
-          writeThenReply(s.changedRollup(rows), command.replyTo(), live);
-        })
+        .persist(new HitsRecorded(command.partition(), lastEntryId, fresh))
+        .thenRun(s -> write(s, rows, command, zone))
         .thenNoReply();
   }
 
   /**
-   * {@code rollup} and {@code live} are immutable copies taken on the actor's thread; the write runs
-   * after, and the live report is published once the rows are written, so that its numbers are
-   * those the stats API then answers.
+   * Writes the part's hit rows and, for the last part, the rollup: every day's totals (a hit can
+   * change a visit that started on an earlier day: its duration, its bounce) and the breakdown rows
+   * and hours changed since the last rollup write. Immutable copies are taken here, on the actor's
+   * thread; the live report is published once the rows are written, so that its numbers are those
+   * the stats API then answers.
    */
+  private void write(SiteState state, List<HitRow> rows, RecordHits command, ZoneId zone) {
+    if (!command.lastPart()) {
+      writeThenReply(new Rollup(List.of(), List.of(), List.of(), rows), command.replyTo(), null);
+      return;
+    }
+    boolean full = fullRollupOwed;
+    fullRollupOwed = false;
+    Rollup rollup = full ? state.fullRollup(rows) : state.changedRollup(rows);
+    writeThenReply(rollup, command.replyTo(), state.liveReport(siteId, System.currentTimeMillis(), zone, CURRENT_WINDOW_MS));
+  }
+
+  /** {@code live} is published after the write, unless null. */
   private void writeThenReply(Rollup rollup, ActorRef<StatusReply<Done>> replyTo, LiveReport live) {
     rollups
         .write(siteId, rollup)
         .whenComplete(
             (done, error) -> {
-              if (error == null) {
+              if (error != null) {
+                fullRollupOwed = true;
+              } else if (live != null) {
                 liveTopic.tell(Topic.publish(live));
               }
               replyTo.tell(
@@ -203,6 +239,16 @@ public final class SiteEntity
                       ? StatusReply.ack()
                       : StatusReply.error("rollup write failed for site " + siteId + ": " + error.getMessage()));
             });
+  }
+
+  @Override
+  public SignalHandler<SiteState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          fullRollupOwed = true;
+          log.info("Site {} recovered on this node", siteId); // where a site lives, for operators and the cluster tests
+        })
+        .build();
   }
 
   @Override

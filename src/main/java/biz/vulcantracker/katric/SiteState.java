@@ -63,9 +63,12 @@ public final class SiteState implements CborSerializable {
   @JsonProperty private final TreeMap<Long, Integer> minutes;
   /** Ids of recent hits with their times, oldest first (a spool replay or a retried log batch). */
   @JsonProperty private final Object2LongLinkedOpenHashMap<String> seenHits;
-  /** Breakdown rows changed by the last event applied, per day: what the next rollup writes. */
+  /**
+   * Breakdown rows changed since the last rollup was taken, per day: what the next rollup writes. A
+   * batch's parts are persisted one by one and rolled up once, with the last.
+   */
   @JsonIgnore private final Map<LocalDate, Set<String>> touched = new HashMap<>();
-  /** Hours changed by the last event applied. */
+  /** Hours changed since the last rollup was taken. */
   @JsonIgnore private final Set<Long> touchedHours = new HashSet<>();
 
   @JsonCreator
@@ -118,8 +121,6 @@ public final class SiteState implements CborSerializable {
 
   /** Counts the event's hits in hit-time order and moves the partition's watermark. */
   SiteState apply(SiteEntity.HitsRecorded event, KatricSettings settings) {
-    touched.clear();
-    touchedHours.clear();
     List<RecordedHit> byTime = event.hits().stream().sorted(Comparator.comparingLong(RecordedHit::timestamp)).toList();
     for (RecordedHit hit : byTime) {
       count(hit, settings.daysKept(), settings.maxValuesPerDay());
@@ -238,7 +239,10 @@ public final class SiteState implements CborSerializable {
     return days.entrySet().stream().map(e -> e.getValue().totals(e.getKey())).toList();
   }
 
-  /** Every day's totals, the breakdown rows the last event changed (immutable copies), and {@code hits}. */
+  /**
+   * Every day's totals, the breakdown rows and hours changed since the last rollup was taken
+   * (immutable copies), and {@code hits}; what it takes is no longer remembered as changed.
+   */
   Rollup changedRollup(List<HitRow> hits) {
     List<BreakdownRow> rows = new ArrayList<>();
     touched.forEach((day, keys) -> {
@@ -247,7 +251,10 @@ public final class SiteState implements CborSerializable {
         rows.addAll(held.breakdowns.rows(day, keys));
       }
     });
-    return new Rollup(totals(), rows, hourly(touchedHours), hits);
+    Rollup rollup = new Rollup(totals(), rows, hourly(touchedHours), hits);
+    touched.clear();
+    touchedHours.clear();
+    return rollup;
   }
 
   private List<HourlyTotals> hourly(Set<Long> which) {
@@ -262,11 +269,17 @@ public final class SiteState implements CborSerializable {
     return rows;
   }
 
-  /** Everything the state holds, for rewriting after a failed write (immutable copies), and {@code hits}. */
+  /**
+   * Everything the state holds (immutable copies), for a write after a failed one or a recovery, and
+   * {@code hits}; nothing is remembered as changed after it.
+   */
   Rollup fullRollup(List<HitRow> hits) {
     List<BreakdownRow> rows = new ArrayList<>();
     days.forEach((day, held) -> rows.addAll(held.breakdowns.rows(day, null)));
-    return new Rollup(totals(), rows, hourly(hours.keySet()), hits);
+    Rollup rollup = new Rollup(totals(), rows, hourly(hours.keySet()), hits);
+    touched.clear();
+    touchedHours.clear();
+    return rollup;
   }
 
   /** One day of the site's time zone: its counts, breakdowns and client event ids. */

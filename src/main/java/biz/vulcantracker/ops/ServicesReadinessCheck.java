@@ -1,6 +1,7 @@
 package biz.vulcantracker.ops;
 
 import biz.vulcantracker.katric.ConsumerHealth;
+import biz.vulcantracker.katric.KatricSettings;
 import biz.vulcantracker.queue.EdgeSpool;
 import biz.vulcantracker.queue.RedisConnections;
 import biz.vulcantracker.store.StoreSettings;
@@ -17,7 +18,8 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegi
 /**
  * The readiness check behind pekko-management's {@code /ready}, by what the node's roles need
  * (each service must answer within two seconds): katric needs Redis and Cassandra and its partition
- * consumers not failing for more than {@link #CONSUMER_GRACE} ({@link ConsumerHealth}), scuttlebutt
+ * consumers neither failing for more than {@link #CONSUMER_GRACE} nor stalled for more than
+ * {@code vulcan.katric.stall-after} ({@link ConsumerHealth}), scuttlebutt
  * Cassandra, and the edge (beacon) Redis — or, while Redis is away, room in its spool, so that an
  * edge that spools stays behind its load balancer. pekko-management adds cluster membership.
  */
@@ -51,9 +53,11 @@ public final class ServicesReadinessCheck implements Supplier<CompletionStage<Bo
         .exceptionally(error -> false);
     List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
     ConsumerHealth consumers = ConsumerHealth.get(Adapter.toTyped(system));
+    Duration stallAfter = KatricSettings.create(system.settings().config()).stallAfter();
     boolean edgeCanSpool = EdgeSpool.of(Adapter.toTyped(system)).map(EdgeSpool::accepting).orElse(false);
     return redis.thenCombine(cassandra, (redisUp, cassandraUp) ->
-        (!roles.contains("katric") || (redisUp && cassandraUp && !consumers.failingLongerThan(CONSUMER_GRACE)))
+        (!roles.contains("katric") || (redisUp && cassandraUp && !consumers.failingLongerThan(CONSUMER_GRACE)
+            && !consumers.stalledLongerThan(stallAfter)))
             && (!roles.contains("scuttlebutt") || cassandraUp)
             && (!roles.contains("beacon") || redisUp || edgeCanSpool));
   }

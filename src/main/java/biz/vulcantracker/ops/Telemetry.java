@@ -2,6 +2,7 @@ package biz.vulcantracker.ops;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import biz.vulcantracker.queue.EdgeSpool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -39,6 +40,7 @@ public final class Telemetry implements Extension {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> largestSerialized = new ConcurrentHashMap<>();
   private final Timer persistLatency;
   private final DistributionSummary batchSizes;
   private final Counter invalidEntries;
@@ -104,6 +106,26 @@ public final class Telemetry implements Extension {
 
   public Counter invalidEntries() {
     return invalidEntries;
+  }
+
+  /**
+   * One size-bounded message or journal event serialized: the largest of each type since the node
+   * started is kept (a histogram's max decays within minutes; the largest ever is what an operator
+   * compares with the bound).
+   */
+  public void serializedSize(String type, long bytes) {
+    largestSerialized.computeIfAbsent(type, t -> {
+      AtomicLong largest = new AtomicLong();
+      Gauge.builder("vulcan.serialized.largest", largest::get).baseUnit("bytes").tag("type", t)
+          .description("Largest size-bounded message or journal event serialized, by type").register(registry);
+      return largest;
+    }).accumulateAndGet(bytes, Math::max);
+  }
+
+  /** A size-bounded message or event refused for its size (see vulcan.katric.max-message-bytes). */
+  public void oversizedMessage(String type) {
+    Counter.builder("vulcan.serialized.oversized").description("Messages and events refused for being over their size bound")
+        .tag("type", type).register(registry).increment();
   }
 
   /** The edge's spool: what it holds, and the hits it took and replayed. */

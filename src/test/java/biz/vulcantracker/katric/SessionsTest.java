@@ -27,7 +27,7 @@ class SessionsTest {
       null, null, null, "Firefox", "133", "Linux", "desktop", null, "beacon", false);
   static final Dimensions BOT = new Dimensions("/", "a.example", Dimensions.DIRECT, null, null, null, null,
       null, null, null, "Googlebot", "2", "Unknown", "other", null, "beacon", true);
-  static final KatricSettings SETTINGS = new KatricSettings(java.time.Duration.ofSeconds(5), 3, 100, 1000);
+  static final KatricSettings SETTINGS = KatricSettings.create(com.typesafe.config.ConfigFactory.load());
   private static final ZoneId UTC = ZoneId.of("UTC");
   private static final LocalDate DAY = LocalDate.of(2026, 11, 27);
 
@@ -147,7 +147,7 @@ class SessionsTest {
   @Test
   void valuesBeyondTheDailyCapGoToOther() {
     SiteState state = SiteState.empty();
-    KatricSettings twoValues = new KatricSettings(java.time.Duration.ofSeconds(5), 3, 100, 2);
+    KatricSettings twoValues = new KatricSettings(SETTINGS.persistTimeout(), SETTINGS.daysKept(), SETTINGS.snapshotEvery(), 2, SETTINGS.maxMessageBytes(), SETTINGS.stallAfter());
     state.apply(new HitsRecorded(0, "1-0", List.of(
         hit(1, 0, "pageview", "/a", Dimensions.DIRECT, null),
         hit(2, 0, "pageview", "/b", Dimensions.DIRECT, null),

@@ -14,6 +14,7 @@ import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,9 +119,53 @@ class SiteEntityTest {
   }
 
   @Test
+  void aBatchInPartsIsRolledUpOnceWithEveryRowItsPartsChanged() {
+    QueuedHit blog = new QueuedHit("hit-1-0", "a.example", NOON_UTC, "beacon", "pageview",
+        "https://a.example/blog", null, null, null, null, null, "aa", null, "UA", null, null, null);
+    PendingHit first = new PendingHit("1-0", RecordedHit.from(blog, new Dimensions("/blog", "a.example", Dimensions.DIRECT,
+        null, null, null, null, null, null, null, "Firefox", "133", "Linux", "desktop", null, "beacon", false), ZoneOffset.UTC));
+    var part1 = entity.<StatusReply<Done>>runCommand(replyTo -> new RecordHits(0, "UTC", List.of(first), false, replyTo));
+    // Persisted and its hit row written, but no rollup yet: only the batch's last part writes one.
+    assertThat(part1.event()).isInstanceOf(HitsRecorded.class);
+    assertThat(part1.reply().isSuccess()).isTrue();
+    assertThat(written).containsExactly(List.of());
+
+    var part2 = entity.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("2-0", "bb", "pageview", NOON_UTC)));
+    assertThat(part2.state().watermark(0)).isEqualTo("2-0");
+    assertThat(written.get(1)).containsExactly(new DailyTotals(DAY, 2, 2, 2, 0, 2, 0, 0));
+    // The first part's page is in the one rollup, beside the second's.
+    assertThat(breakdowns.get(1)).contains(
+        new BreakdownRow(DAY, "page", "/blog", 1, 0, 1, 0, 0, 0),
+        new BreakdownRow(DAY, "page", "/", 1, 0, 1, 0, 0, 0));
+  }
+
+  @Test
+  void afterAFailedRollupWriteTheNextOneIsFull() {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    List<List<BreakdownRow>> rows = new CopyOnWriteArrayList<>();
+    var flaky = EventSourcedBehaviorTestKit.<Command, Event, SiteState>create(testKit.system(), SiteEntity.create("c.example",
+        (site, rollup) -> {
+          if (calls.incrementAndGet() == 2) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Cassandra is away"));
+          }
+          rows.add(rollup.breakdowns());
+          return CompletableFuture.completedFuture(Done.getInstance());
+        },
+        SessionsTest.SETTINGS));
+    // The first write of a new incarnation is full; then a batch whose rollup write fails.
+    flaky.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("1-0", "aa", "pageview", NOON_UTC)));
+    var failed = flaky.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("2-0", "bb", "Signup", NOON_UTC)));
+    assertThat(failed.reply().isError()).isTrue();
+    // Redelivered with a new entry after it: the Signup row, changed by the failed batch, is written too.
+    flaky.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("2-0", "bb", "Signup", NOON_UTC), hit("3-0", "cc", "pageview", NOON_UTC)));
+    assertThat(rows.get(rows.size() - 1)).contains(new BreakdownRow(DAY, "event", "Signup", 1, 0, 0, 1, 0, 0));
+  }
+
+  @Test
   void daysAreTheSiteTimeZones() {
     long lateEveningUtc = ZonedDateTime.of(2026, 11, 27, 23, 30, 0, 0, ZoneOffset.UTC).toInstant().toEpochMilli();
-    entity.<StatusReply<Done>>runCommand(replyTo -> new RecordHits(0, "Europe/Berlin", List.of(hit("1-0", "aa", "pageview", lateEveningUtc)), replyTo));
+    entity.<StatusReply<Done>>runCommand(replyTo -> new RecordHits(0, "Europe/Berlin",
+        List.of(pending("1-0", queued("1-0", "aa", "pageview", lateEveningUtc, null), ZoneId.of("Europe/Berlin"))), true, replyTo));
     assertThat(written).containsExactly(List.of(new DailyTotals(DAY.plusDays(1), 1, 1, 1, 0, 1, 0, 0)));
   }
 
@@ -150,8 +195,8 @@ class SiteEntityTest {
   void theSameHitUnderAnotherEntryIdCountsOnce() {
     entity.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("1-0", "aa", "pageview", NOON_UTC)));
     // A spool replay: the very hit again, queued under a new entry id.
-    PendingHit replayed = new PendingHit("9-0", hit("1-0", "aa", "pageview", NOON_UTC).hit(), SessionsTest.PERSON);
-    var result = entity.<StatusReply<Done>>runCommand(replyTo -> new RecordHits(0, "UTC", List.of(replayed), replyTo));
+    PendingHit replayed = new PendingHit("9-0", hit("1-0", "aa", "pageview", NOON_UTC).hit());
+    var result = entity.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, replayed));
     assertThat(result.hasNoEvents()).isTrue();
     assertThat(result.reply().isSuccess()).isTrue();
     assertThat(written.get(written.size() - 1)).containsExactly(new DailyTotals(DAY, 1, 1, 1, 0, 1, 0, 0));
@@ -162,17 +207,16 @@ class SiteEntityTest {
     var first = withClientId("1-0", "evt-7");
     var again = withClientId("2-0", "evt-7");
     var other = withClientId("3-0", "evt-8");
-    var result = entity.<StatusReply<Done>>runCommand(replyTo -> new RecordHits(0, "UTC", List.of(first, again, other), replyTo));
+    var result = entity.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, first, again, other));
     assertThat(result.event()).isInstanceOfSatisfying(HitsRecorded.class,
         e -> assertThat(e.hits()).extracting(RecordedHit::clientEventId).containsExactly("evt-7", "evt-8"));
-    var later = entity.<StatusReply<Done>>runCommand(replyTo -> new RecordHits(0, "UTC", List.of(withClientId("4-0", "evt-7")), replyTo));
+    var later = entity.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, withClientId("4-0", "evt-7")));
     assertThat(later.hasNoEvents()).isTrue();
     assertThat(written.get(written.size() - 1)).containsExactly(new DailyTotals(DAY, 1, 1, 0, 2, 0, 0, 0));
   }
 
   private static PendingHit withClientId(String entryId, String clientEventId) {
-    return new PendingHit(entryId, new QueuedHit("hit-" + entryId, "a.example", NOON_UTC, "beacon", "Signup",
-        "https://a.example/", null, null, null, null, clientEventId, "aa", null, "UA", null, null, null), SessionsTest.PERSON);
+    return pending(entryId, queued(entryId, "aa", "Signup", NOON_UTC, clientEventId), ZoneOffset.UTC);
   }
 
   /**
@@ -220,12 +264,21 @@ class SiteEntityTest {
     assertThat(state.totals()).containsExactly(new DailyTotals(DAY, 2, 2, 2, 0, 2, 0, 0));
   }
 
+  /** A whole batch: one part, the last. */
   private static RecordHits record(int partition, org.apache.pekko.actor.typed.ActorRef<StatusReply<Done>> replyTo, PendingHit... hits) {
-    return new RecordHits(partition, "UTC", new ArrayList<>(List.of(hits)), replyTo);
+    return new RecordHits(partition, "UTC", new ArrayList<>(List.of(hits)), true, replyTo);
   }
 
   private static PendingHit hit(String entryId, String visitor, String eventName, long timestamp) {
-    return new PendingHit(entryId, new QueuedHit("hit-" + entryId, "a.example", timestamp, "beacon", eventName,
-        "https://a.example/", null, null, null, null, null, visitor, null, "UA", null, null, null), SessionsTest.PERSON);
+    return pending(entryId, queued(entryId, visitor, eventName, timestamp, null), ZoneOffset.UTC);
+  }
+
+  private static QueuedHit queued(String entryId, String visitor, String eventName, long timestamp, String clientEventId) {
+    return new QueuedHit("hit-" + entryId, "a.example", timestamp, "beacon", eventName,
+        "https://a.example/", null, null, null, null, clientEventId, visitor, null, "UA", null, null, null);
+  }
+
+  private static PendingHit pending(String entryId, QueuedHit hit, ZoneId zone) {
+    return new PendingHit(entryId, RecordedHit.from(hit, SessionsTest.PERSON, zone));
   }
 }

@@ -12,7 +12,9 @@ public final class StateRollups {
 
   /** Counts the hits in batches of {@code batchSize}, in the order given, and returns every rollup row. */
   public static Rollup count(List<RecordedHit> hits, int batchSize, int daysKept) {
-    KatricSettings settings = new KatricSettings(java.time.Duration.ofSeconds(5), daysKept, 100, 100_000);
+    KatricSettings production = SessionsTest.SETTINGS;
+    KatricSettings settings = new KatricSettings(production.persistTimeout(), daysKept, production.snapshotEvery(), 100_000,
+        production.maxMessageBytes(), production.stallAfter());
     SiteState state = SiteState.empty();
     int entry = 0;
     for (int start = 0; start < hits.size(); start += batchSize) {

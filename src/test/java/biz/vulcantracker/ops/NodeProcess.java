@@ -1,18 +1,26 @@
 package biz.vulcantracker.ops;
 
+import biz.vulcantracker.ApiClient;
 import biz.vulcantracker.IntegrationFixture;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A Vulcan Tracker node as operators run it, {@code java -jar target/vulcan-tracker.jar}, in its own
@@ -107,6 +115,70 @@ final class NodeProcess implements AutoCloseable {
   String management(String path) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /**
+   * The partitions this node's log says it consumes, reading from byte {@code from} on: started and
+   * not stopped since.
+   */
+  Set<Integer> partitionsConsumed(long from) {
+    Set<Integer> partitions = new TreeSet<>();
+    Matcher matcher = Pattern.compile("(Stopped consuming|Consuming) partition (\\d+)").matcher(logFrom(from));
+    while (matcher.find()) {
+      if (matcher.group(1).equals("Consuming")) {
+        partitions.add(Integer.parseInt(matcher.group(2)));
+      } else {
+        partitions.remove(Integer.parseInt(matcher.group(2)));
+      }
+    }
+    return partitions;
+  }
+
+  /** The sites whose entities this node's log says it recovered (started). */
+  Set<String> sitesRecovered() {
+    Set<String> sites = new TreeSet<>();
+    Matcher matcher = Pattern.compile("Site (\\S+) recovered on this node").matcher(logFrom(0));
+    while (matcher.find()) {
+      sites.add(matcher.group(1));
+    }
+    return sites;
+  }
+
+  long logSize() throws IOException {
+    return Files.size(log);
+  }
+
+  private String logFrom(long from) {
+    try {
+      byte[] bytes = Files.readAllBytes(log);
+      int start = (int) Math.min(from, bytes.length);
+      return new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Members with status Up, from pekko-management's read-only /cluster/members. */
+  int upMembers() {
+    try {
+      int up = 0;
+      for (JsonNode member : ApiClient.json(management("/cluster/members")).path("members")) {
+        up += member.path("status").asText().equals("Up") ? 1 : 0;
+      }
+      return up;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The value of one series of {@code /metrics} (name and labels as Prometheus prints them), or 0 if absent. */
+  double metric(String series) throws Exception {
+    for (String line : management("/metrics").split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    return 0;
   }
 
   /** SIGKILL: no shutdown hook, no leaving the cluster, no acknowledgement sent. */
