@@ -182,18 +182,20 @@ public final class HitConsumer {
       CompletionStage<Done> sent = CompletableFuture.completedFuture(Done.getInstance());
       for (int i = 0; i < parts.size(); i++) {
         List<PendingHit> part = parts.get(i);
+        int index = i;
         boolean last = i == parts.size() - 1;
-        sent = sent.thenCompose(done -> recordPart(siteId, zone.getId(), part, last, partLimit));
+        sent = sent.thenCompose(done -> recordPart(siteId, zone.getId(), part, index, last, partLimit));
       }
       return sent;
     });
   }
 
-  private CompletionStage<Done> recordPart(String siteId, String timezone, List<PendingHit> part, boolean last, long partLimit) {
+  private CompletionStage<Done> recordPart(
+      String siteId, String timezone, List<PendingHit> part, int index, boolean last, long partLimit) {
     Timer.Sample persisting = Timer.start();
     return sharding
         .entityRefFor(SiteEntity.ENTITY_TYPE_KEY, siteId)
-        .<Done>askWithStatus(replyTo -> new RecordHits(partition, timezone, part, last, replyTo), settings.persistTimeout())
+        .<Done>askWithStatus(replyTo -> new RecordHits(partition, timezone, part, index, last, replyTo), settings.persistTimeout())
         .whenComplete((done, error) -> {
           persisting.stop(telemetry.persistLatency());
           if (error != null) {

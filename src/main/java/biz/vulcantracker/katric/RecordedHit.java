@@ -34,46 +34,47 @@ public record RecordedHit(
   public static final String ENGAGEMENT = "engagement";
 
   /**
-   * More than the CBOR field names, numbers and headers of a hit take, strings aside: the field names
-   * of this record and of {@link Dimensions} are about 230 bytes, its numbers at most 50.
+   * The CBOR bytes of a hit with every field present, every string empty and every number at its
+   * largest (318 measured: field names, headers, numbers), rounded up: what a hit takes beside its
+   * strings' contents.
    */
-  private static final int FIXED_BYTES = 384;
-  /** More than a CBOR string's or map's header takes (at most 5 bytes below 4 GiB). */
-  private static final int HEADER_BYTES = 5;
+  private static final int SKELETON_BYTES = 320;
 
   /**
    * An upper bound of the bytes this hit takes in a serialized message or journal event (Jackson
    * CBOR, with field names), cheap enough to compute for every hit: no message is serialized twice
-   * to learn its size. {@code RecordedHitSizeTest} holds it against the real serializer.
+   * to learn its size. {@code HitPartsTest} holds it against the real serializer.
    */
   int sizeBound() {
-    int bytes = FIXED_BYTES + utf8Bound(hitId) + utf8Bound(eventName) + utf8Bound(clientEventId);
+    int bytes = SKELETON_BYTES + cborBytes(hitId) + cborBytes(eventName) + cborBytes(clientEventId);
     if (props != null) {
+      bytes += 8; // a larger map header
       for (Map.Entry<String, String> prop : props.entrySet()) {
-        bytes += utf8Bound(prop.getKey()) + utf8Bound(prop.getValue());
+        bytes += cborBytes(prop.getKey()) + cborBytes(prop.getValue());
       }
     }
     if (dims != null) {
-      bytes += utf8Bound(dims.page()) + utf8Bound(dims.hostname()) + utf8Bound(dims.source()) + utf8Bound(dims.referrer())
-          + utf8Bound(dims.utmSource()) + utf8Bound(dims.utmMedium()) + utf8Bound(dims.utmCampaign())
-          + utf8Bound(dims.country()) + utf8Bound(dims.region()) + utf8Bound(dims.city()) + utf8Bound(dims.browser())
-          + utf8Bound(dims.browserVersion()) + utf8Bound(dims.os()) + utf8Bound(dims.device()) + utf8Bound(dims.screen())
-          + utf8Bound(dims.channel());
+      bytes += cborBytes(dims.page()) + cborBytes(dims.hostname()) + cborBytes(dims.source()) + cborBytes(dims.referrer())
+          + cborBytes(dims.utmSource()) + cborBytes(dims.utmMedium()) + cborBytes(dims.utmCampaign())
+          + cborBytes(dims.country()) + cborBytes(dims.region()) + cborBytes(dims.city()) + cborBytes(dims.browser())
+          + cborBytes(dims.browserVersion()) + cborBytes(dims.os()) + cborBytes(dims.device()) + cborBytes(dims.screen())
+          + cborBytes(dims.channel());
     }
     return bytes;
   }
 
-  /** At least the UTF-8 length of {@code text} plus its header: 3 bytes per char outside ASCII (a surrogate pair's 4 bytes are under 6). */
-  static int utf8Bound(String text) {
+  /** A string's bytes in CBOR: its UTF-8 length and its header (0 for null: the field is left out). */
+  static int cborBytes(String text) {
     if (text == null) {
-      return HEADER_BYTES;
+      return 0;
     }
-    int bytes = HEADER_BYTES;
+    int length = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+      // A surrogate pair is 4 bytes in UTF-8: 2 for each of its chars.
+      length += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
     }
-    return bytes;
+    return length + (length < 24 ? 1 : length < 256 ? 2 : length < 65_536 ? 3 : 5);
   }
 
   static RecordedHit from(QueuedHit hit, Dimensions dims, ZoneId zone) {

@@ -39,11 +39,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link RecordHits} (a part of one partition's batch, in stream order, enriched) → the hits after
  * the partition's watermark become one {@link HitsRecorded} event → the state counts them, sequences
- * them into visits and moves the watermark → the part's hits are written to the hits table and, with
- * the batch's last part, the rollup rows every part changed → the reply lets the consumer go on (and,
- * after the last part of every site, acknowledge the entries). A redelivered part finds its hits at
- * or below the watermark, persists nothing, rewrites the same rows and is acknowledged again: counted
- * once.
+ * them into visits and moves the watermark → with the batch's last part, the hits of all its parts
+ * are written to the hits table and the rollup rows the parts changed are written → the reply lets the
+ * consumer go on (and, after the last part of every site, acknowledge the entries). A redelivered
+ * part finds its hits at or below the watermark, persists nothing, rewrites the same rows and is
+ * acknowledged again: counted once.
+ *
+ * <p>The hits table is written once per batch, not per part: its rows are chunks of a write's hits by
+ * visitor bucket, and a batch written in parts made as many more rows. The parts' hits wait in this
+ * incarnation's memory ({@link #batchRows}); a last part that finds earlier parts missing (the entity
+ * restarted between them) is answered with an error, and the consumer sends the batch again.
  *
  * <p>The rollup rows a part changed are remembered until a rollup write takes them; what a failed
  * write or an earlier incarnation of the entity took is not known here, so after either the next
@@ -68,10 +73,11 @@ public final class SiteEntity
    * at a time, in order, each bounded in bytes ({@link HitParts}).
    *
    * @param timezone the site's time zone, for the live report's "today"
-   * @param lastPart whether this part ends the batch: then the rollup rows are written
+   * @param part the part's place in the batch, from 0
+   * @param lastPart whether this part ends the batch: then the batch's hit rows and the rollup are written
    */
   public record RecordHits(
-      int partition, String timezone, List<PendingHit> hits, boolean lastPart, ActorRef<StatusReply<Done>> replyTo)
+      int partition, String timezone, List<PendingHit> hits, int part, boolean lastPart, ActorRef<StatusReply<Done>> replyTo)
       implements Command, SizeBounded {}
 
   /** How many visitors had a hit in the five minutes before {@code now} (API.md's current visitors). */
@@ -91,7 +97,7 @@ public final class SiteEntity
 
     /** At least the bytes this hit takes in a serialized {@link RecordHits}. */
     int sizeBound() {
-      return RecordedHit.utf8Bound(entryId) + hit.sizeBound();
+      return RecordedHit.cborBytes(entryId) + hit.sizeBound();
     }
   }
 
@@ -113,6 +119,11 @@ public final class SiteEntity
    * Written by a write's completion, read by the next command, which comes after the reply.
    */
   private volatile boolean fullRollupOwed = true;
+  /** Hit rows of the batch's parts so far, written with its last part; touched on the actor's thread only. */
+  private List<HitRow> batchRows = new ArrayList<>();
+  /** The partition and next part expected of the batch being received; -1: none begun. */
+  private int batchPartition = -1;
+  private int nextPart = 0;
 
   private SiteEntity(String siteId, RollupWriter rollups, KatricSettings settings, ActorRef<Topic.Command<LiveReport>> liveTopic,
       SnapshotAdapter<SiteState> snapshots) {
@@ -206,24 +217,41 @@ public final class SiteEntity
   }
 
   /**
-   * Writes the part's hit rows and, for the last part, the rollup: every day's totals (a hit can
-   * change a visit that started on an earlier day: its duration, its bounce) and the breakdown rows
-   * and hours changed since the last rollup write. Immutable copies are taken here, on the actor's
-   * thread; the live report is published once the rows are written, so that its numbers are those
-   * the stats API then answers.
+   * Keeps the part's hit rows; with the last part, writes the batch's hit rows and the rollup: every
+   * day's totals (a hit can change a visit that started on an earlier day: its duration, its bounce)
+   * and the breakdown rows and hours changed since the last rollup write. Immutable copies are taken
+   * here, on the actor's thread; the live report is published once the rows are written, so that its
+   * numbers are those the stats API then answers.
    */
   private void write(SiteState state, List<HitRow> rows, RecordHits command, ZoneId zone) {
-    if (!command.lastPart()) {
-      writeThenReply(new Rollup(List.of(), List.of(), List.of(), rows), command.replyTo(), null);
+    boolean inSequence = command.part() == 0 || (command.partition() == batchPartition && command.part() == nextPart);
+    if (command.part() == 0) {
+      batchRows = new ArrayList<>();
+      batchPartition = command.partition();
+    }
+    batchRows.addAll(rows);
+    nextPart = command.part() + 1;
+    if (!inSequence) {
+      batchPartition = -1;
+      batchRows = new ArrayList<>();
+      command.replyTo().tell(StatusReply.error("part " + command.part() + " of a batch whose earlier parts site " + siteId
+          + " did not receive (its entity restarted): send the batch again"));
       return;
     }
+    if (!command.lastPart()) {
+      command.replyTo().tell(StatusReply.ack()); // persisted: counted; its rows go with the last part
+      return;
+    }
+    List<HitRow> hits = batchRows;
+    batchRows = new ArrayList<>();
+    batchPartition = -1;
     boolean full = fullRollupOwed;
     fullRollupOwed = false;
-    Rollup rollup = full ? state.fullRollup(rows) : state.changedRollup(rows);
+    Rollup rollup = full ? state.fullRollup(hits) : state.changedRollup(hits);
     writeThenReply(rollup, command.replyTo(), state.liveReport(siteId, System.currentTimeMillis(), zone, CURRENT_WINDOW_MS));
   }
 
-  /** {@code live} is published after the write, unless null. */
+  /** {@code live} is published after the write. */
   private void writeThenReply(Rollup rollup, ActorRef<StatusReply<Done>> replyTo, LiveReport live) {
     rollups
         .write(siteId, rollup)
@@ -231,7 +259,7 @@ public final class SiteEntity
             (done, error) -> {
               if (error != null) {
                 fullRollupOwed = true;
-              } else if (live != null) {
+              } else {
                 liveTopic.tell(Topic.publish(live));
               }
               replyTo.tell(

@@ -10,6 +10,7 @@ import biz.vulcantracker.katric.SiteEntity.RecordHits;
 import biz.vulcantracker.queue.QueuedHit;
 import biz.vulcantracker.store.BreakdownRow;
 import biz.vulcantracker.store.DailyTotals;
+import biz.vulcantracker.store.HitRow;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -44,16 +45,19 @@ class SiteEntityTest {
 
   private final List<List<DailyTotals>> written = new CopyOnWriteArrayList<>();
   private final List<List<BreakdownRow>> breakdowns = new CopyOnWriteArrayList<>();
+  private final List<List<HitRow>> hitRows = new CopyOnWriteArrayList<>();
   private EventSourcedBehaviorTestKit<Command, Event, SiteState> entity;
 
   @BeforeEach
   void create() {
     written.clear();
     breakdowns.clear();
+    hitRows.clear();
     entity = EventSourcedBehaviorTestKit.create(testKit.system(), SiteEntity.create("a.example",
         (site, rollup) -> {
           written.add(rollup.totals());
           breakdowns.add(rollup.breakdowns());
+          hitRows.add(rollup.hits());
           return CompletableFuture.completedFuture(Done.getInstance());
         },
         SessionsTest.SETTINGS));
@@ -124,19 +128,37 @@ class SiteEntityTest {
         "https://a.example/blog", null, null, null, null, null, "aa", null, "UA", null, null, null);
     PendingHit first = new PendingHit("1-0", RecordedHit.from(blog, new Dimensions("/blog", "a.example", Dimensions.DIRECT,
         null, null, null, null, null, null, null, "Firefox", "133", "Linux", "desktop", null, "beacon", false), ZoneOffset.UTC));
-    var part1 = entity.<StatusReply<Done>>runCommand(replyTo -> new RecordHits(0, "UTC", List.of(first), false, replyTo));
-    // Persisted and its hit row written, but no rollup yet: only the batch's last part writes one.
-    assertThat(part1.event()).isInstanceOf(HitsRecorded.class);
-    assertThat(part1.reply().isSuccess()).isTrue();
-    assertThat(written).containsExactly(List.of());
+    var part0 = entity.<StatusReply<Done>>runCommand(replyTo -> new RecordHits(0, "UTC", List.of(first), 0, false, replyTo));
+    // Persisted, but nothing written yet: the batch's hits and its rollup go with its last part.
+    assertThat(part0.event()).isInstanceOf(HitsRecorded.class);
+    assertThat(part0.reply().isSuccess()).isTrue();
+    assertThat(written).isEmpty();
 
-    var part2 = entity.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("2-0", "bb", "pageview", NOON_UTC)));
-    assertThat(part2.state().watermark(0)).isEqualTo("2-0");
-    assertThat(written.get(1)).containsExactly(new DailyTotals(DAY, 2, 2, 2, 0, 2, 0, 0));
-    // The first part's page is in the one rollup, beside the second's.
-    assertThat(breakdowns.get(1)).contains(
+    var part1 = entity.<StatusReply<Done>>runCommand(lastPart(1, hit("2-0", "bb", "pageview", NOON_UTC)));
+    assertThat(part1.state().watermark(0)).isEqualTo("2-0");
+    assertThat(written).containsExactly(List.of(new DailyTotals(DAY, 2, 2, 2, 0, 2, 0, 0)));
+    // One write of both parts' hits, and the first part's page in the one rollup beside the second's.
+    assertThat(hitRows.get(0)).extracting(HitRow::hitKey).containsExactly("hit-1-0", "hit-2-0");
+    assertThat(breakdowns.get(0)).contains(
         new BreakdownRow(DAY, "page", "/blog", 1, 0, 1, 0, 0, 0),
         new BreakdownRow(DAY, "page", "/", 1, 0, 1, 0, 0, 0));
+  }
+
+  @Test
+  void aLastPartWhoseEarlierPartsTheEntityLostIsRefusedUntilTheBatchComesAgain() {
+    entity.<StatusReply<Done>>runCommand(replyTo -> new RecordHits(0, "UTC", List.of(hit("1-0", "aa", "pageview", NOON_UTC)), 0, false, replyTo));
+    entity.restart(); // between the parts: the first part's hits are counted, its rows only in the lost incarnation
+    var orphan = entity.<StatusReply<Done>>runCommand(lastPart(1, hit("2-0", "bb", "pageview", NOON_UTC)));
+    assertThat(orphan.reply().isError()).isTrue();
+    assertThat(hitRows).isEmpty();
+
+    // The consumer sends the whole batch again: each hit counted once, every row written.
+    entity.<StatusReply<Done>>runCommand(replyTo -> new RecordHits(0, "UTC", List.of(hit("1-0", "aa", "pageview", NOON_UTC)), 0, false, replyTo));
+    var again = entity.<StatusReply<Done>>runCommand(lastPart(1, hit("2-0", "bb", "pageview", NOON_UTC)));
+    assertThat(again.reply().isSuccess()).isTrue();
+    assertThat(hitRows).hasSize(1);
+    assertThat(hitRows.get(0)).extracting(HitRow::hitKey).containsExactly("hit-1-0", "hit-2-0");
+    assertThat(written).containsExactly(List.of(new DailyTotals(DAY, 2, 2, 2, 0, 2, 0, 0)));
   }
 
   @Test
@@ -165,7 +187,7 @@ class SiteEntityTest {
   void daysAreTheSiteTimeZones() {
     long lateEveningUtc = ZonedDateTime.of(2026, 11, 27, 23, 30, 0, 0, ZoneOffset.UTC).toInstant().toEpochMilli();
     entity.<StatusReply<Done>>runCommand(replyTo -> new RecordHits(0, "Europe/Berlin",
-        List.of(pending("1-0", queued("1-0", "aa", "pageview", lateEveningUtc, null), ZoneId.of("Europe/Berlin"))), true, replyTo));
+        List.of(pending("1-0", queued("1-0", "aa", "pageview", lateEveningUtc, null), ZoneId.of("Europe/Berlin"))), 0, true, replyTo));
     assertThat(written).containsExactly(List.of(new DailyTotals(DAY.plusDays(1), 1, 1, 1, 0, 1, 0, 0)));
   }
 
@@ -264,9 +286,14 @@ class SiteEntityTest {
     assertThat(state.totals()).containsExactly(new DailyTotals(DAY, 2, 2, 2, 0, 2, 0, 0));
   }
 
+  private static java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<StatusReply<Done>>, Command> lastPart(
+      int part, PendingHit hit) {
+    return replyTo -> new RecordHits(0, "UTC", List.of(hit), part, true, replyTo);
+  }
+
   /** A whole batch: one part, the last. */
   private static RecordHits record(int partition, org.apache.pekko.actor.typed.ActorRef<StatusReply<Done>> replyTo, PendingHit... hits) {
-    return new RecordHits(partition, "UTC", new ArrayList<>(List.of(hits)), true, replyTo);
+    return new RecordHits(partition, "UTC", new ArrayList<>(List.of(hits)), 0, true, replyTo);
   }
 
   private static PendingHit hit(String entryId, String visitor, String eventName, long timestamp) {
