@@ -53,7 +53,7 @@ public final class Telemetry implements Extension {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     persistLatency = Timer.builder("vulcan.persist")
-        .description("Time from handing a site's batch to its entity until it is persisted and rolled up")
+        .description("Time from handing a part of a site's batch to its entity until it is persisted (the last part: and its batch rolled up)")
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(30))

@@ -28,7 +28,7 @@ class CassandraOutageIT {
       ApiClient api = new ApiClient(node.httpPort());
       ApiClient.SiteKeys site = api.createSite("casdown.example", List.of("casdown.example"), "UTC");
 
-      SteadyBeacons beacons = SteadyBeacons.start(api, "10.9.", 40, "casdown.example");
+      BeaconLoad beacons = BeaconLoad.atRate(api, 25, "casdown.example");
       try {
         Thread.sleep(5_000);
         IntegrationFixture.services("stop", "cassandra");

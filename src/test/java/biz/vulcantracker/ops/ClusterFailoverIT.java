@@ -90,11 +90,21 @@ class ClusterFailoverIT {
       LocalDate firstDay = LocalDate.now(ZoneOffset.UTC);
       BeaconLoad beacons = BeaconLoad.atRate(api, RATE, sites.keySet().stream().sorted().toArray(String[]::new));
       Thread.sleep(BEFORE_KILL.toMillis());
-      // The victim runs some of the partitions' consumers: ShardedDaemonProcess moves them onto
-      // joining nodes a few at a time, so wait for that if it has not happened yet.
-      NodeProcess victim = nodes.get(1);
-      eventually(Duration.ofSeconds(90), () -> assertThat(victim.partitionsConsumed(0)).isNotEmpty());
-      long[] logsAtKill = {edge.logSize(), nodes.get(2).logSize()};
+      // The victim runs consumers of partitions that carry these sites' hits (twelve sites leave some
+      // of the sixteen partitions empty): ShardedDaemonProcess moves consumers onto joining nodes a
+      // few at a time, so wait for that if it has not happened yet, and take the node with more.
+      Set<Integer> sitePartitions = new TreeSet<>();
+      sites.keySet().forEach(site -> sitePartitions.add(queue.partitionOf(site)));
+      eventually(Duration.ofSeconds(90), () -> {
+        assertThat(nodes.get(1).partitionsConsumed(0)).isNotEmpty();
+        assertThat(nodes.get(2).partitionsConsumed(0)).isNotEmpty();
+        Set<Integer> consumed = new TreeSet<>(nodes.get(1).partitionsConsumed(0));
+        consumed.addAll(nodes.get(2).partitionsConsumed(0));
+        assertThat(consumed).containsAll(sitePartitions);
+      });
+      NodeProcess victim = busier(nodes.get(1), nodes.get(2), sitePartitions);
+      NodeProcess survivor = victim == nodes.get(1) ? nodes.get(2) : nodes.get(1);
+      long[] logsAtKill = {edge.logSize(), survivor.logSize()};
       Set<Integer> victimPartitions = victim.partitionsConsumed(0);
       // Killed while it holds entries: a consumer's name is the same wherever it runs, so what is
       // pending on the victim's partitions is what the victim read and had not acknowledged.
@@ -122,7 +132,7 @@ class ClusterFailoverIT {
       // Its partitions' consumers were started again on the survivors after the kill.
       eventually(Duration.ofSeconds(60), () -> {
         Set<Integer> restarted = new TreeSet<>(edge.partitionsConsumed(logsAtKill[0]));
-        restarted.addAll(nodes.get(2).partitionsConsumed(logsAtKill[1]));
+        restarted.addAll(survivor.partitionsConsumed(logsAtKill[1]));
         assertThat(restarted).as("partitions restarted on the survivors").containsAll(victimPartitions);
       });
 
@@ -146,6 +156,15 @@ class ClusterFailoverIT {
       assertThat(api.aggregate(site, key, "pageviews", firstDay, lastDay)).as(site + " pageviews").isEqualTo(beacons.answered204(site));
       assertThat(api.aggregate(site, key, "visitors", firstDay, lastDay)).as(site + " visitors").isEqualTo(beacons.answered204(site));
     }
+  }
+
+  /** Of two nodes, the one that consumes more of the given partitions. */
+  private static NodeProcess busier(NodeProcess one, NodeProcess other, Set<Integer> partitions) {
+    Set<Integer> ofOne = new TreeSet<>(one.partitionsConsumed(0));
+    ofOne.retainAll(partitions);
+    Set<Integer> ofOther = new TreeSet<>(other.partitionsConsumed(0));
+    ofOther.retainAll(partitions);
+    return ofOne.size() >= ofOther.size() ? one : other;
   }
 
   /** Entries read and not acknowledged (XPENDING) on the given partitions. */

@@ -30,7 +30,7 @@ class RedisOutageIT {
       ApiClient.SiteKeys site = api.createSite("redisdown.example", List.of("redisdown.example"), "UTC");
 
       var telemetry = Telemetry.get(node.system()).registry();
-      SteadyBeacons beacons = SteadyBeacons.start(api, "10.8.", 40, "redisdown.example");
+      BeaconLoad beacons = BeaconLoad.atRate(api, 25, "redisdown.example");
       try {
         Thread.sleep(5_000);
         killRedis();
