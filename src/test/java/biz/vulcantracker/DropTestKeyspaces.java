@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -22,21 +20,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * table exists. The suite's ~35 classes each leave three keyspaces, and the test node's 512 MiB heap
  * ran out near the end of a run: Cassandra died of an OutOfMemoryError and the last classes failed
  * with store_unavailable.
- *
- * <p>The drops run on one background thread, one class's after another, while the next class
- * starts: done in line they took about two minutes of the suite. Nothing of a class reads another
- * class's keyspaces; the last class's may still be dropping when the JVM ends, which is harmless
- * (the test services are stopped and their data removed).
  */
 public final class DropTestKeyspaces implements AfterAllCallback {
 
   private static final Duration SCHEMA_CHANGE_TIMEOUT = Duration.ofSeconds(60);
   private static final ConcurrentLinkedQueue<String> ISSUED = new ConcurrentLinkedQueue<>();
-  private static final ExecutorService DROPPER = Executors.newSingleThreadExecutor(task -> {
-    Thread thread = new Thread(task, "drop-test-keyspaces");
-    thread.setDaemon(true);
-    return thread;
-  });
 
   static void issued(String prefix) {
     ISSUED.add(prefix);
@@ -48,18 +36,9 @@ public final class DropTestKeyspaces implements AfterAllCallback {
     for (String prefix; (prefix = ISSUED.poll()) != null; ) {
       prefixes.add(prefix);
     }
-    if (!prefixes.isEmpty()) {
-      DROPPER.execute(() -> {
-        try {
-          drop(prefixes);
-        } catch (RuntimeException e) { // e.g. Cassandra stopped by the next class's outage test: only memory is at stake
-          System.err.println("Could not drop the keyspaces of " + prefixes + ": " + e);
-        }
-      });
+    if (prefixes.isEmpty()) {
+      return;
     }
-  }
-
-  private static void drop(List<String> prefixes) {
     try (CqlSession session = IntegrationFixture.cqlSession()) {
       List<String> keyspaces = new ArrayList<>();
       for (Row row : session.execute("SELECT keyspace_name FROM system_schema.keyspaces")) {

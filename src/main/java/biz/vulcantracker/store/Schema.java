@@ -1,9 +1,11 @@
 package biz.vulcantracker.store;
 
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +25,12 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 public final class Schema {
 
   private static final String RESOURCE = "/cql/schema.cql";
+  /**
+   * A schema change waits for every node to agree, and behind any other schema change in flight
+   * (the tests drop earlier classes' keyspaces meanwhile): far longer than the driver's 2 s for a
+   * read or a write.
+   */
+  private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
 
   private Schema() {}
 
@@ -51,7 +59,9 @@ public final class Schema {
     all.addAll(plugin.getCreateSnapshotTablesStatements());
     CompletionStage<Done> chain = CompletableFuture.completedFuture(Done.getInstance());
     for (String statement : all) {
-      chain = chain.thenCompose(done -> session.executeDDL(statement));
+      chain = chain.thenCompose(done -> session.underlying()
+          .thenCompose(cql -> cql.executeAsync(SimpleStatement.newInstance(statement).setTimeout(DDL_TIMEOUT)))
+          .thenApply(result -> Done.getInstance()));
     }
     return chain;
   }

@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class BeaconLoad implements AutoCloseable {
 
-  private static final int IN_FLIGHT = 64;
+  private static final int IN_FLIGHT = 256;
   private static final List<String> USER_AGENTS = List.of(
       "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
       "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
