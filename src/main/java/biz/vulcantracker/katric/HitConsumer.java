@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.time.ZoneId;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -63,8 +62,7 @@ public final class HitConsumer {
   private final int partition;
   private final HitEnricher enricher;
   private final Telemetry telemetry;
-  /** The size parts are split at now: the configured bound, less after a failed part. */
-  private final AtomicLong partBytes;
+  private final PartSize partSize;
 
   private HitConsumer(ActorSystem<?> system, SiteCatalog sites, KatricSettings settings, int partition, HitEnricher enricher) {
     this.sharding = ClusterSharding.get(system);
@@ -73,11 +71,7 @@ public final class HitConsumer {
     this.settings = settings;
     this.partition = partition;
     this.enricher = enricher;
-    this.partBytes = new AtomicLong(largestPart());
-  }
-
-  private long largestPart() {
-    return settings.maxMessageBytes() - COMMAND_OVERHEAD_BYTES;
+    this.partSize = new PartSize(settings.maxMessageBytes() - COMMAND_OVERHEAD_BYTES);
   }
 
   /** Starts one consumer per partition across the katric nodes of the cluster. */
@@ -153,12 +147,12 @@ public final class HitConsumer {
       decode(entry).ifPresent(hit ->
           bySite.computeIfAbsent(hit.siteId(), id -> new ArrayList<>()).add(new Decoded(entry.id(), hit)));
     }
-    long partLimit = partBytes.get();
+    long partLimit = partSize.bytes();
     return sites.loaded().thenCompose(loaded -> {
       List<CompletableFuture<Done>> asks = new ArrayList<>(bySite.size());
       bySite.forEach((siteId, hits) -> asks.add(recordSite(siteId, hits, partLimit).toCompletableFuture()));
       return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
-        partBytes.set(Math.min(largestPart(), partLimit * 2));
+        partSize.succeeded(partLimit);
         return Done.getInstance();
       });
     });
@@ -199,8 +193,7 @@ public final class HitConsumer {
         .whenComplete((done, error) -> {
           persisting.stop(telemetry.persistLatency());
           if (error != null) {
-            long smaller = Math.max(1, partLimit / 2);
-            partBytes.accumulateAndGet(smaller, Math::min);
+            long smaller = partSize.failed(partLimit);
             log.warn("A part of {} hits for site {} of partition {} failed ({}); parts are now at most {} bytes",
                 part.size(), siteId, partition, error.getMessage(), smaller);
           }

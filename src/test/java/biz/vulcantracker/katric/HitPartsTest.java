@@ -99,6 +99,45 @@ class HitPartsTest {
         .hasMessageContaining("over the bound");
   }
 
+  /**
+   * Parts split too large (as if a hit's size bound were wrong, here by a factor of four) are refused
+   * by the serializer; each retry splits smaller, never sends the same message again, and the batch
+   * goes through within a few attempts, every hit in order.
+   */
+  @Test
+  void partsRefusedForTheirSizeAreRetriedSmallerUntilTheyFit() {
+    Random random = new Random(5);
+    List<PendingHit> backlog = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      backlog.add(randomHit(random, i));
+    }
+    PartSize partSize = new PartSize(4 * MAX_BYTES);
+    TestProbe<StatusReply<org.apache.pekko.Done>> probe = testKit.createTestProbe();
+    List<Long> tried = new ArrayList<>();
+    boolean sent = false;
+    while (!sent && tried.size() < 10) {
+      long limit = partSize.bytes();
+      tried.add(limit);
+      List<List<PendingHit>> parts = HitParts.split(backlog, limit);
+      sent = parts.stream().allMatch(part ->
+          serialization.serialize(new RecordHits(0, "UTC", part, 0, false, probe.getRef())).isSuccess());
+      if (sent) {
+        partSize.succeeded(limit);
+        assertThat(parts.stream().flatMap(List::stream).toList()).isEqualTo(backlog);
+      } else {
+        partSize.failed(limit);
+      }
+    }
+    assertThat(sent).isTrue();
+    assertThat(tried).hasSizeBetween(2, 4).isSortedAccordingTo(java.util.Comparator.reverseOrder()).doesNotHaveDuplicates();
+    // A batch that went through lets the parts grow back, never past the bound.
+    assertThat(partSize.bytes()).isEqualTo(Math.min(4 * MAX_BYTES, tried.get(tried.size() - 1) * 2));
+    PartSize bounded = new PartSize(MAX_BYTES);
+    bounded.succeeded(MAX_BYTES);
+    assertThat(bounded.bytes()).isEqualTo(MAX_BYTES);
+    assertThat(bounded.failed(1)).isEqualTo(1); // one hit per part at the least
+  }
+
   /** An ordinary hit: ASCII and a little of everything else, a few properties now and then. */
   private static PendingHit randomHit(Random random, int i) {
     Map<String, String> props = null;
