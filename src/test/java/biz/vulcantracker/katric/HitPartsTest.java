@@ -88,11 +88,7 @@ class HitPartsTest {
 
   @Test
   void aMessageOverTheBoundIsRefusedBySerialization() {
-    Random random = new Random(3);
-    List<PendingHit> tooMany = new ArrayList<>();
-    for (int i = 0; i < 2_000; i++) {
-      tooMany.add(randomHit(random, i));
-    }
+    List<PendingHit> tooMany = randomHits(3, 2_000);
     TestProbe<StatusReply<org.apache.pekko.Done>> probe = testKit.createTestProbe();
     assertThat(serialization.serialize(new RecordHits(0, "UTC", tooMany, 0, true, probe.getRef())).isFailure()).isTrue();
     assertThatThrownBy(() -> serialization.serialize(new RecordHits(0, "UTC", tooMany, 0, true, probe.getRef())).get())
@@ -106,11 +102,7 @@ class HitPartsTest {
    */
   @Test
   void partsRefusedForTheirSizeAreRetriedSmallerUntilTheyFit() {
-    Random random = new Random(5);
-    List<PendingHit> backlog = new ArrayList<>();
-    for (int i = 0; i < 3_000; i++) {
-      backlog.add(randomHit(random, i));
-    }
+    List<PendingHit> backlog = randomHits(5, 3_000);
     PartSize partSize = new PartSize(4 * MAX_BYTES);
     TestProbe<StatusReply<org.apache.pekko.Done>> probe = testKit.createTestProbe();
     List<Long> tried = new ArrayList<>();
@@ -136,6 +128,15 @@ class HitPartsTest {
     bounded.succeeded(MAX_BYTES);
     assertThat(bounded.bytes()).isEqualTo(MAX_BYTES);
     assertThat(bounded.failed(1)).isEqualTo(1); // one hit per part at the least
+  }
+
+  private static List<PendingHit> randomHits(long seed, int count) {
+    Random random = new Random(seed);
+    List<PendingHit> hits = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      hits.add(randomHit(random, i));
+    }
+    return hits;
   }
 
   /** An ordinary hit: ASCII and a little of everything else, a few properties now and then. */
