@@ -34,7 +34,7 @@ public final class SizeBoundedSerializer extends SerializerWithStringManifest {
   public SizeBoundedSerializer(ExtendedActorSystem system) {
     this.system = system;
     this.cbor = new JacksonCborSerializer(system, "jackson-cbor");
-    this.maxBytes = system.settings().config().getBytes("vulcan.katric.max-message-bytes");
+    this.maxBytes = KatricSettings.create(system.settings().config()).maxMessageBytes();
   }
 
   @Override
