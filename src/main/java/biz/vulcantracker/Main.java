@@ -1,5 +1,6 @@
 package biz.vulcantracker;
 
+import biz.vulcantracker.common.VulcanConfig;
 import biz.vulcantracker.forwarder.Forwarder;
 import biz.vulcantracker.forwarder.LogCheck;
 import biz.vulcantracker.store.SchemaJob;

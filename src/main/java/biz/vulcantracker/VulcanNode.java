@@ -1,6 +1,7 @@
 package biz.vulcantracker;
 
 import biz.vulcantracker.beacon.BeaconIntake;
+import biz.vulcantracker.common.Roles;
 import biz.vulcantracker.beacon.BeaconRoutes;
 import biz.vulcantracker.beacon.BeaconSettings;
 import biz.vulcantracker.beacon.DailySalts;
@@ -15,7 +16,7 @@ import biz.vulcantracker.katric.KatricSettings;
 import biz.vulcantracker.katric.SiteEntity;
 import biz.vulcantracker.ops.HttpServer;
 import biz.vulcantracker.ops.QueueMetrics;
-import biz.vulcantracker.ops.Telemetry;
+import biz.vulcantracker.telemetry.Telemetry;
 import biz.vulcantracker.queue.EdgeSpool;
 import biz.vulcantracker.queue.HitProducer;
 import biz.vulcantracker.queue.QueueSettings;
@@ -70,10 +71,6 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegi
  */
 public final class VulcanNode implements AutoCloseable {
 
-  public static final String BEACON = "beacon";
-  public static final String KATRIC = "katric";
-  public static final String SCUTTLEBUTT = "scuttlebutt";
-
   private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
   private final ActorSystem<Void> system;
@@ -126,25 +123,24 @@ public final class VulcanNode implements AutoCloseable {
     KatricSettings katric = KatricSettings.create(config);
     // On katric nodes this hosts the entities; elsewhere it is the proxy reports ask them through.
     SiteEntity.init(system, new RollupTables(dailyTotals, breakdowns, hourly, hits), katric);
-    if (roles.contains(KATRIC)) {
+    if (roles.contains(Roles.KATRIC)) {
       HitConsumer.init(system, queue, sites, katric);
       QueueMetrics.start(system, queue);
     }
-    if (roles.contains(BEACON)) {
+    if (roles.contains(Roles.BEACON)) {
       BeaconSettings beacon = BeaconSettings.create(config);
       RedisConnections redis = RedisConnections.get(system);
       VisitorIds visitorIds = new VisitorIds(new DailySalts(redis, beacon));
       GeoLocator geo = GeoLocator.open(beacon.geoipDatabase());
       HitProducer producer = new HitProducer(redis, queue);
       EdgeSpool spool = EdgeSpool.start(system, producer);
-      Telemetry.get(system).spool(spool);
       BeaconIntake intake = new BeaconIntake(beacon, sites, visitorIds, geo, spool, Telemetry.get(system));
       beaconIntake = Optional.of(intake);
       routes.add(new BeaconRoutes(intake, relayed).route());
       routes.add(new LogRoutes(beacon, sites, visitorIds, geo, producer, Telemetry.get(system)).route());
     }
     IntSupplier liveSockets = () -> 0;
-    if (roles.contains(SCUTTLEBUTT)) {
+    if (roles.contains(Roles.SCUTTLEBUTT)) {
       ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));
       CurrentVisitors currentVisitors = new CurrentVisitors(ClusterSharding.get(system));
       StatsRoutes stats = new StatsRoutes(access, dailyTotals, breakdowns, hourly, currentVisitors,

@@ -1,5 +1,6 @@
 package biz.vulcantracker;
 
+import biz.vulcantracker.common.VulcanConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;

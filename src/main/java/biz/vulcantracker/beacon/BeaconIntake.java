@@ -1,7 +1,7 @@
 package biz.vulcantracker.beacon;
 
-import biz.vulcantracker.ApiError;
-import biz.vulcantracker.ops.Telemetry;
+import biz.vulcantracker.common.ApiError;
+import biz.vulcantracker.telemetry.Telemetry;
 import biz.vulcantracker.queue.EdgeSpool;
 import biz.vulcantracker.queue.QueuedHit;
 import biz.vulcantracker.store.Site;

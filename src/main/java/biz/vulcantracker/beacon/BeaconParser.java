@@ -1,9 +1,9 @@
 package biz.vulcantracker.beacon;
 
-import biz.vulcantracker.ApiError;
+import biz.vulcantracker.common.Json;
+import biz.vulcantracker.common.ApiError;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -27,7 +27,6 @@ public final class BeaconParser {
   static final int MAX_CLIENT_EVENT_ID = 128;
   static final int MAX_SCREEN_WIDTH = 100_000;
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final BeaconSettings settings;
 
@@ -332,7 +331,7 @@ public final class BeaconParser {
 
   private static JsonNode readJson(String text, String error, String message) {
     try {
-      return MAPPER.readTree(text);
+      return Json.MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
       throw badRequest(error, message);
     }

@@ -2,7 +2,7 @@ package biz.vulcantracker.beacon;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
-import biz.vulcantracker.ApiError;
+import biz.vulcantracker.common.ApiError;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package biz.vulcantracker.beacon;
 
-import biz.vulcantracker.VulcanConfig;
+import biz.vulcantracker.common.VulcanConfig;
 import com.typesafe.config.Config;
 import java.time.Duration;
 

@@ -39,7 +39,7 @@ public final class GeoLocator {
    * IPv6 file), or the bundled country database when none is given.
    */
   public static GeoLocator open(String paths) {
-    List<String> files = biz.vulcantracker.VulcanConfig.commaSeparated(paths == null ? "" : paths);
+    List<String> files = biz.vulcantracker.common.VulcanConfig.commaSeparated(paths == null ? "" : paths);
     try {
       if (files.isEmpty()) {
         try (InputStream bundled = GeoLocator.class.getResourceAsStream(BUNDLED)) {

@@ -1,7 +1,7 @@
 package biz.vulcantracker.beacon;
 
-import biz.vulcantracker.ops.Telemetry;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import biz.vulcantracker.common.Json;
+import biz.vulcantracker.telemetry.Telemetry;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.EnumMap;
@@ -17,7 +17,6 @@ final class LogIngestReport {
 
   static final int MAX_LISTED = 100;
   static final String CHANNEL = "log";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private long received;
   private long queued;
@@ -25,7 +24,7 @@ final class LogIngestReport {
   private final Map<LogPageviewRule.Skip, Long> skipped = new EnumMap<>(LogPageviewRule.Skip.class);
   /** Rejected lines by a short reason key (unparsable, in_future, bad_target), for the metrics. */
   private final Map<String, Long> rejectedByKey = new HashMap<>();
-  private final ArrayNode rejected = MAPPER.createArrayNode();
+  private final ArrayNode rejected = Json.MAPPER.createArrayNode();
 
   void received() {
     received++;
@@ -55,7 +54,7 @@ final class LogIngestReport {
   }
 
   String toJson() {
-    ObjectNode answer = MAPPER.createObjectNode().put("received", received).put("queued", queued);
+    ObjectNode answer = Json.MAPPER.createObjectNode().put("received", received).put("queued", queued);
     ObjectNode skips = answer.putObject("skipped");
     for (LogPageviewRule.Skip reason : LogPageviewRule.Skip.values()) {
       skips.put(reason.key(), skipped.getOrDefault(reason, 0L));

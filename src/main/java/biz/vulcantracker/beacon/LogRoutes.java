@@ -2,9 +2,9 @@ package biz.vulcantracker.beacon;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
-import biz.vulcantracker.ApiError;
-import biz.vulcantracker.ops.Telemetry;
-import biz.vulcantracker.BearerToken;
+import biz.vulcantracker.common.ApiError;
+import biz.vulcantracker.telemetry.Telemetry;
+import biz.vulcantracker.common.BearerToken;
 import biz.vulcantracker.katric.UserAgentClassifier;
 import biz.vulcantracker.logformat.LogFormat;
 import biz.vulcantracker.logformat.LogLine;

@@ -1,7 +1,7 @@
 package biz.vulcantracker.forwarder;
 
+import biz.vulcantracker.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -19,7 +19,6 @@ import java.util.function.BooleanSupplier;
  */
 final class BatchSender {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
@@ -48,7 +47,7 @@ final class BatchSender {
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         int status = response.statusCode();
         if (status == 200) {
-          return MAPPER.readTree(response.body());
+          return Json.MAPPER.readTree(response.body());
         }
         if (status != 429 && status < 500) {
           throw new ForwarderException("the endpoint refused batch " + batchId + " with " + status + ": " + response.body());

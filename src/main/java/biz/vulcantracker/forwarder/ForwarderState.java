@@ -1,6 +1,6 @@
 package biz.vulcantracker.forwarder;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import biz.vulcantracker.common.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,20 +17,19 @@ import java.util.Optional;
  */
 record ForwarderState(String fingerprint, long offset) {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   static Optional<ForwarderState> read(Path file) throws IOException {
     if (!Files.exists(file)) {
       return Optional.empty();
     }
-    return Optional.of(MAPPER.readValue(file.toFile(), ForwarderState.class));
+    return Optional.of(Json.MAPPER.readValue(file.toFile(), ForwarderState.class));
   }
 
   void write(Path file) throws IOException {
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
     try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
-      channel.write(ByteBuffer.wrap(MAPPER.writeValueAsBytes(this)));
+      channel.write(ByteBuffer.wrap(Json.MAPPER.writeValueAsBytes(this)));
       channel.force(true);
     }
     Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -33,6 +33,9 @@ public final class ConsumerHealth implements Extension {
     }
   };
 
+  /** How long a consumer may fail (and retry) before the node stops being ready: rides out a blip. */
+  static final Duration FAILURE_GRACE = Duration.ofSeconds(15);
+
   private final LongSupplier clock;
 
   /** Partition → when its consumer's current run of failures began (nanoTime). */

@@ -1,5 +1,7 @@
 package biz.vulcantracker.katric;
 
+import biz.vulcantracker.common.Roles;
+import biz.vulcantracker.telemetry.Readiness;
 import biz.vulcantracker.katric.SiteEntity.PendingHit;
 import biz.vulcantracker.katric.SiteEntity.RecordHits;
 import biz.vulcantracker.queue.PartitionReader;
@@ -32,7 +34,7 @@ import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
-import biz.vulcantracker.ops.Telemetry;
+import biz.vulcantracker.telemetry.Telemetry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,14 +80,17 @@ public final class HitConsumer {
   public static void init(
       ActorSystem<?> system, QueueSettings queue, SiteCatalog sites, KatricSettings settings) {
     HitEnricher enricher = new HitEnricher(UserAgentClassifier.shared(), ReferrerSources.load());
-    ConsumerHealth.get(system).registerMeters(Telemetry.get(system).registry(), queue.partitions(), settings.stallAfter());
+    ConsumerHealth health = ConsumerHealth.get(system);
+    health.registerMeters(Telemetry.get(system).registry(), queue.partitions(), settings.stallAfter());
+    Readiness.get(system).require(() ->
+        !health.failingLongerThan(ConsumerHealth.FAILURE_GRACE) && !health.stalledLongerThan(settings.stallAfter()));
     ShardedDaemonProcess.get(system)
         .init(
             Void.class,
             "hit-consumers",
             queue.partitions(),
             partition -> create(queue, sites, settings, enricher, partition),
-            ShardedDaemonProcessSettings.create(system).withRole(SiteEntity.ROLE),
+            ShardedDaemonProcessSettings.create(system).withRole(Roles.KATRIC),
             Optional.empty());
   }
 

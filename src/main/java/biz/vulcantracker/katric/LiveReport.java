@@ -1,6 +1,6 @@
 package biz.vulcantracker.katric;
 
-import biz.vulcantracker.CborSerializable;
+import biz.vulcantracker.common.CborSerializable;
 import biz.vulcantracker.store.BreakdownRow;
 import biz.vulcantracker.store.DailyTotals;
 import java.util.List;

@@ -1,6 +1,7 @@
 package biz.vulcantracker.katric;
 
-import biz.vulcantracker.CborSerializable;
+import biz.vulcantracker.common.Roles;
+import biz.vulcantracker.common.CborSerializable;
 import biz.vulcantracker.queue.EntryId;
 import biz.vulcantracker.store.HitRow;
 import biz.vulcantracker.store.Rollup;
@@ -62,9 +63,6 @@ public final class SiteEntity
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Site");
 
   static final long CURRENT_WINDOW_MS = Duration.ofMinutes(5).toMillis();
-
-  /** The cluster role whose nodes host site entities. */
-  public static final String ROLE = "katric";
 
   public sealed interface Command extends CborSerializable {}
 
@@ -142,7 +140,7 @@ public final class SiteEntity
     ClusterSharding.get(system)
         .init(
             Entity.of(ENTITY_TYPE_KEY, context -> create(context.getEntityId(), rollups, settings))
-                .withRole(ROLE));
+                .withRole(Roles.KATRIC));
   }
 
   public static Behavior<Command> create(String siteId, RollupWriter rollups, KatricSettings settings) {

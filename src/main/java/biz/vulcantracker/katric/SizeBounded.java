@@ -1,6 +1,6 @@
 package biz.vulcantracker.katric;
 
-import biz.vulcantracker.CborSerializable;
+import biz.vulcantracker.common.CborSerializable;
 
 /**
  * A message or event whose serialized size is bounded ({@code vulcan.katric.max-message-bytes}):

@@ -1,6 +1,6 @@
 package biz.vulcantracker.katric;
 
-import biz.vulcantracker.ops.Telemetry;
+import biz.vulcantracker.telemetry.Telemetry;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializerWithStringManifest;

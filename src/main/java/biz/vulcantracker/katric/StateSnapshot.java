@@ -1,6 +1,6 @@
 package biz.vulcantracker.katric;
 
-import biz.vulcantracker.CborSerializable;
+import biz.vulcantracker.common.CborSerializable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;

@@ -1,7 +1,7 @@
 package biz.vulcantracker.katric;
 
+import biz.vulcantracker.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
@@ -105,7 +105,7 @@ public final class UserAgentClassifier {
         throw new IllegalStateException(CRAWLERS + " is missing: the build (npm, src/main/web) did not run");
       }
       StringJoiner alternation = new StringJoiner("|");
-      for (JsonNode entry : new ObjectMapper().readTree(in)) {
+      for (JsonNode entry : Json.MAPPER.readTree(in)) {
         alternation.add("(?:" + entry.get("pattern").asText() + ")");
       }
       return Pattern.compile(alternation.toString());

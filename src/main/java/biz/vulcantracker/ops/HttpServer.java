@@ -2,7 +2,7 @@ package biz.vulcantracker.ops;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
-import biz.vulcantracker.ApiError;
+import biz.vulcantracker.common.ApiError;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;

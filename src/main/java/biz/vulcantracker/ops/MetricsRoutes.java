@@ -1,5 +1,6 @@
 package biz.vulcantracker.ops;
 
+import biz.vulcantracker.telemetry.Telemetry;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.path;

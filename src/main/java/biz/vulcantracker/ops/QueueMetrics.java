@@ -1,5 +1,6 @@
 package biz.vulcantracker.ops;
 
+import biz.vulcantracker.telemetry.Telemetry;
 import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.queue.RedisConnections;
 import io.micrometer.core.instrument.Gauge;

@@ -1,11 +1,9 @@
 package biz.vulcantracker.ops;
 
-import biz.vulcantracker.katric.ConsumerHealth;
-import biz.vulcantracker.katric.KatricSettings;
-import biz.vulcantracker.queue.EdgeSpool;
+import biz.vulcantracker.common.Roles;
 import biz.vulcantracker.queue.RedisConnections;
 import biz.vulcantracker.store.StoreSettings;
-import java.time.Duration;
+import biz.vulcantracker.telemetry.Readiness;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,17 +15,15 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegi
 
 /**
  * The readiness check behind pekko-management's {@code /ready}, by what the node's roles need
- * (each service must answer within two seconds): katric needs Redis and Cassandra and its partition
- * consumers neither failing for more than {@link #CONSUMER_GRACE} nor stalled for more than
- * {@code vulcan.katric.stall-after} ({@link ConsumerHealth}), scuttlebutt
- * Cassandra, and the edge (beacon) Redis — or, while Redis is away, room in its spool, so that an
- * edge that spools stays behind its load balancer. pekko-management adds cluster membership.
+ * (each service must answer within two seconds): katric needs Redis and Cassandra, scuttlebutt
+ * Cassandra, and the edge (beacon) Redis — or, while Redis is away, a stand-in (its spool, while it
+ * has room), so that an edge that spools stays behind its load balancer. On top of that, every
+ * condition the node's stages {@linkplain Readiness registered} (katric: its partition consumers
+ * neither failing nor stalled). pekko-management adds cluster membership.
  */
 public final class ServicesReadinessCheck implements Supplier<CompletionStage<Boolean>> {
 
   private static final long TIMEOUT_SECONDS = 2;
-  /** How long a consumer may fail (and retry) before the node stops being ready: rides out a blip. */
-  private static final Duration CONSUMER_GRACE = Duration.ofSeconds(15);
 
   private final ActorSystem system;
 
@@ -52,13 +48,11 @@ public final class ServicesReadinessCheck implements Supplier<CompletionStage<Bo
         .completeOnTimeout(false, TIMEOUT_SECONDS, TimeUnit.SECONDS)
         .exceptionally(error -> false);
     List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
-    ConsumerHealth consumers = ConsumerHealth.get(Adapter.toTyped(system));
-    Duration stallAfter = KatricSettings.create(system.settings().config()).stallAfter();
-    boolean edgeCanSpool = EdgeSpool.of(Adapter.toTyped(system)).map(EdgeSpool::accepting).orElse(false);
+    Readiness stages = Readiness.get(Adapter.toTyped(system));
     return redis.thenCombine(cassandra, (redisUp, cassandraUp) ->
-        (!roles.contains("katric") || (redisUp && cassandraUp && !consumers.failingLongerThan(CONSUMER_GRACE)
-            && !consumers.stalledLongerThan(stallAfter)))
-            && (!roles.contains("scuttlebutt") || cassandraUp)
-            && (!roles.contains("beacon") || redisUp || edgeCanSpool));
+        (!roles.contains(Roles.KATRIC) || (redisUp && cassandraUp))
+            && (!roles.contains(Roles.SCUTTLEBUTT) || cassandraUp)
+            && (!roles.contains(Roles.BEACON) || redisUp || stages.standsInForRedis())
+            && stages.requiredHold());
   }
 }

@@ -1,7 +1,13 @@
 package biz.vulcantracker.queue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import biz.vulcantracker.common.Json;
+import biz.vulcantracker.telemetry.Readiness;
+import biz.vulcantracker.telemetry.Telemetry;
 import com.typesafe.config.Config;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -10,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -21,8 +26,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Extension;
-import org.apache.pekko.actor.typed.ExtensionId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,10 +44,9 @@ import org.slf4j.LoggerFactory;
  * hit id seen in the last hour of hit time); and a spool on a disk that is lost with its machine
  * is lost with it.
  */
-public final class EdgeSpool implements AutoCloseable {
+public final class EdgeSpool implements AutoCloseable, MeterBinder {
 
   private static final Logger log = LoggerFactory.getLogger(EdgeSpool.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** One spooled request's hits, under an id no other record ever has (the replay's once-key). */
   record Record(String id, List<String> hits) {}
@@ -81,12 +83,14 @@ public final class EdgeSpool implements AutoCloseable {
   }
 
   /**
-   * The node's spool ({@code vulcan.beacon.spool}), known to the readiness check and closed when the
-   * node stops; with {@code max-bytes = 0} there is none and a failed append fails the request.
+   * The node's spool ({@code vulcan.beacon.spool}), with its meters, standing in for Redis in the
+   * readiness check while it has room, and closed when the node stops; with {@code max-bytes = 0}
+   * there is none and a failed append fails the request.
    */
   public static EdgeSpool start(ActorSystem<?> system, HitProducer producer) {
     EdgeSpool spool = open(system.settings().config(), producer);
-    Registered.ID.apply(system).spool = spool;
+    spool.bindTo(Telemetry.get(system).registry());
+    Readiness.get(system).standInForRedis(spool::accepting);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-spool", () -> {
       try {
         spool.close();
@@ -147,7 +151,7 @@ public final class EdgeSpool implements AutoCloseable {
   private CompletionStage<Integer> spool(List<QueuedHit> hits) {
     return CompletableFuture.supplyAsync(() -> {
       try {
-        byte[] payload = MAPPER.writeValueAsBytes(new Record(UUID.randomUUID().toString(),
+        byte[] payload = Json.MAPPER.writeValueAsBytes(new Record(UUID.randomUUID().toString(),
             hits.stream().map(hit -> QueuedHitCodec.encode(hit).get(QueuedHitCodec.FIELD)).toList()));
         if (file.backlog() + payload.length > maxBytes) {
           throw new SpoolFullException(maxBytes);
@@ -177,7 +181,7 @@ public final class EdgeSpool implements AutoCloseable {
         return;
       }
       payload = next.get();
-      record = MAPPER.readValue(payload, Record.class);
+      record = Json.MAPPER.readValue(payload, Record.class);
     } catch (IOException e) {
       log.error("Cannot read the spool {}", file.path(), e);
       return;
@@ -221,19 +225,15 @@ public final class EdgeSpool implements AutoCloseable {
     }
   }
 
-  /** The node's spool, if it runs the edge (for the readiness check, which pekko-management creates by name). */
-  public static Optional<EdgeSpool> of(ActorSystem<?> system) {
-    return Optional.ofNullable(Registered.ID.apply(system).spool);
-  }
-
-  private static final class Registered implements Extension {
-    static final ExtensionId<Registered> ID = new ExtensionId<>() {
-      @Override
-      public Registered createExtension(ActorSystem<?> system) {
-        return new Registered();
-      }
-    };
-    volatile EdgeSpool spool;
+  /** What the spool holds, and the hits it took and replayed. */
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    Gauge.builder("vulcan.spool.backlog", this::backlogBytes).baseUnit("bytes")
+        .description("Bytes of hits spooled while Redis was away and not yet replayed").register(registry);
+    FunctionCounter.builder("vulcan.spool.hits.spooled", this, EdgeSpool::spooledHits)
+        .description("Hits written to the spool because Redis was away (or the spool was being replayed)").register(registry);
+    FunctionCounter.builder("vulcan.spool.hits.replayed", this, EdgeSpool::replayedHits)
+        .description("Spooled hits moved to Redis").register(registry);
   }
 
   /** The spool has no room for another record. */

@@ -1,11 +1,9 @@
 package biz.vulcantracker.queue;
 
+import biz.vulcantracker.common.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import java.util.Map;
 
 /**
@@ -17,11 +15,8 @@ public final class QueuedHitCodec {
   /** The stream entry field that holds the hit. */
   public static final String FIELD = "hit";
 
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-      .registerModule(new BlackbirdModule());
-  private static final ObjectWriter WRITER = MAPPER.writerFor(QueuedHit.class);
-  private static final ObjectReader READER = MAPPER.readerFor(QueuedHit.class);
+  private static final ObjectWriter WRITER = Json.MAPPER.writerFor(QueuedHit.class);
+  private static final ObjectReader READER = Json.MAPPER.readerFor(QueuedHit.class);
 
   private QueuedHitCodec() {}
 

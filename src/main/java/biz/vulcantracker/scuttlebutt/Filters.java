@@ -1,6 +1,6 @@
 package biz.vulcantracker.scuttlebutt;
 
-import biz.vulcantracker.ApiError;
+import biz.vulcantracker.common.ApiError;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

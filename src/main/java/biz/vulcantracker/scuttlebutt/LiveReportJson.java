@@ -1,8 +1,8 @@
 package biz.vulcantracker.scuttlebutt;
 
+import biz.vulcantracker.common.Json;
 import biz.vulcantracker.katric.LiveReport;
 import biz.vulcantracker.store.BreakdownRow;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
@@ -17,13 +17,12 @@ import java.util.List;
  */
 final class LiveReportJson {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final long MINUTE_MS = 60_000;
 
   private LiveReportJson() {}
 
   static String render(String type, LiveReport report, long now) {
-    ObjectNode json = MAPPER.createObjectNode()
+    ObjectNode json = Json.MAPPER.createObjectNode()
         .put("type", type)
         .put("site", report.siteId())
         .put("date", report.today().day().toString())

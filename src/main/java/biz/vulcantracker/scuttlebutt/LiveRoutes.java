@@ -3,7 +3,7 @@ package biz.vulcantracker.scuttlebutt;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import biz.vulcantracker.ApiError;
+import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.katric.LiveReport;
 import biz.vulcantracker.katric.SiteEntity;
 import biz.vulcantracker.store.Site;

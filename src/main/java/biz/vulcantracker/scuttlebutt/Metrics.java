@@ -1,7 +1,7 @@
 package biz.vulcantracker.scuttlebutt;
 
-import biz.vulcantracker.ApiError;
-import biz.vulcantracker.VulcanConfig;
+import biz.vulcantracker.common.ApiError;
+import biz.vulcantracker.common.VulcanConfig;
 import biz.vulcantracker.store.DailyTotals;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

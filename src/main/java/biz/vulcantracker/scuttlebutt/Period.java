@@ -1,6 +1,6 @@
 package biz.vulcantracker.scuttlebutt;
 
-import biz.vulcantracker.ApiError;
+import biz.vulcantracker.common.ApiError;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;

@@ -1,18 +1,17 @@
 package biz.vulcantracker.scuttlebutt;
 
+import biz.vulcantracker.common.Json;
 import static biz.vulcantracker.scuttlebutt.StatsRoutes.json;
 import static biz.vulcantracker.scuttlebutt.StatsRoutes.respond;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /** {@code GET /api/v1/sites/{site}/realtime/visitors}: {@code {"visitors": N}}, the last five minutes. */
 public final class RealtimeRoutes {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final ReportAccess access;
   private final CurrentVisitors currentVisitors;
@@ -26,7 +25,7 @@ public final class RealtimeRoutes {
     return path(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()).slash("realtime").slash("visitors"), siteId ->
         get(() -> extractRequest(request -> respond(() -> {
           access.authorize(request, siteId);
-          return currentVisitors.of(siteId).thenApply(visitors -> json(MAPPER.createObjectNode().put("visitors", visitors)));
+          return currentVisitors.of(siteId).thenApply(visitors -> json(Json.MAPPER.createObjectNode().put("visitors", visitors)));
         }))));
   }
 }

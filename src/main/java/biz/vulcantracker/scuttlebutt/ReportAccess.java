@@ -1,7 +1,7 @@
 package biz.vulcantracker.scuttlebutt;
 
-import biz.vulcantracker.ApiError;
-import biz.vulcantracker.BearerToken;
+import biz.vulcantracker.common.ApiError;
+import biz.vulcantracker.common.BearerToken;
 import biz.vulcantracker.store.Site;
 import biz.vulcantracker.store.SiteCatalog;
 import java.util.Optional;

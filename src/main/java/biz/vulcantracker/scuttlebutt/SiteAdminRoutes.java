@@ -1,16 +1,16 @@
 package biz.vulcantracker.scuttlebutt;
 
+import biz.vulcantracker.common.Json;
 import static biz.vulcantracker.scuttlebutt.StatsRoutes.json;
 import static biz.vulcantracker.scuttlebutt.StatsRoutes.respond;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import biz.vulcantracker.ApiError;
+import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.store.Site;
 import biz.vulcantracker.store.SiteCatalog;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.SecureRandom;
@@ -34,7 +34,6 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 /** The admin API of the site registry (API.md "Sites"): create, list, read and delete sites. */
 public final class SiteAdminRoutes {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern SITE_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
   private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
@@ -73,7 +72,7 @@ public final class SiteAdminRoutes {
   private CompletionStage<HttpResponse> list(HttpRequest request) {
     access.requireAdmin(request);
     return sites.repository().findAll().thenApply(all -> {
-      ArrayNode array = MAPPER.createArrayNode();
+      ArrayNode array = Json.MAPPER.createArrayNode();
       all.stream().sorted(java.util.Comparator.comparing(Site::id)).forEach(site -> array.add(describe(site)));
       return json(array);
     });
@@ -98,7 +97,7 @@ public final class SiteAdminRoutes {
   private static Site newSite(String body) {
     JsonNode json;
     try {
-      json = MAPPER.readTree(body);
+      json = Json.MAPPER.readTree(body);
     } catch (JsonProcessingException e) {
       throw badRequest("bad_json", "the body is not JSON");
     }
@@ -135,7 +134,7 @@ public final class SiteAdminRoutes {
   }
 
   private static ObjectNode describe(Site site) {
-    ObjectNode node = MAPPER.createObjectNode();
+    ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("id", site.id());
     ArrayNode domains = node.putArray("domains");
     site.domains().forEach(domains::add);

@@ -1,15 +1,15 @@
 package biz.vulcantracker.scuttlebutt;
 
+import biz.vulcantracker.common.Json;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import biz.vulcantracker.ApiError;
+import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.store.DailyBreakdownsTable;
 import biz.vulcantracker.store.DailyTotals;
 import biz.vulcantracker.store.DailyTotalsTable;
 import biz.vulcantracker.store.HourlyTotalsTable;
 import biz.vulcantracker.store.Site;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class StatsRoutes {
 
   private static final Logger log = LoggerFactory.getLogger(StatsRoutes.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   /** API.md's breakdown properties. */
   static final List<String> BREAKDOWN_PROPERTIES = List.of("page", "entry_page", "exit_page", "hostname", "source",
       "referrer", "utm_source", "utm_medium", "utm_campaign", "country", "region", "city", "browser", "os", "device",
@@ -116,7 +115,7 @@ public final class StatsRoutes {
         : filtered.tally(site.id(), site.timezone(), period, filters, FilteredStats.byProperty(property));
     return values.thenApply(byValue -> {
       String first = metrics.get(0);
-      var results = MAPPER.createArrayNode();
+      var results = Json.MAPPER.createArrayNode();
       byValue.entrySet().stream()
           .sorted(Comparator
               .comparing((Map.Entry<String, List<DailyTotals>> e) -> Metrics.value(first, e.getValue()).doubleValue())
@@ -128,7 +127,7 @@ public final class StatsRoutes {
             ObjectNode row = results.addObject().put(key, e.getKey());
             metrics.forEach(metric -> row.putPOJO(metric, Metrics.value(metric, e.getValue())));
           });
-      ObjectNode body = MAPPER.createObjectNode();
+      ObjectNode body = Json.MAPPER.createObjectNode();
       body.set("results", results);
       return body;
     });
@@ -165,11 +164,11 @@ public final class StatsRoutes {
         : filtered.tally(site.id(), site.timezone(), period, filters, FilteredStats.byDay(day -> ""))
             .thenApply(groups -> groups.getOrDefault("", List.of()));
     return rows.thenApply(days -> {
-      ObjectNode results = MAPPER.createObjectNode();
+      ObjectNode results = Json.MAPPER.createObjectNode();
       for (String metric : metrics) {
         results.putObject(metric).putPOJO("value", Metrics.value(metric, days));
       }
-      ObjectNode body = MAPPER.createObjectNode();
+      ObjectNode body = Json.MAPPER.createObjectNode();
       body.set("results", results);
       return json(body);
     });
@@ -181,7 +180,7 @@ public final class StatsRoutes {
       throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric", "period=realtime has the metric visitors only");
     }
     return currentVisitors.of(site.id()).thenApply(visitors -> {
-      ObjectNode body = MAPPER.createObjectNode();
+      ObjectNode body = Json.MAPPER.createObjectNode();
       body.putObject("results").putObject("visitors").put("value", visitors);
       return json(body);
     });
@@ -253,12 +252,12 @@ public final class StatsRoutes {
 
   /** {@code {"results": [{"date": bucket, metric: value, …}, …]}}, buckets in key order. */
   private static ObjectNode series(Map<String, List<DailyTotals>> buckets, List<String> metrics) {
-    var results = MAPPER.createArrayNode();
+    var results = Json.MAPPER.createArrayNode();
     buckets.forEach((date, rows) -> {
       ObjectNode point = results.addObject().put("date", date);
       metrics.forEach(metric -> point.putPOJO(metric, Metrics.value(metric, rows)));
     });
-    ObjectNode body = MAPPER.createObjectNode();
+    ObjectNode body = Json.MAPPER.createObjectNode();
     body.set("results", results);
     return body;
   }

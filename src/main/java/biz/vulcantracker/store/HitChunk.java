@@ -1,9 +1,9 @@
 package biz.vulcantracker.store;
 
+import biz.vulcantracker.common.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +37,11 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
   /** Buckets per (site, day) partition: fewer rows per write against more of a day held per scan. */
   public static final int BUCKETS = 32;
 
-  private static final ObjectMapper MAPPER = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_EMPTY);
-  private static final ObjectWriter WRITER = MAPPER.writerFor(new TypeReference<List<Stored>>() {});
-  private static final ObjectReader READER = MAPPER.readerFor(new TypeReference<List<Stored>>() {});
+  private static final ObjectWriter WRITER = Json.MAPPER.writerFor(new TypeReference<List<Stored>>() {});
+  private static final ObjectReader READER = Json.MAPPER.readerFor(new TypeReference<List<Stored>>() {});
 
   /** A hit as the {@code hits} column holds it (the day and bucket are the row's). */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
   private record Stored(long visitor, String key, long ts, String event, Long previous,
       Map<String, String> properties, Map<String, String> props) {}
 

@@ -3,8 +3,8 @@ package biz.vulcantracker.beacon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import biz.vulcantracker.ApiError;
-import biz.vulcantracker.VulcanConfig;
+import biz.vulcantracker.common.ApiError;
+import biz.vulcantracker.common.VulcanConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;

@@ -2,7 +2,7 @@ package biz.vulcantracker.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import biz.vulcantracker.VulcanConfig;
+import biz.vulcantracker.common.VulcanConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;

@@ -1,5 +1,6 @@
 package biz.vulcantracker.ops;
 
+import biz.vulcantracker.telemetry.Telemetry;
 import static biz.vulcantracker.IntegrationFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -3,7 +3,7 @@ package biz.vulcantracker.scuttlebutt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import biz.vulcantracker.ApiError;
+import biz.vulcantracker.common.ApiError;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;

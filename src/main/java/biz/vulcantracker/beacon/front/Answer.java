@@ -1,7 +1,7 @@
 package biz.vulcantracker.beacon.front;
 
-import biz.vulcantracker.ApiError;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import biz.vulcantracker.common.Json;
+import biz.vulcantracker.common.ApiError;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,6 @@ import java.util.Locale;
  */
 final class Answer {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String PREFLIGHT_MAX_AGE_SECONDS = "86400";
   private static final DateTimeFormatter HTTP_DATE =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
@@ -57,7 +56,7 @@ final class Answer {
 
   /** The JSON error answer of API.md. */
   static Answer refused(ApiError error) {
-    byte[] json = MAPPER.createObjectNode().put("error", error.code()).put("message", error.getMessage())
+    byte[] json = Json.MAPPER.createObjectNode().put("error", error.code()).put("message", error.getMessage())
         .toString().getBytes(StandardCharsets.UTF_8);
     return new Answer("HTTP/1.1 " + error.status().intValue() + " " + error.status().reason() + "\r\n",
         "Content-Type: application/json\r\n", json);

@@ -1,6 +1,6 @@
 package biz.vulcantracker.beacon.front;
 
-import biz.vulcantracker.ApiError;
+import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.beacon.BeaconIntake;
 import biz.vulcantracker.beacon.BeaconRequest;
 import java.net.InetAddress;

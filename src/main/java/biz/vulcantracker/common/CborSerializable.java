@@ -1,4 +1,4 @@
-package biz.vulcantracker;
+package biz.vulcantracker.common;
 
 /**
  * Marker for every message and persisted type that crosses the cluster or goes to the journal;

@@ -1,12 +1,10 @@
-package biz.vulcantracker.ops;
+package biz.vulcantracker.telemetry;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import biz.vulcantracker.queue.EdgeSpool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -126,16 +124,6 @@ public final class Telemetry implements Extension {
   public void oversizedMessage(String type) {
     Counter.builder("vulcan.serialized.oversized").description("Messages and events refused for being over their size bound")
         .tag("type", type).register(registry).increment();
-  }
-
-  /** The edge's spool: what it holds, and the hits it took and replayed. */
-  public void spool(EdgeSpool spool) {
-    Gauge.builder("vulcan.spool.backlog", spool::backlogBytes).baseUnit("bytes")
-        .description("Bytes of hits spooled while Redis was away and not yet replayed").register(registry);
-    FunctionCounter.builder("vulcan.spool.hits.spooled", spool, EdgeSpool::spooledHits)
-        .description("Hits written to the spool because Redis was away (or the spool was being replayed)").register(registry);
-    FunctionCounter.builder("vulcan.spool.hits.replayed", spool, EdgeSpool::replayedHits)
-        .description("Spooled hits moved to Redis").register(registry);
   }
 
   /** The live-report WebSockets open on this node. */

@@ -1,4 +1,4 @@
-package biz.vulcantracker;
+package biz.vulcantracker.common;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

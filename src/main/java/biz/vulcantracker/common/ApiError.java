@@ -1,6 +1,5 @@
-package biz.vulcantracker;
+package biz.vulcantracker.common;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,7 +17,6 @@ import org.apache.pekko.http.javadsl.model.StatusCode;
  */
 public final class ApiError extends RuntimeException {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final StatusCode status;
   private final String code;
@@ -69,7 +67,7 @@ public final class ApiError extends RuntimeException {
   }
 
   public static HttpResponse response(StatusCode status, String code, String message) {
-    ObjectNode body = MAPPER.createObjectNode().put("error", code).put("message", message);
+    ObjectNode body = Json.MAPPER.createObjectNode().put("error", code).put("message", message);
     return HttpResponse.create()
         .withStatus(status)
         .withEntity(ContentTypes.APPLICATION_JSON, body.toString());

@@ -1,4 +1,4 @@
-package biz.vulcantracker;
+package biz.vulcantracker.common;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
