@@ -1,5 +1,6 @@
 package biz.vulcantracker.beacon;
 
+import biz.vulcantracker.model.EventNames;
 import biz.vulcantracker.common.Json;
 import biz.vulcantracker.common.ApiError;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -73,7 +74,7 @@ public final class BeaconParser {
     String host = httpHost(url).orElseThrow(() -> badRequest("bad_url", "u must be an absolute http or https URL"));
     String eventName = fields.text("n", "bad_event_name");
     if (eventName == null || eventName.isBlank()) {
-      eventName = "pageview";
+      eventName = EventNames.PAGEVIEW;
     } else if (eventName.length() > MAX_EVENT_NAME) {
       throw badRequest("bad_event_name", "n is longer than " + MAX_EVENT_NAME + " characters");
     }

@@ -1,6 +1,6 @@
 package biz.vulcantracker.beacon;
 
-import biz.vulcantracker.katric.UserAgentClassifier;
+import biz.vulcantracker.enrich.UserAgentClassifier;
 import biz.vulcantracker.logformat.LogLine;
 import java.util.Locale;
 import java.util.Set;

@@ -1,11 +1,12 @@
 package biz.vulcantracker.beacon;
 
+import biz.vulcantracker.model.EventNames;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.telemetry.Telemetry;
 import biz.vulcantracker.common.BearerToken;
-import biz.vulcantracker.katric.UserAgentClassifier;
+import biz.vulcantracker.enrich.UserAgentClassifier;
 import biz.vulcantracker.logformat.LogFormat;
 import biz.vulcantracker.logformat.LogLine;
 import biz.vulcantracker.logformat.LogLineException;
@@ -169,7 +170,7 @@ public final class LogRoutes {
     Instant at = Instant.ofEpochMilli(line.timestamp());
     return visitorIds.idsOf(site.id(), client, line.userAgent(), at)
         .thenApply(ids -> new QueuedHit(
-            HitIds.next(line.timestamp()), site.id(), line.timestamp(), "log", "pageview", url, line.referrer(),
+            HitIds.next(line.timestamp()), site.id(), line.timestamp(), "log", EventNames.PAGEVIEW, url, line.referrer(),
             null, null, null, null, ids.today(), ids.yesterday().orElse(null), line.userAgent(),
             location.country(), location.region(), location.city()))
         .toCompletableFuture();

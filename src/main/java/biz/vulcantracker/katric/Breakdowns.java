@@ -1,5 +1,6 @@
 package biz.vulcantracker.katric;
 
+import biz.vulcantracker.model.Property;
 import biz.vulcantracker.store.BreakdownRow;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -23,7 +24,6 @@ import java.util.Set;
 final class Breakdowns {
 
   static final String OTHER = "(other)";
-  static final String EVENT_PROPS = "event:props:";
 
   @JsonProperty final Map<String, Map<String, Row>> byProperty;
 
@@ -45,7 +45,7 @@ final class Breakdowns {
   }
 
   private void changeVisit(Visit visit, int sign, int cap, Set<String> touched) {
-    for (String property : Visit.PROPERTIES) {
+    for (String property : Property.VISIT_KEYS) {
       String value = visit.valueOf(property);
       if (value == null) {
         continue;
@@ -72,7 +72,7 @@ final class Breakdowns {
     } else if (hit.isCustomEvent()) {
       countHit("event", hit.eventName(), hit, cap, touched).events++;
       if (hit.props() != null) {
-        hit.props().forEach((key, value) -> countHit(EVENT_PROPS + key, value, hit, cap, touched).events++);
+        hit.props().forEach((key, value) -> countHit(Property.EVENT_PROPS_PREFIX + key, value, hit, cap, touched).events++);
       }
     }
   }

@@ -1,7 +1,9 @@
 package biz.vulcantracker.katric;
 
+import biz.vulcantracker.model.Property;
+
 /**
- * What the reports can break a hit down by (API.md's properties), derived in katric from the raw
+ * What the reports can break a hit down by ({@link Property}), derived in katric from the raw
  * hit and the site. Null means the hit has no value for that property.
  */
 public record Dimensions(
@@ -25,4 +27,26 @@ public record Dimensions(
 
   /** The source of a visit that came with no (external) referrer and no campaign tag. */
   public static final String DIRECT = "Direct / None";
+
+  /** The value of one of {@link Property#HIT_COLUMNS}, or null. */
+  public String valueOf(String property) {
+    return switch (property) {
+      case "page" -> page;
+      case "hostname" -> hostname;
+      case "source" -> source;
+      case "referrer" -> referrer;
+      case "utm_source" -> utmSource;
+      case "utm_medium" -> utmMedium;
+      case "utm_campaign" -> utmCampaign;
+      case "country" -> country;
+      case "region" -> region;
+      case "city" -> city;
+      case "browser" -> browser;
+      case "os" -> os;
+      case "device" -> device;
+      case "screen" -> screen;
+      case "channel" -> channel;
+      default -> throw new IllegalArgumentException("not a property every hit carries: " + property);
+    };
+  }
 }

@@ -1,5 +1,7 @@
 package biz.vulcantracker.katric;
 
+import biz.vulcantracker.enrich.ReferrerSources;
+import biz.vulcantracker.enrich.UserAgentClassifier;
 import biz.vulcantracker.common.Roles;
 import biz.vulcantracker.telemetry.Readiness;
 import biz.vulcantracker.katric.SiteEntity.PendingHit;

@@ -1,5 +1,7 @@
 package biz.vulcantracker.katric;
 
+import biz.vulcantracker.enrich.ReferrerSources;
+import biz.vulcantracker.enrich.UserAgentClassifier;
 import biz.vulcantracker.store.Site;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,5 +1,7 @@
 package biz.vulcantracker.katric;
 
+import biz.vulcantracker.model.Property;
+import biz.vulcantracker.model.EventNames;
 import biz.vulcantracker.queue.QueuedHit;
 import biz.vulcantracker.store.HitRow;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -29,9 +31,6 @@ public record RecordedHit(
     Long engagementMs,
     Dimensions dims,
     String clientEventId) {
-
-  public static final String PAGEVIEW = "pageview";
-  public static final String ENGAGEMENT = "engagement";
 
   /**
    * The CBOR bytes of a hit with every field present, every string empty and every number at its
@@ -100,37 +99,22 @@ public record RecordedHit(
       return Optional.empty();
     }
     Map<String, String> properties = new HashMap<>();
-    putIfPresent(properties, "page", dims.page());
-    putIfPresent(properties, "hostname", dims.hostname());
-    putIfPresent(properties, "source", dims.source());
-    putIfPresent(properties, "referrer", dims.referrer());
-    putIfPresent(properties, "utm_source", dims.utmSource());
-    putIfPresent(properties, "utm_medium", dims.utmMedium());
-    putIfPresent(properties, "utm_campaign", dims.utmCampaign());
-    putIfPresent(properties, "country", dims.country());
-    putIfPresent(properties, "region", dims.region());
-    putIfPresent(properties, "city", dims.city());
-    putIfPresent(properties, "browser", dims.browser());
-    putIfPresent(properties, "os", dims.os());
-    putIfPresent(properties, "device", dims.device());
-    putIfPresent(properties, "screen", dims.screen());
-    putIfPresent(properties, "channel", dims.channel());
+    for (String property : Property.HIT_COLUMNS) {
+      String value = dims.valueOf(property);
+      if (value != null) {
+        properties.put(property, value);
+      }
+    }
     return Optional.of(new HitRow(day, visitorId, clientEventId == null ? hitId : "i:" + clientEventId, timestamp,
         previousVisitorId, eventName, properties, props == null ? Map.of() : props));
   }
 
-  private static void putIfPresent(Map<String, String> properties, String name, String value) {
-    if (value != null) {
-      properties.put(name, value);
-    }
-  }
-
   boolean isPageview() {
-    return PAGEVIEW.equals(eventName);
+    return EventNames.isPageview(eventName);
   }
 
   boolean isCustomEvent() {
-    return !PAGEVIEW.equals(eventName) && !ENGAGEMENT.equals(eventName);
+    return EventNames.isCustom(eventName);
   }
 
   boolean isBot() {

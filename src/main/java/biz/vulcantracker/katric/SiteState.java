@@ -1,5 +1,6 @@
 package biz.vulcantracker.katric;
 
+import biz.vulcantracker.model.VisitRule;
 import biz.vulcantracker.common.CborSerializable;
 import biz.vulcantracker.queue.EntryId;
 import biz.vulcantracker.store.BreakdownRow;
@@ -46,7 +47,6 @@ import java.util.TreeMap;
  */
 public final class SiteState implements CborSerializable {
 
-  static final long VISIT_GAP_MS = Duration.ofMinutes(30).toMillis();
   static final long HOUR_MS = Duration.ofHours(1).toMillis();
   static final long MINUTE_MS = Duration.ofMinutes(1).toMillis();
   static final long LATE_GRACE_MS = Duration.ofMinutes(5).toMillis();
@@ -168,7 +168,7 @@ public final class SiteState implements CborSerializable {
         openVisits.put(hit.visitorId(), visit);
       }
     }
-    if (visit != null && visit.covers(hit.timestamp(), VISIT_GAP_MS)) {
+    if (visit != null && visit.covers(hit.timestamp(), VisitRule.GAP_MS)) {
       Day startDay = days.get(visit.day);
       Counts startHour = hours.get(visit.hour);
       if (startDay != null) {
@@ -218,7 +218,7 @@ public final class SiteState implements CborSerializable {
   }
 
   private void closeIdleVisits() {
-    long closedBefore = newestHit - VISIT_GAP_MS - LATE_GRACE_MS;
+    long closedBefore = newestHit - VisitRule.GAP_MS - LATE_GRACE_MS;
     openVisits.values().removeIf(visit -> visit.last < closedBefore);
   }
 

@@ -1,12 +1,12 @@
 package biz.vulcantracker.katric;
 
+import biz.vulcantracker.model.VisitRule;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.LocalDate;
-import java.util.List;
 
 /**
- * One visit (session) of a visitor: hits with no gap over 30 minutes. Counted on the day and in the
+ * One visit (session) of a visitor: hits with no gap over {@link VisitRule#GAP}. Counted on the day and in the
  * hour it started;
  * its source, location, browser and so on are those of its earliest hit, its entry page the earliest
  * pageview, its exit page the latest. Mutable, owned by {@link SiteState}: the day's totals and
@@ -14,10 +14,6 @@ import java.util.List;
  * current contribution.
  */
 final class Visit {
-
-  /** The properties of API.md that belong to a visit rather than to a single hit. */
-  static final List<String> PROPERTIES = List.of("entry_page", "exit_page", "source", "referrer", "utm_source",
-      "utm_medium", "utm_campaign", "country", "region", "city", "browser", "os", "device", "screen", "channel");
 
   @JsonProperty final long visitorId;
   @JsonProperty final LocalDate day;
@@ -112,20 +108,7 @@ final class Visit {
     return switch (property) {
       case "entry_page" -> entryPage;
       case "exit_page" -> exitPage;
-      case "source" -> dims.source();
-      case "referrer" -> dims.referrer();
-      case "utm_source" -> dims.utmSource();
-      case "utm_medium" -> dims.utmMedium();
-      case "utm_campaign" -> dims.utmCampaign();
-      case "country" -> dims.country();
-      case "region" -> dims.region();
-      case "city" -> dims.city();
-      case "browser" -> dims.browser();
-      case "os" -> dims.os();
-      case "device" -> dims.device();
-      case "screen" -> dims.screen();
-      case "channel" -> dims.channel();
-      default -> throw new IllegalArgumentException(property);
+      default -> dims.valueOf(property);
     };
   }
 }

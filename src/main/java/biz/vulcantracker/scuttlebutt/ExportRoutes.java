@@ -1,5 +1,6 @@
 package biz.vulcantracker.scuttlebutt;
 
+import biz.vulcantracker.model.Property;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
@@ -70,11 +71,11 @@ public final class ExportRoutes {
       series.put("interval", "month");
     }
     files.add(new ExportFile("timeseries.csv", site -> stats.timeseries(site, series)));
-    for (String property : StatsRoutes.BREAKDOWN_PROPERTIES) {
+    for (String property : Property.KEYS) {
       Map<String, String> breakdown = new HashMap<>(params);
       breakdown.put("property", property);
       breakdown.put("limit", Integer.toString(MAX_VALUES));
-      breakdown.put("metrics", StatsRoutes.HIT_PROPERTIES.contains(property) ? "visitors,pageviews,events"
+      breakdown.put("metrics", Property.isHitLevel(property) ? "visitors,pageviews,events"
           : "visitors,visits,pageviews,views_per_visit,bounce_rate,visit_duration,events");
       files.add(new ExportFile(property + ".csv", site -> stats.breakdown(site, breakdown)));
     }

@@ -1,5 +1,6 @@
 package biz.vulcantracker.scuttlebutt;
 
+import biz.vulcantracker.model.Property;
 import biz.vulcantracker.store.DailyTotals;
 import biz.vulcantracker.store.HitRow;
 import biz.vulcantracker.store.HitsTable;
@@ -154,8 +155,8 @@ public final class FilteredStats {
     if (key.equals("event")) {
       return hit.eventName();
     }
-    if (key.startsWith("event:props:")) {
-      return hit.props() == null ? null : hit.props().get(key.substring(12));
+    if (Property.isEventProp(key)) {
+      return hit.props() == null ? null : hit.props().get(Property.eventPropName(key));
     }
     return hit.property(key);
   }
@@ -198,7 +199,7 @@ public final class FilteredStats {
    * each counted hit.
    */
   static Grouping byProperty(String property) {
-    boolean hitProperty = StatsRoutes.HIT_PROPERTIES.contains(property) || property.startsWith("event:props:");
+    boolean hitProperty = Property.isHitLevel(property);
     return new Grouping() {
       @Override
       public void hit(SequencedVisit visit, HitRow hit, Tallies tallies) {

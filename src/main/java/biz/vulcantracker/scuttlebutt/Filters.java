@@ -1,10 +1,10 @@
 package biz.vulcantracker.scuttlebutt;
 
+import biz.vulcantracker.model.Property;
 import biz.vulcantracker.common.ApiError;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -13,14 +13,11 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 /**
  * The {@code filters} parameter of API.md: {@code page==/blog;country==DE}, {@code !=} for not
  * equals, {@code *} as a wildcard and {@code |} between alternatives ({@code page==/blog*|/docs*}),
- * all filters to hold at once. Filters on {@link #HIT_KEYS} select single hits (a visit counts when
+ * all filters to hold at once. Filters on {@linkplain Property#isHitLevel single hits' keys} select single hits (a visit counts when
  * one of its hits is selected); the others select whole visits. A missing value equals nothing, so
  * {@code country!=DE} keeps visits without a country.
  */
 record Filters(List<Filter> visitFilters, List<Filter> hitFilters) {
-
-  /** Filter keys that belong to single hits; custom event properties ({@code event:props:<key>}) too. */
-  static final Set<String> HIT_KEYS = Set.of("page", "hostname", "event");
 
   static final Filters NONE = new Filters(List.of(), List.of());
 
@@ -64,13 +61,12 @@ record Filters(List<Filter> visitFilters, List<Filter> hitFilters) {
         throw bad("'" + part + "' is not key==value or key!=value");
       }
       String key = part.substring(0, at).strip();
-      boolean eventProperty = key.startsWith("event:props:") && key.length() > 12;
-      if (!StatsRoutes.BREAKDOWN_PROPERTIES.contains(key) && !eventProperty) {
-        throw bad("unknown filter key '" + key + "'; one of " + String.join(", ", StatsRoutes.BREAKDOWN_PROPERTIES)
+      if (!Property.KEYS.contains(key) && !Property.isEventProp(key)) {
+        throw bad("unknown filter key '" + key + "'; one of " + String.join(", ", Property.KEYS)
             + " or event:props:<name>");
       }
       Filter filter = new Filter(key, at == notEquals, pattern(part.substring(at + 2)));
-      (HIT_KEYS.contains(key) || eventProperty ? hit : visit).add(filter);
+      (Property.isHitLevel(key) ? hit : visit).add(filter);
     }
     return new Filters(List.copyOf(visit), List.copyOf(hit));
   }

@@ -1,5 +1,6 @@
 package biz.vulcantracker.scuttlebutt;
 
+import biz.vulcantracker.model.Property;
 import biz.vulcantracker.common.Json;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
@@ -43,12 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class StatsRoutes {
 
   private static final Logger log = LoggerFactory.getLogger(StatsRoutes.class);
-  /** API.md's breakdown properties. */
-  static final List<String> BREAKDOWN_PROPERTIES = List.of("page", "entry_page", "exit_page", "hostname", "source",
-      "referrer", "utm_source", "utm_medium", "utm_campaign", "country", "region", "city", "browser", "os", "device",
-      "screen", "event", "channel");
-  /** Properties of single hits rather than visits: only these metrics are counted for them. */
-  static final Set<String> HIT_PROPERTIES = Set.of("page", "hostname", "event");
   private static final Set<String> HIT_METRICS = Set.of("visitors", "pageviews", "events");
 
   private static final int MAX_HOURLY_DAYS = 31;
@@ -89,12 +84,12 @@ public final class StatsRoutes {
   CompletionStage<ObjectNode> breakdown(Site site, Map<String, String> params) {
     Filters filters = Filters.parse(params.get("filters"));
     String property = params.getOrDefault("property", "");
-    if (!BREAKDOWN_PROPERTIES.contains(property) && !(property.startsWith("event:props:") && property.length() > 12)) {
+    if (!Property.KEYS.contains(property) && !Property.isEventProp(property)) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "bad_property",
-          "property is one of " + String.join(", ", BREAKDOWN_PROPERTIES) + " or event:props:<name>");
+          "property is one of " + String.join(", ", Property.KEYS) + " or event:props:<name>");
     }
     List<String> metrics = Metrics.parse(params.getOrDefault("metrics", "visitors"));
-    boolean hitProperty = HIT_PROPERTIES.contains(property) || property.startsWith("event:props:");
+    boolean hitProperty = Property.isHitLevel(property);
     for (String metric : metrics) {
       if (hitProperty && !HIT_METRICS.contains(metric)) {
         throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric",
@@ -104,7 +99,7 @@ public final class StatsRoutes {
     int limit = boundedInt(params, "limit", 100, 1, 1000);
     int page = boundedInt(params, "page", 1, 1, 100_000);
     Period period = Period.parse(params, site.timezone());
-    String key = property.startsWith("event:props:") ? property.substring(12) : property;
+    String key = Property.isEventProp(property) ? Property.eventPropName(property) : property;
     CompletionStage<Map<String, List<DailyTotals>>> values = filters.isEmpty()
         ? breakdowns.read(site.id(), property, period.from(), period.to()).thenApply(rows -> {
           Map<String, List<DailyTotals>> byValue = new HashMap<>();

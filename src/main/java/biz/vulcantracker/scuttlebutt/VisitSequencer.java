@@ -1,5 +1,6 @@
 package biz.vulcantracker.scuttlebutt;
 
+import biz.vulcantracker.model.VisitRule;
 import biz.vulcantracker.store.HitRow;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,6 @@ import java.util.function.Consumer;
  */
 final class VisitSequencer {
 
-  static final long GAP_MS = Duration.ofMinutes(30).toMillis();
   private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
   private final ZoneId zone;
@@ -86,12 +86,12 @@ final class VisitSequencer {
 
   /** True for a visitor's first hit of a UTC day that may go on with a visit under the previous day's id. */
   private static boolean continuesAcrossUtcMidnight(HitRow first) {
-    return first.previousVisitorId() != null && Math.floorMod(first.timestamp(), DAY_MS) <= GAP_MS;
+    return first.previousVisitorId() != null && Math.floorMod(first.timestamp(), DAY_MS) <= VisitRule.GAP_MS;
   }
 
   private void sequence(long visitor, List<HitRow> hits, SequencedVisit open) {
     for (HitRow hit : hits) {
-      if (open != null && hit.timestamp() <= open.last + GAP_MS) {
+      if (open != null && hit.timestamp() <= open.last + VisitRule.GAP_MS) {
         open.add(hit);
       } else if (hit.isPageview() || hit.isCustomEvent()) {
         if (open != null) {
@@ -116,7 +116,7 @@ final class VisitSequencer {
 
   /** True when a later hit could still join: within the gap lies the day's end or a UTC midnight. */
   private boolean mayGoOn(SequencedVisit visit) {
-    long end = visit.last + GAP_MS;
+    long end = visit.last + VisitRule.GAP_MS;
     return Math.floorDiv(end, DAY_MS) > Math.floorDiv(visit.last, DAY_MS) || localDay(end).isAfter(day);
   }
 
@@ -131,7 +131,7 @@ final class VisitSequencer {
     // A held visit whose gap ends within this day can get no more hits from later partitions.
     for (Iterator<SequencedVisit> it = held.values().iterator(); it.hasNext(); ) {
       SequencedVisit visit = it.next();
-      if (!localDay(visit.last + GAP_MS).isAfter(day)) {
+      if (!localDay(visit.last + VisitRule.GAP_MS).isAfter(day)) {
         out.accept(visit);
         it.remove();
       }

@@ -1,7 +1,8 @@
 package biz.vulcantracker.store;
 
+import biz.vulcantracker.model.Property;
+import biz.vulcantracker.model.EventNames;
 import java.time.LocalDate;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Map;
  * @param previousVisitorId the visitor's id under the previous UTC day's salt, which lets a visit
  *     that runs across midnight continue, or null
  * @param eventName {@code pageview}, {@code engagement} or a custom event's name
- * @param properties the hit's values of {@link #PROPERTIES} (absent when it has none)
+ * @param properties the hit's values of {@link Property#HIT_COLUMNS} (absent when it has none)
  * @param props a custom event's properties, or empty
  */
 public record HitRow(
@@ -25,19 +26,12 @@ public record HitRow(
     Map<String, String> properties,
     Map<String, String> props) {
 
-  /** API.md's properties a hit carries, named as in the reports; also the table's column names. */
-  public static final List<String> PROPERTIES = List.of("page", "hostname", "source", "referrer", "utm_source",
-      "utm_medium", "utm_campaign", "country", "region", "city", "browser", "os", "device", "screen", "channel");
-
-  public static final String PAGEVIEW = "pageview";
-  public static final String ENGAGEMENT = "engagement";
-
   public boolean isPageview() {
-    return PAGEVIEW.equals(eventName);
+    return EventNames.isPageview(eventName);
   }
 
   public boolean isCustomEvent() {
-    return !PAGEVIEW.equals(eventName) && !ENGAGEMENT.equals(eventName);
+    return EventNames.isCustom(eventName);
   }
 
   public String property(String name) {

@@ -1,5 +1,7 @@
 package biz.vulcantracker.katric;
 
+import biz.vulcantracker.enrich.ReferrerSources;
+import biz.vulcantracker.enrich.UserAgentClassifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import biz.vulcantracker.store.Site;

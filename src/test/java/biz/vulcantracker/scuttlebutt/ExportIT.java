@@ -1,5 +1,6 @@
 package biz.vulcantracker.scuttlebutt;
 
+import biz.vulcantracker.model.Property;
 import static biz.vulcantracker.IntegrationFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,7 +45,7 @@ class ExportIT {
       assertThat(response.headers().firstValue("Content-Disposition").orElse("")).contains("export.example-day.zip");
       Map<String, String> files = unzip(response.body());
       assertThat(files.keySet()).contains("timeseries.csv", "page.csv", "entry_page.csv", "source.csv", "country.csv", "channel.csv");
-      assertThat(files).hasSize(1 + StatsRoutes.BREAKDOWN_PROPERTIES.size());
+      assertThat(files).hasSize(1 + Property.KEYS.size());
 
       List<String> series = Arrays.asList(files.get("timeseries.csv").split("\r\n"));
       assertThat(series.get(0)).isEqualTo("date,visitors,visits,pageviews,views_per_visit,bounce_rate,visit_duration,events");

@@ -1,5 +1,6 @@
 package biz.vulcantracker.scuttlebutt;
 
+import biz.vulcantracker.model.EventNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import biz.vulcantracker.katric.Dimensions;
@@ -18,7 +19,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -141,7 +141,7 @@ class FilteredStatsTest {
         Dimensions entry = dims(PAGES.get(random.nextInt(PAGES.size())), SOURCES.get(random.nextInt(SOURCES.size())), browser, false);
         for (int i = 0; i < length && at < last; i++) {
           int kind = random.nextInt(10);
-          String event = kind < 7 ? RecordedHit.PAGEVIEW : kind < 9 ? "Signup" : RecordedHit.ENGAGEMENT;
+          String event = kind < 7 ? EventNames.PAGEVIEW : kind < 9 ? "Signup" : EventNames.ENGAGEMENT;
           Dimensions dims = i == 0 ? entry : dims(PAGES.get(random.nextInt(PAGES.size())), entry.source(), browser, false);
           if (random.nextInt(40) == 0) {
             dims = dims(dims.page(), dims.source(), "Googlebot", true);

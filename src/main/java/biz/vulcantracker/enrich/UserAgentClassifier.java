@@ -1,4 +1,4 @@
-package biz.vulcantracker.katric;
+package biz.vulcantracker.enrich;
 
 import biz.vulcantracker.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;

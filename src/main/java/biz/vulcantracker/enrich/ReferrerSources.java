@@ -1,4 +1,4 @@
-package biz.vulcantracker.katric;
+package biz.vulcantracker.enrich;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,8 +1,8 @@
-package biz.vulcantracker.katric;
+package biz.vulcantracker.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import biz.vulcantracker.katric.UserAgentClassifier.Agent;
+import biz.vulcantracker.enrich.UserAgentClassifier.Agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;

@@ -1,0 +1,93 @@
+package biz.vulcantracker.model;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The properties a report can break hits down by and filter on (the README's report API), in the
+ * order the API lists them. The one list: the hits table's columns, a visit's breakdowns, the
+ * stats API's accepted keys and the export's files all derive from it.
+ */
+public enum Property {
+  PAGE("page", Level.HIT),
+  ENTRY_PAGE("entry_page", Level.VISIT_ONLY),
+  EXIT_PAGE("exit_page", Level.VISIT_ONLY),
+  HOSTNAME("hostname", Level.HIT),
+  SOURCE("source", Level.VISIT),
+  REFERRER("referrer", Level.VISIT),
+  UTM_SOURCE("utm_source", Level.VISIT),
+  UTM_MEDIUM("utm_medium", Level.VISIT),
+  UTM_CAMPAIGN("utm_campaign", Level.VISIT),
+  COUNTRY("country", Level.VISIT),
+  REGION("region", Level.VISIT),
+  CITY("city", Level.VISIT),
+  BROWSER("browser", Level.VISIT),
+  OS("os", Level.VISIT),
+  DEVICE("device", Level.VISIT),
+  SCREEN("screen", Level.VISIT),
+  EVENT("event", Level.EVENT_NAME),
+  CHANNEL("channel", Level.VISIT);
+
+  /** Where a property's value comes from, which decides what it can be counted with. */
+  private enum Level {
+    /** Each hit has its own value (a visit has several pages): only visitors, pageviews, events. */
+    HIT,
+    /** Every hit carries it, and a visit's value is its first hit's. */
+    VISIT,
+    /** Known only for a whole visit (its first and last pageview). */
+    VISIT_ONLY,
+    /** The hit's event name itself. */
+    EVENT_NAME
+  }
+
+  /** The prefix of a custom event property's key: {@code event:props:<name>}. */
+  public static final String EVENT_PROPS_PREFIX = "event:props:";
+
+  /** Every key, in the API's order. */
+  public static final List<String> KEYS = keys(Arrays.stream(values()).toList());
+  /** The keys whose value every hit carries: the hits table's property columns. */
+  public static final List<String> HIT_COLUMNS = keys(Arrays.stream(values()).filter(p -> p.level == Level.HIT || p.level == Level.VISIT).toList());
+  /** The keys that have one value per visit: what a visit is broken down by. */
+  public static final List<String> VISIT_KEYS = keys(Arrays.stream(values()).filter(p -> p.level == Level.VISIT || p.level == Level.VISIT_ONLY).toList());
+  /** The keys of single hits rather than visits: only visitors, pageviews and events are counted for them. */
+  public static final Set<String> HIT_LEVEL_KEYS = Arrays.stream(values()).filter(p -> p.level == Level.HIT || p.level == Level.EVENT_NAME)
+      .map(Property::key).collect(Collectors.toUnmodifiableSet());
+
+  private final String key;
+  private final Level level;
+
+  Property(String key, Level level) {
+    this.key = key;
+    this.level = level;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public static Optional<Property> of(String key) {
+    return Arrays.stream(values()).filter(p -> p.key.equals(key)).findFirst();
+  }
+
+  /** A key of a custom event property ({@code event:props:<name>}, the name not empty). */
+  public static boolean isEventProp(String key) {
+    return key.startsWith(EVENT_PROPS_PREFIX) && key.length() > EVENT_PROPS_PREFIX.length();
+  }
+
+  /** The name of a custom event property's key. */
+  public static String eventPropName(String key) {
+    return key.substring(EVENT_PROPS_PREFIX.length());
+  }
+
+  /** Counted per hit: a property of single hits, or a custom event property. */
+  public static boolean isHitLevel(String key) {
+    return HIT_LEVEL_KEYS.contains(key) || key.startsWith(EVENT_PROPS_PREFIX);
+  }
+
+  private static List<String> keys(List<Property> properties) {
+    return properties.stream().map(Property::key).toList();
+  }
+}
