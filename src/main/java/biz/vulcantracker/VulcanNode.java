@@ -1,5 +1,7 @@
 package biz.vulcantracker;
 
+import biz.vulcantracker.beacon.LogIntake;
+import biz.vulcantracker.beacon.Anonymizer;
 import biz.vulcantracker.beacon.BeaconIntake;
 import biz.vulcantracker.common.Roles;
 import biz.vulcantracker.beacon.BeaconRoutes;
@@ -17,7 +19,7 @@ import biz.vulcantracker.katric.SiteEntity;
 import biz.vulcantracker.ops.HttpServer;
 import biz.vulcantracker.ops.QueueMetrics;
 import biz.vulcantracker.telemetry.Telemetry;
-import biz.vulcantracker.queue.EdgeSpool;
+import biz.vulcantracker.beacon.spool.EdgeSpool;
 import biz.vulcantracker.queue.HitProducer;
 import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.queue.RedisConnections;
@@ -130,14 +132,14 @@ public final class VulcanNode implements AutoCloseable {
     if (roles.contains(Roles.BEACON)) {
       BeaconSettings beacon = BeaconSettings.create(config);
       RedisConnections redis = RedisConnections.get(system);
-      VisitorIds visitorIds = new VisitorIds(new DailySalts(redis, beacon));
-      GeoLocator geo = GeoLocator.open(beacon.geoipDatabase());
+      Anonymizer anonymizer = new Anonymizer(beacon.trustedProxies(), new VisitorIds(new DailySalts(redis, beacon)),
+          GeoLocator.open(beacon.geoipDatabase()));
       HitProducer producer = new HitProducer(redis, queue);
       EdgeSpool spool = EdgeSpool.start(system, producer);
-      BeaconIntake intake = new BeaconIntake(beacon, sites, visitorIds, geo, spool, Telemetry.get(system));
+      BeaconIntake intake = new BeaconIntake(beacon, sites, anonymizer, spool, Telemetry.get(system));
       beaconIntake = Optional.of(intake);
-      routes.add(new BeaconRoutes(intake, relayed).route());
-      routes.add(new LogRoutes(beacon, sites, visitorIds, geo, producer, Telemetry.get(system)).route());
+      routes.add(new BeaconRoutes(intake, producer, relayed).route());
+      routes.add(new LogRoutes(new LogIntake(beacon, sites, anonymizer, producer, Telemetry.get(system))).route());
     }
     IntSupplier liveSockets = () -> 0;
     if (roles.contains(Roles.SCUTTLEBUTT)) {
@@ -167,7 +169,7 @@ public final class VulcanNode implements AutoCloseable {
         ServerBinding pekko = await(HttpServer.start(system, "127.0.0.1", 0, all));
         FrontServer front = FrontServer.start(host, port,
             FrontTransport.choose(config.getString("vulcan.beacon.front.transport")), config.getInt("vulcan.beacon.front.threads"),
-            pekko.localAddress(), beaconIntake.get(), relayed);
+            pekko.localAddress(), beaconIntake.get(), relayed, RedisConnections.get(system), queue);
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "close-front",
             () -> front.stop().thenApply(stopped -> Done.getInstance()));
         http = Optional.of(front.localAddress());

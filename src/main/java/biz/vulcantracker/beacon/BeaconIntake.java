@@ -2,13 +2,13 @@ package biz.vulcantracker.beacon;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.telemetry.Telemetry;
-import biz.vulcantracker.queue.EdgeSpool;
+import biz.vulcantracker.beacon.spool.EdgeSpool;
+import biz.vulcantracker.queue.HitAppender;
 import biz.vulcantracker.queue.QueuedHit;
 import biz.vulcantracker.store.Site;
 import biz.vulcantracker.store.SiteCatalog;
 import java.net.InetAddress;
 import java.net.URI;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,19 +34,16 @@ public final class BeaconIntake {
   private final BeaconSettings settings;
   private final BeaconParser parser;
   private final SiteCatalog sites;
-  private final VisitorIds visitorIds;
-  private final GeoLocator geo;
+  private final Anonymizer anonymizer;
   private final RateLimiter rateLimiter;
   private final EdgeSpool queue;
   private final Telemetry telemetry;
 
-  public BeaconIntake(BeaconSettings settings, SiteCatalog sites, VisitorIds visitorIds, GeoLocator geo, EdgeSpool queue,
-      Telemetry telemetry) {
+  public BeaconIntake(BeaconSettings settings, SiteCatalog sites, Anonymizer anonymizer, EdgeSpool queue, Telemetry telemetry) {
     this.settings = settings;
     this.parser = new BeaconParser(settings);
     this.sites = sites;
-    this.visitorIds = visitorIds;
-    this.geo = geo;
+    this.anonymizer = anonymizer;
     this.rateLimiter = new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst());
     this.queue = queue;
     this.telemetry = telemetry;
@@ -64,11 +61,12 @@ public final class BeaconIntake {
   public record Caller(InetAddress peer, Optional<String> forwardedFor, Optional<String> origin, String userAgent) {}
 
   /**
-   * Queues the hits of one request; completes with their number once Redis (or the spool) holds
-   * them all. Throws, or fails with, an {@link ApiError} when the request is refused.
+   * Queues the hits of one request, to Redis through {@code redis} (or to the spool while Redis is
+   * away); completes with their number once one of them holds them all. Throws, or fails with, an
+   * {@link ApiError} when the request is refused.
    */
-  public CompletionStage<Integer> accept(Caller caller, List<BeaconRequest> hits) {
-    InetAddress client = settings.trustedProxies().clientAddress(caller.peer(), caller.forwardedFor());
+  public CompletionStage<Integer> accept(Caller caller, List<BeaconRequest> hits, HitAppender redis) {
+    InetAddress client = anonymizer.clientOf(caller.peer(), caller.forwardedFor());
     if (!rateLimiter.tryAcquire(client)) {
       throw new ApiError(StatusCodes.TOO_MANY_REQUESTS, "rate_limited", "too many hits from this client; slow down");
     }
@@ -83,24 +81,20 @@ public final class BeaconIntake {
         throw originNotAllowed(originHost.get());
       }
     }
-    String userAgent = caller.userAgent();
-    GeoLocator.Location location = geo.locate(client);
-    Instant now = Instant.now();
+    GeoLocator.Location location = anonymizer.locate(client);
+    long now = System.currentTimeMillis();
     if (hits.size() == 1) { // every GET, and most POSTs: no need to gather
-      BeaconRequest hit = hits.get(0);
-      return visitorIds.idsOf(hit.siteId(), client, userAgent, now)
-          .thenCompose(ids -> queue.append(List.of(toQueued(hit, ids, userAgent, location, now.toEpochMilli()))))
+      return anonymizer.anonymize(incoming(hits.get(0), caller.userAgent(), now), client, location)
+          .thenCompose(hit -> queue.append(List.of(hit), redis))
           .thenApply(this::accepted);
     }
     List<CompletableFuture<QueuedHit>> queued = new ArrayList<>(hits.size());
     for (BeaconRequest hit : hits) {
-      queued.add(visitorIds.idsOf(hit.siteId(), client, userAgent, now)
-          .thenApply(ids -> toQueued(hit, ids, userAgent, location, now.toEpochMilli()))
-          .toCompletableFuture());
+      queued.add(anonymizer.anonymize(incoming(hit, caller.userAgent(), now), client, location));
     }
     // From here on only the visitor ids and the location remain of the address.
     return CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new))
-        .thenCompose(all -> queue.append(queued.stream().map(CompletableFuture::join).toList()))
+        .thenCompose(all -> queue.append(queued.stream().map(CompletableFuture::join).toList(), redis))
         .thenApply(this::accepted);
   }
 
@@ -109,13 +103,9 @@ public final class BeaconIntake {
     return count;
   }
 
-  private static QueuedHit toQueued(
-      BeaconRequest hit, VisitorIds.Ids ids, String userAgent, GeoLocator.Location location, long now) {
-    return new QueuedHit(
-        HitIds.next(now), hit.siteId(), now, "beacon", hit.eventName(), hit.url(), hit.referrer(),
-        hit.screenWidth(), hit.props(), hit.engagementMs(), hit.clientEventId(),
-        ids.today(), ids.yesterday().orElse(null), userAgent,
-        location.country(), location.region(), location.city());
+  private static Anonymizer.IncomingHit incoming(BeaconRequest hit, String userAgent, long now) {
+    return new Anonymizer.IncomingHit(hit.siteId(), now, CHANNEL, hit.eventName(), hit.url(), hit.referrer(),
+        hit.screenWidth(), hit.props(), hit.engagementMs(), hit.clientEventId(), userAgent);
   }
 
   /**

@@ -1,5 +1,6 @@
 package biz.vulcantracker.beacon;
 
+import biz.vulcantracker.queue.HitAppender;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import biz.vulcantracker.common.ApiError;
@@ -29,14 +30,15 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 public final class BeaconRoutes {
 
   private static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(5);
-  private static final String PREFLIGHT_MAX_AGE_SECONDS = "86400";
 
   private final BeaconIntake intake;
+  private final HitAppender redis;
   private final RelayedClients relayed;
   private final TrackingScript script;
 
-  public BeaconRoutes(BeaconIntake intake, RelayedClients relayed) {
+  public BeaconRoutes(BeaconIntake intake, HitAppender redis, RelayedClients relayed) {
     this.intake = intake;
+    this.redis = redis;
     this.relayed = relayed;
     this.script = new TrackingScript(intake.settings().scriptMaxAge());
   }
@@ -74,8 +76,8 @@ public final class BeaconRoutes {
   private CompletionStage<HttpResponse> accept(HttpRequest request, List<BeaconRequest> hits) {
     BeaconIntake.Caller caller = new BeaconIntake.Caller(peer(request), header(request, "X-Forwarded-For"),
         header(request, "Origin"), header(request, "User-Agent").orElse(""));
-    return intake.accept(caller, hits)
-        .thenApply(count -> withCors(HttpResponse.create().withStatus(StatusCodes.NO_CONTENT), request));
+    return intake.accept(caller, hits, redis)
+        .thenApply(count -> noContent(BeaconAnswers.accepted(caller.origin())));
   }
 
   private HttpResponse preflight(HttpRequest request) {
@@ -84,21 +86,12 @@ public final class BeaconRoutes {
     if (refusal.isPresent()) {
       return refusal.get().toResponse();
     }
-    return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT).addHeaders(List.of(
-        RawHeader.create("Access-Control-Allow-Origin", origin.get()),
-        RawHeader.create("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
-        RawHeader.create("Access-Control-Allow-Headers", "Content-Type"),
-        RawHeader.create("Access-Control-Max-Age", PREFLIGHT_MAX_AGE_SECONDS),
-        RawHeader.create("Vary", "Origin")));
+    return noContent(BeaconAnswers.preflight(origin.get()));
   }
 
-  /** The hits were accepted for a site whose domains include the origin (checked by the intake). */
-  private static HttpResponse withCors(HttpResponse response, HttpRequest request) {
-    return request.getHeader("Origin")
-        .map(origin -> response.addHeaders(List.of(
-            RawHeader.create("Access-Control-Allow-Origin", origin.value()),
-            RawHeader.create("Vary", "Origin"))))
-        .orElse(response);
+  private static HttpResponse noContent(List<BeaconAnswers.Header> headers) {
+    return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT)
+        .addHeaders(headers.stream().map(h -> (HttpHeader) RawHeader.create(h.name(), h.value())).toList());
   }
 
   private static Optional<String> header(HttpRequest request, String name) {

@@ -13,10 +13,9 @@ import java.util.Map;
  * lines with their reasons (the first {@value #MAX_LISTED}; {@code rejectedCount} has them all).
  * Filled by one request's stream, one chunk after the other.
  */
-final class LogIngestReport {
+public final class LogIngestReport {
 
   static final int MAX_LISTED = 100;
-  static final String CHANNEL = "log";
 
   private long received;
   private long queued;
@@ -48,8 +47,8 @@ final class LogIngestReport {
 
   /** Adds this batch's lines to the node's meters. */
   void countInto(Telemetry telemetry) {
-    telemetry.hitsAccepted(CHANNEL, queued);
-    rejectedByKey.forEach((key, count) -> telemetry.hitsRejected(CHANNEL, key, count));
+    telemetry.hitsAccepted(LogIntake.CHANNEL, queued);
+    rejectedByKey.forEach((key, count) -> telemetry.hitsRejected(LogIntake.CHANNEL, key, count));
     skipped.forEach((reason, count) -> telemetry.logLinesSkipped(reason.key(), count));
   }
 

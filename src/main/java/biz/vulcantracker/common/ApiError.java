@@ -67,9 +67,19 @@ public final class ApiError extends RuntimeException {
   }
 
   public static HttpResponse response(StatusCode status, String code, String message) {
-    ObjectNode body = Json.MAPPER.createObjectNode().put("error", code).put("message", message);
     return HttpResponse.create()
         .withStatus(status)
-        .withEntity(ContentTypes.APPLICATION_JSON, body.toString());
+        .withEntity(ContentTypes.APPLICATION_JSON, json(code, message));
+  }
+
+  /** The error body: {@code {"error": code, "message": sentence}}, for servers that write their own bytes. */
+  public static String json(String code, String message) {
+    ObjectNode body = Json.MAPPER.createObjectNode().put("error", code).put("message", message);
+    return body.toString();
+  }
+
+  /** This error's body. */
+  public String json() {
+    return json(code, getMessage());
   }
 }

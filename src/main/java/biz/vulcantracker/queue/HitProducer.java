@@ -2,8 +2,6 @@ package biz.vulcantracker.queue;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,17 +12,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Appends hits to their site's partition stream. The returned stage completes only after Redis
- * acknowledged every XADD, which is what lets the edge answer 204: a hit answered 204 is in Redis.
+ * Appends hits to their site's partition stream through Lettuce ({@link HitAppender}), and appends
+ * a batch at most once ({@link #appendOnce}).
  *
  * <p>XADDs from all requests share one connection whose commands are flushed in coalesced writes
  * (auto-flush off; a flush is scheduled when the first command after the last flush arrives, and
  * takes everything queued by then). Under load many requests' hits leave in one write and Redis
  * answers them in one read: the edge's throughput is bounded by work, not by system calls per hit.
- * Appends made on an event loop of the edge's front go instead through that loop's own batch and
- * connection ({@link LoopAppends}).
  */
-public final class HitProducer {
+public final class HitProducer implements HitAppender {
 
   /** KEYS: stream, once-key; ARGV: seconds to keep the once-key, then each hit's JSON. */
   private static final String APPEND_ONCE = """
@@ -37,14 +33,8 @@ public final class HitProducer {
       return 1
       """.formatted(QueuedHitCodec.FIELD);
 
-  /** The event loop that runs on this thread and its kind of socket, if it registered with {@link #batchOnThisLoop}. */
-  private static final ThreadLocal<FrontLoop> FRONT_LOOP = new ThreadLocal<>();
-
-  private record FrontLoop(EventLoop loop, Class<? extends Channel> socketType) {}
-
   private final RedisConnections redis;
   private final QueueSettings settings;
-  private final ThreadLocal<LoopAppends> loopAppends = new ThreadLocal<>();
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private final ExecutorService flusher = Executors.newSingleThreadExecutor(runnable -> {
     Thread thread = new Thread(runnable, "vulcan-redis-flusher");
@@ -57,27 +47,8 @@ public final class HitProducer {
     this.settings = settings;
   }
 
-  /**
-   * Registers the event loop of {@code accepted}, a connection the calling thread serves (a Netty
-   * loop: single-threaded, runs its tasks after each round of I/O): hits appended on this thread
-   * are then sent per round ({@link LoopAppends}), on a Redis connection of the accepted
-   * connection's class (Netty's accepted and connecting sockets of a transport are one class).
-   */
-  public static void batchOnThisLoop(Channel accepted) {
-    FRONT_LOOP.set(new FrontLoop(accepted.eventLoop(), accepted.getClass()));
-  }
-
-  /** Appends the hits in order (one site's hits keep their order in its partition); the entry ids. */
+  @Override
   public CompletionStage<List<String>> append(List<QueuedHit> hits) {
-    FrontLoop front = FRONT_LOOP.get();
-    if (front != null) {
-      LoopAppends appends = loopAppends.get();
-      if (appends == null) {
-        appends = new LoopAppends(front.loop(), front.socketType(), redis, settings);
-        loopAppends.set(appends);
-      }
-      return appends.add(hits);
-    }
     return redis.producer().thenCompose(conn -> {
       var commands = conn.async();
       List<CompletableFuture<String>> adds = new ArrayList<>(hits.size());

@@ -1,6 +1,8 @@
 package biz.vulcantracker.beacon.front;
 
-import biz.vulcantracker.common.Json;
+import java.util.Optional;
+import java.util.List;
+import biz.vulcantracker.beacon.BeaconAnswers;
 import biz.vulcantracker.common.ApiError;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -12,12 +14,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * An answer of the front's beacon path, with the same status, headers and JSON error body that
- * {@link biz.vulcantracker.beacon.BeaconRoutes} gives in Pekko HTTP, rendered straight into bytes.
+ * An answer of the front's beacon path, with the same status, headers ({@link BeaconAnswers}) and
+ * JSON error body ({@link ApiError}) that {@link biz.vulcantracker.beacon.BeaconRoutes} gives in
+ * Pekko HTTP, rendered straight into bytes.
  */
 final class Answer {
 
-  private static final String PREFLIGHT_MAX_AGE_SECONDS = "86400";
   private static final DateTimeFormatter HTTP_DATE =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
@@ -41,23 +43,23 @@ final class Answer {
 
   /** 204 for accepted hits; {@code origin} (or null) is echoed for CORS. */
   static Answer accepted(String origin) {
-    return new Answer("HTTP/1.1 204 No Content\r\n",
-        origin == null ? "" : "Access-Control-Allow-Origin: " + origin + "\r\nVary: Origin\r\n", null);
+    return new Answer("HTTP/1.1 204 No Content\r\n", lines(BeaconAnswers.accepted(Optional.ofNullable(origin))), null);
   }
 
   /** 204 for an allowed CORS preflight. */
   static Answer preflight(String origin) {
-    return new Answer("HTTP/1.1 204 No Content\r\n", "Access-Control-Allow-Origin: " + origin + "\r\n"
-        + "Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n"
-        + "Access-Control-Allow-Headers: Content-Type\r\n"
-        + "Access-Control-Max-Age: " + PREFLIGHT_MAX_AGE_SECONDS + "\r\n"
-        + "Vary: Origin\r\n", null);
+    return new Answer("HTTP/1.1 204 No Content\r\n", lines(BeaconAnswers.preflight(origin)), null);
+  }
+
+  private static String lines(List<BeaconAnswers.Header> headers) {
+    StringBuilder lines = new StringBuilder();
+    headers.forEach(h -> lines.append(h.name()).append(": ").append(h.value()).append("\r\n"));
+    return lines.toString();
   }
 
   /** The JSON error answer of API.md. */
   static Answer refused(ApiError error) {
-    byte[] json = Json.MAPPER.createObjectNode().put("error", error.code()).put("message", error.getMessage())
-        .toString().getBytes(StandardCharsets.UTF_8);
+    byte[] json = error.json().getBytes(StandardCharsets.UTF_8);
     return new Answer("HTTP/1.1 " + error.status().intValue() + " " + error.status().reason() + "\r\n",
         "Content-Type: application/json\r\n", json);
   }

@@ -1,5 +1,6 @@
 package biz.vulcantracker.beacon.front;
 
+import biz.vulcantracker.queue.HitAppender;
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.beacon.BeaconIntake;
 import biz.vulcantracker.beacon.BeaconRequest;
@@ -31,13 +32,13 @@ final class FrontBeacons {
   }
 
   /** A GET's hit, from its decoded query. */
-  CompletionStage<Answer> get(RequestHead head, Map<String, String> params, InetAddress peer) {
-    return accept(head, peer, () -> List.of(intake.parser().fromQuery(params)));
+  CompletionStage<Answer> get(RequestHead head, Map<String, String> params, InetAddress peer, HitAppender redis) {
+    return accept(head, peer, () -> List.of(intake.parser().fromQuery(params)), redis);
   }
 
   /** A POST's hits, from its body (one object or an array). */
-  CompletionStage<Answer> post(RequestHead head, String body, InetAddress peer) {
-    return accept(head, peer, () -> intake.parser().fromBody(body));
+  CompletionStage<Answer> post(RequestHead head, String body, InetAddress peer, HitAppender redis) {
+    return accept(head, peer, () -> intake.parser().fromBody(body), redis);
   }
 
   /** 413 for a body over the limit, the answer Pekko's route gives (the body is never read). */
@@ -50,11 +51,11 @@ final class FrontBeacons {
     return intake.preflightRefusal(origin).map(this::refused).orElseGet(() -> Answer.preflight(origin.get()));
   }
 
-  private CompletionStage<Answer> accept(RequestHead head, InetAddress peer, Supplier<List<BeaconRequest>> parse) {
+  private CompletionStage<Answer> accept(RequestHead head, InetAddress peer, Supplier<List<BeaconRequest>> parse, HitAppender redis) {
     BeaconIntake.Caller caller = new BeaconIntake.Caller(peer, Optional.ofNullable(head.forwardedFor()),
         Optional.ofNullable(head.origin()), head.userAgent() == null ? "" : head.userAgent());
     try {
-      return intake.accept(caller, parse.get())
+      return intake.accept(caller, parse.get(), redis)
           .thenApply(count -> Answer.accepted(head.origin()))
           .exceptionally(failure -> {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;

@@ -1,6 +1,5 @@
 package biz.vulcantracker.beacon.front;
 
-import biz.vulcantracker.queue.HitProducer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -47,6 +46,8 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
   }
 
   private final FrontBeacons beacons;
+  /** The hits of this connection's event loop leave in one write per round of I/O. */
+  private final LoopAppends appends;
   private final Relay relay;
   private final ArrayDeque<Owed> owed = new ArrayDeque<>();
   private Mode mode = Mode.NATIVE;
@@ -54,15 +55,10 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
   /** Bytes of a refused body still to come, to be skipped. */
   private long discarding;
 
-  FrontConnection(FrontBeacons beacons, Relay relay) {
+  FrontConnection(FrontBeacons beacons, LoopAppends appends, Relay relay) {
     this.beacons = beacons;
+    this.appends = appends;
     this.relay = relay;
-  }
-
-  @Override
-  public void channelActive(ChannelHandlerContext ctx) {
-    HitProducer.batchOnThisLoop(ctx.channel()); // this loop's hits leave in one command per round
-    ctx.fireChannelActive();
   }
 
   @Override
@@ -119,8 +115,8 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
       Owed answer = new Owed(head.close());
       owed.add(answer);
       CompletionStage<Answer> answering = switch (head.method()) {
-        case "GET" -> beacons.get(head, params, peer(ctx));
-        case "POST" -> beacons.post(head, body, peer(ctx));
+        case "GET" -> beacons.get(head, params, peer(ctx), appends);
+        case "POST" -> beacons.post(head, body, peer(ctx), appends);
         default -> CompletableFuture.completedFuture(beacons.preflight(head));
       };
       answering.whenComplete((done, failure) -> {

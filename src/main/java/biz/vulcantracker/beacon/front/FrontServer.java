@@ -1,5 +1,10 @@
 package biz.vulcantracker.beacon.front;
 
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
+import io.netty.channel.EventLoop;
+import biz.vulcantracker.queue.RedisConnections;
+import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.beacon.BeaconIntake;
 import biz.vulcantracker.beacon.RelayedClients;
 import io.netty.bootstrap.ServerBootstrap;
@@ -38,17 +43,19 @@ public final class FrontServer {
   }
 
   /**
-   * Binds {@code host:port}; beacon requests go through {@code intake}, all else to Pekko HTTP at
-   * {@code pekko} (a loopback address).
+   * Binds {@code host:port}; beacon requests go through {@code intake}, their hits to Redis on a
+   * connection per event loop ({@link LoopAppends}), all else to Pekko HTTP at {@code pekko} (a
+   * loopback address).
    *
    * @param threads event loops; 0 for one per core
    */
   public static FrontServer start(String host, int port, FrontTransport transport, int threads, InetSocketAddress pekko, BeaconIntake intake,
-      RelayedClients relayed) throws InterruptedException {
+      RelayedClients relayed, RedisConnections redis, QueueSettings queue) throws InterruptedException {
     // Daemon threads: a loop that failed to stop must not keep the process alive after shutdown.
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
         new DefaultThreadFactory("vulcan-front", true), transport.handlers());
     FrontBeacons beacons = new FrontBeacons(intake);
+    Map<EventLoop, LoopAppends> appendsByLoop = new ConcurrentHashMap<>();
     try {
       Channel listening = new ServerBootstrap()
           .group(group)
@@ -60,7 +67,8 @@ public final class FrontServer {
             protected void initChannel(SocketChannel channel) {
               channel.pipeline().addLast(
                   new IdleStateHandler(0, 0, IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS),
-                  new FrontConnection(beacons, new Relay(pekko, transport.socketChannel(), relayed)));
+                  new FrontConnection(beacons, appendsByLoop.computeIfAbsent(channel.eventLoop(), loop -> new LoopAppends(loop, channel.getClass(), redis, queue)),
+                      new Relay(pekko, transport.socketChannel(), relayed)));
             }
           })
           .bind(host, port).sync().channel();

@@ -1,5 +1,6 @@
 package biz.vulcantracker.beacon.front;
 
+import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.beacon.RelayedClients;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -26,8 +27,7 @@ import org.slf4j.LoggerFactory;
 final class Relay {
 
   private static final Logger log = LoggerFactory.getLogger(Relay.class);
-  private static final String UNAVAILABLE_BODY =
-      "{\"error\":\"unavailable\",\"message\":\"the node's HTTP server is not answering\"}";
+  private static final String UNAVAILABLE_BODY = ApiError.json("unavailable", "the node's HTTP server is not answering");
   private static final byte[] UNAVAILABLE = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
       + "Content-Length: " + UNAVAILABLE_BODY.length() + "\r\nConnection: close\r\n\r\n" + UNAVAILABLE_BODY)
       .getBytes(StandardCharsets.US_ASCII);

@@ -1,5 +1,10 @@
-package biz.vulcantracker.queue;
+package biz.vulcantracker.beacon.front;
 
+import biz.vulcantracker.queue.RedisConnections;
+import biz.vulcantracker.queue.QueuedHitCodec;
+import biz.vulcantracker.queue.QueuedHit;
+import biz.vulcantracker.queue.QueueSettings;
+import biz.vulcantracker.queue.HitAppender;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
@@ -19,7 +24,7 @@ import java.util.concurrent.CompletionStage;
  * twice the CPU per hit (measured with deploy/bench/edge.sh), and Redis, shared by every edge and
  * consumer, is the part that does not scale out. Touched only by its loop's thread.
  */
-final class LoopAppends {
+final class LoopAppends implements HitAppender {
 
   /** A hit waiting for the end of the round, and the request's future for its entry id. */
   private record Pending(String stream, Map<String, String> fields, CompletableFuture<String> entryId) {}
@@ -38,7 +43,24 @@ final class LoopAppends {
     this.loopRedis = LoopRedis.supports(redis.configuredUri()) ? new LoopRedis(loop, socketType, redis.uri(), redis.commandTimeout()) : null;
   }
 
-  CompletionStage<List<String>> add(List<QueuedHit> hits) {
+  /**
+   * Adds the hits to the loop's current round. Called on the loop itself whenever the request's
+   * visitor ids were at hand (the salts cached); a call from another thread (a salt just read from
+   * Redis completes there) hops onto the loop, which alone touches the round.
+   */
+  @Override
+  public CompletionStage<List<String>> append(List<QueuedHit> hits) {
+    if (!loop.inEventLoop()) {
+      CompletableFuture<List<String>> entryIds = new CompletableFuture<>();
+      loop.execute(() -> append(hits).whenComplete((ids, failure) -> {
+        if (failure != null) {
+          entryIds.completeExceptionally(failure);
+        } else {
+          entryIds.complete(ids);
+        }
+      }));
+      return entryIds;
+    }
     if (round.isEmpty()) {
       loop.execute(this::send); // runs after the loop's current round of reads
     }

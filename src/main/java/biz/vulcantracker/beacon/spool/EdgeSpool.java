@@ -1,5 +1,9 @@
-package biz.vulcantracker.queue;
+package biz.vulcantracker.beacon.spool;
 
+import biz.vulcantracker.queue.QueuedHitCodec;
+import biz.vulcantracker.queue.QueuedHit;
+import biz.vulcantracker.queue.HitProducer;
+import biz.vulcantracker.queue.HitAppender;
 import biz.vulcantracker.common.Json;
 import biz.vulcantracker.telemetry.Readiness;
 import biz.vulcantracker.telemetry.Telemetry;
@@ -30,8 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The edge's way into the queue, with a spool for when Redis is away. Hits go to Redis
- * ({@link HitProducer}) while it answers; when an append fails, they are appended to a local,
+ * The edge's way into the queue, with a spool for when Redis is away. Hits go to Redis (through
+ * the appender the caller passes: the front's loop connection, or {@link HitProducer}) while it answers; when an append fails, they are appended to a local,
  * bounded spool file ({@link SpoolFile}), forced to disk, and only then answered 204. While the
  * spool holds anything, new hits go behind it, so hits reach the streams in the order they were
  * taken. A replayer moves spooled records to Redis oldest first, each through
@@ -117,15 +121,18 @@ public final class EdgeSpool implements AutoCloseable, MeterBinder {
     }
   }
 
-  /** Queues the hits (to Redis, or to the spool); completes once they are in one or the other. */
-  public CompletionStage<Integer> append(List<QueuedHit> hits) {
+  /**
+   * Queues the hits (to Redis through {@code redis}, or to the spool); completes once they are in
+   * one or the other.
+   */
+  public CompletionStage<Integer> append(List<QueuedHit> hits, HitAppender redis) {
     if (file == null) {
-      return producer.append(hits).thenApply(List::size);
+      return redis.append(hits).thenApply(List::size);
     }
     if (backlogged) {
       return spool(hits);
     }
-    return producer.append(hits).thenApply(List::size).exceptionallyCompose(failure -> {
+    return redis.append(hits).thenApply(List::size).exceptionallyCompose(failure -> {
       log.warn("Redis append failed ({}); spooling {} hits", failure.getClass().getSimpleName(), hits.size());
       return spool(hits);
     });

@@ -1,4 +1,4 @@
-package biz.vulcantracker.queue;
+package biz.vulcantracker.beacon.front;
 
 import io.lettuce.core.RedisURI;
 import io.netty.bootstrap.Bootstrap;

@@ -1,4 +1,4 @@
-package biz.vulcantracker.queue;
+package biz.vulcantracker.beacon.spool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

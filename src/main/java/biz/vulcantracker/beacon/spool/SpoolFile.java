@@ -1,4 +1,4 @@
-package biz.vulcantracker.queue;
+package biz.vulcantracker.beacon.spool;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

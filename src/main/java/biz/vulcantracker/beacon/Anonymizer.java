@@ -1,0 +1,58 @@
+package biz.vulcantracker.beacon;
+
+import biz.vulcantracker.queue.QueuedHit;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The privacy step, the one place a client's address is used, for both channels (beacons and log
+ * lines): the client behind trusted proxies, its location, and its daily-salted visitor ids. What
+ * leaves here is a {@link QueuedHit}, which has no field that could hold the address.
+ */
+public final class Anonymizer {
+
+  /**
+   * What a channel read of one hit, everything but the client.
+   *
+   * @param timestamp when the hit happened (a beacon: when it arrived; a log line: its time), epoch ms
+   * @param channel {@code beacon} or {@code log}
+   */
+  public record IncomingHit(String siteId, long timestamp, String channel, String eventName, String url, String referrer,
+      Integer screenWidth, Map<String, String> props, Long engagementMs, String clientEventId, String userAgent) {}
+
+  private final TrustedProxies trustedProxies;
+  private final VisitorIds visitorIds;
+  private final GeoLocator geo;
+
+  public Anonymizer(TrustedProxies trustedProxies, VisitorIds visitorIds, GeoLocator geo) {
+    this.trustedProxies = trustedProxies;
+    this.visitorIds = visitorIds;
+    this.geo = geo;
+  }
+
+  /** The client: the peer, or the address a trusted proxy in front of it names. */
+  public InetAddress clientOf(InetAddress peer, Optional<String> forwardedFor) {
+    return trustedProxies.clientAddress(peer, forwardedFor);
+  }
+
+  public GeoLocator.Location locate(InetAddress client) {
+    return geo.locate(client);
+  }
+
+  /**
+   * The hit as it is queued: the client's visitor ids under the salts of the hit's day and the day
+   * before, its location, a time-ordered hit id; the address itself is not kept.
+   */
+  public CompletableFuture<QueuedHit> anonymize(IncomingHit hit, InetAddress client, GeoLocator.Location location) {
+    return visitorIds.idsOf(hit.siteId(), client, hit.userAgent(), Instant.ofEpochMilli(hit.timestamp()))
+        .thenApply(ids -> new QueuedHit(
+            HitIds.next(hit.timestamp()), hit.siteId(), hit.timestamp(), hit.channel(), hit.eventName(), hit.url(),
+            hit.referrer(), hit.screenWidth(), hit.props(), hit.engagementMs(), hit.clientEventId(),
+            ids.today(), ids.yesterday().orElse(null), hit.userAgent(),
+            location.country(), location.region(), location.city()))
+        .toCompletableFuture();
+  }
+}

@@ -1,0 +1,215 @@
+package biz.vulcantracker.beacon;
+
+import biz.vulcantracker.common.ApiError;
+import biz.vulcantracker.common.BearerToken;
+import biz.vulcantracker.enrich.UserAgentClassifier;
+import biz.vulcantracker.logformat.LogFormat;
+import biz.vulcantracker.logformat.LogLine;
+import biz.vulcantracker.logformat.LogLineException;
+import biz.vulcantracker.model.EventNames;
+import biz.vulcantracker.queue.HitProducer;
+import biz.vulcantracker.queue.QueuedHit;
+import biz.vulcantracker.store.Site;
+import biz.vulcantracker.store.SiteCatalog;
+import biz.vulcantracker.telemetry.Telemetry;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+
+/**
+ * What the edge does with a batch of access-log lines, whatever reads it ({@link LogRoutes} speaks
+ * the HTTP): authorize the site by its ingest token → parse each line in the batch's format → keep
+ * the pageviews ({@link LogPageviewRule}) → anonymize them ({@link Anonymizer}; the line's address
+ * is dropped there) → append them to the queue, one chunk of lines at a time. With a batch id, each
+ * chunk is appended at most once (keyed by batch id and chunk number, see
+ * {@link HitProducer#appendOnce}): a retry of the same batch, even one whose first attempt reached
+ * Redis and lost its answer, queues nothing twice. Refusals are {@link ApiError}s.
+ */
+public final class LogIntake {
+
+  static final String CHANNEL = "log";
+  private static final int MAX_BATCH_ID_LENGTH = 200;
+
+  /** One request's batch: where its lines go, how they are read, and the answer it builds. */
+  public record Batch(Site site, LogFormat format, Optional<String> batchId, LogIngestReport report) {}
+
+  private final BeaconSettings settings;
+  private final LogIngestSettings limits;
+  private final SiteCatalog sites;
+  private final Anonymizer anonymizer;
+  private final HitProducer producer;
+  private final LogPageviewRule rule = new LogPageviewRule(UserAgentClassifier.shared());
+  private final Cache<String, LogFormat> formats = Caffeine.newBuilder().maximumSize(256).build();
+  private final Telemetry telemetry;
+
+  public LogIntake(BeaconSettings settings, SiteCatalog sites, Anonymizer anonymizer, HitProducer producer, Telemetry telemetry) {
+    this.settings = settings;
+    this.limits = settings.log();
+    this.sites = sites;
+    this.anonymizer = anonymizer;
+    this.producer = producer;
+    this.telemetry = telemetry;
+  }
+
+  public LogIngestSettings limits() {
+    return limits;
+  }
+
+  /**
+   * A batch for the site whose ingest token was given, its lines in {@code formatSpec} (combined when
+   * empty), optionally with the sender's batch id.
+   */
+  public Batch open(Optional<String> token, Optional<String> siteId, Optional<String> formatSpec, Optional<String> batchId) {
+    Site site = authorize(token, siteId.orElseThrow(() ->
+        new ApiError(StatusCodes.BAD_REQUEST, "missing_field", "the site is missing: ?s=<site id>")));
+    return new Batch(site, formatOf(formatSpec.filter(f -> !f.isBlank()).orElse("combined")), checkedBatchId(batchId),
+        new LogIngestReport());
+  }
+
+  /** Parses, filters, anonymizes and queues one chunk (number {@code chunk}, from 0) of the batch's lines. */
+  public CompletionStage<Void> ingestChunk(Batch batch, List<byte[]> lines, long chunk) {
+    LogIngestReport report = batch.report();
+    long firstLine = chunk * limits.linesPerChunk() + 1;
+    long latest = Instant.now().plus(limits.maxFuture()).toEpochMilli();
+    List<CompletableFuture<QueuedHit>> hits = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      byte[] bytes = lines.get(i);
+      if (isBlank(bytes)) {
+        continue;
+      }
+      report.received();
+      long lineNumber = firstLine + i;
+      LogLine line;
+      try {
+        line = batch.format().parse(bytes, 0, bytes.length);
+      } catch (LogLineException e) {
+        report.rejected(lineNumber, "unparsable", e.getMessage());
+        continue;
+      }
+      if (line.timestamp() > latest) {
+        report.rejected(lineNumber, "in_future", "the line's time " + Instant.ofEpochMilli(line.timestamp()) + " is in the future");
+        continue;
+      }
+      LogPageviewRule.Skip skip = rule.skipOf(line);
+      if (skip != null) {
+        report.skipped(skip);
+        continue;
+      }
+      Optional<String> url = pageUrl(batch.site(), line);
+      if (url.isEmpty()) {
+        report.rejected(lineNumber, "bad_target", "$request: the target '" + line.target() + "' is not a path or URL");
+        continue;
+      }
+      hits.add(anonymize(batch.site(), line, url.get()));
+    }
+    return CompletableFuture.allOf(hits.toArray(CompletableFuture[]::new))
+        .thenCompose(all -> {
+          List<QueuedHit> queued = hits.stream().map(CompletableFuture::join).toList();
+          if (queued.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+          }
+          CompletionStage<?> appended = batch.batchId().isPresent()
+              ? producer.appendOnce(onceKey(batch.site(), batch.batchId().get(), chunk), limits.batchIdRetention(), queued)
+              : producer.append(queued);
+          return appended.thenAccept(ignored -> report.queued(queued.size()));
+        });
+  }
+
+  /** The batch is read to its end: its lines are counted in the node's meters; the answer's JSON. */
+  public String finish(Batch batch) {
+    batch.report().countInto(telemetry);
+    return batch.report().toJson();
+  }
+
+  /** Counts a refused batch (as one) by the code of its answer; refused lines are counted by {@link #finish}. */
+  public void refused(String code) {
+    telemetry.hitsRejected(CHANNEL, code, 1);
+  }
+
+  public ApiError tooLarge() {
+    return new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "the body is larger than " + limits.maxBodyBytes() + " bytes");
+  }
+
+  private CompletableFuture<QueuedHit> anonymize(Site site, LogLine line, String url) {
+    InetAddress client = anonymizer.clientOf(literal(line.address()), Optional.ofNullable(line.forwardedFor()));
+    return anonymizer.anonymize(new Anonymizer.IncomingHit(site.id(), line.timestamp(), CHANNEL, EventNames.PAGEVIEW, url,
+        line.referrer(), null, null, null, null, line.userAgent()), client, anonymizer.locate(client));
+  }
+
+  /** The page's URL: the line's virtual host (else the site's first domain) and the request target. */
+  static Optional<String> pageUrl(Site site, LogLine line) {
+    String target = line.target();
+    String url;
+    if (target.startsWith("/")) {
+      String host = line.host() != null ? line.host() : site.domains().get(0);
+      url = "https://" + host + target;
+    } else if (target.startsWith("http://") || target.startsWith("https://")) {
+      url = target; // absolute-form request target
+    } else {
+      return Optional.empty();
+    }
+    try {
+      return new URI(url).getHost() == null ? Optional.empty() : Optional.of(url);
+    } catch (URISyntaxException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** An address the parser checked to be an IP literal: resolving it involves no DNS. */
+  private static InetAddress literal(String address) {
+    try {
+      return InetAddress.getByName(address);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("the parser let through a non-literal address", e);
+    }
+  }
+
+  private Site authorize(Optional<String> token, String siteId) {
+    String given = token.orElseThrow(() ->
+        new ApiError(StatusCodes.UNAUTHORIZED, "unauthorized", "send Authorization: Bearer <the site's ingest token>"));
+    // An unknown site and a wrong token get the same answer: tokens cannot probe for site ids.
+    return sites.find(siteId)
+        .filter(site -> BearerToken.matches(given, site.ingestToken()))
+        .orElseThrow(() -> new ApiError(StatusCodes.UNAUTHORIZED, "unauthorized", "this token may not send logs for site '" + siteId + "'"));
+  }
+
+  private LogFormat formatOf(String spec) {
+    try {
+      return formats.get(spec, LogFormat::of);
+    } catch (IllegalArgumentException e) {
+      throw new ApiError(StatusCodes.BAD_REQUEST, "bad_format", e.getMessage());
+    }
+  }
+
+  private static Optional<String> checkedBatchId(Optional<String> header) {
+    Optional<String> id = header.map(String::strip).filter(v -> !v.isEmpty());
+    if (id.isPresent() && (id.get().length() > MAX_BATCH_ID_LENGTH || !id.get().chars().allMatch(c -> c > 32 && c < 127))) {
+      throw new ApiError(StatusCodes.BAD_REQUEST, "bad_batch_id",
+          "X-Vulcan-Batch must be 1 to " + MAX_BATCH_ID_LENGTH + " printable ASCII characters without spaces");
+    }
+    return id;
+  }
+
+  private String onceKey(Site site, String batchId, long chunk) {
+    return settings.streamPrefix() + ":logbatch:" + site.id() + ":" + batchId + ":" + chunk;
+  }
+
+  private static boolean isBlank(byte[] line) {
+    for (byte b : line) {
+      if (b != ' ' && b != '\t' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+}
