@@ -23,10 +23,11 @@ import biz.vulcantracker.beacon.spool.EdgeSpool;
 import biz.vulcantracker.queue.HitProducer;
 import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.queue.RedisConnections;
-import biz.vulcantracker.scuttlebutt.CurrentVisitors;
 import biz.vulcantracker.scuttlebutt.DashboardRoutes;
 import biz.vulcantracker.scuttlebutt.ExportRoutes;
-import biz.vulcantracker.scuttlebutt.FilteredStats;
+import biz.vulcantracker.scuttlebutt.query.FilteredStats;
+import biz.vulcantracker.scuttlebutt.query.LiveModel;
+import biz.vulcantracker.scuttlebutt.query.StatsQueries;
 import biz.vulcantracker.scuttlebutt.LiveRoutes;
 import biz.vulcantracker.scuttlebutt.RealtimeRoutes;
 import biz.vulcantracker.scuttlebutt.ReportAccess;
@@ -144,13 +145,12 @@ public final class VulcanNode implements AutoCloseable {
     IntSupplier liveSockets = () -> 0;
     if (roles.contains(Roles.SCUTTLEBUTT)) {
       ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));
-      CurrentVisitors currentVisitors = new CurrentVisitors(ClusterSharding.get(system));
-      StatsRoutes stats = new StatsRoutes(access, dailyTotals, breakdowns, hourly, currentVisitors,
-          new FilteredStats(hits, system));
-      routes.add(stats.route());
-      routes.add(new ExportRoutes(access, stats).route());
-      routes.add(new RealtimeRoutes(access, currentVisitors).route());
-      LiveRoutes live = new LiveRoutes(system, access, new SiteTopics(system));
+      LiveModel liveModel = new LiveModel(ClusterSharding.get(system));
+      StatsQueries queries = new StatsQueries(dailyTotals, breakdowns, hourly, new FilteredStats(hits, system), liveModel);
+      routes.add(new StatsRoutes(access, queries).route());
+      routes.add(new ExportRoutes(access, queries).route());
+      routes.add(new RealtimeRoutes(access, queries).route());
+      LiveRoutes live = new LiveRoutes(system, access, new SiteTopics(system), liveModel);
       routes.add(live.route());
       liveSockets = live::openSockets;
       Telemetry.get(system).liveSockets(live::openSockets);

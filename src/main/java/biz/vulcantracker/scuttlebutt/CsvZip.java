@@ -1,6 +1,6 @@
 package biz.vulcantracker.scuttlebutt;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import biz.vulcantracker.scuttlebutt.query.StatsQueries;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,19 +23,19 @@ final class CsvZip {
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
   private final ZipOutputStream zip = new ZipOutputStream(buffer, StandardCharsets.UTF_8);
 
-  /** Adds {@code name} holding the JSON rows (objects with the same fields) as CSV; the bytes written. */
-  ByteString add(String name, JsonNode rows) {
+  /** Adds {@code name} holding the rows as CSV (a column for the key, one per metric); the bytes written. */
+  ByteString add(String name, String keyColumn, List<StatsQueries.Row> rows) {
     StringBuilder csv = new StringBuilder();
-    List<String> columns = new ArrayList<>();
-    if (rows.size() > 0) {
-      rows.get(0).fieldNames().forEachRemaining(columns::add);
+    if (!rows.isEmpty()) {
+      List<String> columns = new ArrayList<>();
+      columns.add(keyColumn);
+      columns.addAll(rows.get(0).metrics().keySet());
       csv.append(String.join(",", columns.stream().map(CsvZip::cell).toList())).append("\r\n");
     }
-    for (JsonNode row : rows) {
-      List<String> cells = new ArrayList<>(columns.size());
-      for (String column : columns) {
-        cells.add(cell(row.path(column).asText()));
-      }
+    for (StatsQueries.Row row : rows) {
+      List<String> cells = new ArrayList<>(row.metrics().size() + 1);
+      cells.add(cell(row.key()));
+      row.metrics().values().forEach(value -> cells.add(cell(String.valueOf(value))));
       csv.append(String.join(",", cells)).append("\r\n");
     }
     try {

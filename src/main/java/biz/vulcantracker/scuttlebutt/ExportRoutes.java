@@ -4,15 +4,15 @@ import biz.vulcantracker.model.Property;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import biz.vulcantracker.scuttlebutt.query.Filters;
+import biz.vulcantracker.scuttlebutt.query.Metrics;
+import biz.vulcantracker.scuttlebutt.query.Period;
+import biz.vulcantracker.scuttlebutt.query.StatsQueries;
 import biz.vulcantracker.store.Site;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -36,11 +36,11 @@ public final class ExportRoutes {
   private static final ContentType ZIP = MediaTypes.APPLICATION_ZIP.toContentType();
 
   private final ReportAccess access;
-  private final StatsRoutes stats;
+  private final StatsQueries queries;
 
-  public ExportRoutes(ReportAccess access, StatsRoutes stats) {
+  public ExportRoutes(ReportAccess access, StatsQueries queries) {
     this.access = access;
-    this.stats = stats;
+    this.queries = queries;
   }
 
   public Route route() {
@@ -48,39 +48,38 @@ public final class ExportRoutes {
         get(() -> extractRequest(request -> parameterMap(params -> StatsRoutes.respond(() -> {
           Site site = access.authorize(request, siteId);
           // A bad period or filter is answered 400 before any byte is sent; filters apply to every file.
-          Period.parse(params, site.timezone());
-          Filters.parse(params.get("filters"));
+          Period period = Period.parse(params, site.timezone());
+          Filters filters = Filters.parse(params.get("filters"));
+          String periodName = params.getOrDefault("period", "day");
+          StatsQueries.Interval interval = periodName.equals("6mo") || periodName.equals("12mo")
+              ? StatsQueries.Interval.MONTH : StatsRoutes.intervalOf(params.get("interval"), period);
           CsvZip zip = new CsvZip();
-          Source<ByteString, ?> body = Source.from(files(params))
-              .mapAsync(1, file -> file.rows().apply(site).thenApply(rows -> zip.add(file.name(), rows.path("results"))))
+          Source<ByteString, ?> body = Source.from(files(interval))
+              .mapAsync(1, file -> file.rows().read(site, period, filters).thenApply(rows -> zip.add(file.name(), file.keyColumn(), rows)))
               .concat(Source.lazySingle(zip::finish));
-          String name = site.id().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + params.getOrDefault("period", "day") + ".zip";
+          String name = site.id().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + periodName + ".zip";
           return CompletableFuture.completedFuture(HttpResponse.create()
               .withEntity(HttpEntities.createChunked(ZIP, body))
               .addHeader(RawHeader.create("Content-Disposition", "attachment; filename=\"" + name + "\"")));
         })))));
   }
 
-  /** Each file of the zip: its name and how to read its rows. */
-  private List<ExportFile> files(Map<String, String> params) {
+  /** Each file of the zip: its name, its key column and how to read its rows. */
+  private List<ExportFile> files(StatsQueries.Interval interval) {
     List<ExportFile> files = new ArrayList<>();
-    Map<String, String> series = new HashMap<>(params);
-    series.put("metrics", String.join(",", Metrics.ALL));
-    String period = params.getOrDefault("period", "day");
-    if (period.equals("6mo") || period.equals("12mo")) {
-      series.put("interval", "month");
-    }
-    files.add(new ExportFile("timeseries.csv", site -> stats.timeseries(site, series)));
+    files.add(new ExportFile("timeseries.csv", "date",
+        (site, period, filters) -> queries.timeseries(site, period, filters, Metrics.ALL, interval)));
     for (String property : Property.KEYS) {
-      Map<String, String> breakdown = new HashMap<>(params);
-      breakdown.put("property", property);
-      breakdown.put("limit", Integer.toString(MAX_VALUES));
-      breakdown.put("metrics", Property.isHitLevel(property) ? "visitors,pageviews,events"
-          : "visitors,visits,pageviews,views_per_visit,bounce_rate,visit_duration,events");
-      files.add(new ExportFile(property + ".csv", site -> stats.breakdown(site, breakdown)));
+      List<String> metrics = Property.isHitLevel(property) ? StatsQueries.HIT_METRICS : Metrics.ALL;
+      files.add(new ExportFile(property + ".csv", property,
+          (site, period, filters) -> queries.breakdown(site, period, filters, property, metrics, MAX_VALUES, 1)));
     }
     return files;
   }
 
-  private record ExportFile(String name, Function<Site, CompletionStage<ObjectNode>> rows) {}
+  private interface Rows {
+    CompletionStage<List<StatsQueries.Row>> read(Site site, Period period, Filters filters);
+  }
+
+  private record ExportFile(String name, String keyColumn, Rows rows) {}
 }

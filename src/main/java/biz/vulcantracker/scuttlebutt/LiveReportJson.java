@@ -1,5 +1,6 @@
 package biz.vulcantracker.scuttlebutt;
 
+import biz.vulcantracker.scuttlebutt.query.Metrics;
 import biz.vulcantracker.common.Json;
 import biz.vulcantracker.katric.LiveReport;
 import biz.vulcantracker.store.BreakdownRow;

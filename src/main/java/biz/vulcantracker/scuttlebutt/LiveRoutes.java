@@ -1,11 +1,11 @@
 package biz.vulcantracker.scuttlebutt;
 
+import biz.vulcantracker.scuttlebutt.query.LiveModel;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.katric.LiveReport;
-import biz.vulcantracker.katric.SiteEntity;
 import biz.vulcantracker.store.Site;
 import java.net.URI;
 import java.time.Duration;
@@ -17,7 +17,6 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.pubsub.Topic;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -51,21 +50,20 @@ public final class LiveRoutes {
 
   static final int MAX_PER_SECOND = 4;
   private static final int SUBSCRIBER_BUFFER = 8;
-  private static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(5);
   /** How often a socket also asks for the report itself (see {@link #socket}). */
   static final Duration REFRESH = Duration.ofSeconds(5);
 
   private final ActorSystem<?> system;
   private final ReportAccess access;
   private final SiteTopics topics;
-  private final ClusterSharding sharding;
+  private final LiveModel liveModel;
   private final AtomicInteger openSockets = new AtomicInteger();
 
-  public LiveRoutes(ActorSystem<?> system, ReportAccess access, SiteTopics topics) {
+  public LiveRoutes(ActorSystem<?> system, ReportAccess access, SiteTopics topics, LiveModel liveModel) {
     this.system = system;
     this.access = access;
     this.topics = topics;
-    this.sharding = ClusterSharding.get(system);
+    this.liveModel = liveModel;
   }
 
   /** Live sockets open on this node (a gauge for operators and the tests). */
@@ -94,13 +92,13 @@ public final class LiveRoutes {
             .preMaterialize(system);
     // Subscribed before the snapshot is asked for: an update that is newer than the snapshot waits in the buffer.
     topics.of(site.id()).tell(Topic.subscribe(subscriber.first()));
-    CompletionStage<LiveReport> snapshot = askReport(site);
+    CompletionStage<LiveReport> snapshot = liveModel.report(site);
     // The entity's topic learns of this subscriber through the cluster's receptionist, which takes
     // a moment (seconds on a busy node): an update published meanwhile never arrives. The report is
     // therefore also asked for every REFRESH, which also lets current visitors fall as visits go
     // idle when no hit comes at all.
     Source<LiveReport, ?> refreshes = Source.tick(REFRESH, REFRESH, "refresh")
-        .mapAsync(1, tick -> askReport(site).handle((report, failed) -> Optional.ofNullable(report)))
+        .mapAsync(1, tick -> liveModel.report(site).handle((report, failed) -> Optional.ofNullable(report)))
         .filter(Optional::isPresent).map(Optional::get);
     Source<Message, NotUsed> out = Source.completionStage(snapshot).map(report -> new Tagged("snapshot", report))
         .concat(subscriber.second().merge(refreshes).map(report -> new Tagged("update", report)))
@@ -122,11 +120,6 @@ public final class LiveRoutes {
       }
     });
     return Flow.fromSinkAndSourceCoupled(in, out);
-  }
-
-  private CompletionStage<LiveReport> askReport(Site site) {
-    return sharding.entityRefFor(SiteEntity.ENTITY_TYPE_KEY, site.id())
-        .ask(replyTo -> new SiteEntity.GetLiveReport(System.currentTimeMillis(), site.timezone().getId(), replyTo), SNAPSHOT_TIMEOUT);
   }
 
   /**

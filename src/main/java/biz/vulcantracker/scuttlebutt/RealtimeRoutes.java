@@ -1,5 +1,6 @@
 package biz.vulcantracker.scuttlebutt;
 
+import biz.vulcantracker.scuttlebutt.query.StatsQueries;
 import biz.vulcantracker.common.Json;
 import static biz.vulcantracker.scuttlebutt.StatsRoutes.json;
 import static biz.vulcantracker.scuttlebutt.StatsRoutes.respond;
@@ -12,20 +13,19 @@ import org.apache.pekko.http.javadsl.server.Route;
 /** {@code GET /api/v1/sites/{site}/realtime/visitors}: {@code {"visitors": N}}, the last five minutes. */
 public final class RealtimeRoutes {
 
-
   private final ReportAccess access;
-  private final CurrentVisitors currentVisitors;
+  private final StatsQueries queries;
 
-  public RealtimeRoutes(ReportAccess access, CurrentVisitors currentVisitors) {
+  public RealtimeRoutes(ReportAccess access, StatsQueries queries) {
     this.access = access;
-    this.currentVisitors = currentVisitors;
+    this.queries = queries;
   }
 
   public Route route() {
     return path(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()).slash("realtime").slash("visitors"), siteId ->
         get(() -> extractRequest(request -> respond(() -> {
           access.authorize(request, siteId);
-          return currentVisitors.of(siteId).thenApply(visitors -> json(Json.MAPPER.createObjectNode().put("visitors", visitors)));
+          return queries.currentVisitors(siteId).thenApply(visitors -> json(Json.MAPPER.createObjectNode().put("visitors", visitors)));
         }))));
   }
 }

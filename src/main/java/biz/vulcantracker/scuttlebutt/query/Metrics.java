@@ -1,4 +1,4 @@
-package biz.vulcantracker.scuttlebutt;
+package biz.vulcantracker.scuttlebutt.query;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.VulcanConfig;
@@ -18,13 +18,13 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  */
 public final class Metrics {
 
-  static final List<String> ALL = List.of("visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration", "events");
+  public static final List<String> ALL = List.of("visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration", "events");
   private static final Set<String> KNOWN = Set.copyOf(ALL);
 
   private Metrics() {}
 
   /** The metrics named by the {@code metrics} parameter (default visitors,pageviews), checked. */
-  static List<String> parse(String parameter) {
+  public static List<String> parse(String parameter) {
     List<String> metrics = VulcanConfig.commaSeparated(parameter == null ? "visitors,pageviews" : parameter);
     if (metrics.isEmpty()) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "bad_metric", "metrics is empty");
@@ -37,7 +37,7 @@ public final class Metrics {
     return metrics;
   }
 
-  static Number value(String metric, Collection<DailyTotals> days) {
+  public static Number value(String metric, Collection<DailyTotals> days) {
     long visits = days.stream().mapToLong(DailyTotals::visits).sum();
     return switch (metric) {
       case "visitors" -> days.stream().mapToLong(DailyTotals::visitors).sum();

@@ -1,4 +1,4 @@
-package biz.vulcantracker.scuttlebutt;
+package biz.vulcantracker.scuttlebutt.query;
 
 import biz.vulcantracker.store.HitRow;
 import java.time.LocalDate;

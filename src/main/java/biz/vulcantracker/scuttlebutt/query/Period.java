@@ -1,4 +1,4 @@
-package biz.vulcantracker.scuttlebutt;
+package biz.vulcantracker.scuttlebutt.query;
 
 import biz.vulcantracker.common.ApiError;
 import java.time.LocalDate;

@@ -1,4 +1,4 @@
-package biz.vulcantracker.scuttlebutt;
+package biz.vulcantracker.scuttlebutt.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package biz.vulcantracker.scuttlebutt;
+package biz.vulcantracker.scuttlebutt.query;
 
 import biz.vulcantracker.model.Property;
 import biz.vulcantracker.store.DailyTotals;

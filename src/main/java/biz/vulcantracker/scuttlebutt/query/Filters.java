@@ -1,4 +1,4 @@
-package biz.vulcantracker.scuttlebutt;
+package biz.vulcantracker.scuttlebutt.query;
 
 import biz.vulcantracker.model.Property;
 import biz.vulcantracker.common.ApiError;
@@ -17,12 +17,12 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  * one of its hits is selected); the others select whole visits. A missing value equals nothing, so
  * {@code country!=DE} keeps visits without a country.
  */
-record Filters(List<Filter> visitFilters, List<Filter> hitFilters) {
+public record Filters(List<Filter> visitFilters, List<Filter> hitFilters) {
 
-  static final Filters NONE = new Filters(List.of(), List.of());
+  public static final Filters NONE = new Filters(List.of(), List.of());
 
   /** One condition: {@code key == pattern} or, {@code negated}, {@code key != pattern}. */
-  record Filter(String key, boolean negated, Pattern pattern) {
+  public record Filter(String key, boolean negated, Pattern pattern) {
 
     boolean test(Function<String, String> values) {
       String value = values.apply(key);
@@ -31,7 +31,7 @@ record Filters(List<Filter> visitFilters, List<Filter> hitFilters) {
     }
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return visitFilters.isEmpty() && hitFilters.isEmpty();
   }
 
@@ -44,7 +44,7 @@ record Filters(List<Filter> visitFilters, List<Filter> hitFilters) {
   }
 
   /** Parses the parameter (null or blank: no filters); a malformed one is a 400 {@code bad_filter}. */
-  static Filters parse(String parameter) {
+  public static Filters parse(String parameter) {
     if (parameter == null || parameter.isBlank()) {
       return NONE;
     }
