@@ -22,7 +22,13 @@ import java.util.Optional;
 import java.time.ZoneId;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.time.Duration;
+import java.util.function.Function;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -60,17 +66,27 @@ public final class HitConsumer {
   /** Room in a {@link RecordHits} for what is not a hit: time zone, partition, reply address. */
   static final int COMMAND_OVERHEAD_BYTES = 1024;
 
-  private final ClusterSharding sharding;
-  private final SiteCatalog sites;
+  /**
+   * Where a site's share of a batch goes: its entity, wherever in the cluster it lives (a test gives
+   * a probe instead).
+   */
+  interface SiteEntities {
+    CompletionStage<Done> record(String siteId, Function<ActorRef<StatusReply<Done>>, RecordHits> command, Duration timeout);
+  }
+
+  private final SiteEntities entities;
+  /** A site by id; empty when it is gone (deleted after the edge accepted its hits). */
+  private final Function<String, CompletionStage<Optional<Site>>> sites;
   private final KatricSettings settings;
   private final int partition;
   private final HitEnricher enricher;
   private final Telemetry telemetry;
   private final PartSize partSize;
 
-  private HitConsumer(ActorSystem<?> system, SiteCatalog sites, KatricSettings settings, int partition, HitEnricher enricher) {
-    this.sharding = ClusterSharding.get(system);
-    this.telemetry = Telemetry.get(system);
+  HitConsumer(SiteEntities entities, Function<String, CompletionStage<Optional<Site>>> sites, KatricSettings settings,
+      int partition, HitEnricher enricher, Telemetry telemetry) {
+    this.entities = entities;
+    this.telemetry = telemetry;
     this.sites = sites;
     this.settings = settings;
     this.partition = partition;
@@ -101,7 +117,11 @@ public final class HitConsumer {
     return Behaviors.setup(
         context -> {
           ActorSystem<?> system = context.getSystem();
-          HitConsumer consumer = new HitConsumer(system, sites, settings, partition, enricher);
+          ClusterSharding sharding = ClusterSharding.get(system);
+          HitConsumer consumer = new HitConsumer(
+              (siteId, command, timeout) -> sharding.entityRefFor(SiteEntity.ENTITY_TYPE_KEY, siteId).askWithStatus(command::apply, timeout),
+              siteId -> sites.loaded().thenCompose(loaded -> find(sites, siteId)),
+              settings, partition, enricher, Telemetry.get(system));
           ConsumerHealth health = ConsumerHealth.get(system);
           RedisConnections redis = RedisConnections.get(system);
           RestartSettings backoff =
@@ -115,14 +135,7 @@ public final class HitConsumer {
                               // quiet partition then persists once per round trip instead of once per
                               // hit that happened to arrive, and a busy one in big batches.
                               .<PartitionReader.Batch>batchWeighted(queue.readBatchSize(), batch -> (long) batch.entries().size(), batch -> batch, PartitionReader.Batch::merge)
-                              .mapAsync(1, batch -> {
-                                health.holding(partition);
-                                return consumer.record(batch).thenCompose(done -> batch.acknowledge());
-                              })
-                              .map(acknowledged -> {
-                                health.advanced(partition);
-                                return acknowledged;
-                              })
+                              .via(consumer.recording(health, PartitionReader.Batch::acknowledge))
                               .watchTermination((notUsed, done) -> {
                                 done.whenComplete((ok, failure) -> {
                                   if (failure != null) {
@@ -146,8 +159,24 @@ public final class HitConsumer {
         });
   }
 
+  /**
+   * Each batch recorded by its sites' entities, then acknowledged (by {@code acknowledge}); the next
+   * batch is taken only after that. {@code health} hears of every batch held and every one acknowledged.
+   */
+  Flow<PartitionReader.Batch, Done, NotUsed> recording(ConsumerHealth health, Function<PartitionReader.Batch, CompletionStage<Done>> acknowledge) {
+    return Flow.<PartitionReader.Batch>create()
+        .mapAsync(1, batch -> {
+          health.holding(partition);
+          return record(batch).thenCompose(done -> acknowledge.apply(batch));
+        })
+        .map(acknowledged -> {
+          health.advanced(partition);
+          return acknowledged;
+        });
+  }
+
   /** Has every site of the batch record its hits; completes when all have persisted. */
-  CompletionStage<Done> record(PartitionReader.Batch batch) {
+  private CompletionStage<Done> record(PartitionReader.Batch batch) {
     telemetry.batchSizes().record(batch.entries().size());
     Map<String, List<Decoded>> bySite = new LinkedHashMap<>();
     for (StreamEntry entry : batch.entries()) {
@@ -155,13 +184,11 @@ public final class HitConsumer {
           bySite.computeIfAbsent(hit.siteId(), id -> new ArrayList<>()).add(new Decoded(entry.id(), hit)));
     }
     long partLimit = partSize.bytes();
-    return sites.loaded().thenCompose(loaded -> {
-      List<CompletableFuture<Done>> asks = new ArrayList<>(bySite.size());
-      bySite.forEach((siteId, hits) -> asks.add(recordSite(siteId, hits, partLimit).toCompletableFuture()));
-      return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
-        partSize.succeeded(partLimit);
-        return Done.getInstance();
-      });
+    List<CompletableFuture<Done>> asks = new ArrayList<>(bySite.size());
+    bySite.forEach((siteId, hits) -> asks.add(recordSite(siteId, hits, partLimit).toCompletableFuture()));
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      partSize.succeeded(partLimit);
+      return Done.getInstance();
     });
   }
 
@@ -169,7 +196,7 @@ public final class HitConsumer {
   private record Decoded(String entryId, QueuedHit hit) {}
 
   private CompletionStage<Done> recordSite(String siteId, List<Decoded> hits, long partLimit) {
-    return findSite(siteId).thenCompose(site -> {
+    return sites.apply(siteId).thenCompose(site -> {
       if (site.isEmpty()) {
         // The site was deleted after the edge accepted these hits: nothing is left to count them for.
         log.warn("Dropping {} hits of partition {} for deleted site {}", hits.size(), partition, siteId);
@@ -194,9 +221,8 @@ public final class HitConsumer {
   private CompletionStage<Done> recordPart(
       String siteId, String timezone, List<PendingHit> part, int index, boolean last, long partLimit) {
     Timer.Sample persisting = Timer.start();
-    return sharding
-        .entityRefFor(SiteEntity.ENTITY_TYPE_KEY, siteId)
-        .<Done>askWithStatus(replyTo -> new RecordHits(partition, timezone, part, index, last, replyTo), settings.persistTimeout())
+    return entities
+        .record(siteId, replyTo -> new RecordHits(partition, timezone, part, index, last, replyTo), settings.persistTimeout())
         .whenComplete((done, error) -> {
           persisting.stop(telemetry.persistLatency());
           if (error != null) {
@@ -213,7 +239,7 @@ public final class HitConsumer {
   }
 
   /** The cached site, or a direct read when this node's cache has not seen a brand-new site yet. */
-  private CompletionStage<Optional<Site>> findSite(String siteId) {
+  private static CompletionStage<Optional<Site>> find(SiteCatalog sites, String siteId) {
     Optional<Site> cached = sites.find(siteId);
     return cached.isPresent()
         ? CompletableFuture.completedFuture(cached)
