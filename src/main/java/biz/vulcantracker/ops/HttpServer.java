@@ -27,8 +27,7 @@ public final class HttpServer {
   private HttpServer() {}
 
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String host, int port, Route routes) {
-    Route route = handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () -> routes));
-    CompletionStage<ServerBinding> binding = Http.get(system).newServerAt(host, port).bind(route);
+    CompletionStage<ServerBinding> binding = Http.get(system).newServerAt(host, port).bind(withErrorAnswers(routes));
     return binding.whenComplete((bound, error) -> {
       if (error != null) {
         log.error("Could not bind HTTP on {}:{}; stopping", host, port, error);
@@ -38,6 +37,11 @@ public final class HttpServer {
         log.info("HTTP listening on {}", bound.localAddress());
       }
     });
+  }
+
+  /** The routes with every rejection and failure answered in the JSON error shape. */
+  public static Route withErrorAnswers(Route routes) {
+    return handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () -> routes));
   }
 
   private static ExceptionHandler exceptionHandler() {

@@ -47,6 +47,17 @@ public final class SiteCatalog {
     return catalog;
   }
 
+  /**
+   * A catalog of just these sites, loaded and never reloaded, with no registry behind it: for a
+   * surface tested without Cassandra.
+   */
+  public static SiteCatalog of(java.util.List<Site> sites) {
+    SiteCatalog catalog = new SiteCatalog(null);
+    sites.forEach(catalog::remember);
+    catalog.firstLoad.complete(null);
+    return catalog;
+  }
+
   /** Completes when the registry has been read once. */
   public CompletionStage<Void> loaded() {
     return firstLoad;

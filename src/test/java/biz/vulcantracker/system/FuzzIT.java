@@ -1,4 +1,4 @@
-package biz.vulcantracker.ops;
+package biz.vulcantracker.system;
 
 import static biz.vulcantracker.IntegrationFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;

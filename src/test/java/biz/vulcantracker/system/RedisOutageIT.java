@@ -1,4 +1,4 @@
-package biz.vulcantracker.ops;
+package biz.vulcantracker.system;
 
 import biz.vulcantracker.telemetry.Telemetry;
 import static biz.vulcantracker.IntegrationFixture.eventually;
