@@ -3,7 +3,7 @@ package biz.vulcantracker.beacon;
 import java.util.Map;
 
 /**
- * One beacon hit as the tracking script sent it, checked against API.md but not yet authorized
+ * One beacon hit as the tracking script sent it, checked against docs/api.md but not yet authorized
  * (site, origin) nor anonymized.
  */
 public record BeaconRequest(

@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The answer to one log batch (API.md): lines received, queued, skipped by reason, and the rejected
+ * The answer to one log batch (docs/api.md): lines received, queued, skipped by reason, and the rejected
  * lines with their reasons (the first {@value #MAX_LISTED}; {@code rejectedCount} has them all).
  * Filled by one request's stream, one chunk after the other.
  */

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * API.md's rule for which access-log lines are pageviews, checked in its order: status (200–299 or
+ * docs/api.md's rule for which access-log lines are pageviews, checked in its order: status (200–299 or
  * 304), method (GET), static asset (by extension), bot (by the same User-Agent classifier katric
  * uses for beacons; no User-Agent is a bot).
  */

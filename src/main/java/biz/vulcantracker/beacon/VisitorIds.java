@@ -15,7 +15,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Turns (site, client address, User-Agent) into the visitor id of API.md: HMAC-SHA-256 keyed with
+ * Turns (site, client address, User-Agent) into the visitor id of docs/api.md: HMAC-SHA-256 keyed with
  * the salt of the hit's UTC day, truncated to 64 bits. Without the salt (deleted two days after its
  * day) the id cannot be linked back to an address. The id under the previous day's salt comes along
  * so that a visit running across midnight continues.

@@ -12,7 +12,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 
 /**
- * The error answer of every HTTP surface (API.md): {@code {"error": code, "message": sentence}} with
+ * The error answer of every HTTP surface (docs/api.md): {@code {"error": code, "message": sentence}} with
  * the matching status. Also thrown by request parsers and turned into its response by the route.
  */
 public final class ApiError extends RuntimeException {

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Loads the node's configuration in the order of DESIGN.md: system properties, then the overlay
+ * Loads the node's configuration, each source over the next: system properties, then the overlay
  * named by {@code vulcan.env} (project-config/&lt;env&gt;.conf, shipped in the jar), then the
  * top-level application.conf, then every reference.conf.
  *

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One day's breakdowns of a site: per property of API.md, per value, the counts of a report row.
+ * One day's breakdowns of a site: per property of docs/api.md, per value, the counts of a report row.
  * Visit properties get a visit's whole contribution (taken out and put back when the visit changes,
  * with a per-visitor count so distinct visitors stay exact); hit properties (page, hostname, event,
  * {@code event:props:<key>}) count pageviews or events and their distinct visitors. Values beyond

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Derives a hit's {@link Dimensions}: the normalized page, the source by API.md's rule, UTM tags,
+ * Derives a hit's {@link Dimensions}: the normalized page, the source by docs/api.md's rule, UTM tags,
  * browser/OS/device and bot flag from the User-Agent, the screen class, and the geo fields the edge
  * resolved.
  *

@@ -78,7 +78,7 @@ public final class SiteEntity
       int partition, String timezone, List<PendingHit> hits, int part, boolean lastPart, ActorRef<StatusReply<Done>> replyTo)
       implements Command, SizeBounded {}
 
-  /** How many visitors had a hit in the five minutes before {@code now} (API.md's current visitors). */
+  /** How many visitors had a hit in the five minutes before {@code now} (docs/api.md's current visitors). */
   public record GetCurrentVisitors(long now, ActorRef<CurrentVisitors> replyTo) implements Command {}
 
   /** The site's live picture now (today in {@code timezone}), answered with a {@link LiveReport}. */

@@ -32,7 +32,7 @@ import java.util.TreeMap;
  * <ul>
  *   <li>per stream partition, the last entry id applied (the watermark that makes redelivery harmless);
  *   <li>per recent day (site time zone): totals, the exact set of visitor ids, and the breakdowns
- *       by every property of API.md; per UTC hour of those days, the same totals;
+ *       by every property of docs/api.md; per UTC hour of those days, the same totals;
  *   <li>the open visits, keyed by visitor id, sequenced by hit time with the 30-minute rule;
  *   <li>the ids of the last hour's hits and each day's client event ids, to count a hit once even
  *       when it reached the queue twice.

@@ -90,7 +90,7 @@ final class Visit {
     }
   }
 
-  /** API.md: exactly one pageview and no custom event. */
+  /** docs/api.md: exactly one pageview and no custom event. */
   boolean isBounce() {
     return pageviews == 1 && events == 0;
   }

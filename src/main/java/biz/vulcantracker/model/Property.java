@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The properties a report can break hits down by and filter on (the README's report API), in the
+ * The properties a report can break hits down by and filter on (docs/api.md, "Reports"), in the
  * order the API lists them. The one list: the hits table's columns, a visit's breakdowns, the
  * stats API's accepted keys and the export's files all derive from it.
  */

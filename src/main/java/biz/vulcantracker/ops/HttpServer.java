@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Binds the node's one HTTP server (edge, reports, admin). Unbinds through CoordinatedShutdown, and
  * terminates the system if the port cannot be bound: a node that cannot serve should not linger.
- * Every rejection and unexpected failure is answered in the JSON error shape of API.md.
+ * Every rejection and unexpected failure is answered in the JSON error shape of docs/api.md.
  */
 public final class HttpServer {
 

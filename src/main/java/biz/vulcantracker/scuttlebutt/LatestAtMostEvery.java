@@ -20,8 +20,7 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
  *
  * <p>Written because {@code conflate} followed by {@code throttle} sends stale data: the throttle
  * takes an element from the conflate as soon as it can and then holds it for the interval while
- * newer ones pile up behind it (measured on the live WebSocket: p50 of 400 ms at 4 messages a
- * second instead of the interval's 125 ms).
+ * newer ones pile up behind it, so a client sees each update an interval later than it could.
  */
 final class LatestAtMostEvery<T> extends GraphStage<FlowShape<T, T>> {
 

@@ -31,7 +31,7 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
-/** The admin API of the site registry (API.md "Sites"): create, list, read and delete sites. */
+/** The admin API of the site registry (docs/api.md, "Sites"): create, list, read and delete sites. */
 public final class SiteAdminRoutes {
 
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stats API (README, "Reports API"): {@code aggregate}, {@code timeseries} by hour, day or month,
+ * The stats API (docs/api.md, "Reports"): {@code aggregate}, {@code timeseries} by hour, day or month,
  * and {@code breakdown} by every {@link Property} and by custom event properties. This class reads
  * the parameters and writes the JSON; the numbers are {@link StatsQueries}'.
  */

@@ -18,10 +18,9 @@ import java.util.TreeMap;
 
 /**
  * One row of the {@code hit_chunks} table: the hits of one write whose visitors fall in one bucket
- * of a (site, day) partition. A row per hit made that table the largest cost of the whole pipeline
- * (measured with deploy/bench/pipeline.sh: 11.5k hits/s with it, 19.4k without it), as Cassandra's
- * cost goes by rows and cells far more than by bytes; a row per bucket and write holds a batch's
- * hits in at most {@value #BUCKETS} rows.
+ * of a (site, day) partition. Cassandra's cost goes by rows and cells far more than by bytes, so a
+ * row per hit would make this table the largest cost of the whole pipeline; a row per bucket and
+ * write holds a batch's hits in at most {@value #BUCKETS} rows.
  *
  * <p>Buckets keep a scan's memory bounded: a visitor's hits are all in one bucket, so a scan holds
  * one bucket (a {@value #BUCKETS}th of the day) to put them together ({@link HitChunkScan}).

@@ -77,7 +77,7 @@ public final class Telemetry implements Extension {
 
   /** Hits queued (answered 204, or log lines queued), by channel (beacon, log). */
   public void hitsAccepted(String channel, long count) {
-    // Looked up once per channel: registering (building the meter's id) on every hit cost the edge 2 %.
+    // Looked up once per channel: registering a meter builds its id, too much work to do per hit on the edge.
     accepted.computeIfAbsent(channel, c -> Counter.builder("vulcan.hits.accepted").description("Hits queued for counting")
         .tag("channel", c).register(registry)).increment(count);
   }
@@ -88,7 +88,7 @@ public final class Telemetry implements Extension {
         .tag("channel", channel).tag("reason", reason).register(registry).increment(count);
   }
 
-  /** Log lines that parsed but are no pageview, by API.md's skip reason. */
+  /** Log lines that parsed but are no pageview, by docs/api.md's skip reason. */
   public void logLinesSkipped(String reason, long count) {
     Counter.builder("vulcan.log.lines.skipped").description("Log lines that are not pageviews, by reason")
         .tag("reason", reason).register(registry).increment(count);

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The accepting side of API.md's beacon contract on a real edge and Redis: every accepted form
+ * The accepting side of docs/api.md's beacon contract on a real edge and Redis: every accepted form
  * answers 204, CORS echoes the site's origins, preflights are answered, a client over its rate gets
  * 429, and the tracking script is served small and cacheable.
  */

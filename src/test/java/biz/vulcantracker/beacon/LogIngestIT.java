@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code POST /api/v1/beacon/log} against API.md: the skip order and its counts, per-line reasons,
+ * {@code POST /api/v1/beacon/log} against docs/api.md: the skip order and its counts, per-line reasons,
  * auth, format errors, the size limit, and a retried batch counting once; the pageviews it queues
  * reach the reports as channel "log".
  */

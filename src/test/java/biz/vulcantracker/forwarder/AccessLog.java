@@ -24,7 +24,7 @@ import java.util.TreeMap;
 /**
  * A generated nginx access log (combined format, a +0530 server clock) of visitors browsing pages
  * with their assets, bots crawling, redirects, 404s and HEAD requests over several days; and, written
- * here independently of the product, API.md's rules applied to it: which lines are pageviews, and
+ * here independently of the product, docs/api.md's rules applied to it: which lines are pageviews, and
  * per UTC day the visitors, visits, pageviews, bounce rate and visit duration they make.
  */
 final class AccessLog {
@@ -130,7 +130,7 @@ final class AccessLog {
     Files.writeString(file, text, StandardCharsets.UTF_8);
   }
 
-  /** API.md's metrics per UTC day, computed from the entries alone. */
+  /** docs/api.md's metrics per UTC day, computed from the entries alone. */
   Map<LocalDate, Day> expectedDays() {
     Map<String, List<Long>> timesByVisitor = new HashMap<>();
     Map<LocalDate, Set<String>> visitorsByDay = new TreeMap<>();

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A generated access log of over 100k lines across four days, imported through the forwarder: the
- * stats API's per-day visitors, visits, pageviews, bounce rate and visit duration equal API.md's
+ * stats API's per-day visitors, visits, pageviews, bounce rate and visit duration equal docs/api.md's
  * rules computed independently in {@link AccessLog}; importing the same file again changes nothing.
  */
 class LogImportIT {

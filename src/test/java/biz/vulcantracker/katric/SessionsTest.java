@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Sessionization and the daily metrics of API.md, table-driven: each row is a script of hits
+ * Sessionization and the daily metrics of docs/api.md, table-driven: each row is a script of hits
  * (minutes after 10:00 UTC on 2026-11-27, visitor, kind, batch) and the totals it must give.
  */
 class SessionsTest {

@@ -57,7 +57,7 @@ final class Answer {
     return lines.toString();
   }
 
-  /** The JSON error answer of API.md. */
+  /** The JSON error answer of docs/api.md. */
   static Answer refused(ApiError error) {
     byte[] json = error.json().getBytes(StandardCharsets.UTF_8);
     return new Answer("HTTP/1.1 " + error.status().intValue() + " " + error.status().reason() + "\r\n",

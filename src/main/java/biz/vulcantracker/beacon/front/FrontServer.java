@@ -88,10 +88,8 @@ public final class FrontServer {
   /**
    * Stops accepting, then closes every connection; completes when the loops have stopped. Not
    * waited for on the caller's thread: the node's shutdown runs this as a CoordinatedShutdown task,
-   * whose phase timeout then bounds it. On io_uring, one full test run saw a node's shutdown block
-   * for good in a synchronous wait here, and in a later run the loops took over 5 s to stop; neither
-   * happened again in eleven runs of those tests alone. (Netty's io_uring loops have had shutdown
-   * races before, e.g. netty/netty#16716.)
+   * whose phase timeout then bounds it: Netty's io_uring loops have had shutdown races (e.g.
+   * netty/netty#16716), and a node must stop even if its loops do not.
    */
   public CompletionStage<Void> stop() {
     CompletableFuture<Void> stopped = new CompletableFuture<>();

@@ -23,8 +23,8 @@ import java.util.Locale;
  *
  * <p>io_uring first because the front's work per beacon is mostly system calls (read the request,
  * write the answer, one round trip to Redis per loop round): with io_uring a loop submits a round's
- * reads and writes in one call instead of one each, and deploy/bench/edge.sh measured the node's
- * CPU per request at 13 us against 22 us with epoll (49.6k against 37.0k req/s). Containers whose
+ * reads and writes in one call instead of one each (deploy/bench/edge.sh compares the two with
+ * {@code VULCAN_BEACON_FRONT_TRANSPORT=epoll}). Containers whose
  * seccomp profile refuses io_uring (Docker's default does) make {@link IoUring#isAvailable} false,
  * and {@code auto} falls back to epoll.
  */

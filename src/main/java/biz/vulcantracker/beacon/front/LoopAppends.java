@@ -20,9 +20,9 @@ import java.util.concurrent.CompletionStage;
  * are written by the loop that read the requests, without a thread hand-off per request. (Where
  * LoopRedis cannot speak the URI, Lettuce sends them, and one task hands all the replies back.)
  *
- * <p>Still one XADD per hit: a script adding a round's hits in one call was tried and cost Redis
- * twice the CPU per hit (measured with deploy/bench/edge.sh), and Redis, shared by every edge and
- * consumer, is the part that does not scale out. Touched only by its loop's thread.
+ * <p>Still one XADD per hit, not a script adding a round's hits in one call: a script costs Redis
+ * more CPU per hit than plain XADDs, and Redis, shared by every edge and consumer, is the part that
+ * does not scale out. The round is touched only by its loop's thread.
  */
 final class LoopAppends implements HitAppender {
 

@@ -57,7 +57,7 @@ final class QueryParams {
   /**
    * {@code +} to a space and percent escapes to UTF-8, as {@link java.net.URLDecoder} does (a bad
    * escape throws {@link IllegalArgumentException}, a malformed UTF-8 sequence decodes to U+FFFD)
-   * but without its buffers: a beacon's query is mostly escapes, and URLDecoder cost the front 8 %.
+   * but without its buffers: a beacon's query is mostly escapes, decoded for every request.
    */
   static String unescape(String text) {
     return unescape(text, 0, text.length());

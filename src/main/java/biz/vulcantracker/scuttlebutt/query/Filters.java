@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
- * The {@code filters} parameter of API.md: {@code page==/blog;country==DE}, {@code !=} for not
+ * The {@code filters} parameter of docs/api.md: {@code page==/blog;country==DE}, {@code !=} for not
  * equals, {@code *} as a wildcard and {@code |} between alternatives ({@code page==/blog*|/docs*}),
  * all filters to hold at once. Filters on {@linkplain Property#isHitLevel single hits' keys} select single hits (a visit counts when
  * one of its hits is selected); the others select whole visits. A missing value equals nothing, so

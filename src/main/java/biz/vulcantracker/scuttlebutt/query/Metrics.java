@@ -11,7 +11,7 @@ import java.util.Set;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
- * API.md's metrics over a set of daily rollup rows. Visitors over several days are the sum of each
+ * docs/api.md's metrics over a set of daily rollup rows. Visitors over several days are the sum of each
  * day's distinct visitors (a visitor id lives one day). {@code bounce_rate} is a whole percent,
  * {@code visit_duration} whole seconds (bounces count 0 s), {@code views_per_visit} has two
  * decimals; with no visits all three are 0.

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
- * A report's date range in the site's time zone, from API.md's {@code period}, {@code date},
+ * A report's date range in the site's time zone, from docs/api.md's {@code period}, {@code date},
  * {@code from} and {@code to}: {@code day} is {@code date} (default today); {@code 7d} and
  * {@code 30d} end with {@code date}; {@code month} is the calendar month of {@code date};
  * {@code 6mo} and {@code 12mo} are that many calendar months ending with it; {@code custom} is

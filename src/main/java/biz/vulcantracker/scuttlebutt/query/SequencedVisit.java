@@ -65,7 +65,7 @@ final class SequencedVisit {
     return isBounce() ? 0 : last - start;
   }
 
-  /** The visit's value of a visit property of API.md, or null. */
+  /** The visit's value of a visit property of docs/api.md, or null. */
   String valueOf(String property) {
     return switch (property) {
       case "entry_page" -> entryPage;
