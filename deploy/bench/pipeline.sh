@@ -8,6 +8,21 @@
 # compilers get to finish: measured cold, they took most of a core for the whole run, and the
 # target is a sustained rate.
 #
+# What bounds katric here (profiles of earlier runs; the README has the current figures): both cores
+# are full while it drains, the node about 0.7 of a core, Cassandra about 0.65, Redis about 0.2. Two
+# settings set the rate. The young generation: left to G1's pause goal (about 100 MB of eden on a
+# 2 GB heap) while a batch lives for the second or two it takes to persist, batches survived
+# collection after collection and were copied each time (jstat: 20 young collections taking 5.4 s
+# of a 19 s run; a quarter of the node's CPU in evacuation); with -XX:NewRatio=1, one or two
+# collections a run (-XX:MaxGCPauseMillis=1000: 12,243 hits/s, mixed collections of 0.7 s;
+# ParallelGC: 18,239 at batch 2,000). The batch size: rollup rows are written once per batch, so
+# vulcan.queue.read-batch-size 1,000 gave 15.4k hits/s, 2,000 18.6k, 4,000 20.4k. A row per hit in
+# the hits table instead of a chunk per bucket and write: 11.5k against 19.4k. Sending a site's
+# share in parts of at most 128 KiB (one journal event and one ask each) costs about a tenth. Run
+# cold, the JIT compilers of both JVMs took most of a core for the whole run, hence the warm-up.
+# Beyond that a profile shows no single hot spot (breakdown upkeep, JSON of queued hits and hit
+# chunks, CBOR of events, the Cassandra driver).
+#
 #   deploy/bench/pipeline.sh [hits (200000)] [warm-up hits (100000)]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -1,8 +1,8 @@
 package biz.vulcantracker;
 
-import biz.vulcantracker.common.VulcanConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import biz.vulcantracker.common.VulcanConfig;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;

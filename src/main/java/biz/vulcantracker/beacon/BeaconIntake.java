@@ -1,12 +1,12 @@
 package biz.vulcantracker.beacon;
 
-import biz.vulcantracker.common.ApiError;
-import biz.vulcantracker.telemetry.Telemetry;
 import biz.vulcantracker.beacon.spool.EdgeSpool;
+import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.queue.HitAppender;
 import biz.vulcantracker.queue.QueuedHit;
 import biz.vulcantracker.store.Site;
 import biz.vulcantracker.store.SiteCatalog;
+import biz.vulcantracker.telemetry.Telemetry;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package biz.vulcantracker.beacon;
 
-import biz.vulcantracker.model.EventNames;
-import biz.vulcantracker.common.Json;
 import biz.vulcantracker.common.ApiError;
+import biz.vulcantracker.common.Json;
+import biz.vulcantracker.model.EventNames;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;

@@ -1,9 +1,9 @@
 package biz.vulcantracker.beacon;
 
-import biz.vulcantracker.queue.HitAppender;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import biz.vulcantracker.common.ApiError;
+import biz.vulcantracker.queue.HitAppender;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

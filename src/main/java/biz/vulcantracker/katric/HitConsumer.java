@@ -1,9 +1,8 @@
 package biz.vulcantracker.katric;
 
+import biz.vulcantracker.common.Roles;
 import biz.vulcantracker.enrich.ReferrerSources;
 import biz.vulcantracker.enrich.UserAgentClassifier;
-import biz.vulcantracker.common.Roles;
-import biz.vulcantracker.telemetry.Readiness;
 import biz.vulcantracker.katric.SiteEntity.PendingHit;
 import biz.vulcantracker.katric.SiteEntity.RecordHits;
 import biz.vulcantracker.queue.PartitionReader;
@@ -14,21 +13,22 @@ import biz.vulcantracker.queue.RedisConnections;
 import biz.vulcantracker.queue.StreamEntry;
 import biz.vulcantracker.store.Site;
 import biz.vulcantracker.store.SiteCatalog;
+import biz.vulcantracker.telemetry.Readiness;
+import biz.vulcantracker.telemetry.Telemetry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.time.ZoneId;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.time.Duration;
 import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -36,14 +36,14 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
-import biz.vulcantracker.telemetry.Telemetry;
-import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,7 +119,8 @@ public final class HitConsumer {
           ActorSystem<?> system = context.getSystem();
           ClusterSharding sharding = ClusterSharding.get(system);
           HitConsumer consumer = new HitConsumer(
-              (siteId, command, timeout) -> sharding.entityRefFor(SiteEntity.ENTITY_TYPE_KEY, siteId).askWithStatus(command::apply, timeout),
+              (siteId, command, timeout) ->
+                  sharding.entityRefFor(SiteEntity.ENTITY_TYPE_KEY, siteId).askWithStatus(command::apply, timeout),
               siteId -> sites.loaded().thenCompose(loaded -> find(sites, siteId)),
               settings, partition, enricher, Telemetry.get(system));
           ConsumerHealth health = ConsumerHealth.get(system);
@@ -163,7 +164,8 @@ public final class HitConsumer {
    * Each batch recorded by its sites' entities, then acknowledged (by {@code acknowledge}); the next
    * batch is taken only after that. {@code health} hears of every batch held and every one acknowledged.
    */
-  Flow<PartitionReader.Batch, Done, NotUsed> recording(ConsumerHealth health, Function<PartitionReader.Batch, CompletionStage<Done>> acknowledge) {
+  Flow<PartitionReader.Batch, Done, NotUsed> recording(
+      ConsumerHealth health, Function<PartitionReader.Batch, CompletionStage<Done>> acknowledge) {
     return Flow.<PartitionReader.Batch>create()
         .mapAsync(1, batch -> {
           health.holding(partition);

@@ -1,7 +1,7 @@
 package biz.vulcantracker.katric;
 
-import biz.vulcantracker.model.Property;
 import biz.vulcantracker.model.EventNames;
+import biz.vulcantracker.model.Property;
 import biz.vulcantracker.queue.QueuedHit;
 import biz.vulcantracker.store.HitRow;
 import com.fasterxml.jackson.annotation.JsonInclude;

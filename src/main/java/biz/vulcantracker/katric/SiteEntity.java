@@ -1,7 +1,7 @@
 package biz.vulcantracker.katric;
 
-import biz.vulcantracker.common.Roles;
 import biz.vulcantracker.common.CborSerializable;
+import biz.vulcantracker.common.Roles;
 import biz.vulcantracker.queue.EntryId;
 import biz.vulcantracker.store.HitRow;
 import biz.vulcantracker.store.Rollup;

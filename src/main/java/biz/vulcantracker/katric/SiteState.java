@@ -1,7 +1,7 @@
 package biz.vulcantracker.katric;
 
-import biz.vulcantracker.model.VisitRule;
 import biz.vulcantracker.common.CborSerializable;
+import biz.vulcantracker.model.VisitRule;
 import biz.vulcantracker.queue.EntryId;
 import biz.vulcantracker.store.BreakdownRow;
 import biz.vulcantracker.store.DailyTotals;

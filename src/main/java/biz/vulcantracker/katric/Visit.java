@@ -6,10 +6,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.LocalDate;
 
 /**
- * One visit (session) of a visitor: hits with no gap over {@link VisitRule#GAP}. Counted on the day and in the
- * hour it started;
- * its source, location, browser and so on are those of its earliest hit, its entry page the earliest
- * pageview, its exit page the latest. Mutable, owned by {@link SiteState}: the day's totals and
+ * One visit (session) of a visitor: hits with no gap over {@link VisitRule#GAP}. Counted on the
+ * day and in the hour it started; its source, location, browser and so on are those of its
+ * earliest hit, its entry page the earliest pageview, its exit page the latest. Mutable, owned by {@link SiteState}: the day's totals and
  * breakdowns take it out before it changes and put it back after, so they always hold the visit's
  * current contribution.
  */
@@ -90,14 +89,12 @@ final class Visit {
     }
   }
 
-  /** docs/api.md: exactly one pageview and no custom event. */
   boolean isBounce() {
-    return pageviews == 1 && events == 0;
+    return VisitRule.isBounce(pageviews, events);
   }
 
-  /** Last hit time minus first; a bounce counts 0 s. */
   long durationMs() {
-    return isBounce() ? 0 : last - start;
+    return VisitRule.durationMs(start, last, pageviews, events);
   }
 
   /** The visit's value of a visit property, or null. */

@@ -49,11 +49,14 @@ public enum Property {
   /** Every key, in the API's order. */
   public static final List<String> KEYS = keys(Arrays.stream(values()).toList());
   /** The keys whose value every hit carries: the hits table's property columns. */
-  public static final List<String> HIT_COLUMNS = keys(Arrays.stream(values()).filter(p -> p.level == Level.HIT || p.level == Level.VISIT).toList());
+  public static final List<String> HIT_COLUMNS =
+      keys(Arrays.stream(values()).filter(p -> p.level == Level.HIT || p.level == Level.VISIT).toList());
   /** The keys that have one value per visit: what a visit is broken down by. */
-  public static final List<String> VISIT_KEYS = keys(Arrays.stream(values()).filter(p -> p.level == Level.VISIT || p.level == Level.VISIT_ONLY).toList());
+  public static final List<String> VISIT_KEYS =
+      keys(Arrays.stream(values()).filter(p -> p.level == Level.VISIT || p.level == Level.VISIT_ONLY).toList());
   /** The keys of single hits rather than visits: only visitors, pageviews and events are counted for them. */
-  public static final Set<String> HIT_LEVEL_KEYS = Arrays.stream(values()).filter(p -> p.level == Level.HIT || p.level == Level.EVENT_NAME)
+  public static final Set<String> HIT_LEVEL_KEYS = Arrays.stream(values())
+      .filter(p -> p.level == Level.HIT || p.level == Level.EVENT_NAME)
       .map(Property::key).collect(Collectors.toUnmodifiableSet());
 
   private final String key;

@@ -1,10 +1,10 @@
 package biz.vulcantracker.ops;
 
-import biz.vulcantracker.telemetry.Telemetry;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 
+import biz.vulcantracker.telemetry.Telemetry;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.http.javadsl.model.ContentTypes;

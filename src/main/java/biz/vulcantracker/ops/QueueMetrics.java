@@ -1,8 +1,8 @@
 package biz.vulcantracker.ops;
 
-import biz.vulcantracker.telemetry.Telemetry;
 import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.queue.RedisConnections;
+import biz.vulcantracker.telemetry.Telemetry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;

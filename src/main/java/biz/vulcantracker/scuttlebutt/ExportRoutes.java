@@ -1,9 +1,9 @@
 package biz.vulcantracker.scuttlebutt;
 
-import biz.vulcantracker.model.Property;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import biz.vulcantracker.model.Property;
 import biz.vulcantracker.scuttlebutt.query.Filters;
 import biz.vulcantracker.scuttlebutt.query.Metrics;
 import biz.vulcantracker.scuttlebutt.query.Period;

@@ -1,8 +1,8 @@
 package biz.vulcantracker.scuttlebutt;
 
-import biz.vulcantracker.scuttlebutt.query.Metrics;
 import biz.vulcantracker.common.Json;
 import biz.vulcantracker.katric.LiveReport;
+import biz.vulcantracker.scuttlebutt.query.Metrics;
 import biz.vulcantracker.store.BreakdownRow;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,11 +1,11 @@
 package biz.vulcantracker.scuttlebutt;
 
-import biz.vulcantracker.scuttlebutt.query.LiveModel;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.katric.LiveReport;
+import biz.vulcantracker.scuttlebutt.query.LiveModel;
 import biz.vulcantracker.store.Site;
 import java.net.URI;
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package biz.vulcantracker.scuttlebutt;
 
-import biz.vulcantracker.scuttlebutt.query.StatsQueries;
-import biz.vulcantracker.common.Json;
 import static biz.vulcantracker.scuttlebutt.StatsRoutes.json;
 import static biz.vulcantracker.scuttlebutt.StatsRoutes.respond;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import biz.vulcantracker.common.Json;
+import biz.vulcantracker.scuttlebutt.query.StatsQueries;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 

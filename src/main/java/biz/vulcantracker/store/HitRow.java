@@ -1,7 +1,7 @@
 package biz.vulcantracker.store;
 
-import biz.vulcantracker.model.Property;
 import biz.vulcantracker.model.EventNames;
+import biz.vulcantracker.model.Property;
 import java.time.LocalDate;
 import java.util.Map;
 

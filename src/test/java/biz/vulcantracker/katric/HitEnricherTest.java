@@ -1,9 +1,9 @@
 package biz.vulcantracker.katric;
 
-import biz.vulcantracker.enrich.ReferrerSources;
-import biz.vulcantracker.enrich.UserAgentClassifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import biz.vulcantracker.enrich.ReferrerSources;
+import biz.vulcantracker.enrich.UserAgentClassifier;
 import biz.vulcantracker.store.Site;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,12 +1,12 @@
 package biz.vulcantracker.scuttlebutt;
 
-import biz.vulcantracker.model.Property;
 import static biz.vulcantracker.IntegrationFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import biz.vulcantracker.ApiClient;
 import biz.vulcantracker.IntegrationFixture;
 import biz.vulcantracker.VulcanNode;
+import biz.vulcantracker.model.Property;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

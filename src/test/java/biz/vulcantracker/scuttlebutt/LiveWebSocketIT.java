@@ -1,6 +1,5 @@
 package biz.vulcantracker.scuttlebutt;
 
-import biz.vulcantracker.scuttlebutt.query.Metrics;
 import static biz.vulcantracker.IntegrationFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +8,7 @@ import biz.vulcantracker.ApiClient;
 import biz.vulcantracker.IntegrationFixture;
 import biz.vulcantracker.VulcanNode;
 import biz.vulcantracker.katric.LiveReport;
+import biz.vulcantracker.scuttlebutt.query.Metrics;
 import biz.vulcantracker.store.BreakdownRow;
 import biz.vulcantracker.store.DailyTotals;
 import com.fasterxml.jackson.databind.JsonNode;

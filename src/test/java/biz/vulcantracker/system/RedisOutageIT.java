@@ -1,12 +1,12 @@
 package biz.vulcantracker.system;
 
-import biz.vulcantracker.telemetry.Telemetry;
 import static biz.vulcantracker.IntegrationFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import biz.vulcantracker.ApiClient;
 import biz.vulcantracker.IntegrationFixture;
 import biz.vulcantracker.VulcanNode;
+import biz.vulcantracker.telemetry.Telemetry;
 import io.lettuce.core.RedisClient;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,5 @@
 package biz.vulcantracker.beacon.front;
 
-import java.util.Optional;
-import java.util.List;
 import biz.vulcantracker.beacon.BeaconAnswers;
 import biz.vulcantracker.common.ApiError;
 import io.netty.buffer.ByteBuf;
@@ -11,7 +9,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * An answer of the front's beacon path, with the same status, headers ({@link BeaconAnswers}) and

@@ -1,9 +1,9 @@
 package biz.vulcantracker.beacon.front;
 
-import biz.vulcantracker.queue.HitAppender;
-import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.beacon.BeaconIntake;
 import biz.vulcantracker.beacon.BeaconRequest;
+import biz.vulcantracker.common.ApiError;
+import biz.vulcantracker.queue.HitAppender;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;

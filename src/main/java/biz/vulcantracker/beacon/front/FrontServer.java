@@ -1,16 +1,14 @@
 package biz.vulcantracker.beacon.front;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.Map;
-import io.netty.channel.EventLoop;
-import biz.vulcantracker.queue.RedisConnections;
-import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.beacon.BeaconIntake;
 import biz.vulcantracker.beacon.RelayedClients;
+import biz.vulcantracker.queue.QueueSettings;
+import biz.vulcantracker.queue.RedisConnections;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -18,8 +16,10 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,10 +65,13 @@ public final class FrontServer {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel channel) {
+              // Runs on the connection's loop; the loop's appends connect with the accepted socket's
+              // class (Netty's accepted and connecting sockets of a transport are one class).
+              LoopAppends appends = appendsByLoop.computeIfAbsent(channel.eventLoop(),
+                  loop -> new LoopAppends(loop, channel.getClass(), redis, queue));
               channel.pipeline().addLast(
                   new IdleStateHandler(0, 0, IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS),
-                  new FrontConnection(beacons, appendsByLoop.computeIfAbsent(channel.eventLoop(), loop -> new LoopAppends(loop, channel.getClass(), redis, queue)),
-                      new Relay(pekko, transport.socketChannel(), relayed)));
+                  new FrontConnection(beacons, appends, new Relay(pekko, transport.socketChannel(), relayed)));
             }
           })
           .bind(host, port).sync().channel();

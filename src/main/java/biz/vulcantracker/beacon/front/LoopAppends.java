@@ -1,10 +1,10 @@
 package biz.vulcantracker.beacon.front;
 
-import biz.vulcantracker.queue.RedisConnections;
-import biz.vulcantracker.queue.QueuedHitCodec;
-import biz.vulcantracker.queue.QueuedHit;
-import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.queue.HitAppender;
+import biz.vulcantracker.queue.QueueSettings;
+import biz.vulcantracker.queue.QueuedHit;
+import biz.vulcantracker.queue.QueuedHitCodec;
+import biz.vulcantracker.queue.RedisConnections;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package biz.vulcantracker.beacon.front;
 
-import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.beacon.RelayedClients;
+import biz.vulcantracker.common.ApiError;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

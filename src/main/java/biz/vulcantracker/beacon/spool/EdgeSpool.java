@@ -1,10 +1,10 @@
 package biz.vulcantracker.beacon.spool;
 
-import biz.vulcantracker.queue.QueuedHitCodec;
-import biz.vulcantracker.queue.QueuedHit;
-import biz.vulcantracker.queue.HitProducer;
-import biz.vulcantracker.queue.HitAppender;
 import biz.vulcantracker.common.Json;
+import biz.vulcantracker.queue.HitAppender;
+import biz.vulcantracker.queue.HitProducer;
+import biz.vulcantracker.queue.QueuedHit;
+import biz.vulcantracker.queue.QueuedHitCodec;
 import biz.vulcantracker.telemetry.Readiness;
 import biz.vulcantracker.telemetry.Telemetry;
 import com.typesafe.config.Config;
@@ -34,9 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The edge's way into the queue, with a spool for when Redis is away. Hits go to Redis (through
- * the appender the caller passes: the front's loop connection, or {@link HitProducer}) while it answers; when an append fails, they are appended to a local,
- * bounded spool file ({@link SpoolFile}), forced to disk, and only then answered 204. While the
+ * The edge's way into the queue, with a spool for when Redis is away. Hits go to Redis while it
+ * answers, through the appender the caller passes (the front's loop connection, or
+ * {@link HitProducer}); when an append fails, they are appended to a local, bounded spool file
+ * ({@link SpoolFile}), forced to disk, and only then answered 204. While the
  * spool holds anything, new hits go behind it, so hits reach the streams in the order they were
  * taken. A replayer moves spooled records to Redis oldest first, each through
  * {@link HitProducer#appendOnce} under the record's own id: a replay that is cut off after Redis

@@ -1,7 +1,7 @@
 package biz.vulcantracker.scuttlebutt.query;
 
-import biz.vulcantracker.model.Property;
 import biz.vulcantracker.common.ApiError;
+import biz.vulcantracker.model.Property;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,6 @@
 package biz.vulcantracker.scuttlebutt.query;
 
+import biz.vulcantracker.model.VisitRule;
 import biz.vulcantracker.store.HitRow;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -58,11 +59,11 @@ final class SequencedVisit {
   }
 
   boolean isBounce() {
-    return pageviews == 1 && events == 0;
+    return VisitRule.isBounce(pageviews, events);
   }
 
   long durationMs() {
-    return isBounce() ? 0 : last - start;
+    return VisitRule.durationMs(start, last, pageviews, events);
   }
 
   /** The visit's value of a visit property of docs/api.md, or null. */

@@ -1,11 +1,11 @@
 package biz.vulcantracker.scuttlebutt.query;
 
-import biz.vulcantracker.model.EventNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import biz.vulcantracker.katric.Dimensions;
 import biz.vulcantracker.katric.RecordedHit;
 import biz.vulcantracker.katric.StateRollups;
+import biz.vulcantracker.model.EventNames;
 import biz.vulcantracker.store.BreakdownRow;
 import biz.vulcantracker.store.DailyTotals;
 import biz.vulcantracker.store.HitRow;
