@@ -3,6 +3,11 @@ anonymized hits (the stream's wire format) into the bench:hits:<partition> strea
 entries into baseline:* streams for the Redis-alone baseline. One pageview per hit, so the count of
 pageviews must equal the number of hits.
 
+A realistic mix, so that enrichment does the work it does in a deployment: 20 sites, 50,000
+visitors, 300 pages a site, each visitor with one of 30 real browsers' User-Agents (desktop and
+mobile, several versions) and one of 24 locations (what the edge's GeoIP lookup gives), referrers
+from search engines, social sites, other sites and the site itself, UTM tags on a tenth of hits.
+
     pipeline_hits.py <hits> <out> <baseline out> [day (2026-11-20)] [hit id prefix (bench)]
 
 A warm-up set uses another day and prefix, so that it adds nothing to the measured day's count."""
@@ -17,7 +22,50 @@ day = datetime.strptime(sys.argv[4] if len(sys.argv) > 4 else "2026-11-20", "%Y-
 prefix = sys.argv[5] if len(sys.argv) > 5 else "bench"
 random.seed(7)
 DAY_START = int(day.timestamp()) * 1000
-AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+VISITORS = 50_000
+PAGES = 300
+AGENTS = [
+    f"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{v}.0.0.0 Safari/537.36"
+    for v in (128, 129, 130, 131, 132)
+] + [
+    f"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{v}.0.0.0 Safari/537.36"
+    for v in (130, 131, 132)
+] + [
+    f"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/{v} Safari/605.1.15"
+    for v in ("17.6", "18.0", "18.1")
+] + [
+    f"Mozilla/5.0 (X11; Linux x86_64; rv:{v}.0) Gecko/20100101 Firefox/{v}.0" for v in (128, 131, 132, 133)
+] + [
+    f"Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:{v}.0) Gecko/20100101 Firefox/{v}.0" for v in (131, 132)
+] + [
+    f"Mozilla/5.0 (iPhone; CPU iPhone OS {v} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/{v.replace('_', '.')} Mobile/15E148 Safari/604.1"
+    for v in ("17_6", "18_0", "18_1")
+] + [
+    f"Mozilla/5.0 (Linux; Android {a}; {m}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{v}.0.0.0 Mobile Safari/537.36"
+    for a, m, v in (("14", "Pixel 8", 131), ("13", "SM-S911B", 130), ("14", "SM-A546B", 131), ("12", "Redmi Note 11", 129))
+] + [
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 OPR/115.0.0.0",
+    "Mozilla/5.0 (iPad; CPU OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/26.0 Chrome/122.0.0.0 Mobile Safari/537.36",
+]
+LOCATIONS = [
+    ("DE", "Berlin", "Berlin"), ("DE", "Bavaria", "Munich"), ("DE", "Hamburg", "Hamburg"), ("US", "California", "San Francisco"),
+    ("US", "New York", "New York"), ("US", "Texas", "Austin"), ("GB", "England", "London"), ("GB", "Scotland", "Edinburgh"),
+    ("FR", "Ile-de-France", "Paris"), ("NL", "North Holland", "Amsterdam"), ("IN", "Karnataka", "Bengaluru"),
+    ("IN", "Maharashtra", "Mumbai"), ("JP", "Tokyo", "Tokyo"), ("BR", "Sao Paulo", "Sao Paulo"), ("CA", "Ontario", "Toronto"),
+    ("AU", "New South Wales", "Sydney"), ("ES", "Madrid", "Madrid"), ("IT", "Lombardy", "Milan"), ("PL", "Mazovia", "Warsaw"),
+    ("SE", "Stockholm", "Stockholm"), ("CH", "Zurich", "Zurich"), ("AT", "Vienna", "Vienna"), ("NP", "Bagmati", "Kathmandu"),
+    ("ZA", "Gauteng", "Johannesburg"),
+]
+REFERRERS = [
+    None, None, None, "https://www.google.com/", "https://www.google.de/", "https://www.bing.com/", "https://duckduckgo.com/",
+    "https://news.ycombinator.com/item?id=42424242", "https://www.reddit.com/r/programming/", "https://t.co/abc123",
+    "https://www.facebook.com/", "https://www.linkedin.com/feed/", "https://blog.example.org/a-post", "https://lobste.rs/",
+]
+SECTIONS = ["blog", "docs", "pricing", "product", "guides", "changelog", "about", "careers", "support", "legal"]
 
 
 def resp(*args):
@@ -32,13 +80,22 @@ def resp(*args):
 with open(out_path, "w") as out, open(baseline_path, "w") as baseline:
     for i in range(hits):
         site = f"site{i % 20}.example"
-        visitor = random.randrange(5000)
+        visitor = random.randrange(VISITORS)
         timestamp = DAY_START + (i * 86_000_000) // hits  # time-ordered across the day
+        page = random.randrange(PAGES)
+        url = f"https://{site}/{SECTIONS[page % len(SECTIONS)]}/{page}"
+        if random.random() < 0.1:
+            url += f"?utm_source=newsletter&utm_medium=email&utm_campaign=launch-{page % 7}"
+        referrer = random.choice(REFERRERS)
+        if referrer is None and random.random() < 0.3:
+            referrer = f"https://{site}/{SECTIONS[(page + 1) % len(SECTIONS)]}/"  # internal: not a source
+        country, region, city = LOCATIONS[visitor % len(LOCATIONS)]
         hit = {
             "hitId": f"{prefix}-{i}", "siteId": site, "timestamp": timestamp, "channel": "beacon",
-            "eventName": "pageview", "url": f"https://{site}/page/{random.randrange(50)}",
-            "referrer": random.choice([None, "https://www.google.com/", "https://news.ycombinator.com/"]),
-            "screenWidth": random.choice([390, 1280, 1920]), "visitorId": f"{visitor:016x}", "userAgent": AGENT,
+            "eventName": "pageview", "url": url, "referrer": referrer,
+            "screenWidth": random.choice([360, 390, 412, 768, 1280, 1366, 1440, 1536, 1920, 2560]),
+            "visitorId": f"{visitor:016x}", "userAgent": AGENTS[(visitor * 7919) % len(AGENTS)],
+            "country": country, "region": region, "city": city,
         }
         body = json.dumps({k: v for k, v in hit.items() if v is not None}, separators=(",", ":"))
         partition = zlib.crc32(site.encode()) % 16
