@@ -55,6 +55,7 @@ import java.util.function.IntSupplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -125,7 +126,8 @@ public final class VulcanNode implements AutoCloseable {
     RelayedClients relayed = new RelayedClients();
     KatricSettings katric = KatricSettings.create(config);
     // On katric nodes this hosts the entities; elsewhere it is the proxy reports ask them through.
-    SiteEntity.init(system, new RollupTables(dailyTotals, breakdowns, hourly, hits), katric);
+    SiteEntity.init(system, new RollupTables(dailyTotals, breakdowns, hourly, hits),
+        (siteId, day) -> hits.read(siteId, day).runWith(Sink.seq(), system), katric);
     if (roles.contains(Roles.KATRIC)) {
       HitConsumer.init(system, queue, sites, katric);
       QueueMetrics.start(system, queue);

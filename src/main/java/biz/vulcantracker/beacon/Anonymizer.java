@@ -44,12 +44,17 @@ public final class Anonymizer {
 
   /**
    * The hit as it is queued: the client's visitor ids under the salts of the hit's day and the day
-   * before, its location, a time-ordered hit id; the address itself is not kept.
+   * before, its location, a new time-ordered hit id; the address itself is not kept.
    */
   public CompletableFuture<QueuedHit> anonymize(IncomingHit hit, InetAddress client, GeoLocator.Location location) {
+    return anonymize(hit, client, location, HitIds.next(hit.timestamp()));
+  }
+
+  /** The same with a hit id the channel derived (a log line's, from its content). */
+  public CompletableFuture<QueuedHit> anonymize(IncomingHit hit, InetAddress client, GeoLocator.Location location, String hitId) {
     return visitorIds.idsOf(hit.siteId(), client, hit.userAgent(), Instant.ofEpochMilli(hit.timestamp()))
         .thenApply(ids -> new QueuedHit(
-            HitIds.next(hit.timestamp()), hit.siteId(), hit.timestamp(), hit.channel(), hit.eventName(), hit.url(),
+            hitId, hit.siteId(), hit.timestamp(), hit.channel(), hit.eventName(), hit.url(),
             hit.referrer(), hit.screenWidth(), hit.props(), hit.engagementMs(), hit.clientEventId(),
             ids.today(), ids.yesterday().orElse(null), hit.userAgent(),
             location.country(), location.region(), location.city()))

@@ -31,6 +31,6 @@ public record BeaconSettings(
         config.getString("vulcan.geoip.database"),
         config.getDuration("vulcan.privacy.salt-retention-after-day"),
         config.getString("vulcan.stream-prefix"),
-        LogIngestSettings.create(beacon.getConfig("log")));
+        LogIngestSettings.create(beacon.getConfig("log"), config.getDuration("vulcan.katric.max-age")));
   }
 }

@@ -41,7 +41,7 @@ public final class LogIntake {
   private static final int MAX_BATCH_ID_LENGTH = 200;
 
   /** One request's batch: where its lines go, how they are read, and the answer it builds. */
-  public record Batch(Site site, LogFormat format, Optional<String> batchId, LogIngestReport report) {}
+  public record Batch(Site site, LogFormat format, Optional<String> batchId, LogIngestReport report, LogLineIds lineIds) {}
 
   private final BeaconSettings settings;
   private final LogIngestSettings limits;
@@ -73,14 +73,16 @@ public final class LogIntake {
     Site site = authorize(token, siteId.orElseThrow(() ->
         new ApiError(StatusCodes.BAD_REQUEST, "missing_field", "the site is missing: ?s=<site id>")));
     return new Batch(site, formatOf(formatSpec.filter(f -> !f.isBlank()).orElse("combined")), checkedBatchId(batchId),
-        new LogIngestReport());
+        new LogIngestReport(), new LogLineIds(site.id()));
   }
 
   /** Parses, filters, anonymizes and queues one chunk (number {@code chunk}, from 0) of the batch's lines. */
   public CompletionStage<Void> ingestChunk(Batch batch, List<byte[]> lines, long chunk) {
     LogIngestReport report = batch.report();
     long firstLine = chunk * limits.linesPerChunk() + 1;
-    long latest = Instant.now().plus(limits.maxFuture()).toEpochMilli();
+    Instant now = Instant.now();
+    long latest = now.plus(limits.maxFuture()).toEpochMilli();
+    long oldest = now.minus(limits.maxAge()).toEpochMilli();
     List<CompletableFuture<QueuedHit>> hits = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       byte[] bytes = lines.get(i);
@@ -97,7 +99,13 @@ public final class LogIntake {
         continue;
       }
       if (line.timestamp() > latest) {
-        report.rejected(lineNumber, "in_future", "the line's time " + Instant.ofEpochMilli(line.timestamp()) + " is in the future");
+        report.rejected(lineNumber, "in_future", "the line's time " + Instant.ofEpochMilli(line.timestamp())
+            + " is more than " + limits.maxFuture() + " in the future");
+        continue;
+      }
+      if (line.timestamp() < oldest) {
+        report.rejected(lineNumber, "too_old", "the line's time " + Instant.ofEpochMilli(line.timestamp())
+            + " is older than " + limits.maxAge() + " (vulcan.katric.max-age)");
         continue;
       }
       LogPageviewRule.Skip skip = rule.skipOf(line);
@@ -110,7 +118,7 @@ public final class LogIntake {
         report.rejected(lineNumber, "bad_target", "$request: the target '" + line.target() + "' is not a path or URL");
         continue;
       }
-      hits.add(anonymize(batch.site(), line, url.get()));
+      hits.add(anonymize(batch.site(), line, url.get(), batch.lineIds().idOf(bytes, line)));
     }
     return CompletableFuture.allOf(hits.toArray(CompletableFuture[]::new))
         .thenCompose(all -> {
@@ -140,10 +148,10 @@ public final class LogIntake {
     return new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "the body is larger than " + limits.maxBodyBytes() + " bytes");
   }
 
-  private CompletableFuture<QueuedHit> anonymize(Site site, LogLine line, String url) {
+  private CompletableFuture<QueuedHit> anonymize(Site site, LogLine line, String url, String hitId) {
     InetAddress client = anonymizer.clientOf(literal(line.address()), Optional.ofNullable(line.forwardedFor()));
     return anonymizer.anonymize(new Anonymizer.IncomingHit(site.id(), line.timestamp(), CHANNEL, EventNames.PAGEVIEW, url,
-        line.referrer(), null, null, null, null, line.userAgent()), client, anonymizer.locate(client));
+        line.referrer(), null, null, null, null, line.userAgent()), client, anonymizer.locate(client), hitId);
   }
 
   /** The page's URL: the line's virtual host (else the site's first domain) and the request target. */

@@ -10,7 +10,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A hit as persisted in a {@link SiteEntity.HitsRecorded} event: the persisted schema, kept apart
@@ -92,11 +91,12 @@ public record RecordedHit(
 
   /**
    * The hit as the hits table keeps it, keyed so that a resent client event is the same hit as its
-   * first sending; empty for a bot (bots are counted per day, not kept).
+   * first sending; a bot's hit keeps only its key and time (it is counted, not reported).
    */
-  Optional<HitRow> toRow() {
+  HitRow toRow() {
+    String key = clientEventId == null ? hitId : "i:" + clientEventId;
     if (dims == null || dims.bot()) {
-      return Optional.empty();
+      return new HitRow(day, visitorId, key, timestamp, null, eventName, Map.of(), Map.of(), true);
     }
     Map<String, String> properties = new HashMap<>();
     for (String property : Property.HIT_COLUMNS) {
@@ -105,8 +105,8 @@ public record RecordedHit(
         properties.put(property, value);
       }
     }
-    return Optional.of(new HitRow(day, visitorId, clientEventId == null ? hitId : "i:" + clientEventId, timestamp,
-        previousVisitorId, eventName, properties, props == null ? Map.of() : props));
+    return new HitRow(day, visitorId, key, timestamp, previousVisitorId, eventName, properties,
+        props == null ? Map.of() : props, false);
   }
 
   boolean isPageview() {

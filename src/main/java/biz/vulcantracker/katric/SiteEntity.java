@@ -3,12 +3,18 @@ package biz.vulcantracker.katric;
 import biz.vulcantracker.common.CborSerializable;
 import biz.vulcantracker.common.Roles;
 import biz.vulcantracker.queue.EntryId;
+import biz.vulcantracker.store.HitReader;
 import biz.vulcantracker.store.HitRow;
 import biz.vulcantracker.store.Rollup;
 import biz.vulcantracker.store.RollupWriter;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +23,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -38,22 +45,23 @@ import org.slf4j.LoggerFactory;
 /**
  * One site, cluster-sharded and event-sourced.
  *
- * <p>{@link RecordHits} (a part of one partition's batch, in stream order, enriched) → the hits after
- * the partition's watermark become one {@link HitsRecorded} event → the state counts them, sequences
- * them into visits and moves the watermark → with the batch's last part, the hits of all its parts
- * are written to the hits table and the rollup rows the parts changed are written → the reply lets the
- * consumer go on (and, after the last part of every site, acknowledge the entries). A redelivered
- * part finds its hits at or below the watermark, persists nothing, rewrites the same rows and is
- * acknowledged again: counted once.
+ * <p>{@link RecordHits} (a part of one partition's batch, in stream order, enriched) → the days the
+ * hits fall on, and {@value SiteModel#LOAD_RADIUS} either side, are made resident in the
+ * {@link SiteModel} (read from the hits table; commands wait in the stash meanwhile) → the hits not
+ * held yet (by key) are added and the rows move by what they change → with the batch's last part,
+ * the new hits and the changed rows of the exact days are written → then the partition's watermark
+ * is persisted ({@link BatchWritten}) → the reply lets the consumer go on and acknowledge.
  *
- * <p>The hits table is written once per batch, not per part: its rows are chunks of a write's hits by
- * visitor bucket, and a batch written in parts made as many more rows. The parts' hits wait in this
- * incarnation's memory ({@link #batchRows}); a last part that finds earlier parts missing (the entity
- * restarted between them) is answered with an error, and the consumer sends the batch again.
+ * <p>Exactly once by construction: the hits table is a set (a hit is its key), every row is a
+ * function of that set and written as an absolute value, and a hit is written before the watermark
+ * passes its entry. A redelivered part finds its entries at or below the watermark and is skipped;
+ * one whose writes had failed is counted again into a model reloaded from the table, where its hits
+ * either are (then they are held already) or are not (then they are new): the same rows either way.
  *
- * <p>The rollup rows a part changed are remembered until a rollup write takes them; what a failed
- * write or an earlier incarnation of the entity took is not known here, so after either the next
- * rollup write is a full one ({@link #fullRollupOwed}).
+ * <p>The hits of a batch's parts wait in this incarnation's memory ({@link #pending}) to be written
+ * with its last part (the table's rows are chunks of a write's hits); a last part that finds earlier
+ * parts missing (the entity restarted between them) is answered with an error, and the consumer
+ * sends the batch again.
  */
 public final class SiteEntity
     extends EventSourcedBehaviorWithEnforcedReplies<SiteEntity.Command, SiteEntity.Event, SiteState> {
@@ -63,6 +71,8 @@ public final class SiteEntity
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Site");
 
   static final long CURRENT_WINDOW_MS = Duration.ofMinutes(5).toMillis();
+  /** After a failed read of the hits table, parts that need it are refused for this long (the consumer backs off). */
+  private static final long LOAD_FAILURE_HOLD_MS = 1_000;
 
   public sealed interface Command extends CborSerializable {}
 
@@ -70,9 +80,9 @@ public final class SiteEntity
    * Count a part of one partition's batch for this site, in stream order. A batch's parts come one
    * at a time, in order, each bounded in bytes ({@link HitParts}).
    *
-   * @param timezone the site's time zone, for the live report's "today"
+   * @param timezone the site's time zone
    * @param part the part's place in the batch, from 0
-   * @param lastPart whether this part ends the batch: then the batch's hit rows and the rollup are written
+   * @param lastPart whether this part ends the batch: then the hits and the rows are written
    */
   public record RecordHits(
       int partition, String timezone, List<PendingHit> hits, int part, boolean lastPart, ActorRef<StatusReply<Done>> replyTo)
@@ -86,6 +96,12 @@ public final class SiteEntity
 
   /** The answer to {@link GetCurrentVisitors}. */
   public record CurrentVisitors(int visitors) implements CborSerializable {}
+
+  /** Days read from the hits table to become resident (sent by the entity to itself). */
+  record DaysLoaded(Map<LocalDate, List<HitRow>> days, String failure) implements Command {}
+
+  /** A batch's hits and rows written, or not (sent by the entity to itself). */
+  record BatchWrites(RecordHits command, String lastEntryId, LiveReport live, String failure) implements Command {}
 
   /**
    * A hit read from the stream and not yet acknowledged, already enriched: only what the entity
@@ -101,51 +117,59 @@ public final class SiteEntity
 
   public sealed interface Event extends CborSerializable {}
 
-  /** Hits of one partition counted, up to and including stream entry {@code lastEntryId}. */
+  /** A batch of {@code partition} is written, up to and including stream entry {@code lastEntryId}. */
+  public record BatchWritten(int partition, String lastEntryId) implements Event {}
+
+  /**
+   * The earlier model's event (it carried the hits, which it had also written to the hits table):
+   * read from an old journal for its watermark only.
+   */
   public record HitsRecorded(int partition, String lastEntryId, List<RecordedHit> hits) implements Event, SizeBounded {}
 
   private final String siteId;
   private final RollupWriter rollups;
+  private final HitReader hitReader;
   private final KatricSettings settings;
   private final ActorRef<Topic.Command<LiveReport>> liveTopic;
-
+  private final ActorContext<Command> context;
   private final SnapshotAdapter<SiteState> snapshots;
-  private final SiteState pristine = SiteState.empty();
-  /**
-   * Set when this incarnation cannot know which rollup rows are still unwritten: after a recovery
-   * (the previous one may have persisted parts whose rows it never wrote) and after a failed write.
-   * Written by a write's completion, read by the next command, which comes after the reply.
-   */
-  private volatile boolean fullRollupOwed = true;
-  /** Hit rows of the batch's parts so far, written with its last part; touched on the actor's thread only. */
-  private List<HitRow> batchRows = new ArrayList<>();
-  /** The partition and next part expected of the batch being received; -1: none begun. */
-  private int batchPartition = -1;
-  private int nextPart = 0;
 
-  private SiteEntity(String siteId, RollupWriter rollups, KatricSettings settings, ActorRef<Topic.Command<LiveReport>> liveTopic,
-      SnapshotAdapter<SiteState> snapshots) {
+  /** The resident days; not persisted (the hits table is its source), touched on the actor's thread only. */
+  private SiteModel model;
+  private ZoneId modelZone;
+  /** Hits added to the model and not written yet: written with the next last part of any batch. */
+  private List<HitRow> pending = new ArrayList<>();
+  /** Per partition, the next part expected of the batch being received. */
+  private final Map<Integer, Integer> nextParts = new HashMap<>();
+  private boolean loading;
+  private long loadFailedAt = Long.MIN_VALUE;
+  private String loadFailure;
+
+  private SiteEntity(String siteId, RollupWriter rollups, HitReader hitReader, KatricSettings settings,
+      ActorRef<Topic.Command<LiveReport>> liveTopic, ActorContext<Command> context, SnapshotAdapter<SiteState> snapshots) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), siteId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.snapshots = snapshots;
     this.siteId = siteId;
     this.rollups = rollups;
+    this.hitReader = hitReader;
     this.settings = settings;
     this.liveTopic = liveTopic;
+    this.context = context;
   }
 
   /** Registers the entity type with Cluster Sharding (a proxy only, on nodes without the role). */
-  public static void init(ActorSystem<?> system, RollupWriter rollups, KatricSettings settings) {
+  public static void init(ActorSystem<?> system, RollupWriter rollups, HitReader hitReader, KatricSettings settings) {
     ClusterSharding.get(system)
         .init(
-            Entity.of(ENTITY_TYPE_KEY, context -> create(context.getEntityId(), rollups, settings))
+            Entity.of(ENTITY_TYPE_KEY, context -> create(context.getEntityId(), rollups, hitReader, settings))
                 .withRole(Roles.KATRIC));
   }
 
-  public static Behavior<Command> create(String siteId, RollupWriter rollups, KatricSettings settings) {
-    return Behaviors.setup(context -> new SiteEntity(siteId, rollups, settings,
-        context.spawn(LiveReport.topic(siteId), "live"), StateSnapshot.adapter(context.getSystem())));
+  public static Behavior<Command> create(String siteId, RollupWriter rollups, HitReader hitReader, KatricSettings settings) {
+    return Behaviors.setup(context -> new SiteEntity(siteId, rollups, hitReader, settings,
+        context.spawn(LiveReport.topic(siteId), "live"), context, StateSnapshot.adapter(context.getSystem())));
   }
 
   @Override
@@ -153,15 +177,9 @@ public final class SiteEntity
     return snapshots;
   }
 
-  /**
-   * The empty state, never changed itself: the first event is applied to a new state instead (see
-   * {@link #eventHandler()}). Pekko takes the empty state once per behavior and restarts it after a
-   * journal failure (Cassandra away) with the same object; had the failed incarnation's events gone
-   * into it, the recovery would replay the journal on top of them and count every event twice.
-   */
   @Override
   public SiteState emptyState() {
-    return pristine;
+    return SiteState.empty();
   }
 
   @Override
@@ -174,108 +192,136 @@ public final class SiteEntity
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(RecordHits.class, this::onRecordHits)
-        .onCommand(GetCurrentVisitors.class, (state, query) ->
-            Effect().reply(query.replyTo(), new CurrentVisitors(state.visitorsActiveSince(query.now() - CURRENT_WINDOW_MS))))
+        .onCommand(DaysLoaded.class, this::onDaysLoaded)
+        .onCommand(BatchWrites.class, this::onBatchWrites)
+        .onCommand(GetCurrentVisitors.class, (state, query) -> Effect().reply(query.replyTo(),
+            new CurrentVisitors(model == null ? 0 : model.visitorsActiveSince(query.now() - CURRENT_WINDOW_MS))))
         .onCommand(GetLiveReport.class, (state, query) -> Effect().reply(query.replyTo(),
-            state.liveReport(siteId, query.now(), ZoneId.of(query.timezone()), CURRENT_WINDOW_MS)))
+            modelFor(ZoneId.of(query.timezone())).liveReport(siteId, query.now(), ZoneId.of(query.timezone()), CURRENT_WINDOW_MS)))
         .build();
   }
 
+  private SiteModel modelFor(ZoneId zone) {
+    if (model == null || !zone.equals(modelZone)) {
+      model = new SiteModel(zone); // a site whose time zone changed: its days are other days now
+      modelZone = zone;
+    }
+    return model;
+  }
+
   private ReplyEffect<Event, SiteState> onRecordHits(SiteState state, RecordHits command) {
-    ZoneId zone = ZoneId.of(command.timezone());
+    if (loading) {
+      return Effect().stash();
+    }
+    SiteModel days = modelFor(ZoneId.of(command.timezone()));
     String watermark = state.watermark(command.partition());
-    List<RecordedHit> fresh = new ArrayList<>();
-    // The hits table gets the fresh hits and those counted before: an earlier attempt may have
-    // failed after its persist but before its writes. Rewriting a row is harmless (same key, same values).
-    List<HitRow> rows = new ArrayList<>();
-    Set<String> batchIds = new HashSet<>();
+    List<HitRow> fresh = new ArrayList<>();
+    Set<LocalDate> touched = new HashSet<>();
     for (PendingHit pending : command.hits()) {
-      RecordedHit hit = pending.hit();
-      if (!EntryId.isAfter(pending.entryId(), watermark)) {
-        hit.toRow().ifPresent(rows::add); // redelivered: this entry is counted
-        continue;
-      }
-      // The same hit under another entry id, or a repeated client event id: counted once.
-      if (state.isNew(hit) && batchIds.add(hit.hitId())
-          && (hit.clientEventId() == null || batchIds.add("i:" + hit.day() + ":" + hit.clientEventId()))) {
-        fresh.add(hit);
-        hit.toRow().ifPresent(rows::add);
+      if (EntryId.isAfter(pending.entryId(), watermark)) {
+        HitRow row = pending.hit().toRow();
+        fresh.add(row);
+        touched.add(row.day());
       }
     }
-    if (fresh.isEmpty()) {
-      // Already counted (a redelivery): the rows are written again before the entries are
-      // acknowledged, and the live report published, since the earlier attempt may have stopped short.
-      return Effect().none().thenRun(s -> write(s, rows, command, zone)).thenNoReply();
+    Set<LocalDate> missing = days.missingFor(touched);
+    if (!missing.isEmpty()) {
+      if (System.currentTimeMillis() - loadFailedAt < LOAD_FAILURE_HOLD_MS) {
+        return Effect().reply(command.replyTo(), StatusReply.error("site " + siteId + " could not read its hits: " + loadFailure));
+      }
+      load(missing);
+      return Effect().stash();
     }
-    String lastEntryId = command.hits().get(command.hits().size() - 1).entryId();
-    return Effect()
-        .persist(new HitsRecorded(command.partition(), lastEntryId, fresh))
-        .thenRun(s -> write(s, rows, command, zone))
-        .thenNoReply();
-  }
-
-  /**
-   * Keeps the part's hit rows; with the last part, writes the batch's hit rows and the rollup: every
-   * day's totals (a hit can change a visit that started on an earlier day: its duration, its bounce)
-   * and the breakdown rows and hours changed since the last rollup write. Immutable copies are taken
-   * here, on the actor's thread; the live report is published once the rows are written, so that its
-   * numbers are those the stats API then answers.
-   */
-  private void write(SiteState state, List<HitRow> rows, RecordHits command, ZoneId zone) {
-    boolean inSequence = command.part() == 0 || (command.partition() == batchPartition && command.part() == nextPart);
-    if (command.part() == 0) {
-      batchRows = new ArrayList<>();
-      batchPartition = command.partition();
+    int expected = nextParts.getOrDefault(command.partition(), 0);
+    if (command.part() != 0 && command.part() != expected) {
+      nextParts.remove(command.partition());
+      return Effect().reply(command.replyTo(), StatusReply.error("part " + command.part() + " of a batch whose earlier parts site "
+          + siteId + " did not receive (its entity restarted): send the batch again"));
     }
-    batchRows.addAll(rows);
-    nextPart = command.part() + 1;
-    if (!inSequence) {
-      batchPartition = -1;
-      batchRows = new ArrayList<>();
-      command.replyTo().tell(StatusReply.error("part " + command.part() + " of a batch whose earlier parts site " + siteId
-          + " did not receive (its entity restarted): send the batch again"));
-      return;
-    }
+    pending.addAll(days.add(fresh, System.currentTimeMillis()));
     if (!command.lastPart()) {
-      command.replyTo().tell(StatusReply.ack()); // persisted: counted; its rows go with the last part
-      return;
+      nextParts.put(command.partition(), command.part() + 1);
+      return Effect().reply(command.replyTo(), StatusReply.ack()); // held: written with the last part
     }
-    List<HitRow> hits = batchRows;
-    batchRows = new ArrayList<>();
-    batchPartition = -1;
-    boolean full = fullRollupOwed;
-    fullRollupOwed = false;
-    Rollup rollup = full ? state.fullRollup(hits) : state.changedRollup(hits);
-    writeThenReply(rollup, command.replyTo(), state.liveReport(siteId, System.currentTimeMillis(), zone, CURRENT_WINDOW_MS));
+    nextParts.remove(command.partition());
+    Rollup rollup = days.rollup(pending);
+    pending = new ArrayList<>();
+    Set<LocalDate> keep = new HashSet<>();
+    touched.forEach(day -> {
+      for (int d = -SiteModel.LOAD_RADIUS; d <= SiteModel.LOAD_RADIUS; d++) {
+        keep.add(day.plusDays(d));
+      }
+    });
+    days.evictBeyond(settings.residentDays(), keep);
+    ZoneId zone = ZoneId.of(command.timezone());
+    LiveReport live = days.liveReport(siteId, System.currentTimeMillis(), zone, CURRENT_WINDOW_MS);
+    String lastEntryId = command.hits().isEmpty() ? null : command.hits().get(command.hits().size() - 1).entryId();
+    context.pipeToSelf(rollups.write(siteId, rollup), (done, error) ->
+        new BatchWrites(command, lastEntryId, live, error == null ? null : String.valueOf(error.getMessage())));
+    return Effect().noReply();
   }
 
-  /** {@code live} is published after the write. */
-  private void writeThenReply(Rollup rollup, ActorRef<StatusReply<Done>> replyTo, LiveReport live) {
-    rollups
-        .write(siteId, rollup)
-        .whenComplete(
-            (done, error) -> {
-              if (error != null) {
-                fullRollupOwed = true;
-              } else {
-                liveTopic.tell(Topic.publish(live));
-              }
-              replyTo.tell(
-                  error == null
-                      ? StatusReply.ack()
-                      : StatusReply.error("rollup write failed for site " + siteId + ": " + error.getMessage()));
-            });
+  private void load(Set<LocalDate> missing) {
+    loading = true;
+    Map<LocalDate, CompletableFuture<List<HitRow>>> reads = new TreeMap<>();
+    for (LocalDate day : missing) {
+      reads.put(day, hitReader.read(siteId, day).toCompletableFuture());
+    }
+    CompletableFuture<Map<LocalDate, List<HitRow>>> all = CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new))
+        .thenApply(v -> {
+          Map<LocalDate, List<HitRow>> loaded = new TreeMap<>();
+          reads.forEach((day, read) -> loaded.put(day, read.join()));
+          return loaded;
+        });
+    context.pipeToSelf(all, (loaded, error) -> error == null
+        ? new DaysLoaded(loaded, null)
+        : new DaysLoaded(Map.of(), String.valueOf(error.getMessage())));
+  }
+
+  private ReplyEffect<Event, SiteState> onDaysLoaded(SiteState state, DaysLoaded loaded) {
+    loading = false;
+    if (loaded.failure() != null) {
+      loadFailedAt = System.currentTimeMillis();
+      loadFailure = loaded.failure();
+      log.warn("Site {} could not read its hits: {}", siteId, loaded.failure());
+    } else {
+      long now = System.currentTimeMillis();
+      loaded.days().forEach((day, hits) -> model.load(day, hits, now));
+    }
+    return Effect().none().thenNoReply().thenUnstashAll();
+  }
+
+  private ReplyEffect<Event, SiteState> onBatchWrites(SiteState state, BatchWrites written) {
+    RecordHits command = written.command();
+    if (written.failure() != null) {
+      // Memory may now hold hits the table does not: start over from the table.
+      if (model != null) {
+        model.clear();
+      }
+      pending = new ArrayList<>();
+      nextParts.clear();
+      return Effect().reply(command.replyTo(),
+          StatusReply.error("rollup write failed for site " + siteId + ": " + written.failure()));
+    }
+    liveTopic.tell(Topic.publish(written.live()));
+    if (written.lastEntryId() == null) {
+      return Effect().reply(command.replyTo(), StatusReply.ack());
+    }
+    return Effect()
+        .persist(new BatchWritten(command.partition(), written.lastEntryId()))
+        .thenReply(command.replyTo(), s -> StatusReply.ack());
   }
 
   @Override
   public SignalHandler<SiteState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), state -> {
-          fullRollupOwed = true;
-          // Pekko restarts an entity after a journal failure with this same object: parts kept
-          // before may not be followed by theirs.
-          batchPartition = -1;
-          batchRows = new ArrayList<>();
+          // Pekko restarts an entity after a journal failure with this same object: nothing held
+          // before is known to be written.
+          model = null;
+          pending = new ArrayList<>();
+          nextParts.clear();
+          loading = false;
           log.info("Site {} recovered on this node", siteId); // where a site lives, for operators and the cluster tests
         })
         .build();
@@ -285,7 +331,8 @@ public final class SiteEntity
   public EventHandler<SiteState, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(HitsRecorded.class, (state, event) -> (state == pristine ? SiteState.empty() : state).apply(event, settings))
+        .onEvent(BatchWritten.class, (state, event) -> state.advanced(event.partition(), event.lastEntryId()))
+        .onEvent(HitsRecorded.class, (state, event) -> state.advanced(event.partition(), event.lastEntryId()))
         .build();
   }
 }

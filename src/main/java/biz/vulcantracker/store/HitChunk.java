@@ -42,7 +42,7 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
   /** A hit as the {@code hits} column holds it (the day and bucket are the row's). */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   private record Stored(long visitor, String key, long ts, String event, Long previous,
-      Map<String, String> properties, Map<String, String> props) {}
+      Map<String, String> properties, Map<String, String> props, Boolean bot) {}
 
   public static int bucketOf(long visitorId) {
     return (int) Math.floorMod(visitorId, (long) BUCKETS);
@@ -83,7 +83,7 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
     List<Stored> stored = new ArrayList<>(hits.size());
     for (HitRow hit : hits) {
       stored.add(new Stored(hit.visitorId(), hit.hitKey(), hit.timestamp(), hit.eventName(), hit.previousVisitorId(),
-          hit.properties(), hit.props()));
+          hit.properties(), hit.props(), hit.bot() ? Boolean.TRUE : null));
     }
     try {
       return WRITER.writeValueAsString(stored);
@@ -103,7 +103,8 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
     List<HitRow> hits = new ArrayList<>(stored.size());
     for (Stored hit : stored) {
       hits.add(new HitRow(day, hit.visitor(), hit.key(), hit.ts(), hit.previous(), hit.event(),
-          hit.properties() == null ? Map.of() : hit.properties(), hit.props() == null ? Map.of() : hit.props()));
+          hit.properties() == null ? Map.of() : hit.properties(), hit.props() == null ? Map.of() : hit.props(),
+          Boolean.TRUE.equals(hit.bot())));
     }
     return new HitChunk(day, bucket, key, hits);
   }

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param eventName {@code pageview}, {@code engagement} or a custom event's name
  * @param properties the hit's values of {@link Property#HIT_COLUMNS} (absent when it has none)
  * @param props a custom event's properties, or empty
+ * @param bot a hit of a known bot: kept (without properties) only so that the day's count of bots
+ *     is exact under redelivery; it is neither a pageview nor an event and belongs to no visit
  */
 public record HitRow(
     LocalDate day,
@@ -24,14 +26,15 @@ public record HitRow(
     Long previousVisitorId,
     String eventName,
     Map<String, String> properties,
-    Map<String, String> props) {
+    Map<String, String> props,
+    boolean bot) {
 
   public boolean isPageview() {
-    return EventNames.isPageview(eventName);
+    return !bot && EventNames.isPageview(eventName);
   }
 
   public boolean isCustomEvent() {
-    return EventNames.isCustom(eventName);
+    return !bot && EventNames.isCustom(eventName);
   }
 
   public String property(String name) {

@@ -123,7 +123,9 @@ public final class FilteredStats {
     }
 
     void accept(HitRow row) {
-      sequencer.accept(row);
+      if (!row.bot()) { // a bot's hit is kept for the count of bots only
+        sequencer.accept(row);
+      }
     }
 
     Map<String, List<DailyTotals>> finish() {

@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -47,7 +48,6 @@ public final class StatsQueries {
   /** The metrics that are counted for properties of single hits. */
   public static final List<String> HIT_METRICS = List.of("visitors", "pageviews", "events");
   private static final int MAX_HOURLY_DAYS = 31;
-  private static final long HOUR_MS = Duration.ofHours(1).toMillis();
   private static final DateTimeFormatter HOUR_LABEL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   private final DailyTotalsTable dailyTotals;
@@ -122,7 +122,8 @@ public final class StatsQueries {
     CompletionStage<Map<String, List<DailyTotals>>> values = filters.isEmpty()
         ? breakdowns.read(site.id(), property, period.from(), period.to()).thenApply(rows -> {
           Map<String, List<DailyTotals>> byValue = new HashMap<>();
-          rows.forEach(row -> byValue.computeIfAbsent(row.value(), v -> new ArrayList<>()).add(new DailyTotals(
+          rows.stream().filter(row -> row.visitors() > 0 || row.pageviews() > 0 || row.events() > 0 || row.visits() > 0)
+              .forEach(row -> byValue.computeIfAbsent(row.value(), v -> new ArrayList<>()).add(new DailyTotals(
               row.day(), row.visitors(), row.visits(), row.pageviews(), row.events(), row.bounces(), row.durationMs(), 0)));
           return byValue;
         })
@@ -152,7 +153,7 @@ public final class StatsQueries {
     }
     if (!filters.isEmpty()) {
       return filtered.tally(site.id(), zone, period, filters, FilteredStats.byHour(
-              timestamp -> hourLabel(Instant.ofEpochMilli(Math.floorDiv(timestamp, HOUR_MS) * HOUR_MS), zone)))
+              timestamp -> hourLabel(Instant.ofEpochMilli(timestamp), zone)))
           .thenApply(groups -> series(fill(buckets, groups), metrics));
     }
     return hourly.read(site.id(), from, to).thenApply(hours -> {
@@ -187,8 +188,9 @@ public final class StatsQueries {
     return values;
   }
 
-  private static String hourLabel(Instant hour, ZoneId zone) {
-    return LocalDateTime.ofInstant(hour, zone).format(HOUR_LABEL);
+  /** The label of the local hour an instant falls in (hours start at local :00, half-hour zones included). */
+  private static String hourLabel(Instant instant, ZoneId zone) {
+    return LocalDateTime.ofInstant(instant, zone).truncatedTo(ChronoUnit.HOURS).format(HOUR_LABEL);
   }
 
   private static String bucketOf(LocalDate day, Interval interval) {

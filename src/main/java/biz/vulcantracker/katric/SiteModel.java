@@ -1,0 +1,611 @@
+package biz.vulcantracker.katric;
+
+import biz.vulcantracker.model.Property;
+import biz.vulcantracker.model.VisitRule;
+import biz.vulcantracker.store.BreakdownRow;
+import biz.vulcantracker.store.DailyTotals;
+import biz.vulcantracker.store.HitRow;
+import biz.vulcantracker.store.HourlyTotals;
+import biz.vulcantracker.store.Rollup;
+import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
+import it.unimi.dsi.fastutil.longs.LongArrayFIFOQueue;
+import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.zone.ZoneRules;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A site's resident days: every hit of each (its complete set, as the hits table holds it, plus
+ * what this entity just added), grouped by visitor id, and the rollup rows computed from them.
+ *
+ * <p><b>The rows are a function of the set of hits, never of their order.</b> Hits are linked into
+ * chains: a visitor's id of one UTC day and the next day's id that names it as previous. A chain's
+ * hits, sorted by time (then key), are sequenced into visits by {@link VisitRule}, and the chain
+ * contributes to the rows: each counted hit to its day, its local hour and its hit properties; each
+ * visit to the day and hour of its first hit and to its visit properties; each id once as a visitor
+ * of every row it has a hit or visit in. A change of hits (new ones, a day loaded, a day evicted)
+ * recomputes the contribution of every chain it touches and applies the difference, so the rows
+ * always equal the sum over the resident chains, whatever the order the hits came in.
+ *
+ * <p>The rows of a day are exact when the day and one day either side are resident (a visit is
+ * followed across one local midnight each way, as the filtered reports follow it); only exact days'
+ * rows are written. New hits of a day can change rows two days away (a chain spans three UTC days
+ * of ids), so the entity makes {@value #LOAD_RADIUS} days either side resident before it adds them.
+ */
+final class SiteModel {
+
+  /** Days either side of a new hit's day that must be resident before it is added. */
+  static final int LOAD_RADIUS = 3;
+  private static final long HOUR_MS = Duration.ofHours(1).toMillis();
+  private static final long MINUTE_MS = Duration.ofMinutes(1).toMillis();
+  private static final long LIVE_WINDOW_MS = Duration.ofMinutes(LiveReport.MINUTES).toMillis();
+
+  private final ZoneRules zone;
+  private final TreeMap<LocalDate, ResidentDay> days = new TreeMap<>();
+  private final Long2ObjectOpenHashMap<VisitorHits> visitors = new Long2ObjectOpenHashMap<>();
+  /** Previous-day id → the ids whose hits name it. */
+  private final Long2ObjectOpenHashMap<LongArrayList> nexts = new Long2ObjectOpenHashMap<>();
+  private final TreeMap<LocalDate, DayRows> rows = new TreeMap<>();
+  private long useCounter;
+  /** For the live report: visitors' latest hit times within the last half hour, and pageviews per minute. */
+  private final Long2LongOpenHashMap recentVisitors = new Long2LongOpenHashMap();
+  private final TreeMap<Long, Integer> minutes = new TreeMap<>();
+
+  SiteModel(ZoneId zone) {
+    this.zone = zone.getRules();
+  }
+
+  /** The days that must be resident before hits of {@code touched} days are added, and are not. */
+  Set<LocalDate> missingFor(Collection<LocalDate> touched) {
+    Set<LocalDate> missing = new TreeSet<>();
+    for (LocalDate day : touched) {
+      for (int d = -LOAD_RADIUS; d <= LOAD_RADIUS; d++) {
+        if (!days.containsKey(day.plusDays(d))) {
+          missing.add(day.plusDays(d));
+        }
+      }
+    }
+    return missing;
+  }
+
+  boolean isResident(LocalDate day) {
+    return days.containsKey(day);
+  }
+
+  int residentDays() {
+    return days.size();
+  }
+
+  long residentHits() {
+    return days.values().stream().mapToLong(d -> d.keys.size()).sum();
+  }
+
+  /** A day read whole from the hits table becomes resident, with every row it has (already stored). */
+  void load(LocalDate day, List<HitRow> stored, long now) {
+    days.computeIfAbsent(day, d -> new ResidentDay());
+    add(stored, now);
+  }
+
+  /**
+   * Adds the hits not held yet (by key, per day) and returns them; every hit's day must be resident
+   * ({@link #missingFor}). The rows change by what the hits change.
+   */
+  List<HitRow> add(List<HitRow> hits, long now) {
+    List<HitRow> added = new ArrayList<>();
+    Long2ObjectOpenHashMap<List<ResidentHit>> byVisitor = new Long2ObjectOpenHashMap<>();
+    for (HitRow row : hits) {
+      ResidentDay day = days.get(row.day());
+      if (day == null) {
+        throw new IllegalStateException("day " + row.day() + " is not resident");
+      }
+      ResidentHit hit = ResidentHit.of(row);
+      if (!day.keys.add(hit.key)) {
+        continue; // this hit is held already: counted once
+      }
+      day.use = ++useCounter;
+      added.add(row);
+      byVisitor.computeIfAbsent(hit.visitorId, id -> new ArrayList<>()).add(hit);
+      noteLive(hit, now);
+    }
+    if (byVisitor.isEmpty()) {
+      return added;
+    }
+    LongOpenHashSet changed = new LongOpenHashSet(byVisitor.keySet());
+    byVisitor.values().forEach(list -> list.forEach(hit -> {
+      if (hit.previousVisitorId != 0) {
+        changed.add(hit.previousVisitorId);
+      }
+    }));
+    change(changed, () -> byVisitor.forEach((id, list) -> {
+      VisitorHits visitor = visitors.computeIfAbsent((long) id, VisitorHits::new);
+      for (ResidentHit hit : list) {
+        visitor.add(hit);
+        days.get(hit.day).visitorIds.add(hit.visitorId);
+        if (hit.previousVisitorId != 0 && visitor.previous == 0) {
+          visitor.previous = hit.previousVisitorId;
+          nexts.computeIfAbsent(hit.previousVisitorId, p -> new LongArrayList(1)).add(hit.visitorId);
+        }
+      }
+    }));
+    return added;
+  }
+
+  /**
+   * Evicts the least recently used days, other than {@code keep}, until at most {@code maxDays} are
+   * resident. The rows of the days around an evicted one are no longer exact (and not written) until
+   * it is loaded again.
+   */
+  void evictBeyond(int maxDays, Set<LocalDate> keep) {
+    while (days.size() > maxDays) {
+      LocalDate oldest = null;
+      long oldestUse = Long.MAX_VALUE;
+      for (Map.Entry<LocalDate, ResidentDay> day : days.entrySet()) {
+        if (!keep.contains(day.getKey()) && day.getValue().use < oldestUse) {
+          oldest = day.getKey();
+          oldestUse = day.getValue().use;
+        }
+      }
+      if (oldest == null) {
+        return;
+      }
+      evict(oldest);
+    }
+  }
+
+  private void evict(LocalDate dayToGo) {
+    ResidentDay day = days.get(dayToGo);
+    LongOpenHashSet changed = new LongOpenHashSet(day.visitorIds);
+    for (long id : day.visitorIds) {
+      VisitorHits visitor = visitors.get(id);
+      if (visitor != null && visitor.previous != 0) {
+        changed.add(visitor.previous);
+      }
+    }
+    change(changed, () -> {
+      for (long id : day.visitorIds) {
+        VisitorHits visitor = visitors.get(id);
+        if (visitor == null) {
+          continue;
+        }
+        visitor.hits.removeIf(hit -> hit.day.equals(dayToGo));
+        if (visitor.hits.isEmpty()) {
+          visitors.remove(id);
+          if (visitor.previous != 0) {
+            LongArrayList named = nexts.get(visitor.previous);
+            if (named != null) {
+              named.rem(id);
+              if (named.isEmpty()) {
+                nexts.remove(visitor.previous);
+              }
+            }
+          }
+        }
+      }
+    });
+    days.remove(dayToGo);
+    rows.remove(dayToGo); // every one of its rows came from its own hits: all zero now
+  }
+
+  /** Drops everything: after a failed write, memory may hold hits the table does not. */
+  void clear() {
+    days.clear();
+    visitors.clear();
+    nexts.clear();
+    rows.clear();
+    recentVisitors.clear();
+    minutes.clear();
+  }
+
+  /**
+   * Applies a change to the hits of {@code changed} ids: the contributions of every chain they are
+   * linked into are taken out before and put back after, and the rows move by the difference.
+   */
+  private void change(LongOpenHashSet changed, Runnable mutation) {
+    LongOpenHashSet before = chainsOf(changed);
+    Contribution delta = new Contribution();
+    contribute(before, delta, -1);
+    mutation.run();
+    before.addAll(changed);
+    contribute(chainsOf(before), delta, 1);
+    delta.applyTo(rows);
+  }
+
+  /** Every id linked (as previous or next, transitively) to one of {@code ids} and held. */
+  private LongOpenHashSet chainsOf(LongOpenHashSet ids) {
+    LongOpenHashSet chained = new LongOpenHashSet();
+    LongArrayFIFOQueue queue = new LongArrayFIFOQueue();
+    for (long id : ids) {
+      if (visitors.containsKey(id) && chained.add(id)) {
+        queue.enqueue(id);
+      }
+    }
+    while (!queue.isEmpty()) {
+      long id = queue.dequeueLong();
+      VisitorHits visitor = visitors.get(id);
+      if (visitor.previous != 0 && visitors.containsKey(visitor.previous) && chained.add(visitor.previous)) {
+        queue.enqueue(visitor.previous);
+      }
+      LongArrayList named = nexts.get(id);
+      if (named != null) {
+        for (long next : named) {
+          if (visitors.containsKey(next) && chained.add(next)) {
+            queue.enqueue(next);
+          }
+        }
+      }
+    }
+    return chained;
+  }
+
+  /** Adds {@code sign} × the contribution of the chains made of {@code ids} (a union of whole chains). */
+  private void contribute(LongOpenHashSet ids, Contribution into, int sign) {
+    LongOpenHashSet done = new LongOpenHashSet();
+    for (long id : ids) {
+      if (done.contains(id)) {
+        continue;
+      }
+      LongOpenHashSet chain = chainsOf(LongOpenHashSet.of(id));
+      done.addAll(chain);
+      List<ResidentHit> timeline = new ArrayList<>();
+      for (long member : chain) {
+        timeline.addAll(visitors.get(member).hits);
+      }
+      timeline.sort(ResidentHit::compare);
+      contributeChain(timeline, into, sign);
+    }
+  }
+
+  private void contributeChain(List<ResidentHit> timeline, Contribution into, int sign) {
+    Contribution.Marks marks = new Contribution.Marks();
+    SequencedVisit open = null;
+    for (ResidentHit hit : timeline) {
+      if (hit.kind == ResidentHit.Kind.BOT) {
+        into.add(Cell.total(hit.day), Contribution.BOTS, sign);
+        into.add(Cell.hour(hit.day, hourOf(hit.timestamp)), Contribution.BOTS, sign);
+        continue;
+      }
+      if (open != null && hit.timestamp <= open.last + VisitRule.GAP_MS) {
+        open.add(hit);
+      } else if (hit.counts()) {
+        if (open != null) {
+          contributeVisit(open, into, marks, sign);
+        }
+        open = new SequencedVisit(hit);
+      } else {
+        continue; // engagement outside a visit counts for nothing
+      }
+      if (hit.counts()) {
+        contributeHit(hit, into, marks, sign);
+      }
+    }
+    if (open != null) {
+      contributeVisit(open, into, marks, sign);
+    }
+  }
+
+  private void contributeHit(ResidentHit hit, Contribution into, Contribution.Marks marks, int sign) {
+    int metric = hit.kind == ResidentHit.Kind.PAGEVIEW ? Contribution.PAGEVIEWS : Contribution.EVENTS;
+    Cell total = Cell.total(hit.day);
+    Cell hour = Cell.hour(hit.day, hourOf(hit.timestamp));
+    into.add(total, metric, sign);
+    into.add(hour, metric, sign);
+    marks.visitor(into, total, hit.visitorId, sign);
+    marks.visitor(into, hour, hit.visitorId, sign);
+    if (hit.kind == ResidentHit.Kind.PAGEVIEW) {
+      hitValue(hit, "page", hit.page == null ? "(none)" : hit.page, metric, into, marks, sign);
+      if (hit.hostname != null) {
+        hitValue(hit, "hostname", hit.hostname, metric, into, marks, sign);
+      }
+    } else {
+      hitValue(hit, "event", hit.event, metric, into, marks, sign);
+      if (hit.props != null) {
+        hit.props.forEach((name, value) ->
+            hitValue(hit, Property.EVENT_PROPS_PREFIX + name, value, metric, into, marks, sign));
+      }
+    }
+  }
+
+  private static void hitValue(ResidentHit hit, String property, String value, int metric, Contribution into,
+      Contribution.Marks marks, int sign) {
+    Cell cell = Cell.value(hit.day, property, value);
+    into.add(cell, metric, sign);
+    marks.visitor(into, cell, hit.visitorId, sign);
+  }
+
+  private void contributeVisit(SequencedVisit visit, Contribution into, Contribution.Marks marks, int sign) {
+    ResidentHit first = visit.first;
+    long bounce = visit.isBounce() ? 1 : 0;
+    long duration = visit.durationMs();
+    for (Cell cell : List.of(Cell.total(first.day), Cell.hour(first.day, hourOf(first.timestamp)))) {
+      into.add(cell, Contribution.VISITS, sign);
+      into.add(cell, Contribution.BOUNCES, sign * bounce);
+      into.add(cell, Contribution.DURATION, sign * duration);
+    }
+    for (String property : Property.VISIT_KEYS) {
+      String value = switch (property) {
+        case "entry_page" -> visit.entryPage;
+        case "exit_page" -> visit.exitPage;
+        default -> first.visit.valueOf(property);
+      };
+      if (value == null) {
+        continue;
+      }
+      Cell cell = Cell.value(first.day, property, value);
+      into.add(cell, Contribution.VISITS, sign);
+      into.add(cell, Contribution.PAGEVIEWS, sign * (long) visit.pageviews);
+      into.add(cell, Contribution.EVENTS, sign * (long) visit.events);
+      into.add(cell, Contribution.BOUNCES, sign * bounce);
+      into.add(cell, Contribution.DURATION, sign * duration);
+      marks.visitor(into, cell, first.visitorId, sign);
+    }
+  }
+
+  /** The start (epoch ms) of the local hour a time falls in: half- and quarter-hour zones included. */
+  long hourOf(long timestamp) {
+    long offset = zone.getOffset(Instant.ofEpochMilli(timestamp)).getTotalSeconds() * 1000L;
+    return Math.floorDiv(timestamp + offset, HOUR_MS) * HOUR_MS - offset;
+  }
+
+  /** True when the rows of {@code day} are exact: it and a day either side are resident. */
+  boolean isExact(LocalDate day) {
+    return days.containsKey(day.minusDays(1)) && days.containsKey(day) && days.containsKey(day.plusDays(1));
+  }
+
+  /**
+   * The changed rows of the exact days (absolute values) with {@code hits} to write; they are no
+   * longer changed after. Rows that fell to zero are written as zeros (the stored row had values)
+   * and then forgotten.
+   */
+  Rollup rollup(List<HitRow> hits) {
+    List<DailyTotals> totals = new ArrayList<>();
+    List<HourlyTotals> hours = new ArrayList<>();
+    List<BreakdownRow> breakdowns = new ArrayList<>();
+    rows.forEach((day, dayRows) -> {
+      if (!isExact(day) || dayRows.dirty.isEmpty()) {
+        return;
+      }
+      for (Cell cell : dayRows.dirty) {
+        long[] v = dayRows.cells.getOrDefault(cell, Contribution.ZERO);
+        if (cell.property() != null) {
+          breakdowns.add(new BreakdownRow(day, cell.property(), cell.value(), v[Contribution.VISITORS],
+              v[Contribution.VISITS], v[Contribution.PAGEVIEWS], v[Contribution.EVENTS], v[Contribution.BOUNCES],
+              v[Contribution.DURATION]));
+        } else if (cell.hour() != Cell.NO_HOUR) {
+          hours.add(new HourlyTotals(Instant.ofEpochMilli(cell.hour()), v[Contribution.VISITORS], v[Contribution.VISITS],
+              v[Contribution.PAGEVIEWS], v[Contribution.EVENTS], v[Contribution.BOUNCES], v[Contribution.DURATION],
+              v[Contribution.BOTS]));
+        } else {
+          totals.add(totalsOf(day, v));
+        }
+        if (Contribution.isZero(v)) {
+          dayRows.cells.remove(cell);
+        }
+      }
+      dayRows.dirty.clear();
+    });
+    return new Rollup(totals, breakdowns, hours, hits);
+  }
+
+  private static DailyTotals totalsOf(LocalDate day, long[] v) {
+    return new DailyTotals(day, v[Contribution.VISITORS], v[Contribution.VISITS], v[Contribution.PAGEVIEWS],
+        v[Contribution.EVENTS], v[Contribution.BOUNCES], v[Contribution.DURATION], v[Contribution.BOTS]);
+  }
+
+  /** Every row of a day as the model holds it now (exact or not), for tests and the live report. */
+  DailyTotals totals(LocalDate day) {
+    DayRows dayRows = rows.get(day);
+    long[] v = dayRows == null ? Contribution.ZERO : dayRows.cells.getOrDefault(Cell.total(day), Contribution.ZERO);
+    return totalsOf(day, v);
+  }
+
+  /** The {@code limit} values of {@code property} on {@code day} with the most visitors (then pageviews, then value). */
+  List<BreakdownRow> top(LocalDate day, String property, int limit) {
+    DayRows dayRows = rows.get(day);
+    if (dayRows == null) {
+      return List.of();
+    }
+    List<BreakdownRow> values = new ArrayList<>();
+    dayRows.cells.forEach((cell, v) -> {
+      if (property.equals(cell.property()) && !Contribution.isZero(v)) {
+        values.add(new BreakdownRow(day, property, cell.value(), v[Contribution.VISITORS], v[Contribution.VISITS],
+            v[Contribution.PAGEVIEWS], v[Contribution.EVENTS], v[Contribution.BOUNCES], v[Contribution.DURATION]));
+      }
+    });
+    values.sort(Comparator.comparingLong(BreakdownRow::visitors).reversed()
+        .thenComparing(Comparator.comparingLong(BreakdownRow::pageviews).reversed())
+        .thenComparing(BreakdownRow::value));
+    return values.size() > limit ? values.subList(0, limit) : values;
+  }
+
+  private void noteLive(ResidentHit hit, long now) {
+    if (hit.timestamp < now - LIVE_WINDOW_MS || hit.kind == ResidentHit.Kind.BOT) {
+      return;
+    }
+    recentVisitors.put(hit.visitorId, Math.max(recentVisitors.get(hit.visitorId), hit.timestamp));
+    if (hit.kind == ResidentHit.Kind.PAGEVIEW) {
+      minutes.merge(Math.floorDiv(hit.timestamp, MINUTE_MS), 1, Integer::sum);
+    }
+  }
+
+  /** Visitors with a hit at or after {@code since} (within the last half hour). */
+  int visitorsActiveSince(long since) {
+    int count = 0;
+    for (long last : recentVisitors.values()) {
+      count += last >= since ? 1 : 0;
+    }
+    return count;
+  }
+
+  /** The live picture at {@code now}: today in {@code zone}, the top values, the current visitors, the last minutes. */
+  LiveReport liveReport(String siteId, long now, ZoneId siteZone, long currentWindowMs) {
+    forgetBefore(now - LIVE_WINDOW_MS);
+    LocalDate today = LocalDate.ofInstant(Instant.ofEpochMilli(now), siteZone);
+    Map<String, List<BreakdownRow>> top = new HashMap<>();
+    for (String property : LiveReport.TOP_PROPERTIES) {
+      top.put(property, top(today, property, LiveReport.TOP_SIZE));
+    }
+    return new LiveReport(siteId, totals(today), top, visitorsActiveSince(now - currentWindowMs), new TreeMap<>(minutes), now);
+  }
+
+  private void forgetBefore(long since) {
+    recentVisitors.values().removeIf(last -> last < since);
+    long firstMinute = Math.floorDiv(since, MINUTE_MS);
+    while (!minutes.isEmpty() && minutes.firstKey() < firstMinute) {
+      minutes.pollFirstEntry();
+    }
+  }
+
+  /** A row of the rollups: a day's totals, one of its local hours, or a value of a property on it. */
+  record Cell(LocalDate day, long hour, String property, String value) {
+    static final long NO_HOUR = Long.MIN_VALUE;
+
+    static Cell total(LocalDate day) {
+      return new Cell(day, NO_HOUR, null, null);
+    }
+
+    static Cell hour(LocalDate day, long hourStart) {
+      return new Cell(day, hourStart, null, null);
+    }
+
+    static Cell value(LocalDate day, String property, String value) {
+      return new Cell(day, NO_HOUR, property, value);
+    }
+  }
+
+  /** Counter changes per row, the visitors among them by marks so that an id counts once a row. */
+  static final class Contribution {
+    static final int VISITORS = 0;
+    static final int VISITS = 1;
+    static final int PAGEVIEWS = 2;
+    static final int EVENTS = 3;
+    static final int BOUNCES = 4;
+    static final int DURATION = 5;
+    static final int BOTS = 6;
+    static final long[] ZERO = new long[7];
+
+    private final Map<Cell, long[]> changes = new HashMap<>();
+
+    void add(Cell cell, int metric, long amount) {
+      if (amount != 0) {
+        changes.computeIfAbsent(cell, c -> new long[7])[metric] += amount;
+      }
+    }
+
+    static boolean isZero(long[] values) {
+      for (long value : values) {
+        if (value != 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    void applyTo(TreeMap<LocalDate, DayRows> rows) {
+      changes.forEach((cell, delta) -> {
+        if (isZero(delta)) {
+          return;
+        }
+        DayRows dayRows = rows.computeIfAbsent(cell.day(), d -> new DayRows());
+        long[] values = dayRows.cells.computeIfAbsent(cell, c -> new long[7]);
+        for (int i = 0; i < delta.length; i++) {
+          values[i] += delta[i];
+        }
+        dayRows.dirty.add(cell);
+      });
+    }
+
+    /** The (row, id) pairs of one chain's pass already counted as a visitor. */
+    static final class Marks {
+      private final Set<Cell> single = new HashSet<>();
+      private final Map<Cell, LongOpenHashSet> many = new HashMap<>();
+
+      void visitor(Contribution into, Cell cell, long visitorId, int sign) {
+        LongOpenHashSet ids = many.computeIfAbsent(cell, c -> new LongOpenHashSet(2));
+        if (ids.add(visitorId)) {
+          into.add(cell, VISITORS, sign);
+        }
+      }
+    }
+  }
+
+  /** One resident day: the keys of its hits and the ids with hits on it. */
+  private static final class ResidentDay {
+    final LongOpenHashSet keys = new LongOpenHashSet();
+    final LongOpenHashSet visitorIds = new LongOpenHashSet();
+    long use;
+  }
+
+  /** One visitor id's resident hits, in {@link ResidentHit#compare} order, and the id it names as previous. */
+  private static final class VisitorHits {
+    final List<ResidentHit> hits = new ArrayList<>(4);
+    long previous;
+
+    VisitorHits(long id) {}
+
+    void add(ResidentHit hit) {
+      int at = hits.size();
+      while (at > 0 && ResidentHit.compare(hits.get(at - 1), hit) > 0) {
+        at--; // nearly always appended: hits mostly come in time order
+      }
+      hits.add(at, hit);
+    }
+  }
+
+  /** A day's rows: counters per cell, and the cells changed since the last rollup. */
+  private static final class DayRows {
+    final Map<Cell, long[]> cells = new HashMap<>();
+    final Set<Cell> dirty = new HashSet<>();
+  }
+
+  /** A visit being sequenced: its first hit (its properties), span, counts, entry and exit pages. */
+  private static final class SequencedVisit {
+    final ResidentHit first;
+    long last;
+    int pageviews;
+    int events;
+    String entryPage;
+    String exitPage;
+
+    SequencedVisit(ResidentHit first) {
+      this.first = first;
+      this.last = first.timestamp;
+      add(first);
+    }
+
+    void add(ResidentHit hit) {
+      last = Math.max(last, hit.timestamp);
+      if (hit.kind == ResidentHit.Kind.PAGEVIEW) {
+        pageviews++;
+        if (entryPage == null) {
+          entryPage = hit.page;
+        }
+        exitPage = hit.page;
+      } else if (hit.kind == ResidentHit.Kind.EVENT) {
+        events++;
+      }
+    }
+
+    boolean isBounce() {
+      return VisitRule.isBounce(pageviews, events);
+    }
+
+    long durationMs() {
+      return VisitRule.durationMs(first.timestamp, last, pageviews, events);
+    }
+  }
+}
