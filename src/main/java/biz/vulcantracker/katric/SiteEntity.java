@@ -142,7 +142,7 @@ public final class SiteEntity
   /** Per partition, the next part expected of the batch being received. */
   private final Map<Integer, Integer> nextParts = new HashMap<>();
   private boolean loading;
-  private long loadFailedAt = Long.MIN_VALUE;
+  private long loadFailedAt;
   private String loadFailure;
 
   private SiteEntity(String siteId, RollupWriter rollups, HitReader hitReader, KatricSettings settings,
@@ -226,7 +226,7 @@ public final class SiteEntity
     }
     Set<LocalDate> missing = days.missingFor(touched);
     if (!missing.isEmpty()) {
-      if (System.currentTimeMillis() - loadFailedAt < LOAD_FAILURE_HOLD_MS) {
+      if (loadFailure != null && System.currentTimeMillis() - loadFailedAt < LOAD_FAILURE_HOLD_MS) {
         return Effect().reply(command.replyTo(), StatusReply.error("site " + siteId + " could not read its hits: " + loadFailure));
       }
       load(missing);
@@ -285,6 +285,7 @@ public final class SiteEntity
       loadFailure = loaded.failure();
       log.warn("Site {} could not read its hits: {}", siteId, loaded.failure());
     } else {
+      loadFailure = null;
       long now = System.currentTimeMillis();
       loaded.days().forEach((day, hits) -> model.load(day, hits, now));
     }
@@ -304,8 +305,8 @@ public final class SiteEntity
           StatusReply.error("rollup write failed for site " + siteId + ": " + written.failure()));
     }
     liveTopic.tell(Topic.publish(written.live()));
-    if (written.lastEntryId() == null) {
-      return Effect().reply(command.replyTo(), StatusReply.ack());
+    if (written.lastEntryId() == null || !EntryId.isAfter(written.lastEntryId(), state.watermark(command.partition()))) {
+      return Effect().reply(command.replyTo(), StatusReply.ack()); // a redelivery: the watermark is there already
     }
     return Effect()
         .persist(new BatchWritten(command.partition(), written.lastEntryId()))

@@ -32,12 +32,14 @@ class HitChunkTest {
   @Test
   void aChunkReadsBackAsWritten() {
     HitRow custom = new HitRow(DAY, -42L, "i:evt-1", 1_000L, 7L, "Signup", Map.of("page", "/a", "country", "DE"),
-        Map.of("plan", "pro"));
-    HitRow plain = new HitRow(DAY, -42L, "h2", 2_000L, null, "pageview", Map.of(), Map.of());
-    HitChunk chunk = HitChunk.split(List.of(custom, plain)).get(0);
+        Map.of("plan", "pro"), false);
+    HitRow plain = new HitRow(DAY, -42L, "h2", 2_000L, null, "pageview", Map.of(), Map.of(), false);
+    HitRow bot = new HitRow(DAY, -42L, "h3", 3_000L, null, "pageview", Map.of(), Map.of(), true);
+    HitChunk chunk = HitChunk.split(List.of(custom, plain, bot)).get(0);
     HitChunk read = HitChunk.of(chunk.day(), chunk.bucket(), chunk.key(), chunk.hitsJson());
     assertThat(read).isEqualTo(chunk);
-    assertThat(read.hits()).containsExactly(custom, plain);
+    assertThat(read.hits()).containsExactly(custom, plain, bot);
+    assertThat(read.hits().get(2).isPageview()).isFalse();
   }
 
   /**
@@ -84,7 +86,7 @@ class HitChunkTest {
     for (int i = 0; i < count; i++) {
       long visitor = random.nextInt(visitors) * 0x9E3779B97F4A7C15L; // spread like hash-based ids
       hits.add(new HitRow(day, visitor, day + "-h" + i, 1_000L * i, null, i % 7 == 0 ? "Signup" : "pageview",
-          Map.of("page", "/p" + random.nextInt(20)), Map.of()));
+          Map.of("page", "/p" + random.nextInt(20)), Map.of(), false));
     }
     Collections.shuffle(hits, random);
     return hits;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import biz.vulcantracker.katric.Dimensions;
 import biz.vulcantracker.katric.RecordedHit;
-import biz.vulcantracker.katric.StateRollups;
+import biz.vulcantracker.katric.ModelHarness;
 import biz.vulcantracker.model.EventNames;
 import biz.vulcantracker.store.BreakdownRow;
 import biz.vulcantracker.store.DailyTotals;
@@ -45,8 +45,12 @@ class FilteredStatsTest {
   void withoutFiltersTheHitsTableCountsWhatTheRollupsCount(String zoneName) {
     ZoneId zone = ZoneId.of(zoneName);
     List<RecordedHit> hits = traffic(zone, new Random(zoneName.hashCode()));
-    Rollup rollup = StateRollups.count(hits, 37, 5);
-    List<HitRow> rows = tableOrder(hits);
+    ModelHarness model = new ModelHarness(zone);
+    for (int start = 0; start < hits.size(); start += 37) {
+      model.record(hits.subList(start, Math.min(hits.size(), start + 37)));
+    }
+    Rollup rollup = new Rollup(model.totals(), model.breakdowns(), model.hours(), List.of());
+    List<HitRow> rows = tableOrder(model.table());
     Period period = new Period(FIRST, FIRST.plusDays(2));
 
     Map<String, List<DailyTotals>> days = scan(zone, period, rows, FilteredStats.byDay(LocalDate::toString));
@@ -59,11 +63,11 @@ class FilteredStatsTest {
     assertThat(days.keySet()).hasSize(3);
 
     Map<String, List<DailyTotals>> hours = scan(zone, period, rows,
-        FilteredStats.byHour(t -> Instant.ofEpochMilli(Math.floorDiv(t, 3_600_000L) * 3_600_000L).toString()));
+        FilteredStats.byHour(t -> localHour(t, zone)));
     Map<String, DailyTotals> rolledHours = new TreeMap<>();
     for (HourlyTotals hour : rollup.hours()) {
       if (hour.visitors() + hour.visits() > 0) {
-        rolledHours.put(hour.hour().toString(), new DailyTotals(null, hour.visitors(), hour.visits(), hour.pageviews(),
+        rolledHours.put(localHour(hour.hour().toEpochMilli(), zone), new DailyTotals(null, hour.visitors(), hour.visits(), hour.pageviews(),
             hour.events(), hour.bounces(), hour.durationMs(), 0));
       }
     }
@@ -103,11 +107,14 @@ class FilteredStatsTest {
     return new DailyTotals(null, row.visitors(), row.visits(), row.pageviews(), row.events(), row.bounces(), row.durationMs(), 0);
   }
 
+  /** The start of the local hour of an instant, as the hourly series labels it. */
+  private static String localHour(long at, ZoneId zone) {
+    return LocalDateTime.ofInstant(Instant.ofEpochMilli(at), zone).truncatedTo(java.time.temporal.ChronoUnit.HOURS).toString();
+  }
+
   /** The rows as Cassandra returns them: by day, then visitor id (signed), then hit key. */
-  private static List<HitRow> tableOrder(List<RecordedHit> hits) {
+  private static List<HitRow> tableOrder(List<HitRow> hits) {
     return hits.stream()
-        .map(StateRollups::row)
-        .flatMap(java.util.Optional::stream)
         .sorted(Comparator.comparing(HitRow::day).thenComparingLong(HitRow::visitorId).thenComparing(HitRow::hitKey))
         .toList();
   }
