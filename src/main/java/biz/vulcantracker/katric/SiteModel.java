@@ -225,13 +225,24 @@ final class SiteModel {
     delta.applyTo(rows);
   }
 
-  /** Every id linked (as previous or next, transitively) to one of {@code ids} and held. */
+  /**
+   * Every held id linked (as previous or next, transitively) to one of {@code ids}, held or not: an
+   * id not held yet may already be named as previous by held ones, whose chain its hits will join.
+   */
   private LongOpenHashSet chainsOf(LongOpenHashSet ids) {
     LongOpenHashSet chained = new LongOpenHashSet();
     LongArrayFIFOQueue queue = new LongArrayFIFOQueue();
     for (long id : ids) {
       if (visitors.containsKey(id) && chained.add(id)) {
         queue.enqueue(id);
+      }
+      LongArrayList named = nexts.get(id);
+      if (named != null) {
+        for (long next : named) {
+          if (visitors.containsKey(next) && chained.add(next)) {
+            queue.enqueue(next);
+          }
+        }
       }
     }
     while (!queue.isEmpty()) {
