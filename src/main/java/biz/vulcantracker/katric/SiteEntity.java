@@ -118,7 +118,7 @@ public final class SiteEntity
   public sealed interface Event extends CborSerializable {}
 
   /** A batch of {@code partition} is written, up to and including stream entry {@code lastEntryId}. */
-  public record BatchWritten(int partition, String lastEntryId) implements Event {}
+  public record BatchWritten(int partition, String lastEntryId) implements Event, SizeBounded {}
 
   /**
    * The earlier model's event (it carried the hits, which it had also written to the hits table):

@@ -1,6 +1,5 @@
 package biz.vulcantracker.katric;
 
-import biz.vulcantracker.common.CborSerializable;
 import biz.vulcantracker.queue.EntryId;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -13,7 +12,7 @@ import java.util.Map;
  * a function of the hits table's hits ({@link SiteModel}), which is written before the watermark
  * moves. So the journal's events and snapshots stay a few hundred bytes whatever the traffic.
  */
-public final class SiteState implements CborSerializable {
+public final class SiteState implements SizeBounded {
 
   @JsonProperty private final Map<Integer, String> watermarks;
 

@@ -77,11 +77,8 @@ class HitPartsTest {
     for (List<PendingHit> part : parts) {
       RecordHits command = new RecordHits(7, "Asia/Kathmandu", part, 1, false, probe.getRef());
       largest = Math.max(largest, serialization.serialize(command).get().length);
-      SiteEntity.HitsRecorded event = new SiteEntity.HitsRecorded(7, part.get(part.size() - 1).entryId(),
-          part.stream().map(PendingHit::hit).toList());
-      largest = Math.max(largest, serialization.serialize(event).get().length);
     }
-    System.out.printf("HitPartsTest: %d hits in %d parts, largest message or event %d bytes (bound %d)%n",
+    System.out.printf("HitPartsTest: %d hits in %d parts, largest message %d bytes (bound %d)%n",
         backlog.size(), parts.size(), largest, MAX_BYTES);
     assertThat(largest).isLessThanOrEqualTo(MAX_BYTES).isGreaterThan(MAX_BYTES / 2);
   }
