@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Base64;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -25,7 +24,7 @@ import java.util.concurrent.CompletionStage;
  * nothing to the day's earlier salt, which no longer exists anywhere.
  *
  * <p>Salts are cached in memory for a few minutes only, so a node never holds one much longer than
- * Redis does; days known to have no salt (asked for as the previous day, never created) for a minute.
+ * Redis does.
  */
 public final class DailySalts {
 
@@ -35,7 +34,6 @@ public final class DailySalts {
   private final String keyPrefix;
   private final Duration retentionAfterDay;
   private final Cache<LocalDate, byte[]> salts = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(5)).build();
-  private final Cache<LocalDate, Boolean> absent = Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(1)).build();
 
   public DailySalts(RedisConnections redis, BeaconSettings settings) {
     this.redis = redis;
@@ -45,12 +43,15 @@ public final class DailySalts {
 
   /** The salt of {@code day}, created if this is the first hit of the day anywhere. */
   public CompletionStage<byte[]> saltOf(LocalDate day) {
-    return cached(day, true).thenApply(Optional::orElseThrow);
-  }
-
-  /** The salt of {@code day} if it exists (used for the previous day: never created for it). */
-  public CompletionStage<Optional<byte[]>> existingSaltOf(LocalDate day) {
-    return cached(day, false);
+    byte[] held = heldSalt(day);
+    if (held != null) {
+      return CompletableFuture.completedFuture(held);
+    }
+    // Concurrent first requests of a day may each ask Redis; SET NX makes them agree on one salt.
+    return fetch(day).thenApply(salt -> {
+      salts.put(day, salt);
+      return salt;
+    });
   }
 
   /** The day's salt if this node holds it, else null: {@link #saltOf} would ask Redis. */
@@ -58,43 +59,16 @@ public final class DailySalts {
     return salts.getIfPresent(day);
   }
 
-  /** Whether this node knows that the day has no salt (so {@link #existingSaltOf} needs no Redis). */
-  public boolean knownToHaveNoSalt(LocalDate day) {
-    return absent.getIfPresent(day) != null;
-  }
-
-  private CompletionStage<Optional<byte[]>> cached(LocalDate day, boolean create) {
-    byte[] held = heldSalt(day);
-    if (held != null) {
-      return CompletableFuture.completedFuture(Optional.of(held));
-    }
-    if (!create && knownToHaveNoSalt(day)) {
-      return CompletableFuture.completedFuture(Optional.empty());
-    }
-    // Concurrent first requests of a day may each ask Redis; SET NX makes them agree on one salt.
-    return fetch(day, create).thenApply(salt -> {
-      if (salt.isPresent()) {
-        salts.put(day, salt.get());
-        absent.invalidate(day);
-      } else {
-        absent.put(day, Boolean.TRUE);
-      }
-      return salt;
-    });
-  }
-
-  private CompletionStage<Optional<byte[]>> fetch(LocalDate day, boolean create) {
+  private CompletionStage<byte[]> fetch(LocalDate day) {
     String key = keyPrefix + day;
     Instant dayExpiry = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(retentionAfterDay);
     Instant now = Instant.now();
     Instant expiry = dayExpiry.isBefore(now) ? now.plus(retentionAfterDay) : dayExpiry;
     return redis.shared().thenCompose(connection -> {
       var commands = connection.async();
-      CompletionStage<String> created = create
-          ? commands.set(key, newSalt(), SetArgs.Builder.nx().exAt(expiry))
-          : CompletableFuture.completedFuture(null);
-      return created.thenCompose(ignored -> commands.get(key))
-          .thenApply(value -> Optional.ofNullable(value).map(Base64.getDecoder()::decode));
+      return commands.set(key, newSalt(), SetArgs.Builder.nx().exAt(expiry))
+          .thenCompose(ignored -> commands.get(key))
+          .thenApply(Base64.getDecoder()::decode);
     });
   }
 

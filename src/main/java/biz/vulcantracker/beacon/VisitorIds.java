@@ -18,7 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
  * Turns (site, client address, User-Agent) into the visitor id of docs/api.md: HMAC-SHA-256 keyed with
  * the salt of the hit's UTC day, truncated to 64 bits. Without the salt (deleted two days after its
  * day) the id cannot be linked back to an address. The id under the previous day's salt comes along
- * so that a visit running across midnight continues.
+ * so that a visit running across midnight continues, whichever of the two days came first.
  *
  * <p>HMAC-SHA-256 from the JDK rather than a SipHash library: it needs no dependency, and at about
  * a microsecond per hit it is far from the edge's bottleneck.
@@ -45,12 +45,14 @@ public final class VisitorIds {
     byte[] address = client.getAddress();
     byte[] todays = salts.heldSalt(day);
     byte[] yesterdays = salts.heldSalt(day.minusDays(1));
-    if (todays != null && (yesterdays != null || salts.knownToHaveNoSalt(day.minusDays(1)))) {
+    if (todays != null && yesterdays != null) {
       // Nearly every hit: both days' salts are known here, and no stage waits for Redis.
-      return CompletableFuture.completedFuture(ids(todays, Optional.ofNullable(yesterdays), siteId, address, userAgent));
+      return CompletableFuture.completedFuture(ids(todays, Optional.of(yesterdays), siteId, address, userAgent));
     }
-    return salts.saltOf(day).thenCombine(salts.existingSaltOf(day.minusDays(1)),
-        (today, yesterday) -> ids(today, yesterday, siteId, address, userAgent));
+    // The previous day's salt is created too when it does not exist yet: a log of last week sent
+    // newest day first must link a visit across midnight as the same log sent in order does.
+    return salts.saltOf(day).thenCombine(salts.saltOf(day.minusDays(1)),
+        (today, yesterday) -> ids(today, Optional.of(yesterday), siteId, address, userAgent));
   }
 
   private static Ids ids(byte[] today, Optional<byte[]> yesterday, String siteId, byte[] address, String userAgent) {

@@ -39,4 +39,14 @@ public final class SiteState implements SizeBounded {
     moved.put(partition, entryId);
     return new SiteState(moved);
   }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof SiteState that && watermarks.equals(that.watermarks);
+  }
+
+  @Override
+  public int hashCode() {
+    return watermarks.hashCode();
+  }
 }
