@@ -41,7 +41,7 @@ public final class LogIngestReport {
     rejectedCount++;
     rejectedByKey.merge(key, 1L, Long::sum);
     if (rejectedCount <= MAX_LISTED) {
-      rejected.addObject().put("line", line).put("error", reason);
+      rejected.addObject().put("line", line).put("code", key).put("error", reason);
     }
   }
 

@@ -100,12 +100,12 @@ public final class LogIntake {
       }
       if (line.timestamp() > latest) {
         report.rejected(lineNumber, "in_future", "the line's time " + Instant.ofEpochMilli(line.timestamp())
-            + " is more than " + limits.maxFuture() + " in the future");
+            + " is more than " + limits.maxFuture().toSeconds() + " s in the future (vulcan.beacon.log.max-future)");
         continue;
       }
       if (line.timestamp() < oldest) {
         report.rejected(lineNumber, "too_old", "the line's time " + Instant.ofEpochMilli(line.timestamp())
-            + " is older than " + limits.maxAge() + " (vulcan.katric.max-age)");
+            + " is older than " + limits.maxAge().toDays() + " days (vulcan.katric.max-age)");
         continue;
       }
       LogPageviewRule.Skip skip = rule.skipOf(line);

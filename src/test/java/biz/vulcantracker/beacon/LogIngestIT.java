@@ -84,8 +84,8 @@ class LogIngestIT {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(ApiClient.json(response).toString()).isEqualTo("{\"received\":15,\"queued\":3,"
         + "\"skipped\":{\"status\":4,\"method\":2,\"static\":2,\"bot\":2},"
-        + "\"rejected\":[{\"line\":14,\"error\":\"$remote_addr: expected an IPv4 or IPv6 address, got 'this'\"},"
-        + "{\"line\":15,\"error\":\"$status: expected a 3-digit HTTP status, got '20'\"}],\"rejectedCount\":2}");
+        + "\"rejected\":[{\"line\":14,\"code\":\"unparsable\",\"error\":\"$remote_addr: expected an IPv4 or IPv6 address, got 'this'\"},"
+        + "{\"line\":15,\"code\":\"unparsable\",\"error\":\"$status: expected a 3-digit HTTP status, got '20'\"}],\"rejectedCount\":2}");
 
     eventually(Duration.ofSeconds(30), () -> assertThat(api.get(
         "/api/v1/sites/order.example/stats/breakdown?property=channel&metrics=pageviews", site.reportKey()).body())
@@ -156,7 +156,7 @@ class LogIngestIT {
     assertThat(ConfigFactory.defaultReference().getBytes("vulcan.beacon.log.max-body-bytes")).isEqualTo(8L * 1024 * 1024);
     String future = "198.51.100.1 - - [01/Jan/2099:00:00:00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"" + FIREFOX + "\"";
     assertThat(api.postLog("logs.example", site.ingestToken(), null, future, null).body())
-        .contains("\"rejectedCount\":1", "is in the future");
+        .contains("\"rejectedCount\":1", "\"code\":\"in_future\"", "s in the future");
   }
 
   private static void assertError(HttpResponse<String> response, int status, String code) {
