@@ -22,7 +22,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -542,11 +541,10 @@ final class SiteModel {
 
     /** The (row, id) pairs of one chain's pass already counted as a visitor. */
     static final class Marks {
-      private final Set<Cell> single = new HashSet<>();
-      private final Map<Cell, LongOpenHashSet> many = new HashMap<>();
+      private final Map<Cell, LongOpenHashSet> counted = new HashMap<>();
 
       void visitor(Contribution into, Cell cell, long visitorId, int sign) {
-        LongOpenHashSet ids = many.computeIfAbsent(cell, c -> new LongOpenHashSet(2));
+        LongOpenHashSet ids = counted.computeIfAbsent(cell, c -> new LongOpenHashSet(2));
         if (ids.add(visitorId)) {
           into.add(cell, VISITORS, sign);
         }
@@ -566,7 +564,9 @@ final class SiteModel {
     final List<ResidentHit> hits = new ArrayList<>(4);
     long previous;
 
-    VisitorHits(long id) {}
+    VisitorHits(long id) {
+      // the id is the map's key; the constructor takes it to be a mapping function
+    }
 
     void add(ResidentHit hit) {
       int at = hits.size();
