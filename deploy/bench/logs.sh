@@ -49,30 +49,6 @@ goaccess_rate=$(printf '%s\n' "${goaccess_runs[@]}" | sort -n | tail -n 1)
 
 say "(c) the full import through the endpoint"
 bench_start 2g
-# pageviews <site> <report key> <from> <to>: the stats API's count.
-pageviews() {
-  curl -fs "$api/api/v1/sites/$1/stats/aggregate?period=custom&from=$3&to=$4&metrics=pageviews" \
-    -H "Authorization: Bearer $2" | sed -n 's/.*"value":\([0-9]*\).*/\1/p'
-}
-# import_log <site> <file> <from> <to>: forwards the file to the site and waits until every line
-# it queued as a pageview is counted; sets queued, and sent and counted_at (seconds since the epoch).
-import_log() {
-  local site token key out=$work/forward-$1.out
-  site=$(bench_site "$1")
-  token=$(json_field "$site" ingestToken)
-  key=$(json_field "$site" reportKey)
-  sleep 3 # every node's site cache has the site
-  start=$(date +%s.%N)
-  java -jar target/vulcan-tracker.jar forward --url "$api/api/v1/beacon/log" --site "$1" \
-    --token "$token" ${BENCH_FORWARD_OPTS:-} --file "$2" --state "$work/forward-$1.state" 2> >(tee "$out" >&2)
-  sent=$(date +%s.%N)
-  queued=$(sed -n 's/.* \([0-9]*\) queued as pageviews.*/\1/p' "$out")
-  while [ "$(pageviews "$1" "$key" "$3" "$4")" != "$queued" ]; do
-    kill -0 "$app_pid" 2>/dev/null || { tail -n 30 "$work/vulcan.log" >&2; say "node died"; exit 1; }
-    sleep 0.2
-  done
-  counted_at=$(date +%s.%N)
-}
 # A node runs for days and the target is its sustained rate: like pipeline.sh, measure after a
 # warm-up (another site's log of other days, its figure printed too) and once the JIT compilers
 # have finished. Cold, they took 39 % of the node's CPU during the import (async-profiler).

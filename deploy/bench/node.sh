@@ -1,4 +1,4 @@
-# Sourced by the benchmarks that run a whole node (pipeline.sh, logs.sh, live.sh): each gets its own
+# Sourced by the benchmarks that run a whole node (pipeline.sh, logs.sh, live.sh, backfill.sh): each gets its own
 # Redis, Cassandra and node ports (for number n: 2n379, 2n042, 2n700, 2n080, 2n558) and data under
 # .local/bench-<name>, so benchmarks never touch a running local instance or the tests' services.
 # The ports stay below Linux's ephemeral range (32768 and up): there, the services script's probe of a
@@ -8,7 +8,7 @@
 
 say() { echo "[bench] $*" >&2; }
 
-# bench_prepare <name> <port number n (3-5)>: work folder, ports, the jar, clean-up on exit.
+# bench_prepare <name> <port number n (3-6)>: work folder, ports, the jar, clean-up on exit.
 bench_prepare() {
   work=$repo/.local/bench-$1
   export VULCAN_LOCAL_DIR=$work VULCAN_REDIS_PORT=2${2}379 VULCAN_CQL_PORT=2${2}042 VULCAN_STORAGE_PORT=2${2}700
@@ -77,4 +77,35 @@ wait_for_compilers() {
     [ $((after - before)) -lt 25 ] && { say "compilers idle after $((5 * (i + 1))) s"; return 0; }
   done
   say "compilers still busy after 3 minutes; measuring anyway"
+}
+
+# pageviews <site> <report key> <from> <to>: the stats API's count.
+pageviews() {
+  curl -fs "$api/api/v1/sites/$1/stats/aggregate?period=custom&from=$3&to=$4&metrics=pageviews" \
+    -H "Authorization: Bearer $2" | sed -n 's/.*"value":\([0-9]*\).*/\1/p'
+}
+
+# import_log <site> <file> <from> <to> [pageviews counted before]: forwards the file to the site
+# (registered first if new) and waits until every line it queued as a pageview is counted; sets
+# queued, and start, sent and counted_at (seconds since the epoch).
+import_log() {
+  local site token key out=$work/forward-$1-$(basename "$2").out before=${5:-0}
+  site=$(bench_site "$1" || true)
+  if [ -n "$site" ]; then
+    sleep 3 # every node's site cache has the site
+  fi
+  site_token=$(cat "$work/site-$1.token" 2>/dev/null || json_field "$site" ingestToken)
+  site_key=$(cat "$work/site-$1.key" 2>/dev/null || json_field "$site" reportKey)
+  echo "$site_token" > "$work/site-$1.token"
+  echo "$site_key" > "$work/site-$1.key"
+  start=$(date +%s.%N)
+  java -jar target/vulcan-tracker.jar forward --url "$api/api/v1/beacon/log" --site "$1" \
+    --token "$site_token" ${BENCH_FORWARD_OPTS:-} --file "$2" --state "$work/forward-$1-$(basename "$2").state" 2> >(tee "$out" >&2)
+  sent=$(date +%s.%N)
+  queued=$(sed -n 's/.* \([0-9]*\) queued as pageviews.*/\1/p' "$out")
+  while [ "$(pageviews "$1" "$site_key" "$3" "$4")" != "$((before + queued))" ]; do
+    kill -0 "$app_pid" 2>/dev/null || { tail -n 30 "$work/vulcan.log" >&2; say "node died"; exit 1; }
+    sleep 0.2
+  done
+  counted_at=$(date +%s.%N)
 }
