@@ -7,6 +7,7 @@ import biz.vulcantracker.store.HitReader;
 import biz.vulcantracker.store.HitRow;
 import biz.vulcantracker.store.Rollup;
 import biz.vulcantracker.store.RollupWriter;
+import biz.vulcantracker.telemetry.Telemetry;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.LocalDate;
@@ -238,7 +239,9 @@ public final class SiteEntity
       return Effect().reply(command.replyTo(), StatusReply.error("part " + command.part() + " of a batch whose earlier parts site "
           + siteId + " did not receive (its entity restarted): send the batch again"));
     }
-    pending.addAll(days.add(fresh, System.currentTimeMillis()));
+    List<HitRow> added = days.add(fresh, System.currentTimeMillis());
+    pending.addAll(added);
+    Telemetry.get(context.getSystem()).repeatedHits().increment(fresh.size() - added.size());
     if (!command.lastPart()) {
       nextParts.put(command.partition(), command.part() + 1);
       return Effect().reply(command.replyTo(), StatusReply.ack()); // held: written with the last part

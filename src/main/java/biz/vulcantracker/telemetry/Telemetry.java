@@ -42,6 +42,7 @@ public final class Telemetry implements Extension {
   private final Timer persistLatency;
   private final DistributionSummary batchSizes;
   private final Counter invalidEntries;
+  private final Counter repeatedHits;
 
   private Telemetry() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -64,6 +65,9 @@ public final class Telemetry implements Extension {
         .register(registry);
     invalidEntries = Counter.builder("vulcan.consumer.invalid.entries")
         .description("Stream entries a consumer could not decode and skipped")
+        .register(registry);
+    repeatedHits = Counter.builder("vulcan.hits.repeated")
+        .description("Hits a site entity already held (the same hit id, client event id or log line again): counted once")
         .register(registry);
   }
 
@@ -104,6 +108,11 @@ public final class Telemetry implements Extension {
 
   public Counter invalidEntries() {
     return invalidEntries;
+  }
+
+  /** Hits that reached a site entity again after it had counted them (counted once). */
+  public Counter repeatedHits() {
+    return repeatedHits;
   }
 
   /**
