@@ -20,7 +20,7 @@ lines=${1:-5000000}
 . "$here/node.sh"
 rate() { awk -v n="$1" -v s="$2" -v e="$3" 'BEGIN {printf "%.0f", n / (e - s)}'; }
 
-bench_prepare backfill 6
+bench_prepare backfill 7
 today=$(date -u +%F)
 first=$(date -u -d "$today - 365 days" +%F)
 say "generating $lines lines over the 365 days from $first, and today's up to now"

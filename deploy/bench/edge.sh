@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Edge benchmark: GET /api/v1/beacon on Vulcan Tracker (beacon role, real Redis) against nginx
-# answering `return 204` on the same machine, both driven by wrk the same way in the same run.
-# Prints req/s, p50/p99 latency of each and the ratio, and checks that every 204 is in Redis.
+# answering `return 204` on the same machine, both driven by wrk the same way in the same run, with
+# the same requests: beacons of 50,000 people on public addresses (X-Forwarded-For from a trusted
+# proxy, so GeoIP runs and the rate limiter, on at its defaults, keeps a bucket per person), 30
+# browsers' User-Agents, 300 pages, varied referrers (edge_requests.py writes the wrk script).
+# Prints req/s, p50/p99 latency of each and the ratio, cold (the first 10 s of each, Vulcan's JVM
+# fresh) and warm, and checks that every 204 is in Redis.
 # The two take turns, three runs each, and the median run of each counts: on a shared two-core
 # machine one run of either can be off by a fifth.
 # After each Vulcan run its entries are counted and removed, as the consumers' acknowledgements
@@ -77,24 +81,26 @@ VULCAN_BEACON_FRONT_THREADS=${BENCH_FRONT_THREADS:-1} \
 VULCAN_ROLES=beacon,scuttlebutt VULCAN_ENV=local VULCAN_ADMIN_TOKEN=bench \
 VULCAN_HTTP_PORT=$http_port VULCAN_MANAGEMENT_PORT=$management_port VULCAN_REMOTE_PORT=0 \
 VULCAN_REDIS_URI=redis://127.0.0.1:$VULCAN_REDIS_PORT VULCAN_CASSANDRA_CONTACT_POINTS=127.0.0.1:$VULCAN_CQL_PORT \
-VULCAN_KEYSPACE_PREFIX=bench VULCAN_STREAM_PREFIX=bench VULCAN_RATE_LIMIT_PER_SECOND=0 VULCAN_SPOOL_DIR="$work/spool" \
+VULCAN_KEYSPACE_PREFIX=bench VULCAN_STREAM_PREFIX=bench VULCAN_TRUSTED_PROXIES=127.0.0.1/32 VULCAN_SPOOL_DIR="$work/spool" \
   java -Xms1g -Xmx1g -XX:NewRatio=1 ${BENCH_JAVA_OPTS:-} -jar target/vulcan-tracker.jar > "$work/vulcan.log" 2>&1 &
 app_pid=$!
 for ((i = 0; i < 240; i++)); do curl -fs "http://127.0.0.1:$management_port/ready" >/dev/null 2>&1 && break; sleep 0.5; done
 curl -fs -X POST "http://127.0.0.1:$http_port/api/v1/sites" -H 'Authorization: Bearer bench' \
   -d '{"id": "bench.example", "domains": ["bench.example"]}' >/dev/null
-beacon="http://127.0.0.1:$http_port/api/v1/beacon?s=bench.example&u=https%3A%2F%2Fbench.example%2Fpricing&r=https%3A%2F%2Fsearch.example%2F&w=1440"
+python3 "$here/edge_requests.py" bench.example "$work/requests.lua"
+beacon="http://127.0.0.1:$http_port/"
 
-run() { wrk -t2 -c"$connections" -d"$1"s --latency -H 'User-Agent: Mozilla/5.0 (bench)' "$2"; }
+run() { wrk -t2 -c"$connections" -d"$1"s --latency -s "$work/requests.lua" "$2"; }
 # wrk's figures: Requests/sec, and the 50% and 99% lines of the latency distribution.
 rate() { awk '/Requests\/sec/ {print $2}' <<<"$1"; }
 pct() { awk -v p="$2" '$1 == p {print $2}' <<<"$1"; }
 total() { awk '/requests in/ {print $1}' <<<"$1"; }
 non2xx() { awk '/Non-2xx/ {n = $5} END {print n + 0}' <<<"$1"; }
 
-say "warming up both (the JVM compiles its hot paths meanwhile)"
-run 10 "http://127.0.0.1:$nginx_port/" >/dev/null
-run 30 "$beacon" >/dev/null
+say "cold: 10 s of each on the fresh node, then warming up (the JVM compiles its hot paths meanwhile)"
+nginx_cold=$(run 10 "http://127.0.0.1:$nginx_port/")
+vulcan_cold=$(run 10 "$beacon")
+run 20 "$beacon" >/dev/null
 # drain_queue: prints how many entries the hit streams hold, and removes them.
 drain_queue() {
   local count=0 key
@@ -133,7 +139,10 @@ printf '\n%-28s %12s %10s %10s   (median of 3 runs)\n' "" "req/s" "p50" "p99"
 printf '%-28s %12s %10s %10s\n' "nginx return 204" "$(rate "$nginx_out")" "$(pct "$nginx_out" 50%)" "$(pct "$nginx_out" 99%)"
 printf '%-28s %12s %10s %10s\n' "Vulcan GET /api/v1/beacon" "$(rate "$vulcan_out")" "$(pct "$vulcan_out" 50%)" "$(pct "$vulcan_out" 99%)"
 printf '\nratio Vulcan / nginx: %s (target >= 0.50)\n' "$ratio"
+printf 'cold (first 10 s): nginx %s req/s, Vulcan %s req/s, ratio %s\n' "$(rate "$nginx_cold")" "$(rate "$vulcan_cold")" \
+  "$(awk -v v="$(rate "$vulcan_cold")" -v n="$(rate "$nginx_cold")" 'BEGIN {printf "%.2f", v / n}')"
 # wrk stops with up to one request per connection in flight: those may be in Redis unanswered.
+printf 'answered other than 204 (the rate limiter, per person): %s\n' "$vulcan_non2xx"
 printf 'answered 204 in all runs: %s, entries in Redis: %s (at most %s more: requests cut off by the ends of the runs)\n' \
   "$answered" "$queued" "$((3 * connections))"
 [ "$queued" -ge "$answered" ] && [ "$queued" -le $((answered + 3 * connections)) ] \
