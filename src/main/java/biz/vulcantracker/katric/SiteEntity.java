@@ -90,7 +90,7 @@ public final class SiteEntity
       implements Command, SizeBounded {}
 
   /** How many visitors had a hit in the five minutes before {@code now} (docs/api.md's current visitors). */
-  public record GetCurrentVisitors(long now, ActorRef<CurrentVisitors> replyTo) implements Command {}
+  public record GetCurrentVisitors(long now, String timezone, ActorRef<CurrentVisitors> replyTo) implements Command {}
 
   /** The site's live picture now (today in {@code timezone}), answered with a {@link LiveReport}. */
   public record GetLiveReport(long now, String timezone, ActorRef<LiveReport> replyTo) implements Command {}
@@ -195,11 +195,31 @@ public final class SiteEntity
         .onCommand(RecordHits.class, this::onRecordHits)
         .onCommand(DaysLoaded.class, this::onDaysLoaded)
         .onCommand(BatchWrites.class, this::onBatchWrites)
-        .onCommand(GetCurrentVisitors.class, (state, query) -> Effect().reply(query.replyTo(),
-            new CurrentVisitors(model == null ? 0 : model.visitorsActiveSince(query.now() - CURRENT_WINDOW_MS))))
-        .onCommand(GetLiveReport.class, (state, query) -> Effect().reply(query.replyTo(),
-            modelFor(ZoneId.of(query.timezone())).liveReport(siteId, query.now(), ZoneId.of(query.timezone()), CURRENT_WINDOW_MS)))
+        .onCommand(GetCurrentVisitors.class, (state, query) -> awaitingToday(ZoneId.of(query.timezone()))
+            ? Effect().stash()
+            : Effect().reply(query.replyTo(), new CurrentVisitors(model.visitorsActiveSince(query.now() - CURRENT_WINDOW_MS))))
+        .onCommand(GetLiveReport.class, (state, query) -> awaitingToday(ZoneId.of(query.timezone()))
+            ? Effect().stash()
+            : Effect().reply(query.replyTo(), model.liveReport(siteId, query.now(), ZoneId.of(query.timezone()), CURRENT_WINDOW_MS)))
         .build();
+  }
+
+  /**
+   * True when a live query must wait: today (and the days around it) is being read, or is not
+   * resident yet and its read starts now — after a start or a failover the live picture comes from
+   * the hits table, not from nothing. A read that just failed is not waited for: the answer is then
+   * what the model holds.
+   */
+  private boolean awaitingToday(ZoneId zone) {
+    if (loading) {
+      return true;
+    }
+    Set<LocalDate> missing = modelFor(zone).missingFor(Set.of(LocalDate.now(zone)));
+    if (missing.isEmpty() || (loadFailure != null && System.currentTimeMillis() - loadFailedAt < LOAD_FAILURE_HOLD_MS)) {
+      return false;
+    }
+    load(missing);
+    return true;
   }
 
   private SiteModel modelFor(ZoneId zone) {

@@ -6,6 +6,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import biz.vulcantracker.common.Json;
+import biz.vulcantracker.store.Site;
 import biz.vulcantracker.scuttlebutt.query.StatsQueries;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -24,8 +25,8 @@ public final class RealtimeRoutes {
   public Route route() {
     return path(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()).slash("realtime").slash("visitors"), siteId ->
         get(() -> extractRequest(request -> respond(() -> {
-          access.authorize(request, siteId);
-          return queries.currentVisitors(siteId).thenApply(visitors -> json(Json.MAPPER.createObjectNode().put("visitors", visitors)));
+          Site site = access.authorize(request, siteId);
+          return queries.currentVisitors(site).thenApply(visitors -> json(Json.MAPPER.createObjectNode().put("visitors", visitors)));
         }))));
   }
 }

@@ -61,7 +61,7 @@ public final class StatsRoutes {
       if (!metrics.equals(List.of("visitors"))) {
         throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric", "period=realtime has the metric visitors only");
       }
-      return queries.currentVisitors(site.id()).thenApply(visitors -> {
+      return queries.currentVisitors(site).thenApply(visitors -> {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.putObject("results").putObject("visitors").put("value", visitors);
         return json(body);

@@ -298,6 +298,17 @@ class SiteEntityTest {
     assertThat(entity.restart().state().watermark(0)).isEqualTo("3-0");
   }
 
+  /** After a restart (a failover) the live picture is read back from the hits table, not started empty. */
+  @Test
+  void currentVisitorsAfterARestartComeFromTheTable() {
+    long now = System.currentTimeMillis();
+    entity.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("1-0", "aa", "pageview", now - 60_000),
+        hit("2-0", "bb", "pageview", now - 120_000), hit("3-0", "cc", "pageview", now - 3_600_000)));
+    entity.restart();
+    var result = entity.<SiteEntity.CurrentVisitors>runCommand(replyTo -> new SiteEntity.GetCurrentVisitors(now, "UTC", replyTo));
+    assertThat(result.reply().visitors()).isEqualTo(2);
+  }
+
   /** Events and snapshots stay a few hundred bytes whatever the traffic: the counts are not in them. */
   @Test
   void eventsAndSnapshotsAreSmall() {

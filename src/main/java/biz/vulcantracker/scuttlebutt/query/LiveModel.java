@@ -8,9 +8,9 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * The live part of the model, asked of the site's entity wherever in the cluster it lives: its open
- * visits, which the rollups do not hold yet. Current visitors are those with a hit in the last five
- * minutes.
+ * The live part of the model, asked of the site's entity wherever in the cluster it lives (which
+ * reads today back from the hits table first if it has just started). Current visitors are those
+ * with a hit in the last five minutes.
  */
 public final class LiveModel {
 
@@ -22,9 +22,10 @@ public final class LiveModel {
     this.sharding = sharding;
   }
 
-  public CompletionStage<Integer> currentVisitors(String siteId) {
-    return sharding.entityRefFor(SiteEntity.ENTITY_TYPE_KEY, siteId)
-        .<SiteEntity.CurrentVisitors>ask(replyTo -> new SiteEntity.GetCurrentVisitors(System.currentTimeMillis(), replyTo), ASK_TIMEOUT)
+  public CompletionStage<Integer> currentVisitors(Site site) {
+    return sharding.entityRefFor(SiteEntity.ENTITY_TYPE_KEY, site.id())
+        .<SiteEntity.CurrentVisitors>ask(replyTo ->
+            new SiteEntity.GetCurrentVisitors(System.currentTimeMillis(), site.timezone().getId(), replyTo), ASK_TIMEOUT)
         .thenApply(SiteEntity.CurrentVisitors::visitors);
   }
 

@@ -75,8 +75,8 @@ public final class StatsQueries {
   }
 
   /** Visitors with a hit in the last five minutes, from the live model. */
-  public CompletionStage<Integer> currentVisitors(String siteId) {
-    return live.currentVisitors(siteId);
+  public CompletionStage<Integer> currentVisitors(Site site) {
+    return live.currentVisitors(site);
   }
 
   /**
