@@ -10,6 +10,8 @@ import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * A hit as a site's resident model holds it (a {@link HitRow} in about a tenth of the memory): its
@@ -23,6 +25,9 @@ final class ResidentHit {
   /** The properties whose value a visit takes from its first hit (all but page and hostname). */
   static final List<String> VISIT_COLUMNS =
       Property.HIT_COLUMNS.stream().filter(key -> !Property.isHitLevel(key)).toList();
+  /** Each of {@link #VISIT_COLUMNS} by its place: looked up for every visit and property. */
+  private static final Map<String, Integer> VISIT_COLUMN_INDEX =
+      IntStream.range(0, VISIT_COLUMNS.size()).boxed().collect(Collectors.toUnmodifiableMap(VISIT_COLUMNS::get, i -> i));
 
   private static final Interner<Object> SHARED = Interner.newWeakInterner();
   private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
@@ -110,8 +115,8 @@ final class ResidentHit {
     }
 
     String valueOf(String property) {
-      int index = VISIT_COLUMNS.indexOf(property);
-      return index < 0 ? null : values[index];
+      Integer index = VISIT_COLUMN_INDEX.get(property);
+      return index == null ? null : values[index];
     }
 
     @Override

@@ -269,13 +269,7 @@ public final class SiteEntity
     nextParts.remove(command.partition());
     Rollup rollup = days.rollup(pending);
     pending = new ArrayList<>();
-    Set<LocalDate> keep = new HashSet<>();
-    touched.forEach(day -> {
-      for (int d = -SiteModel.LOAD_RADIUS; d <= SiteModel.LOAD_RADIUS; d++) {
-        keep.add(day.plusDays(d));
-      }
-    });
-    days.evictBeyond(settings.residentDays(), keep);
+    days.evictBeyond(settings.residentDays(), SiteModel.daysAround(touched));
     ZoneId zone = ZoneId.of(command.timezone());
     LiveReport live = days.liveReport(siteId, System.currentTimeMillis(), zone, CURRENT_WINDOW_MS);
     String lastEntryId = command.hits().isEmpty() ? null : command.hits().get(command.hits().size() - 1).entryId();

@@ -69,16 +69,21 @@ final class SiteModel {
     this.zone = zone.getRules();
   }
 
-  /** The days that must be resident before hits of {@code touched} days are added, and are not. */
-  Set<LocalDate> missingFor(Collection<LocalDate> touched) {
-    Set<LocalDate> missing = new TreeSet<>();
+  /** The days that must be resident before hits of {@code touched} days are added: {@value #LOAD_RADIUS} either side. */
+  static Set<LocalDate> daysAround(Collection<LocalDate> touched) {
+    Set<LocalDate> around = new TreeSet<>();
     for (LocalDate day : touched) {
       for (int d = -LOAD_RADIUS; d <= LOAD_RADIUS; d++) {
-        if (!days.containsKey(day.plusDays(d))) {
-          missing.add(day.plusDays(d));
-        }
+        around.add(day.plusDays(d));
       }
     }
+    return around;
+  }
+
+  /** The days of {@link #daysAround} that are not resident. */
+  Set<LocalDate> missingFor(Collection<LocalDate> touched) {
+    Set<LocalDate> missing = daysAround(touched);
+    missing.removeIf(days::containsKey);
     return missing;
   }
 

@@ -56,13 +56,7 @@ public final class ModelHarness {
     rollup.totals().forEach(row -> totals.put(row.day(), row));
     rollup.hours().forEach(row -> hours.put(row.hour(), row));
     rollup.breakdowns().forEach(row -> breakdowns.put(row.day() + "\u0000" + row.property() + "\u0000" + row.value(), row));
-    Set<LocalDate> keep = new HashSet<>();
-    touched.forEach(day -> {
-      for (int d = -SiteModel.LOAD_RADIUS; d <= SiteModel.LOAD_RADIUS; d++) {
-        keep.add(day.plusDays(d));
-      }
-    });
-    model.evictBeyond(residentDays, keep);
+    model.evictBeyond(residentDays, SiteModel.daysAround(touched));
   }
 
   /** Every written day's totals, days without traffic left out. */
