@@ -24,6 +24,7 @@ import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.queue.RedisConnections;
 import biz.vulcantracker.scuttlebutt.DashboardRoutes;
 import biz.vulcantracker.scuttlebutt.ExportRoutes;
+import biz.vulcantracker.scuttlebutt.KeyQuotas;
 import biz.vulcantracker.scuttlebutt.LiveRoutes;
 import biz.vulcantracker.scuttlebutt.RealtimeRoutes;
 import biz.vulcantracker.scuttlebutt.ReportAccess;
@@ -31,6 +32,7 @@ import biz.vulcantracker.scuttlebutt.SiteAdminRoutes;
 import biz.vulcantracker.scuttlebutt.SiteTopics;
 import biz.vulcantracker.scuttlebutt.StatsRoutes;
 import biz.vulcantracker.scuttlebutt.query.FilteredStats;
+import biz.vulcantracker.scuttlebutt.query.ScanLimits;
 import biz.vulcantracker.scuttlebutt.query.LiveModel;
 import biz.vulcantracker.scuttlebutt.query.StatsQueries;
 import biz.vulcantracker.store.DailyBreakdownsTable;
@@ -148,11 +150,13 @@ public final class VulcanNode implements AutoCloseable {
     if (roles.contains(Roles.SCUTTLEBUTT)) {
       ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));
       LiveModel liveModel = new LiveModel(ClusterSharding.get(system));
-      StatsQueries queries = new StatsQueries(dailyTotals, breakdowns, hourly, new FilteredStats(hits, system), liveModel);
-      routes.add(new StatsRoutes(access, queries).route());
-      routes.add(new ExportRoutes(access, queries).route());
+      StatsQueries queries = new StatsQueries(dailyTotals, breakdowns, hourly,
+          new FilteredStats(hits::read, system, ScanLimits.fromConfig(config)), liveModel);
+      KeyQuotas quotas = new KeyQuotas(KeyQuotas.Settings.fromConfig(config));
+      routes.add(new StatsRoutes(access, queries, quotas).route());
+      routes.add(new ExportRoutes(access, queries, quotas).route());
       routes.add(new RealtimeRoutes(access, queries).route());
-      LiveRoutes live = new LiveRoutes(system, access, new SiteTopics(system), liveModel);
+      LiveRoutes live = new LiveRoutes(system, access, new SiteTopics(system), liveModel, quotas);
       routes.add(live.route());
       liveSockets = live::openSockets;
       Telemetry.get(system).liveSockets(live::openSockets);

@@ -37,10 +37,12 @@ public final class ExportRoutes {
 
   private final ReportAccess access;
   private final StatsQueries queries;
+  private final KeyQuotas quotas;
 
-  public ExportRoutes(ReportAccess access, StatsQueries queries) {
+  public ExportRoutes(ReportAccess access, StatsQueries queries, KeyQuotas quotas) {
     this.access = access;
     this.queries = queries;
+    this.quotas = quotas;
   }
 
   public Route route() {
@@ -54,8 +56,11 @@ public final class ExportRoutes {
           StatsQueries.Interval interval = periodName.equals("6mo") || periodName.equals("12mo")
               ? StatsQueries.Interval.MONTH : StatsRoutes.intervalOf(params.get("interval"), period);
           CsvZip zip = new CsvZip();
+          String holder = access.holder(request, site);
+          // Each file is a report of its own within the key's quota: the zip takes one place at a time.
           Source<ByteString, ?> body = Source.from(files(interval))
-              .mapAsync(1, file -> file.rows().read(site, period, filters).thenApply(rows -> zip.add(file.name(), file.keyColumn(), rows)))
+              .mapAsync(1, file -> quotas.query(holder, () -> file.rows().read(site, period, filters))
+                  .thenApply(rows -> zip.add(file.name(), file.keyColumn(), rows)))
               .concat(Source.lazySingle(zip::finish));
           String name = site.id().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + periodName + ".zip";
           return CompletableFuture.completedFuture(HttpResponse.create()

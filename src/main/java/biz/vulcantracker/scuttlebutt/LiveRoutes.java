@@ -57,13 +57,15 @@ public final class LiveRoutes {
   private final ReportAccess access;
   private final SiteTopics topics;
   private final LiveModel liveModel;
+  private final KeyQuotas quotas;
   private final AtomicInteger openSockets = new AtomicInteger();
 
-  public LiveRoutes(ActorSystem<?> system, ReportAccess access, SiteTopics topics, LiveModel liveModel) {
+  public LiveRoutes(ActorSystem<?> system, ReportAccess access, SiteTopics topics, LiveModel liveModel, KeyQuotas quotas) {
     this.system = system;
     this.access = access;
     this.topics = topics;
     this.liveModel = liveModel;
+    this.quotas = quotas;
   }
 
   /** Live sockets open on this node (a gauge for operators and the tests). */
@@ -75,18 +77,59 @@ public final class LiveRoutes {
     return path(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()).slash("live"), siteId ->
         get(() -> parameterOptional("token", token -> extractRequest(request -> {
           Site site;
+          String holder;
           try {
             site = access.authorize(token.orElseThrow(() ->
                 new ApiError(StatusCodes.UNAUTHORIZED, "unauthorized", "send the report key as ?token=")), siteId);
             checkOrigin(request, site);
+            holder = access.holder(token.get(), site);
+            if (!quotas.hasSocketRoom(holder)) {
+              throw tooManySockets();
+            }
           } catch (ApiError error) {
             return complete(error.toResponse());
           }
-          return handleWebSocketMessages(socket(site));
+          return handleWebSocketMessages(socket(site, holder));
         }))));
   }
 
-  private Flow<Message, Message, NotUsed> socket(Site site) {
+  /**
+   * The socket: its place among the key's sockets is taken when it opens (one that lost a race for
+   * the last place gets an error message and is closed) and given back when it closes.
+   */
+  private Flow<Message, Message, NotUsed> socket(Site site, String holder) {
+    Source<Message, NotUsed> out = Source.lazySource(() -> {
+      if (!quotas.openSocket(holder)) {
+        ApiError full = tooManySockets();
+        return Source.<Message>single(TextMessage.create(ApiError.json(full.code(), full.getMessage())));
+      }
+      return reports(site).watchTermination((notUsed, done) -> {
+        openSockets.incrementAndGet();
+        done.whenComplete((ok, error) -> {
+          openSockets.decrementAndGet();
+          quotas.closeSocket(holder);
+        });
+        return NotUsed.getInstance();
+      });
+    }).mapMaterializedValue(future -> NotUsed.getInstance());
+    Materializer materializer = Materializer.matFromSystem(system);
+    // What the client sends is read and dropped (streamed messages must be drained, or the socket stalls).
+    Sink<Message, ?> in = Sink.foreach(message -> {
+      if (message.isText()) {
+        message.asTextMessage().getStreamedText().runWith(Sink.ignore(), materializer);
+      } else {
+        message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer);
+      }
+    });
+    return Flow.fromSinkAndSourceCoupled(in, out);
+  }
+
+  private ApiError tooManySockets() {
+    return new ApiError(StatusCodes.TOO_MANY_REQUESTS, "too_many_sockets", "this key has as many live sockets open as it may");
+  }
+
+  /** The socket's messages: the snapshot, then the updates. */
+  private Source<Message, NotUsed> reports(Site site) {
     Pair<ActorRef<LiveReport>, Source<LiveReport, NotUsed>> subscriber =
         ActorSource.<LiveReport>actorRef(report -> false, report -> Optional.empty(), SUBSCRIBER_BUFFER, OverflowStrategy.dropHead())
             .preMaterialize(system);
@@ -104,22 +147,8 @@ public final class LiveRoutes {
         .concat(subscriber.second().merge(refreshes).map(report -> new Tagged("update", report)))
         .via(new LatestAtMostEvery<Tagged>(Duration.ofSeconds(1).dividedBy(MAX_PER_SECOND),
             (older, newer) -> older.type().equals("snapshot") ? new Tagged("snapshot", newer.report()) : newer))
-        .map(tagged -> (Message) TextMessage.create(LiveReportJson.render(tagged.type(), tagged.report(), System.currentTimeMillis())))
-        .watchTermination((notUsed, done) -> {
-          openSockets.incrementAndGet();
-          done.whenComplete((ok, error) -> openSockets.decrementAndGet());
-          return NotUsed.getInstance();
-        });
-    Materializer materializer = Materializer.matFromSystem(system);
-    // What the client sends is read and dropped (streamed messages must be drained, or the socket stalls).
-    Sink<Message, ?> in = Sink.foreach(message -> {
-      if (message.isText()) {
-        message.asTextMessage().getStreamedText().runWith(Sink.ignore(), materializer);
-      } else {
-        message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer);
-      }
-    });
-    return Flow.fromSinkAndSourceCoupled(in, out);
+        .map(tagged -> (Message) TextMessage.create(LiveReportJson.render(tagged.type(), tagged.report(), System.currentTimeMillis())));
+    return out;
   }
 
   /**

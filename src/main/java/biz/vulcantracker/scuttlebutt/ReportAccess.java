@@ -42,6 +42,18 @@ public final class ReportAccess {
     return site.get();
   }
 
+  /**
+   * Who holds an accepted token, for {@link KeyQuotas}: "admin", or the site whose report key it is.
+   * Call after {@link #authorize}.
+   */
+  public String holder(String token, Site site) {
+    return isAdmin(token) ? "admin" : "site:" + site.id();
+  }
+
+  public String holder(HttpRequest request, Site site) {
+    return holder(BearerToken.of(request).orElse(""), site);
+  }
+
   /** Throws unless the request carries the admin token (403 while no admin token is configured). */
   public void requireAdmin(HttpRequest request) {
     if (adminToken.isEmpty()) {

@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -37,18 +39,26 @@ public final class StatsRoutes {
 
   private final ReportAccess access;
   private final StatsQueries queries;
+  private final KeyQuotas quotas;
 
-  public StatsRoutes(ReportAccess access, StatsQueries queries) {
+  public StatsRoutes(ReportAccess access, StatsQueries queries, KeyQuotas quotas) {
     this.access = access;
     this.queries = queries;
+    this.quotas = quotas;
   }
 
   public Route route() {
     return pathPrefix(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()), siteId ->
         pathPrefix("stats", () -> get(() -> extractRequest(request -> parameterMap(params -> concat(
-            path("aggregate", () -> respond(() -> aggregate(access.authorize(request, siteId), params))),
-            path("timeseries", () -> respond(() -> timeseries(access.authorize(request, siteId), params).thenApply(StatsRoutes::json))),
-            path("breakdown", () -> respond(() -> breakdown(access.authorize(request, siteId), params).thenApply(StatsRoutes::json)))))))));
+            path("aggregate", () -> respond(() -> limited(request, siteId, site -> aggregate(site, params)))),
+            path("timeseries", () -> respond(() -> limited(request, siteId, site -> timeseries(site, params).thenApply(StatsRoutes::json)))),
+            path("breakdown", () -> respond(() -> limited(request, siteId, site -> breakdown(site, params).thenApply(StatsRoutes::json))))))))));
+  }
+
+  /** Runs a report of the site the request may read, within its key's {@link KeyQuotas}. */
+  private CompletionStage<HttpResponse> limited(HttpRequest request, String siteId, Function<Site, CompletionStage<HttpResponse>> report) {
+    Site site = access.authorize(request, siteId);
+    return quotas.query(access.holder(request, site), () -> report.apply(site));
   }
 
   private CompletionStage<HttpResponse> aggregate(Site site, Map<String, String> params) {

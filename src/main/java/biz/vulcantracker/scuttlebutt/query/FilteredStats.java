@@ -1,9 +1,9 @@
 package biz.vulcantracker.scuttlebutt.query;
 
+import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.model.Property;
 import biz.vulcantracker.store.DailyTotals;
 import biz.vulcantracker.store.HitRow;
-import biz.vulcantracker.store.HitsTable;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -11,9 +11,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -28,15 +33,29 @@ import org.apache.pekko.stream.javadsl.Source;
  * filters and it matches the hit filters; a visit counts when it matches the visit filters and, if
  * there are hit filters, one of its pageviews or custom events matches them. So with no filters this
  * path gives what the rollups give, which a test holds it to.
+ *
+ * <p>A scan is bounded by its {@link ScanLimits}: it runs on its own dispatcher, so scans can slow
+ * each other but not the HTTP server or the live sockets, and it is cancelled (the reads of the
+ * table with it) when its time is up.
  */
 public final class FilteredStats {
 
-  private final HitsTable hits;
-  private final ActorSystem<?> system;
+  /** The group that values beyond {@link ScanLimits#maxGroups} fold into. */
+  static final String OTHER = "(other)";
 
-  public FilteredStats(HitsTable hits, ActorSystem<?> system) {
+  /** Where the hits come from: one day partition of a site, streamed (the hits table). */
+  public interface HitSource {
+    Source<HitRow, NotUsed> read(String siteId, LocalDate day);
+  }
+
+  private final HitSource hits;
+  private final ActorSystem<?> system;
+  private final ScanLimits limits;
+
+  public FilteredStats(HitSource hits, ActorSystem<?> system, ScanLimits limits) {
     this.hits = hits;
     this.system = system;
+    this.limits = limits;
   }
 
   /** Where a report puts what it counts: a group (a bucket, a property value) and within it a unit of distinct visitors. */
@@ -51,9 +70,18 @@ public final class FilteredStats {
   /** Counts per group and unit, each with its exact set of visitors. */
   static final class Tallies {
     private final Map<String, Map<String, Tally>> groups = new HashMap<>();
+    private final int maxGroups;
+
+    Tallies(int maxGroups) {
+      this.maxGroups = maxGroups;
+    }
 
     Tally at(String group, String unit) {
-      return groups.computeIfAbsent(group, g -> new HashMap<>()).computeIfAbsent(unit, u -> new Tally());
+      Map<String, Tally> units = groups.get(group);
+      if (units == null) {
+        units = groups.computeIfAbsent(groups.size() < maxGroups - 1 ? group : OTHER, g -> new HashMap<>());
+      }
+      return units.computeIfAbsent(unit, u -> new Tally());
     }
 
     /** Per group, one {@link DailyTotals} per unit, which {@link Metrics} sums. */
@@ -99,21 +127,39 @@ public final class FilteredStats {
   /** Tallies the period's hits of a site under the filters, per group. */
   CompletionStage<Map<String, List<DailyTotals>>> tally(
       String siteId, ZoneId zone, Period period, Filters filters, Grouping grouping) {
-    Scan scan = new Scan(zone, period, filters, grouping);
+    if (period.days() > limits.maxDays()) {
+      throw new ApiError(StatusCodes.BAD_REQUEST, "period_too_long",
+          "a report with filters covers at most " + limits.maxDays() + " days");
+    }
+    Scan scan = new Scan(zone, period, filters, grouping, limits.maxGroups());
     return Source.from(scan.days())
         .flatMapConcat(day -> hits.read(siteId, day))
-        .runWith(Sink.foreach(scan::accept), system)
-        .thenApply(done -> scan.finish());
+        .completionTimeout(limits.timeout())
+        .toMat(Sink.foreach(scan::accept), (notUsed, done) -> done)
+        .withAttributes(ActorAttributes.dispatcher(limits.dispatcher()))
+        .run(system)
+        .handle((done, failure) -> {
+          Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+          if (cause instanceof TimeoutException) {
+            throw new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "report_too_slow", "the report took longer than "
+                + limits.timeout().toSeconds() + " s and was stopped; choose a shorter period or fewer filters");
+          }
+          if (cause != null) {
+            throw new CompletionException(cause);
+          }
+          return scan.finish();
+        });
   }
 
   /** One report's pass over the hits: the rows in table order in, the tallies per group out. */
   static final class Scan {
     private final Period period;
-    private final Tallies tallies = new Tallies();
+    private final Tallies tallies;
     private final VisitSequencer sequencer;
 
-    Scan(ZoneId zone, Period period, Filters filters, Grouping grouping) {
+    Scan(ZoneId zone, Period period, Filters filters, Grouping grouping, int maxGroups) {
       this.period = period;
+      this.tallies = new Tallies(maxGroups);
       this.sequencer = new VisitSequencer(zone, visit -> count(visit, period, filters, grouping, tallies));
     }
 

@@ -3,11 +3,8 @@ package biz.vulcantracker.scuttlebutt.query;
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.model.Property;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
@@ -16,17 +13,25 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  * all filters to hold at once. Filters on {@linkplain Property#isHitLevel single hits' keys} select single hits (a visit counts when
  * one of its hits is selected); the others select whole visits. A missing value equals nothing, so
  * {@code country!=DE} keeps visits without a country.
+ *
+ * <p>A shared report key must not be able to make a scan expensive: at most {@value #MAX_FILTERS}
+ * filters, each value at most {@value #MAX_VALUE_CHARS} characters and {@value #MAX_ALTERNATIVES}
+ * alternatives, matched in linear time ({@link Glob}).
  */
 public record Filters(List<Filter> visitFilters, List<Filter> hitFilters) {
 
   public static final Filters NONE = new Filters(List.of(), List.of());
+  static final int MAX_FILTERS = 10;
+  static final int MAX_VALUE_CHARS = 256;
+  static final int MAX_ALTERNATIVES = 16;
+  static final int MAX_PARAMETER_CHARS = 4096;
 
   /** One condition: {@code key == pattern} or, {@code negated}, {@code key != pattern}. */
-  public record Filter(String key, boolean negated, Pattern pattern) {
+  public record Filter(String key, boolean negated, Glob pattern) {
 
     boolean test(Function<String, String> values) {
       String value = values.apply(key);
-      boolean equal = value != null && pattern.matcher(value).matches();
+      boolean equal = value != null && pattern.matches(value);
       return equal != negated;
     }
   }
@@ -48,11 +53,17 @@ public record Filters(List<Filter> visitFilters, List<Filter> hitFilters) {
     if (parameter == null || parameter.isBlank()) {
       return NONE;
     }
+    if (parameter.length() > MAX_PARAMETER_CHARS) {
+      throw bad("filters is at most " + MAX_PARAMETER_CHARS + " characters");
+    }
     List<Filter> visit = new ArrayList<>();
     List<Filter> hit = new ArrayList<>();
     for (String part : parameter.split(";")) {
       if (part.isBlank()) {
         continue;
+      }
+      if (visit.size() + hit.size() == MAX_FILTERS) {
+        throw bad("at most " + MAX_FILTERS + " filters");
       }
       int equals = part.indexOf("==");
       int notEquals = part.indexOf("!=");
@@ -71,11 +82,14 @@ public record Filters(List<Filter> visitFilters, List<Filter> hitFilters) {
     return new Filters(List.copyOf(visit), List.copyOf(hit));
   }
 
-  /** Alternatives separated by {@code |}, each with {@code *} matching any run of characters. */
-  private static Pattern pattern(String value) {
-    return Pattern.compile(Arrays.stream(value.split("\\|", -1))
-        .map(alternative -> Arrays.stream(alternative.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")))
-        .collect(Collectors.joining("|")), Pattern.DOTALL);
+  private static Glob pattern(String value) {
+    if (value.length() > MAX_VALUE_CHARS) {
+      throw bad("a filter value is at most " + MAX_VALUE_CHARS + " characters");
+    }
+    if (Glob.alternativesOf(value) > MAX_ALTERNATIVES) {
+      throw bad("a filter value has at most " + MAX_ALTERNATIVES + " alternatives");
+    }
+    return Glob.of(value);
   }
 
   private static ApiError bad(String message) {

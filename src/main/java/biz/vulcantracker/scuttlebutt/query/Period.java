@@ -18,6 +18,10 @@ public record Period(LocalDate from, LocalDate to) {
 
   static final int MAX_CUSTOM_DAYS = 3660;
 
+  long days() {
+    return to.toEpochDay() - from.toEpochDay() + 1;
+  }
+
   boolean contains(LocalDate day) {
     return !day.isBefore(from) && !day.isAfter(to);
   }

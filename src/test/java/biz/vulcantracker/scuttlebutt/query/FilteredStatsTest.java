@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The filtered path with no filter must count what the rollups count. Random traffic over three
  * days — visits across local and UTC midnight (the visitor id changes there), custom events,
- * engagement, bots — is counted once by katric's {@link biz.vulcantracker.katric.SiteState} and once
+ * engagement, bots — is counted once by katric's model ({@link ModelHarness}) and once
  * by sequencing the hits table's rows back into visits; totals per day and per hour, and breakdowns
  * by visit and hit properties, must be equal in every time zone.
  */
@@ -92,7 +92,7 @@ class FilteredStatsTest {
 
   private static Map<String, List<DailyTotals>> scan(ZoneId zone, Period period, List<HitRow> rows,
       FilteredStats.Grouping grouping) {
-    FilteredStats.Scan scan = new FilteredStats.Scan(zone, period, Filters.NONE, grouping);
+    FilteredStats.Scan scan = new FilteredStats.Scan(zone, period, Filters.NONE, grouping, Integer.MAX_VALUE);
     List<LocalDate> days = scan.days();
     rows.stream().filter(row -> days.contains(row.day())).forEach(scan::accept);
     return scan.finish();

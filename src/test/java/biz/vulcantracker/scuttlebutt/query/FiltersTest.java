@@ -4,13 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import biz.vulcantracker.common.ApiError;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Random;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The filters parameter: operators, wildcards, alternatives, missing values, and refusals. */
+/** The filters parameter: operators, wildcards, alternatives, missing values, refusals, and the cost of hostile patterns. */
 class FiltersTest {
 
   @ParameterizedTest(name = "{0} on {1}={2}: {3}")
@@ -69,5 +76,63 @@ class FiltersTest {
   void blankIsNoFilter(String parameter) {
     assertThat(Filters.parse(parameter).isEmpty()).isTrue();
     assertThat(Filters.parse(null).isEmpty()).isTrue();
+  }
+
+  /** Glob semantics against java.util.regex as the reference, on small random patterns where backtracking is harmless. */
+  @Test
+  void wildcardsMatchAsTheEquivalentRegexDoes() {
+    Random random = new Random(18);
+    for (int i = 0; i < 20_000; i++) {
+      String pattern = randomText(random, "ab*|", 8);
+      String value = randomText(random, "ab", 10);
+      String regex = Stream.of(pattern.split("\\|", -1))
+          .map(alternative -> Stream.of(alternative.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")))
+          .collect(Collectors.joining("|"));
+      assertThat(Filters.parse("page==" + pattern).matchesHit(key -> value))
+          .as("%s on %s", pattern, value).isEqualTo(value.matches(regex));
+    }
+  }
+
+  /**
+   * Patterns that make a backtracking matcher take exponential or quadratic time, each over a thousand
+   * values of the longest kept length (2,048 characters): all of them within a second.
+   */
+  @Test
+  void hostilePatternsAnswerWithinASecond() {
+    String stars = "*".repeat(Filters.MAX_VALUE_CHARS - 1) + "x";
+    String starsA = "*a".repeat(Filters.MAX_VALUE_CHARS / 2 - 1) + "*x";
+    String nearMiss = "*" + "a".repeat(Filters.MAX_VALUE_CHARS - 3) + "b*";
+    String alternatives = Stream.generate(() -> "*a*a*a*a*a*a*b").limit(Filters.MAX_ALTERNATIVES).collect(Collectors.joining("|"));
+    String value = "a".repeat(2048);
+    for (String pattern : new String[] {stars, starsA, nearMiss, alternatives}) {
+      Filters filters = Filters.parse("page==" + pattern);
+      Assertions.assertTimeoutPreemptively(Duration.ofSeconds(1), () -> {
+        for (int i = 0; i < 1000; i++) {
+          assertThat(filters.matchesHit(key -> value)).isFalse();
+        }
+      }, pattern.length() + " characters: " + pattern.substring(0, 20));
+    }
+  }
+
+  @Test
+  void patternsBeyondTheirBoundsAreABadRequest() {
+    String longValue = "page==" + "a".repeat(Filters.MAX_VALUE_CHARS + 1);
+    String manyAlternatives = "page==" + "a|".repeat(Filters.MAX_ALTERNATIVES) + "a";
+    String manyFilters = "country==DE;".repeat(Filters.MAX_FILTERS + 1);
+    String longParameter = "page==" + "x".repeat(Filters.MAX_PARAMETER_CHARS);
+    for (String parameter : new String[] {longValue, manyAlternatives, manyFilters, longParameter}) {
+      assertThatThrownBy(() -> Filters.parse(parameter))
+          .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("bad_filter"));
+    }
+    assertThat(Filters.parse("page==" + "a".repeat(Filters.MAX_VALUE_CHARS)).hitFilters()).hasSize(1);
+    assertThat(Filters.parse("country==DE;".repeat(Filters.MAX_FILTERS)).visitFilters()).hasSize(Filters.MAX_FILTERS);
+  }
+
+  private static String randomText(Random random, String alphabet, int maxLength) {
+    StringBuilder text = new StringBuilder();
+    for (int i = random.nextInt(maxLength + 1); i > 0; i--) {
+      text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return text.toString();
   }
 }
