@@ -10,6 +10,7 @@ import biz.vulcantracker.beacon.LogIntake;
 import biz.vulcantracker.beacon.LogRoutes;
 import biz.vulcantracker.beacon.RelayedClients;
 import biz.vulcantracker.beacon.VisitorIds;
+import biz.vulcantracker.beacon.front.FrontLimits;
 import biz.vulcantracker.beacon.front.FrontServer;
 import biz.vulcantracker.beacon.front.FrontTransport;
 import biz.vulcantracker.beacon.spool.EdgeSpool;
@@ -175,7 +176,9 @@ public final class VulcanNode implements AutoCloseable {
         ServerBinding pekko = await(HttpServer.start(system, "127.0.0.1", 0, all));
         FrontServer front = FrontServer.start(host, port,
             FrontTransport.choose(config.getString("vulcan.beacon.front.transport")), config.getInt("vulcan.beacon.front.threads"),
-            pekko.localAddress(), beaconIntake.get(), relayed, RedisConnections.get(system), queue);
+            pekko.localAddress(), beaconIntake.get(), relayed, RedisConnections.get(system), queue,
+            FrontLimits.fromConfig(config), BeaconSettings.create(config).trustedProxies());
+        Telemetry.get(system).frontConnectionsClosed(front, FrontServer::connectionsRefused, FrontServer::requestsTimedOut);
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "close-front",
             () -> front.stop().thenApply(stopped -> Done.getInstance()));
         http = Optional.of(front.localAddress());

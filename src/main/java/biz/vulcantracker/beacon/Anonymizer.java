@@ -15,6 +15,13 @@ import java.util.concurrent.CompletableFuture;
 public final class Anonymizer {
 
   /**
+   * The longest User-Agent kept, in characters; longer ones are cut. Real browsers' stay under 300
+   * (a few apps' reach 400); what is longer is padding meant to make every hit queued, hashed and
+   * classified cost more.
+   */
+  public static final int MAX_USER_AGENT_CHARS = 512;
+
+  /**
    * What a channel read of one hit, everything but the client.
    *
    * @param timestamp when the hit happened (a beacon: when it arrived; a log line: its time), epoch ms
@@ -52,11 +59,13 @@ public final class Anonymizer {
 
   /** The same with a hit id the channel derived (a log line's, from its content). */
   public CompletableFuture<QueuedHit> anonymize(IncomingHit hit, InetAddress client, GeoLocator.Location location, String hitId) {
-    return visitorIds.idsOf(hit.siteId(), client, hit.userAgent(), Instant.ofEpochMilli(hit.timestamp()))
+    String userAgent = hit.userAgent() == null || hit.userAgent().length() <= MAX_USER_AGENT_CHARS
+        ? hit.userAgent() : hit.userAgent().substring(0, MAX_USER_AGENT_CHARS);
+    return visitorIds.idsOf(hit.siteId(), client, userAgent, Instant.ofEpochMilli(hit.timestamp()))
         .thenApply(ids -> new QueuedHit(
             hitId, hit.siteId(), hit.timestamp(), hit.channel(), hit.eventName(), hit.url(),
             hit.referrer(), hit.screenWidth(), hit.props(), hit.engagementMs(), hit.clientEventId(),
-            ids.today(), ids.yesterday().orElse(null), hit.userAgent(),
+            ids.today(), ids.yesterday().orElse(null), userAgent,
             location.country(), location.region(), location.city()))
         .toCompletableFuture();
   }

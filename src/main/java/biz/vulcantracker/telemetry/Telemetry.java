@@ -2,6 +2,7 @@ package biz.vulcantracker.telemetry;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.function.ToDoubleFunction;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
@@ -136,6 +138,16 @@ public final class Telemetry implements Extension {
   }
 
   /** The live-report WebSockets open on this node. */
+  /** Connections the beacon front closed: over the per-client cap as accepted, or a request not arriving in time. */
+  public <T> void frontConnectionsClosed(T front, ToDoubleFunction<T> overClientCap, ToDoubleFunction<T> requestTimeout) {
+    // Micrometer holds the object of a function counter weakly: it must be one that lives as long as
+    // the node (the front), not a method reference made for the call.
+    FunctionCounter.builder("vulcan.front.connections.closed", front, overClientCap)
+        .description("Connections closed by the beacon front, by reason").tag("reason", "too_many_connections").register(registry);
+    FunctionCounter.builder("vulcan.front.connections.closed", front, requestTimeout)
+        .description("Connections closed by the beacon front, by reason").tag("reason", "request_timeout").register(registry);
+  }
+
   public void liveSockets(IntSupplier open) {
     Gauge.builder("vulcan.live.sockets", open::getAsInt).description("Open live-report WebSockets").register(registry);
   }

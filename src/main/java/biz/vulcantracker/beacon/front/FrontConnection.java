@@ -13,6 +13,9 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,16 +52,25 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
   /** The hits of this connection's event loop leave in one write per round of I/O. */
   private final LoopAppends appends;
   private final Relay relay;
+  private final FrontLimits limits;
+  private final LongAdder timedOut;
   private final ArrayDeque<Owed> owed = new ArrayDeque<>();
   private Mode mode = Mode.NATIVE;
   private ByteBuf buffer;
   /** Bytes of a refused body still to come, to be skipped. */
   private long discarding;
+  /** When the request the client is still sending must have arrived; null while none is partly here. */
+  private ScheduledFuture<?> deadline;
+  /** The deadline passed: the connection closes once the answers owed are written. */
+  private boolean expired;
 
-  FrontConnection(FrontBeacons beacons, LoopAppends appends, Relay relay) {
+  /** @param timedOut counts the connections closed because a request did not arrive in time */
+  FrontConnection(FrontBeacons beacons, LoopAppends appends, Relay relay, FrontLimits limits, LongAdder timedOut) {
     this.beacons = beacons;
     this.appends = appends;
     this.relay = relay;
+    this.limits = limits;
+    this.timedOut = timedOut;
   }
 
   @Override
@@ -78,9 +90,11 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
 
   private void handleRequests(ChannelHandlerContext ctx) {
     skipDiscarded();
+    boolean waitingForClient = discarding > 0;
     while (mode == Mode.NATIVE && buffer != null && buffer.isReadable() && discarding == 0 && owed.size() < MAX_IN_FLIGHT) {
-      RequestHeads.Result next = RequestHeads.parse(buffer, MAX_HEAD_BYTES, beacons.maxBodyBytes());
+      RequestHeads.Result next = RequestHeads.parse(buffer, MAX_HEAD_BYTES, beacons.maxBodyBytes(), limits);
       if (next.verdict() == RequestHeads.Verdict.INCOMPLETE) {
+        waitingForClient = true;
         break;
       }
       if (next.verdict() == RequestHeads.Verdict.RELAY) {
@@ -100,9 +114,11 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
         }
         writeReady(ctx);
         skipDiscarded();
+        waitingForClient = discarding > 0;
         continue;
       }
       if (buffer.readableBytes() < head.headLength() + head.contentLength()) {
+        waitingForClient = true;
         break; // the body is still on its way
       }
       Map<String, String> params = null;
@@ -112,6 +128,7 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
       }
       buffer.skipBytes(head.headLength());
       String body = buffer.readCharSequence(head.contentLength(), StandardCharsets.UTF_8).toString();
+      cancelDeadline(); // this request arrived whole; the next one has its own time
       Owed answer = new Owed(head.close());
       owed.add(answer);
       CompletionStage<Answer> answering = switch (head.method()) {
@@ -136,6 +153,30 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
     }
     if (owed.size() >= MAX_IN_FLIGHT) {
       ctx.channel().config().setAutoRead(false);
+    }
+    if (waitingForClient && mode == Mode.NATIVE && deadline == null) {
+      deadline = ctx.executor().schedule(() -> {
+        deadline = null;
+        if (mode == Mode.NATIVE || mode == Mode.CLOSING) {
+          expired = true;
+          timedOut.increment();
+          closeIfExpired(ctx);
+        }
+      }, limits.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void cancelDeadline() {
+    if (deadline != null) {
+      deadline.cancel(false);
+      deadline = null;
+    }
+  }
+
+  /** A request that did not arrive in time closes the connection, after the answers owed for earlier ones. */
+  private void closeIfExpired(ChannelHandlerContext ctx) {
+    if (expired && owed.isEmpty()) {
+      ctx.close();
     }
   }
 
@@ -168,6 +209,7 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
   private void answered(ChannelHandlerContext ctx, Owed answer, Answer done) {
     answer.answer = done; // FrontBeacons turns every failure into an answer
     writeReady(ctx);
+    closeIfExpired(ctx);
     if (mode == Mode.SWITCHING && owed.isEmpty()) {
       relay.connect(ctx, this::takeBuffer, peer(ctx), () -> mode = Mode.RELAY);
     } else if (mode == Mode.NATIVE && !ctx.channel().config().isAutoRead() && owed.size() < MAX_IN_FLIGHT) {
@@ -180,6 +222,7 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
 
   private void switchToRelay(ChannelHandlerContext ctx) {
     mode = Mode.SWITCHING;
+    cancelDeadline(); // Pekko's own timeouts apply to what it serves
     ctx.channel().config().setAutoRead(false);
     if (ctx.pipeline().get(IdleStateHandler.class) != null) {
       ctx.pipeline().remove(IdleStateHandler.class); // Pekko's own timeouts apply to what it serves
@@ -208,6 +251,7 @@ final class FrontConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    cancelDeadline();
     if (buffer != null) {
       buffer.release();
       buffer = null;

@@ -2,6 +2,7 @@ package biz.vulcantracker.beacon.front;
 
 import biz.vulcantracker.beacon.BeaconIntake;
 import biz.vulcantracker.beacon.RelayedClients;
+import biz.vulcantracker.beacon.TrustedProxies;
 import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.queue.RedisConnections;
 import io.netty.bootstrap.ServerBootstrap;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +38,24 @@ public final class FrontServer {
 
   private final EventLoopGroup group;
   private final Channel listening;
+  private final ConnectionsPerClient perClient;
+  private final LongAdder timedOut;
 
-  private FrontServer(EventLoopGroup group, Channel listening) {
+  private FrontServer(EventLoopGroup group, Channel listening, ConnectionsPerClient perClient, LongAdder timedOut) {
     this.group = group;
     this.listening = listening;
+    this.perClient = perClient;
+    this.timedOut = timedOut;
+  }
+
+  /** Connections closed as they were accepted: their client held as many as it may. */
+  public long connectionsRefused() {
+    return perClient.refused();
+  }
+
+  /** Connections closed because a request did not arrive whole within the request timeout. */
+  public long requestsTimedOut() {
+    return timedOut.sum();
   }
 
   /**
@@ -50,12 +66,15 @@ public final class FrontServer {
    * @param threads event loops; 0 for one per core
    */
   public static FrontServer start(String host, int port, FrontTransport transport, int threads, InetSocketAddress pekko, BeaconIntake intake,
-      RelayedClients relayed, RedisConnections redis, QueueSettings queue) throws InterruptedException {
+      RelayedClients relayed, RedisConnections redis, QueueSettings queue, FrontLimits limits, TrustedProxies trustedProxies)
+      throws InterruptedException {
     // Daemon threads: a loop that failed to stop must not keep the process alive after shutdown.
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
         new DefaultThreadFactory("vulcan-front", true), transport.handlers());
     FrontBeacons beacons = new FrontBeacons(intake);
     Map<EventLoop, LoopAppends> appendsByLoop = new ConcurrentHashMap<>();
+    ConnectionsPerClient perClient = new ConnectionsPerClient(limits.maxConnectionsPerClient(), trustedProxies);
+    LongAdder timedOut = new LongAdder();
     try {
       Channel listening = new ServerBootstrap()
           .group(group)
@@ -70,14 +89,15 @@ public final class FrontServer {
               LoopAppends appends = appendsByLoop.computeIfAbsent(channel.eventLoop(),
                   loop -> new LoopAppends(loop, channel.getClass(), redis, queue));
               channel.pipeline().addLast(
+                  perClient,
                   new IdleStateHandler(0, 0, IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS),
-                  new FrontConnection(beacons, appends, new Relay(pekko, transport.socketChannel(), relayed)));
+                  new FrontConnection(beacons, appends, new Relay(pekko, transport.socketChannel(), relayed), limits, timedOut));
             }
           })
           .bind(host, port).sync().channel();
       log.info("HTTP listening on {} (beacons answered by the front, {}; the rest relayed to {})",
           listening.localAddress(), transport, pekko);
-      return new FrontServer(group, listening);
+      return new FrontServer(group, listening, perClient, timedOut);
     } catch (InterruptedException | RuntimeException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;

@@ -13,7 +13,8 @@ import java.util.Locale;
  * else the front does for a beacon. It reads only what the beacon
  * needs, and anything it would have to interpret — another path or method, HTTP/1.0, a repeated
  * header, {@code Transfer-Encoding}, {@code Expect}, {@code Upgrade}, bytes outside ASCII, a
- * malformed line — goes to Pekko HTTP, which answers it by the full protocol.
+ * malformed line, more or longer headers than Pekko's parser takes — goes to Pekko HTTP, which
+ * answers it by the full protocol.
  * The front never answers a request differently from Pekko: it answers fewer.
  */
 final class RequestHeads {
@@ -36,8 +37,9 @@ final class RequestHeads {
    *
    * @param maxHeadBytes a head not complete within this many bytes is relayed
    * @param maxBodyBytes a POST body over this is refused (413, as Pekko's route refuses it)
+   * @param limits a head over its header limits is relayed
    */
-  static Result parse(ByteBuf buffer, int maxHeadBytes, int maxBodyBytes) {
+  static Result parse(ByteBuf buffer, int maxHeadBytes, int maxBodyBytes, FrontLimits limits) {
     int start = buffer.readerIndex();
     int end = start + Math.min(buffer.readableBytes(), maxHeadBytes);
     // One pass finds the empty line that ends the head and notes any byte Pekko should judge.
@@ -51,7 +53,7 @@ final class RequestHeads {
           if (!plain) {
             return Result.RELAY; // non-ASCII, control bytes or a lone CR: Pekko decides what they mean
           }
-          RequestHead parsed = read(buffer.toString(start, i + 1 - start, StandardCharsets.US_ASCII), i + 1 - start, maxBodyBytes);
+          RequestHead parsed = read(buffer.toString(start, i + 1 - start, StandardCharsets.US_ASCII), i + 1 - start, maxBodyBytes, limits);
           return parsed == null ? Result.RELAY : new Result(Verdict.NATIVE, parsed);
         }
         lineStart = i + 1;
@@ -62,7 +64,7 @@ final class RequestHeads {
     return buffer.readableBytes() >= maxHeadBytes ? Result.RELAY : Result.INCOMPLETE;
   }
 
-  private static RequestHead read(String head, int headLength, int maxBodyBytes) {
+  private static RequestHead read(String head, int headLength, int maxBodyBytes, FrontLimits limits) {
     int lineEnd = head.indexOf('\n');
     String requestLine = line(head, 0, lineEnd);
     int firstSpace = requestLine.indexOf(' ');
@@ -86,6 +88,7 @@ final class RequestHeads {
     String forwardedFor = null;
     String contentLength = null;
     boolean close = false;
+    int headers = 0;
     for (int start = lineEnd + 1; ; ) {
       int end = head.indexOf('\n', start);
       String line = line(head, start, end);
@@ -96,6 +99,10 @@ final class RequestHeads {
       int colon = line.indexOf(':');
       if (colon <= 0 || !isToken(line, colon)) {
         return null; // folded or malformed
+      }
+      if (++headers > limits.maxHeaderCount() || colon > limits.maxHeaderNameLength()
+          || valueLength(line, colon) > limits.maxHeaderValueLength()) {
+        return null;
       }
       // Only the few headers the beacon reads are copied; the rest are matched in place.
       switch (headerOf(line, colon)) {
@@ -166,6 +173,19 @@ final class RequestHeads {
       }
     }
     return Header.OTHER;
+  }
+
+  /** The length of a header's value without the white space around it, as Pekko's limit counts it. */
+  private static int valueLength(String line, int colon) {
+    int start = colon + 1;
+    int end = line.length();
+    while (start < end && (line.charAt(start) == ' ' || line.charAt(start) == '\t')) {
+      start++;
+    }
+    while (end > start && (line.charAt(end - 1) == ' ' || line.charAt(end - 1) == '\t')) {
+      end--;
+    }
+    return end - start;
   }
 
   private static String value(String line, int colon) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import biz.vulcantracker.ApiClient;
 import biz.vulcantracker.IntegrationFixture;
 import biz.vulcantracker.VulcanNode;
+import biz.vulcantracker.beacon.Anonymizer;
+import com.typesafe.config.ConfigFactory;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -18,6 +20,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FrontServerIT {
 
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
   private static final String UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
 
   private String prefix;
@@ -63,7 +67,9 @@ class FrontServerIT {
     ringsBefore = ioUringRings();
     prefix = IntegrationFixture.freshPrefix("front");
     node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix,
-        Map.of("vulcan.roles", "beacon,scuttlebutt", "vulcan.beacon.rate-limit.per-second", 0, "vulcan.beacon.front.transport", transport())));
+        Map.of("vulcan.roles", "beacon,scuttlebutt", "vulcan.beacon.rate-limit.per-second", 0, "vulcan.beacon.front.transport", transport(),
+            // Shorter than production's 10 s so that the slow-client test is short; the rule is the same.
+            "vulcan.beacon.front.request-timeout", REQUEST_TIMEOUT.toMillis() + "ms")));
     new ApiClient(node.httpPort()).createSite("front.example", List.of("front.example"), "UTC");
     redisClient = IntegrationFixture.redisClient();
     redis = redisClient.connect().sync();
@@ -218,6 +224,140 @@ class FrontServerIT {
       }
     }
     assertThat(hits()).isEmpty();
+  }
+
+  @Test
+  void aClientHoldsAtMostItsShareOfConnections() throws Exception {
+    int cap = ConfigFactory.load().getInt("vulcan.beacon.front.max-connections-per-client");
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < cap; i++) {
+        Socket socket = connect("127.0.0.7");
+        socket.getOutputStream().write(beacon("/held-" + i).getBytes(StandardCharsets.US_ASCII));
+        assertThat(Response.read(socket.getInputStream()).status()).isEqualTo(204);
+        held.add(socket);
+      }
+      try (Socket over = connect("127.0.0.7")) {
+        int first;
+        try {
+          first = over.getInputStream().read();
+        } catch (IOException reset) {
+          first = -1;
+        }
+        assertThat(first).as("closed as it was accepted").isEqualTo(-1);
+      }
+      try (Socket other = connect("127.0.0.8")) { // another client is not held up
+        other.getOutputStream().write(beacon("/other-client").getBytes(StandardCharsets.US_ASCII));
+        assertThat(Response.read(other.getInputStream()).status()).isEqualTo(204);
+      }
+      held.remove(0).close();
+      // The closed connection's place is given back once the front has seen it close.
+      long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (true) {
+        int first;
+        try (Socket again = connect("127.0.0.7")) {
+          again.getOutputStream().write(beacon("/again").getBytes(StandardCharsets.US_ASCII));
+          first = again.getInputStream().read();
+        } catch (IOException closedAtAccept) { // the close can come as a reset
+          first = -1;
+        }
+        if (first >= 0 || System.nanoTime() > until) {
+          assertThat(first).as("a place was given back").isEqualTo('H');
+          break;
+        }
+      }
+    } finally {
+      for (Socket socket : held) {
+        socket.close();
+      }
+    }
+    assertThat(metric("vulcan_front_connections_closed_total", "reason=\"too_many_connections\"")).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void aRequestTrickledSlowerThanTheTimeoutClosesItsConnection() throws Exception {
+    byte[] request = beacon("/slow").getBytes(StandardCharsets.US_ASCII);
+    try (Socket socket = connect("127.0.0.1")) {
+      OutputStream out = socket.getOutputStream();
+      long start = System.nanoTime();
+      boolean closed = false;
+      // A byte every 200 ms: never idle, so only the request timeout can end it.
+      for (int i = 0; i < request.length - 1 && !closed; i++) {
+        try {
+          out.write(request[i]);
+          out.flush();
+          Thread.sleep(200);
+        } catch (IOException reset) {
+          closed = true;
+        }
+        closed |= System.nanoTime() - start > REQUEST_TIMEOUT.multipliedBy(3).toNanos();
+      }
+      socket.setSoTimeout((int) REQUEST_TIMEOUT.multipliedBy(2).toMillis());
+      assertThat(socket.getInputStream().read()).as("closed, no answer").isEqualTo(-1);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(took).isBetween(REQUEST_TIMEOUT, REQUEST_TIMEOUT.multipliedBy(3));
+    }
+    assertThat(hits()).isEmpty();
+    assertThat(metric("vulcan_front_connections_closed_total", "reason=\"request_timeout\"")).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void aRequestInPiecesWithinTheTimeoutIsAnswered() throws Exception {
+    byte[] request = beacon("/pieces").getBytes(StandardCharsets.US_ASCII);
+    try (Socket socket = connect("127.0.0.1")) {
+      OutputStream out = socket.getOutputStream();
+      int pieces = 5;
+      for (int i = 0; i < pieces; i++) {
+        out.write(request, i * request.length / pieces, (i + 1) * request.length / pieces - i * request.length / pieces);
+        out.flush();
+        Thread.sleep(REQUEST_TIMEOUT.toMillis() / (2 * pieces));
+      }
+      assertThat(Response.read(socket.getInputStream()).status()).isEqualTo(204);
+      // The next request has a time of its own.
+      Thread.sleep(REQUEST_TIMEOUT.toMillis() * 3 / 4);
+      out.write(beacon("/next").getBytes(StandardCharsets.US_ASCII));
+      assertThat(Response.read(socket.getInputStream()).status()).isEqualTo(204);
+    }
+    assertThat(hits()).hasSize(2);
+  }
+
+  @Test
+  void headersBeyondPekkosLimitsAreRefusedAsPekkoRefusesThem() throws IOException {
+    String within = beacon("/many-headers").replace("\r\n\r\n", "\r\n" + "X-Pad: y\r\n".repeat(62) + "\r\n");
+    String tooMany = beacon("/too-many-headers").replace("\r\n\r\n", "\r\n" + "X-Pad: y\r\n".repeat(63) + "\r\n");
+    String tooLong = beacon("/too-long-a-header").replace("\r\n\r\n", "\r\nX-Pad: " + "y".repeat(8193) + "\r\n\r\n");
+    try (Socket socket = connect("127.0.0.1")) {
+      socket.getOutputStream().write(within.getBytes(StandardCharsets.US_ASCII));
+      assertThat(Response.read(socket.getInputStream()).status()).as("64 headers").isEqualTo(204);
+    }
+    // Pekko's parser answers 400 for too many headers and 431 for an over-long one.
+    for (Map.Entry<String, Integer> refused : Map.of(tooMany, 400, tooLong, 431).entrySet()) {
+      try (Socket socket = connect("127.0.0.1")) {
+        socket.getOutputStream().write(refused.getKey().getBytes(StandardCharsets.US_ASCII));
+        assertThat(Response.read(socket.getInputStream()).status()).isEqualTo(refused.getValue());
+      }
+    }
+    assertThat(hits()).singleElement().satisfies(hit -> assertThat(hit).contains("/many-headers"));
+  }
+
+  @Test
+  void aLongUserAgentIsCutAtTheEdge() throws IOException {
+    String padded = UA + " " + "x".repeat(5000);
+    try (Socket socket = connect("127.0.0.1")) {
+      socket.getOutputStream().write(beacon("/long-agent").replace(UA, padded).getBytes(StandardCharsets.US_ASCII));
+      assertThat(Response.read(socket.getInputStream()).status()).isEqualTo(204);
+    }
+    assertThat(hits()).singleElement().satisfies(hit ->
+        assertThat(field(hit, "userAgent")).isEqualTo(padded.substring(0, Anonymizer.MAX_USER_AGENT_CHARS)));
+  }
+
+  /** A counter of the node's /metrics with a label, 0 when absent. */
+  private long metric(String name, String label) throws Exception {
+    String text = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.managementUri() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    return text.lines().filter(line -> line.startsWith(name + "{") && line.contains(label)).mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   /** This process's open io_uring instances (each one a descriptor linked to {@code anon_inode:[io_uring]}). */

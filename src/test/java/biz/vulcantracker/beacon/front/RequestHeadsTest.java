@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import biz.vulcantracker.beacon.front.RequestHeads.Verdict;
 import io.netty.buffer.ByteBuf;
+import com.typesafe.config.ConfigFactory;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
@@ -16,6 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RequestHeadsTest {
 
   private static final int MAX_BODY = 16384;
+  /** The production limits: Pekko's header limits (64 headers, names of 64, values of 8 KiB). */
+  private static final FrontLimits LIMITS = FrontLimits.fromConfig(ConfigFactory.load());
   private static final String GET = "GET /api/v1/beacon?s=a.example&u=https%3A%2F%2Fa.example%2F HTTP/1.1\r\n";
 
   static Stream<Arguments> heads() {
@@ -50,13 +53,18 @@ class RequestHeadsTest {
         Arguments.of("lone CR in a value", GET + "Origin: https://a.example\rX: y\r\n\r\n", Verdict.RELAY),
         Arguments.of("fragment", "GET /api/v1/beacon?s=a#x HTTP/1.1\r\n\r\n", Verdict.RELAY),
         Arguments.of("garbage", "\u0016\u0003\u0001 hello\r\n\r\n", Verdict.RELAY),
-        Arguments.of("request line only spaces", "GET  HTTP/1.1\r\n\r\n", Verdict.RELAY));
+        Arguments.of("request line only spaces", "GET  HTTP/1.1\r\n\r\n", Verdict.RELAY),
+        Arguments.of("as many headers as Pekko takes", GET + "X: y\r\n".repeat(64) + "\r\n", Verdict.NATIVE),
+        Arguments.of("more headers than Pekko takes", GET + "X: y\r\n".repeat(65) + "\r\n", Verdict.RELAY),
+        Arguments.of("a value as long as Pekko takes", GET + "X: " + "y".repeat(8192) + "\r\n\r\n", Verdict.NATIVE),
+        Arguments.of("a longer value than Pekko takes", GET + "X: " + "y".repeat(8193) + "\r\n\r\n", Verdict.RELAY),
+        Arguments.of("a longer name than Pekko takes", GET + "X".repeat(65) + ": y\r\n\r\n", Verdict.RELAY));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("heads")
   void decidesWhoAnswers(String name, String head, Verdict verdict) {
-    assertThat(RequestHeads.parse(buffer(head), FrontConnection.MAX_HEAD_BYTES, MAX_BODY).verdict()).isEqualTo(verdict);
+    assertThat(RequestHeads.parse(buffer(head), FrontConnection.MAX_HEAD_BYTES, MAX_BODY, LIMITS).verdict()).isEqualTo(verdict);
   }
 
   @Test
@@ -64,7 +72,7 @@ class RequestHeadsTest {
     String head = GET + "host: x\r\nuser-agent:  Mozilla/5.0 (X11)  \r\nORIGIN: https://a.example\r\n"
         + "X-Forwarded-For: 203.0.113.9, 10.0.0.1\r\nConnection: keep-alive, close\r\n\r\n";
     ByteBuf buffer = buffer(head + "GET /next");
-    RequestHead parsed = RequestHeads.parse(buffer, FrontConnection.MAX_HEAD_BYTES, MAX_BODY).head();
+    RequestHead parsed = RequestHeads.parse(buffer, FrontConnection.MAX_HEAD_BYTES, MAX_BODY, LIMITS).head();
     assertThat(parsed.method()).isEqualTo("GET");
     assertThat(parsed.rawQuery()).isEqualTo("s=a.example&u=https%3A%2F%2Fa.example%2F");
     assertThat(parsed.userAgent()).isEqualTo("Mozilla/5.0 (X11)");
@@ -78,7 +86,7 @@ class RequestHeadsTest {
   @Test
   void readsAPostsLength() {
     RequestHead parsed = RequestHeads.parse(buffer("POST /api/v1/beacon HTTP/1.1\r\nContent-Length: 42\r\n\r\n{"),
-        FrontConnection.MAX_HEAD_BYTES, MAX_BODY).head();
+        FrontConnection.MAX_HEAD_BYTES, MAX_BODY, LIMITS).head();
     assertThat(parsed.contentLength()).isEqualTo(42);
     assertThat(parsed.close()).isFalse();
   }
@@ -86,15 +94,15 @@ class RequestHeadsTest {
   @Test
   void marksABodyOverTheLimit() {
     assertThat(RequestHeads.parse(buffer("POST /api/v1/beacon HTTP/1.1\r\nContent-Length: 16385\r\n\r\n"),
-        FrontConnection.MAX_HEAD_BYTES, MAX_BODY).head().tooLarge()).isTrue();
+        FrontConnection.MAX_HEAD_BYTES, MAX_BODY, LIMITS).head().tooLarge()).isTrue();
     assertThat(RequestHeads.parse(buffer("POST /api/v1/beacon HTTP/1.1\r\nContent-Length: 16384\r\n\r\n"),
-        FrontConnection.MAX_HEAD_BYTES, MAX_BODY).head().tooLarge()).isFalse();
+        FrontConnection.MAX_HEAD_BYTES, MAX_BODY, LIMITS).head().tooLarge()).isFalse();
   }
 
   @Test
   void relaysAHeadThatNeverEnds() {
     String endless = GET + ("X-Filler: " + "y".repeat(100) + "\r\n").repeat(200);
-    assertThat(RequestHeads.parse(buffer(endless), FrontConnection.MAX_HEAD_BYTES, MAX_BODY).verdict()).isEqualTo(Verdict.RELAY);
+    assertThat(RequestHeads.parse(buffer(endless), FrontConnection.MAX_HEAD_BYTES, MAX_BODY, LIMITS).verdict()).isEqualTo(Verdict.RELAY);
   }
 
   private static ByteBuf buffer(String text) {
