@@ -10,7 +10,9 @@ import biz.vulcantracker.telemetry.Telemetry;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What the edge does with a beacon request, whichever server read it ({@link BeaconRoutes} in Pekko
  * HTTP, or the front's fast path in {@code beacon.front}): rate limit → authorize the site, the
- * page's host and the Origin → anonymize (the client address becomes visitor ids and geo fields,
+ * page's host and the Origin → the site's budget → anonymize (the client address becomes visitor ids and geo fields,
  * then is dropped) → append to the queue. Nothing reaches the queue unless every hit is valid.
  * Refusals are {@link ApiError}s, thrown or failing the returned stage.
  */
@@ -36,6 +38,7 @@ public final class BeaconIntake {
   private final SiteCatalog sites;
   private final Anonymizer anonymizer;
   private final RateLimiter rateLimiter;
+  private final SiteBudget siteBudget;
   private final EdgeSpool queue;
   private final Telemetry telemetry;
 
@@ -45,6 +48,7 @@ public final class BeaconIntake {
     this.sites = sites;
     this.anonymizer = anonymizer;
     this.rateLimiter = new RateLimiter(settings.rateLimitPerSecond(), settings.rateLimitBurst());
+    this.siteBudget = new SiteBudget(settings.siteBudgetPerSecond(), settings.siteBudgetBurst());
     this.queue = queue;
     this.telemetry = telemetry;
   }
@@ -81,6 +85,15 @@ public final class BeaconIntake {
         throw originNotAllowed(originHost.get());
       }
     }
+    // Taken per site only once every hit is valid, so a refused request spends nothing.
+    Map<String, Integer> perSite = new HashMap<>();
+    hits.forEach(hit -> perSite.merge(hit.siteId(), 1, Integer::sum));
+    perSite.forEach((siteId, count) -> {
+      if (!siteBudget.tryAcquire(siteId, count)) {
+        throw new ApiError(StatusCodes.TOO_MANY_REQUESTS, "site_over_budget",
+            "site '" + siteId + "' is sent more hits than it may take now; retry later");
+      }
+    });
     GeoLocator.Location location = anonymizer.locate(client);
     long now = System.currentTimeMillis();
     if (hits.size() == 1) { // every GET, and most POSTs: no need to gather

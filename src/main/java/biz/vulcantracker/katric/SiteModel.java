@@ -45,11 +45,23 @@ import java.util.TreeSet;
  * followed across one local midnight each way, as the filtered reports follow it); only exact days'
  * rows are written. New hits of a day can change rows two days away (a chain spans three UTC days
  * of ids), so the entity makes {@value #LOAD_RADIUS} days either side resident before it adds them.
+ *
+ * <p>Custom property keys are chosen by whoever sends events, so a day gives rows of their own to
+ * at most {@value #MAX_PROP_KEYS} of them: the ones whose SHA-256 ranks lowest among the day's keys
+ * (a bottom-k sample, a function of the day's set of keys, not of which came first). Every event
+ * with a key beyond them counts once in {@link #OTHER_PROPS}. A key that leaves the sample as lower
+ * ones come takes its carriers' chains with it into the change; the sample only holds its own keys'
+ * carriers, so a flood of keys costs memory only as hits do.
  */
 final class SiteModel {
 
   /** Days either side of a new hit's day that must be resident before it is added. */
   static final int LOAD_RADIUS = 3;
+  /** Custom property keys with rows of their own, per day. */
+  static final int MAX_PROP_KEYS = 100;
+  /** The breakdown that counts events with a property key beyond the day's {@value #MAX_PROP_KEYS}, value {@value #OTHER}. */
+  static final String OTHER_PROPS = Property.EVENT_PROPS_PREFIX + "(other)";
+  static final String OTHER = "(other)";
   private static final long HOUR_MS = Duration.ofHours(1).toMillis();
   private static final long MINUTE_MS = Duration.ofMinutes(1).toMillis();
   private static final long LIVE_WINDOW_MS = Duration.ofMinutes(LiveReport.MINUTES).toMillis();
@@ -130,12 +142,29 @@ final class SiteModel {
       return added;
     }
     LongOpenHashSet changed = new LongOpenHashSet(byVisitor.keySet());
+    Set<ResidentDay> resampled = new HashSet<>();
     byVisitor.values().forEach(list -> list.forEach(hit -> {
       if (hit.previousVisitorId != 0) {
         changed.add(hit.previousVisitorId);
       }
+      if (hit.props != null) {
+        ResidentDay day = days.get(hit.day);
+        for (String name : hit.props.keySet()) {
+          if (day.propKeys.offer(name, hit.visitorId, changed)) {
+            resampled.add(day);
+          }
+        }
+      }
     }));
-    change(changed, () -> byVisitor.forEach((id, list) -> {
+    change(changed, () -> {
+      resampled.forEach(day -> day.propKeys.publish());
+      addHits(byVisitor);
+    });
+    return added;
+  }
+
+  private void addHits(Long2ObjectOpenHashMap<List<ResidentHit>> byVisitor) {
+    byVisitor.forEach((id, list) -> {
       VisitorHits visitor = visitors.computeIfAbsent((long) id, VisitorHits::new);
       for (ResidentHit hit : list) {
         visitor.add(hit);
@@ -145,8 +174,7 @@ final class SiteModel {
           nexts.computeIfAbsent(hit.previousVisitorId, p -> new LongArrayList(1)).add(hit.visitorId);
         }
       }
-    }));
-    return added;
+    });
   }
 
   /**
@@ -329,8 +357,18 @@ final class SiteModel {
     } else {
       hitValue(hit, "event", hit.event, metric, into, marks, sign);
       if (hit.props != null) {
-        hit.props.forEach((name, value) ->
-            hitValue(hit, Property.EVENT_PROPS_PREFIX + name, value, metric, into, marks, sign));
+        Set<String> sampled = days.get(hit.day).propKeys.keys();
+        boolean beyond = false;
+        for (Map.Entry<String, String> prop : hit.props.entrySet()) {
+          if (sampled.contains(prop.getKey())) {
+            hitValue(hit, Property.EVENT_PROPS_PREFIX + prop.getKey(), prop.getValue(), metric, into, marks, sign);
+          } else {
+            beyond = true;
+          }
+        }
+        if (beyond) {
+          hitValue(hit, OTHER_PROPS, OTHER, metric, into, marks, sign);
+        }
       }
     }
   }
@@ -557,11 +595,62 @@ final class SiteModel {
     }
   }
 
-  /** One resident day: the keys of its hits and the ids with hits on it. */
+  /** One resident day: the keys of its hits, the ids with hits on it, its sample of property keys. */
   private static final class ResidentDay {
     final LongOpenHashSet keys = new LongOpenHashSet();
     final LongOpenHashSet visitorIds = new LongOpenHashSet();
+    final PropKeySample propKeys = new PropKeySample();
     long use;
+  }
+
+  /**
+   * A day's property keys with rows of their own: the {@value #MAX_PROP_KEYS} of lowest rank
+   * (SHA-256), each with the ids whose hits carry it. A key once beyond the sample never enters it
+   * again while the day is resident (the rank it must beat only falls), so keys beyond are not kept.
+   */
+  private static final class PropKeySample {
+    private final TreeSet<RankedKey> ranked = new TreeSet<>();
+    private final Map<String, LongOpenHashSet> carriers = new HashMap<>();
+    /** The keys contributions see: the sample as it was before the change being applied, then after it. */
+    private Set<String> published = Set.of();
+
+    /**
+     * Notes that {@code visitorId} has a hit with {@code name}; true when the sample changed. The ids
+     * of a key pushed out go into {@code changed}: their contributions move to {@link #OTHER_PROPS}.
+     */
+    boolean offer(String name, long visitorId, LongOpenHashSet changed) {
+      LongOpenHashSet ids = carriers.get(name);
+      if (ids != null) {
+        ids.add(visitorId);
+        return false;
+      }
+      RankedKey candidate = new RankedKey(ResidentHit.digest(name), name);
+      if (ranked.size() >= MAX_PROP_KEYS) {
+        if (candidate.compareTo(ranked.last()) > 0) {
+          return false;
+        }
+        changed.addAll(carriers.remove(ranked.pollLast().name()));
+      }
+      ranked.add(candidate);
+      carriers.put(name, LongOpenHashSet.of(visitorId));
+      return true;
+    }
+
+    void publish() {
+      published = Set.copyOf(carriers.keySet());
+    }
+
+    Set<String> keys() {
+      return published;
+    }
+  }
+
+  private record RankedKey(long rank, String name) implements Comparable<RankedKey> {
+    @Override
+    public int compareTo(RankedKey other) {
+      int byRank = Long.compare(rank, other.rank);
+      return byRank != 0 ? byRank : name.compareTo(other.name);
+    }
   }
 
   /** One visitor id's resident hits, in {@link ResidentHit#compare} order, and the id it names as previous. */
