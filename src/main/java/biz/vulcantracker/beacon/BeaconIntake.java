@@ -75,6 +75,10 @@ public final class BeaconIntake {
       throw new ApiError(StatusCodes.TOO_MANY_REQUESTS, "rate_limited", "too many hits from this client; slow down");
     }
     Optional<String> originHost = caller.origin().flatMap(BeaconIntake::hostOf);
+    if (caller.origin().isPresent() && originHost.isEmpty()) {
+      // "null" (a sandboxed frame, a file: page, a redirect across origins) or unparsable: no site's page.
+      throw new ApiError(StatusCodes.FORBIDDEN, "origin_not_allowed", "the request's Origin is not a page of any site");
+    }
     for (BeaconRequest hit : hits) {
       Site site = sites.find(hit.siteId()).orElseThrow(() ->
           new ApiError(StatusCodes.FORBIDDEN, "unknown_site", "no site is registered as '" + hit.siteId() + "'"));

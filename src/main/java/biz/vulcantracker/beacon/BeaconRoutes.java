@@ -7,6 +7,7 @@ import biz.vulcantracker.queue.HitAppender;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -74,7 +75,7 @@ public final class BeaconRoutes {
   }
 
   private CompletionStage<HttpResponse> accept(HttpRequest request, List<BeaconRequest> hits) {
-    BeaconIntake.Caller caller = new BeaconIntake.Caller(peer(request), header(request, "X-Forwarded-For"),
+    BeaconIntake.Caller caller = new BeaconIntake.Caller(peer(request), forwardedFor(request),
         header(request, "Origin"), header(request, "User-Agent").orElse(""));
     return intake.accept(caller, hits, redis)
         .thenApply(count -> noContent(BeaconAnswers.accepted(caller.origin())));
@@ -96,6 +97,21 @@ public final class BeaconRoutes {
 
   private static Optional<String> header(HttpRequest request, String name) {
     return request.getHeader(name).map(HttpHeader::value);
+  }
+
+  /**
+   * Every X-Forwarded-For header, joined in order (RFC 9110: repeated fields are one list). Reading
+   * only the first would let a client put its forged hops in a first header and have the trusted
+   * proxy's appended one ignored.
+   */
+  static Optional<String> forwardedFor(HttpRequest request) {
+    List<String> values = new ArrayList<>();
+    for (HttpHeader header : request.getHeaders()) {
+      if (header.is("x-forwarded-for")) {
+        values.add(header.value());
+      }
+    }
+    return values.isEmpty() ? Optional.empty() : Optional.of(String.join(",", values));
   }
 
   /** The connection's peer, or the client behind it when the front relayed the request. */

@@ -15,15 +15,30 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RelayedClients {
 
-  private final Map<Integer, InetAddress> byRelayPort = new ConcurrentHashMap<>();
+  private final Map<Integer, Registration> byRelayPort = new ConcurrentHashMap<>();
 
-  /** The relay connection from local port {@code relayPort} carries {@code client}'s requests. */
-  public void register(int relayPort, InetAddress client) {
-    byRelayPort.put(relayPort, client);
+  /** One relay connection's entry; equal only to itself. */
+  public static final class Registration {
+    private final InetAddress client;
+
+    private Registration(InetAddress client) {
+      this.client = client;
+    }
   }
 
-  public void unregister(int relayPort) {
-    byRelayPort.remove(relayPort);
+  /** The relay connection from local port {@code relayPort} carries {@code client}'s requests. */
+  public Registration register(int relayPort, InetAddress client) {
+    Registration registration = new Registration(client);
+    byRelayPort.put(relayPort, registration);
+    return registration;
+  }
+
+  /**
+   * Forgets a relay connection's entry, and only its own: a port freed by one connection can be
+   * taken by the next relay (another client's) before the first one's close is handled.
+   */
+  public void unregister(int relayPort, Registration registration) {
+    byRelayPort.remove(relayPort, registration);
   }
 
   /** The client a connection from {@code peer} relays, or the peer itself when it is no relay. */
@@ -32,6 +47,6 @@ public final class RelayedClients {
     if (!address.isLoopbackAddress()) {
       return address;
     }
-    return Optional.ofNullable(byRelayPort.get(peer.getPort())).orElse(address);
+    return Optional.ofNullable(byRelayPort.get(peer.getPort())).map(registration -> registration.client).orElse(address);
   }
 }

@@ -15,7 +15,7 @@ import org.apache.pekko.util.ByteString;
  * A zip of CSV files written one file at a time: each {@link #add} returns the zip's bytes so far,
  * so a response streams the archive as its files are read, never holding it whole. One per export.
  *
- * <p>A cell that starts with {@code = + - @} gets a leading apostrophe: page paths and referrers come
+ * <p>A cell that starts with {@code = + - @}, a tab or a carriage return gets a leading apostrophe: page paths and referrers come
  * from visitors, and a spreadsheet would otherwise run them as formulas.
  */
 final class CsvZip {
@@ -65,7 +65,11 @@ final class CsvZip {
   }
 
   static String cell(String value) {
-    String safe = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 && !isNumber(value) ? "'" + value : value;
+    char first = value.isEmpty() ? ' ' : value.charAt(0);
+    // A tab or CR first is taken by spreadsheets as blank before a formula (OWASP, "CSV Injection"); a
+    // number with its sign is left as it is.
+    boolean formula = first == '\t' || first == '\r' || ("=+-@".indexOf(first) >= 0 && !isNumber(value));
+    String safe = formula ? "'" + value : value;
     boolean quote = safe.indexOf(',') >= 0 || safe.indexOf('"') >= 0 || safe.indexOf('\n') >= 0 || safe.indexOf('\r') >= 0;
     return quote ? '"' + safe.replace("\"", "\"\"") + '"' : safe;
   }

@@ -31,6 +31,8 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.testkit.TestRoute;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The beacon endpoint's refusals and CORS answers in Pekko HTTP, through the real intake with the
@@ -94,6 +96,22 @@ class BeaconRoutesTest extends RouteTestBase {
   void aForgedOriginIsRefused() {
     refused(HttpRequest.GET("/api/v1/beacon?s=shop.example&u=https%3A%2F%2Fshop.example%2F")
         .addHeader(RawHeader.create("Origin", "https://evil.example")), 403, "origin_not_allowed");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"null", "http://[bad", "shop.example", "file:///index.html"})
+  void anOriginThatIsNoSitesPageIsRefused(String origin) {
+    refused(HttpRequest.GET("/api/v1/beacon?s=shop.example&u=https%3A%2F%2Fshop.example%2F")
+        .addHeader(RawHeader.create("Origin", origin)), 403, "origin_not_allowed");
+  }
+
+  @Test
+  void everyXForwardedForHeaderIsRead() {
+    // In the order they came (addHeader would put each before the others).
+    HttpRequest twoHeaders = HttpRequest.GET("/api/v1/beacon").withHeaders(List.of(
+        RawHeader.create("X-Forwarded-For", "203.0.113.9"), RawHeader.create("X-Forwarded-For", "198.51.100.20, 10.0.0.2")));
+    assertThat(BeaconRoutes.forwardedFor(twoHeaders)).contains("203.0.113.9,198.51.100.20, 10.0.0.2");
+    assertThat(BeaconRoutes.forwardedFor(HttpRequest.GET("/api/v1/beacon"))).isEmpty();
   }
 
   @Test

@@ -37,6 +37,7 @@ final class Relay {
   private final RelayedClients relayed;
   private Channel backend;
   private int relayPort = -1;
+  private RelayedClients.Registration registration;
   private boolean frontClosed;
   private boolean lingering;
 
@@ -74,7 +75,7 @@ final class Relay {
           }
           backend = connected.channel();
           relayPort = ((InetSocketAddress) backend.localAddress()).getPort();
-          relayed.register(relayPort, client);
+          registration = relayed.register(relayPort, client);
           relaying.run();
           backend.writeAndFlush(bytes == null ? Unpooled.EMPTY_BUFFER : bytes).addListener((ChannelFuture written) -> {
             if (written.isSuccess()) {
@@ -151,8 +152,8 @@ final class Relay {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      if (relayPort >= 0) {
-        relayed.unregister(relayPort);
+      if (registration != null) {
+        relayed.unregister(relayPort, registration);
       }
       lingerAndClose(front);
     }
