@@ -36,6 +36,7 @@ cd "$repo"
 seconds=${1:-10}
 connections=${2:-64}
 work=$repo/.local/bench-edge
+bench_admin_token=bench-admin-token-0123456789abcdef # a node refuses an admin token under 32 characters
 export VULCAN_LOCAL_DIR=$work VULCAN_REDIS_PORT=26379 VULCAN_CQL_PORT=29042 VULCAN_STORAGE_PORT=27000
 http_port=28080 management_port=28558 nginx_port=28081
 
@@ -81,14 +82,14 @@ nginx_pid=$!
 # the budget is off so that what is measured is the edge's work per beacon, not 429s; the
 # per-client rate limit stays on.
 VULCAN_BEACON_FRONT_THREADS=${BENCH_FRONT_THREADS:-1} VULCAN_SITE_BUDGET_PER_SECOND=0 \
-VULCAN_ROLES=beacon,scuttlebutt VULCAN_ENV=local VULCAN_ADMIN_TOKEN=bench \
+VULCAN_ROLES=beacon,scuttlebutt VULCAN_ENV=local VULCAN_ADMIN_TOKEN="$bench_admin_token" \
 VULCAN_HTTP_PORT=$http_port VULCAN_MANAGEMENT_PORT=$management_port VULCAN_REMOTE_PORT=0 \
 VULCAN_REDIS_URI=redis://127.0.0.1:$VULCAN_REDIS_PORT VULCAN_CASSANDRA_CONTACT_POINTS=127.0.0.1:$VULCAN_CQL_PORT \
 VULCAN_KEYSPACE_PREFIX=bench VULCAN_STREAM_PREFIX=bench VULCAN_TRUSTED_PROXIES=127.0.0.1/32 VULCAN_SPOOL_DIR="$work/spool" \
   java -Xms1g -Xmx1g -XX:NewRatio=1 ${BENCH_JAVA_OPTS:-} -jar target/vulcan-tracker.jar > "$work/vulcan.log" 2>&1 &
 app_pid=$!
 for ((i = 0; i < 240; i++)); do curl -fs "http://127.0.0.1:$management_port/ready" >/dev/null 2>&1 && break; sleep 0.5; done
-curl -fs -X POST "http://127.0.0.1:$http_port/api/v1/sites" -H 'Authorization: Bearer bench' \
+curl -fs -X POST "http://127.0.0.1:$http_port/api/v1/sites" -H "Authorization: Bearer $bench_admin_token" \
   -d '{"id": "bench.example", "domains": ["bench.example"]}' >/dev/null
 python3 "$here/edge_requests.py" bench.example "$work/requests.lua"
 beacon="http://127.0.0.1:$http_port/"

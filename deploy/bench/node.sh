@@ -7,6 +7,8 @@
 # Everything started is stopped on exit (BENCH_KEEP=1 keeps it, for a look afterwards).
 
 say() { echo "[bench] $*" >&2; }
+# The benchmark nodes' admin token (a node refuses one under 32 characters).
+bench_admin_token=bench-admin-token-0123456789abcdef
 
 # bench_prepare <name> <port number n (3-5, 7; edge.sh takes ports of 6)>: work folder, ports, the jar, clean-up on exit.
 bench_prepare() {
@@ -32,7 +34,7 @@ bench_start() {
   local heap=$1
   shift
   deploy/local/services.sh start
-  env VULCAN_ENV=local VULCAN_ADMIN_TOKEN=bench VULCAN_HTTP_PORT="$http_port" VULCAN_MANAGEMENT_PORT="$management_port" \
+  env VULCAN_ENV=local VULCAN_ADMIN_TOKEN="$bench_admin_token" VULCAN_HTTP_PORT="$http_port" VULCAN_MANAGEMENT_PORT="$management_port" \
     VULCAN_REMOTE_PORT=0 VULCAN_REDIS_URI="redis://127.0.0.1:$VULCAN_REDIS_PORT" \
     VULCAN_CASSANDRA_CONTACT_POINTS="127.0.0.1:$VULCAN_CQL_PORT" VULCAN_KEYSPACE_PREFIX=bench VULCAN_STREAM_PREFIX=bench VULCAN_SPOOL_DIR="$work/spool" "$@" \
     java -Xms"$heap" -Xmx"$heap" -XX:NewRatio=1 ${BENCH_JAVA_OPTS:-} -jar target/vulcan-tracker.jar > "$work/vulcan.log" 2>&1 &
@@ -45,7 +47,7 @@ bench_start() {
 
 # bench_site <id>: registers a site (its id is its domain, time zone UTC); prints the admin API's JSON.
 bench_site() {
-  curl -fs -X POST "$api/api/v1/sites" -H 'Authorization: Bearer bench' \
+  curl -fs -X POST "$api/api/v1/sites" -H "Authorization: Bearer $bench_admin_token" \
     -d "{\"id\": \"$1\", \"domains\": [\"$1\"], \"timezone\": \"UTC\"}"
 }
 
@@ -99,8 +101,8 @@ import_log() {
   echo "$site_token" > "$work/site-$1.token"
   echo "$site_key" > "$work/site-$1.key"
   start=$(date +%s.%N)
-  java -jar target/vulcan-tracker.jar forward --url "$api/api/v1/beacon/log" --site "$1" \
-    --token "$site_token" ${BENCH_FORWARD_OPTS:-} --file "$2" --state "$work/forward-$1-$(basename "$2").state" 2> >(tee "$out" >&2)
+  VULCAN_INGEST_TOKEN="$site_token" java -jar target/vulcan-tracker.jar forward --url "$api/api/v1/beacon/log" --site "$1" \
+    ${BENCH_FORWARD_OPTS:-} --file "$2" --state "$work/forward-$1-$(basename "$2").state" 2> >(tee "$out" >&2)
   sent=$(date +%s.%N)
   queued=$(sed -n 's/.* \([0-9]*\) queued as pageviews.*/\1/p' "$out")
   while [ "$(pageviews "$1" "$site_key" "$3" "$4")" != "$((before + queued))" ]; do

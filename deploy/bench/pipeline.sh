@@ -80,7 +80,7 @@ rate=$(awk -v n="$hits" -v s="$start" -v e="$done_at" 'BEGIN {printf "%.0f", n /
 drain=$(awk -v s="$queued" -v e="$done_at" 'BEGIN {printf "%.1f", e - s}')
 counted=0
 for ((s = 0; s < 20; s++)); do
-  key=$(json_field "$(curl -fs "$api/api/v1/sites/site$s.example" -H 'Authorization: Bearer bench')" reportKey)
+  key=$(json_field "$(curl -fs "$api/api/v1/sites/site$s.example" -H "Authorization: Bearer $bench_admin_token")" reportKey)
   pv=$(curl -fs "$api/api/v1/sites/site$s.example/stats/aggregate?period=custom&from=2026-11-20&to=2026-11-20&metrics=pageviews" \
     -H "Authorization: Bearer $key" | sed -n 's/.*"value":\([0-9]*\).*/\1/p')
   counted=$((counted + pv))

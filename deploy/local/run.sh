@@ -85,7 +85,8 @@ fi
 
 token_file=$local_dir/admin-token
 if [ -z "${VULCAN_ADMIN_TOKEN:-}" ]; then
-  [ -s "$token_file" ] || head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$token_file"
+  # 32 characters at least (the node refuses a shorter one); one kept from an older run is replaced.
+  [ "$(wc -c < "$token_file" 2>/dev/null || echo 0)" -ge 32 ] || head -c 48 /dev/urandom | base64 | tr -d '/+=\n' > "$token_file"
   VULCAN_ADMIN_TOKEN=$(cat "$token_file")
 fi
 
@@ -134,8 +135,8 @@ cat <<TEXT
               curl -i -A "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0" \\
                 "$api/api/v1/beacon?s=demo&u=http%3A%2F%2Flocalhost%2Fhello"   (curl's own User-Agent counts as a bot)
   Dashboard   $api/dashboard/demo#key=$report_key
-  Logs        java -jar target/vulcan-tracker.jar forward --url $api/api/v1/beacon/log --site demo \\
-                --token $ingest_token --file /var/log/nginx/access.log --follow
+  Logs        VULCAN_INGEST_TOKEN=$ingest_token java -jar target/vulcan-tracker.jar forward \\
+                --url $api/api/v1/beacon/log --site demo --file /var/log/nginx/access.log --follow
   Stats       $api/api/v1/sites/demo/stats/aggregate?period=day
               curl -H "Authorization: Bearer $report_key" "$api/api/v1/sites/demo/stats/aggregate?period=day&metrics=visitors,pageviews"
   Admin API   $api/api/v1/sites   (Authorization: Bearer $VULCAN_ADMIN_TOKEN)

@@ -23,7 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class IntegrationFixture {
 
-  public static final String ADMIN_TOKEN = "it-admin-token";
+  public static final String ADMIN_TOKEN = "it-admin-token-0123456789abcdefgh";
 
   private IntegrationFixture() {}
 

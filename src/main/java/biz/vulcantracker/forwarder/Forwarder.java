@@ -45,7 +45,7 @@ public final class Forwarder {
     ForwarderOptions options;
     try {
       options = ForwarderOptions.parse(args);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
       System.err.println("forward: " + e.getMessage());
       System.err.println(ForwarderOptions.USAGE);
       System.exit(2);

@@ -1,6 +1,11 @@
 package biz.vulcantracker.forwarder;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -12,7 +17,8 @@ import java.util.Map;
  *
  * @param url the ingest endpoint, e.g. {@code https://vulcan.example/api/v1/beacon/log}
  * @param site the site id
- * @param token the site's ingest token
+ * @param token the site's ingest token, from the environment or a file, never from the command line (which
+ *     every user of the machine can read in the process list)
  * @param file the access log
  * @param format {@code combined} (default), {@code common}, {@code vcombined}, {@code vcommon} or an nginx log_format
  * @param follow keep reading as the file grows and is rotated, like {@code tail -F}
@@ -34,12 +40,17 @@ public record ForwarderOptions(
   static final int DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
 
   static final String USAGE = """
-      usage: java -jar vulcan-tracker.jar forward --url <endpoint> --site <site id> --token <ingest token>
-                                                  --file <access log> [--format combined] [--follow]
-                                                  [--state <file>] [--batch-bytes %d] [--flush-interval-ms 2000]
-      The token may also come from the environment variable VULCAN_INGEST_TOKEN.""".formatted(DEFAULT_BATCH_BYTES);
+      usage: VULCAN_INGEST_TOKEN=<ingest token> java -jar vulcan-tracker.jar forward --url <endpoint> --site <site id>
+                 --file <access log> [--token-file <file>] [--format combined] [--follow]
+                 [--state <file>] [--batch-bytes %d] [--flush-interval-ms 2000]
+      The ingest token comes from VULCAN_INGEST_TOKEN or the first line of --token-file, never the command
+      line. The endpoint is https://, or http:// to this machine (loopback) only.""".formatted(DEFAULT_BATCH_BYTES);
 
   static ForwarderOptions parse(List<String> args) {
+    return parse(args, System.getenv());
+  }
+
+  static ForwarderOptions parse(List<String> args, Map<String, String> environment) {
     Map<String, String> values = new HashMap<>();
     boolean follow = false;
     for (int i = 0; i < args.size(); i++) {
@@ -52,14 +63,23 @@ public record ForwarderOptions(
         throw new IllegalArgumentException("unexpected argument '" + arg + "'");
       }
     }
-    String token = values.getOrDefault("token", System.getenv("VULCAN_INGEST_TOKEN"));
+    if (values.containsKey("token")) {
+      throw new IllegalArgumentException("--token is refused: a command line is visible to every user of the machine; "
+          + "set VULCAN_INGEST_TOKEN or pass --token-file");
+    }
     for (String required : List.of("url", "site", "file")) {
       if (!values.containsKey(required)) {
         throw new IllegalArgumentException("--" + required + " is required");
       }
     }
+    String token = values.containsKey("token-file") ? firstLine(Path.of(values.get("token-file"))) : environment.get("VULCAN_INGEST_TOKEN");
     if (token == null || token.isBlank()) {
-      throw new IllegalArgumentException("--token (or VULCAN_INGEST_TOKEN) is required");
+      throw new IllegalArgumentException("the ingest token is required: set VULCAN_INGEST_TOKEN or pass --token-file");
+    }
+    URI url = URI.create(values.get("url"));
+    if (!"https".equals(url.getScheme()) && !("http".equals(url.getScheme()) && isLoopback(url.getHost()))) {
+      throw new IllegalArgumentException("--url must be https:// (http:// only to this machine): the token and the "
+          + "log's lines would cross the network in the clear");
     }
     Path file = Path.of(values.get("file"));
     Path state = Path.of(values.getOrDefault("state", file.getFileName() + ".vulcan-state"));
@@ -67,8 +87,35 @@ public record ForwarderOptions(
     if (batchBytes < 1024 || batchBytes > 8 * 1024 * 1024) {
       throw new IllegalArgumentException("--batch-bytes must be between 1024 and 8388608");
     }
-    return new ForwarderOptions(URI.create(values.get("url")), values.get("site"), token, file,
+    return new ForwarderOptions(url, values.get("site"), token.strip(), file,
         values.getOrDefault("format", "combined"), follow, state, batchBytes,
         Duration.ofMillis(Long.parseLong(values.getOrDefault("flush-interval-ms", "2000"))));
+  }
+
+  private static String firstLine(Path file) {
+    try (var lines = Files.lines(file)) {
+      return lines.findFirst().orElse("");
+    } catch (IOException e) {
+      throw new UncheckedIOException("--token-file " + file + " cannot be read", e);
+    }
+  }
+
+  /** Whether a host is this machine: a loopback address or "localhost" (no name is looked up elsewhere). */
+  private static boolean isLoopback(String host) {
+    if (host == null) {
+      return false;
+    }
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (!literal.matches("[0-9.]+|[0-9a-fA-F:.]+")) {
+      return false; // a name: not resolved here, so not trusted to stay on this machine
+    }
+    try {
+      return InetAddress.getByName(literal).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 }

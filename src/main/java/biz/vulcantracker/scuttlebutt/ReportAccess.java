@@ -18,7 +18,15 @@ public final class ReportAccess {
   private final SiteCatalog sites;
   private final String adminToken;
 
+  /** The shortest admin token a node starts with: it reads and deletes every site. */
+  public static final int MIN_ADMIN_TOKEN_CHARS = 32;
+
+  /** @param adminToken empty while the admin API is off; otherwise at least {@value #MIN_ADMIN_TOKEN_CHARS} characters */
   public ReportAccess(SiteCatalog sites, String adminToken) {
+    if (!adminToken.isEmpty() && adminToken.length() < MIN_ADMIN_TOKEN_CHARS) {
+      throw new IllegalArgumentException("the admin token (VULCAN_ADMIN_TOKEN) must be at least " + MIN_ADMIN_TOKEN_CHARS
+          + " characters; make one with: openssl rand -hex 24");
+    }
     this.sites = sites;
     this.adminToken = adminToken;
   }

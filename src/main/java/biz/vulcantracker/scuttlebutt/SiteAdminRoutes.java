@@ -51,10 +51,20 @@ public final class SiteAdminRoutes {
     return pathPrefix(segment("api").slash("v1").slash("sites"), () -> extractRequest(request -> concat(
         pathEnd(() -> concat(
             get(() -> respond(() -> list(request))),
-            post(() -> entity(Unmarshaller.entityToString(), body -> respond(() -> create(request, body)))))),
+            // The token is checked before a byte of the body is read: nobody else makes the node read one.
+            post(() -> admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> create(request, body))))))),
         path(PathMatchers.segment(), siteId -> concat(
             get(() -> respond(() -> read(request, siteId))),
             Directives.delete(() -> respond(() -> delete(request, siteId))))))));
+  }
+
+  private Route admin(HttpRequest request, java.util.function.Supplier<Route> inner) {
+    try {
+      access.requireAdmin(request);
+    } catch (ApiError refused) {
+      return Directives.complete(refused.toResponse());
+    }
+    return inner.get();
   }
 
   private CompletionStage<HttpResponse> create(HttpRequest request, String body) {

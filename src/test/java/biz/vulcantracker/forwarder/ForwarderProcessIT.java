@@ -61,7 +61,9 @@ class ForwarderProcessIT {
     Path file = directory.resolve("crash.log");
     log.write(file);
     Path state = directory.resolve("crash.state");
-    List<String> args = List.of("--site", AccessLog.SITE, "--token", site.ingestToken(), "--file", file.toString(),
+    Path token = directory.resolve("crash.token");
+    Files.writeString(token, site.ingestToken() + "\n");
+    List<String> args = List.of("--site", AccessLog.SITE, "--token-file", token.toString(), "--file", file.toString(),
         "--state", state.toString(), "--batch-bytes", "32768");
 
     Process first = forwarder(args, "crash-1");
@@ -87,8 +89,9 @@ class ForwarderProcessIT {
     ApiClient.SiteKeys site = api.createSite("follow.example", List.of("follow.example"), "UTC");
     Path file = directory.resolve("follow.log");
     Files.writeString(file, "");
-    Process follower = forwarder(List.of("--site", "follow.example", "--token", site.ingestToken(), "--file", file.toString(),
-        "--state", directory.resolve("follow.state").toString(), "--follow", "--flush-interval-ms", "300"), "follow");
+    Process follower = forwarder(List.of("--site", "follow.example", "--file", file.toString(),
+        "--state", directory.resolve("follow.state").toString(), "--follow", "--flush-interval-ms", "300"), "follow",
+        site.ingestToken());
     int written = 0;
     written += append(file, written, 300);
     int first = written;
@@ -142,11 +145,20 @@ class ForwarderProcessIT {
   }
 
   private static Process forwarder(List<String> args, String name) throws IOException {
+    return forwarder(args, name, null);
+  }
+
+  /** The forwarder as an operator runs it; {@code token} (if any) in its environment, as VULCAN_INGEST_TOKEN. */
+  private static Process forwarder(List<String> args, String name, String token) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "-jar", Path.of("target/vulcan-tracker.jar").toAbsolutePath().toString(),
         "forward", "--url", api.base() + "/api/v1/beacon/log"));
     command.addAll(args);
-    return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(directory.resolve(name + ".out").toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(directory.resolve(name + ".out").toFile());
+    if (token != null) {
+      builder.environment().put("VULCAN_INGEST_TOKEN", token);
+    }
+    return builder.start();
   }
 }

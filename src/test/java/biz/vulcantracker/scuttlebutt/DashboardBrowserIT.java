@@ -52,6 +52,9 @@ class DashboardBrowserIT {
           api.base() + "/api/v1/beacon?s=dash.example", "6", screenshot.toString());
 
       assertThat(shown.path("errors")).isEmpty();
+      // It ran under a policy that runs no inline script.
+      String policy = api.get("/dashboard/dash.example", null).headers().firstValue("Content-Security-Policy").orElseThrow();
+      assertThat(policy).contains("script-src 'self';").doesNotContain("script-src 'unsafe-inline'");
       assertThat(shown.path("before").asText()).isEqualTo("4");
       assertThat(shown.path("notReloaded").asBoolean()).isTrue();
       JsonNode stats = ApiClient.json(api.get("/api/v1/sites/dash.example/stats/aggregate?period=day&metrics="
