@@ -47,11 +47,21 @@ public final class VulcanConfig {
     List<String> roles = commaSeparated(config.getString("vulcan.roles"));
     List<String> contactPoints = commaSeparated(config.getString("vulcan.cassandra.contact-points"));
     List<String> seedNodes = commaSeparated(config.getString("vulcan.cluster.seed-nodes"));
-    return config
+    Config derived = config
         .withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles))
         .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes))
         .withValue(
             "datastax-java-driver.basic.contact-points", ConfigValueFactory.fromIterable(contactPoints));
+    String username = config.getString("vulcan.cassandra.username");
+    if (username.isEmpty()) {
+      return derived;
+    }
+    // The one driver session config serves the stores and the persistence plugin alike.
+    return derived
+        .withValue("datastax-java-driver.advanced.auth-provider.class", ConfigValueFactory.fromAnyRef("PlainTextAuthProvider"))
+        .withValue("datastax-java-driver.advanced.auth-provider.username", ConfigValueFactory.fromAnyRef(username))
+        .withValue("datastax-java-driver.advanced.auth-provider.password",
+            ConfigValueFactory.fromAnyRef(config.getString("vulcan.cassandra.password")));
   }
 
   /** Splits "a, b,,c" into [a, b, c]. */

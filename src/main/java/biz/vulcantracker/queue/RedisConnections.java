@@ -36,6 +36,7 @@ public final class RedisConnections implements Extension {
   private final RedisClient client;
   private final RedisURI uri;
   private final String configuredUri;
+  private final boolean hasPassword;
   private final Duration commandTimeout;
   private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> shared =
       new AtomicReference<>();
@@ -46,6 +47,11 @@ public final class RedisConnections implements Extension {
     var config = system.settings().config();
     this.configuredUri = config.getString("vulcan.redis.uri");
     this.uri = RedisURI.create(configuredUri);
+    String password = config.getString("vulcan.redis.password");
+    this.hasPassword = !password.isEmpty() || configuredUri.contains("@");
+    if (!password.isEmpty()) {
+      uri.setAuthentication((CharSequence) password);
+    }
     Duration timeout = config.getDuration("vulcan.redis.command-timeout");
     this.commandTimeout = timeout;
     this.client = RedisClient.create();
@@ -66,6 +72,11 @@ public final class RedisConnections implements Extension {
   /** Where Redis is. */
   public RedisURI uri() {
     return uri;
+  }
+
+  /** Whether Redis is reached with a password (in the URI or {@code vulcan.redis.password}). */
+  public boolean hasPassword() {
+    return hasPassword;
   }
 
   /** {@code vulcan.redis.uri} as written. */

@@ -245,4 +245,53 @@ class KubernetesManifestsTest {
             + reference.getInt("vulcan.remote.port"))
         .contains("\"-jar\", \"/opt/vulcan/vulcan-tracker.jar\"");
   }
+
+  @Test
+  void onlyWhatANetworkPolicyAllowsReachesAPod() {
+    JsonNode deny = named("NetworkPolicy", "vulcan-default-deny").path("spec");
+    assertThat(deny.path("podSelector").isEmpty()).as("every pod").isTrue();
+    assertThat(deny.path("ingress").isMissingNode() || deny.path("ingress").isEmpty()).isTrue();
+
+    JsonNode edge = named("NetworkPolicy", "vulcan-beacon-from-ingress").path("spec");
+    assertThat(edge.path("podSelector").toString()).contains("beacon").contains("scuttlebutt");
+    assertThat(edge.path("ingress")).hasSize(1);
+    assertThat(edge.path("ingress").get(0).path("from").toString()).contains("emissary").doesNotContain("podSelector\":{}");
+    assertThat(edge.path("ingress").get(0).path("ports").findValuesAsText("port")).containsExactly("http");
+
+    JsonNode redis = named("NetworkPolicy", "vulcan-redis-from-nodes").path("spec");
+    assertThat(redis.path("ingress").get(0).path("from").toString()).contains("vulcan-tracker");
+    // Every policy selects pods that exist.
+    Set<String> podLabels = new HashSet<>();
+    Stream.concat(ofKind("Deployment").stream(), ofKind("StatefulSet").stream()).forEach(w ->
+        w.path("spec").path("template").path("metadata").path("labels").fields()
+            .forEachRemaining(label -> podLabels.add(label.getKey() + "=" + label.getValue().asText())));
+    for (String selected : List.of("app.kubernetes.io/component=beacon", "app.kubernetes.io/component=scuttlebutt",
+        "app.kubernetes.io/part-of=vulcan-tracker", "app.kubernetes.io/name=vulcan-redis")) {
+      assertThat(podLabels).contains(selected);
+    }
+  }
+
+  @Test
+  void redisAndScyllaTakeLoginsAndTheTrustedProxiesAreTheIngressOnly() {
+    JsonNode redis = container(named("StatefulSet", "vulcan-redis"));
+    List<String> arguments = new ArrayList<>();
+    redis.path("args").forEach(a -> arguments.add(a.asText()));
+    assertThat(String.join(" ", arguments)).contains("--requirepass $(REDIS_PASSWORD)");
+    assertThat(redis.path("env").toString()).contains("VULCAN_REDIS_PASSWORD").contains("REDISCLI_AUTH");
+    assertThat(configMap().path("VULCAN_REDIS_URI").asText()).doesNotContain("@"); // the password comes from the Secret only
+
+    JsonNode scylla = ofKind("ScyllaCluster").get(0);
+    String scyllaConfig = scylla.path("spec").path("datacenter").path("racks").get(0).path("scyllaConfig").asText();
+    assertThat(named("ConfigMap", scyllaConfig).path("data").path("scylla.yaml").asText())
+        .contains("authenticator: PasswordAuthenticator").contains("authorizer: CassandraAuthorizer");
+    Config withLogin = VulcanConfig.load(ConfigFactory.parseMap(Map.of("vulcan.env", "kubernetes",
+        "vulcan.cassandra.username", "vulcan", "vulcan.cassandra.password", "secret")));
+    assertThat(withLogin.getString("datastax-java-driver.advanced.auth-provider.class")).isEqualTo("PlainTextAuthProvider");
+    assertThat(withLogin.getString("datastax-java-driver.advanced.auth-provider.username")).isEqualTo("vulcan");
+    assertThat(kubernetes.hasPath("datastax-java-driver.advanced.auth-provider.username")).isFalse();
+
+    String trusted = configMap().path("VULCAN_TRUSTED_PROXIES").asText();
+    assertThat(trusted.split(",")).allSatisfy(cidr ->
+        assertThat(Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1))).as(cidr + ": a pool of the ingress's pods, not a network").isGreaterThanOrEqualTo(20));
+  }
 }

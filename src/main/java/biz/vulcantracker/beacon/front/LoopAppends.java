@@ -40,7 +40,7 @@ final class LoopAppends implements HitAppender {
     this.loop = loop;
     this.redis = redis;
     this.settings = settings;
-    this.loopRedis = LoopRedis.supports(redis.configuredUri()) ? new LoopRedis(loop, socketType, redis.uri(), redis.commandTimeout()) : null;
+    this.loopRedis = LoopRedis.supports(redis.configuredUri()) && !redis.hasPassword() ? new LoopRedis(loop, socketType, redis.uri(), redis.commandTimeout()) : null;
   }
 
   /**
