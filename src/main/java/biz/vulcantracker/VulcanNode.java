@@ -138,7 +138,7 @@ public final class VulcanNode implements AutoCloseable {
     if (roles.contains(Roles.BEACON)) {
       BeaconSettings beacon = BeaconSettings.create(config);
       RedisConnections redis = RedisConnections.get(system);
-      Anonymizer anonymizer = new Anonymizer(beacon.trustedProxies(), new VisitorIds(new DailySalts(redis, beacon)),
+      Anonymizer anonymizer = new Anonymizer(beacon.trustedProxies(), new VisitorIds(new DailySalts(system, beacon)),
           GeoLocator.open(beacon.geoipDatabase()));
       HitProducer producer = new HitProducer(redis, queue);
       EdgeSpool spool = EdgeSpool.start(system, producer);

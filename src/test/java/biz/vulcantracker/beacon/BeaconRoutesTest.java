@@ -59,7 +59,7 @@ class BeaconRoutesTest extends RouteTestBase {
     SiteCatalog sites = SiteCatalog.of(List.of(new Site(SHOP, List.of(SHOP, "www.shop.example"), ZoneId.of("Europe/Berlin"),
         "ingest-token", "report-key", Instant.EPOCH)));
     RedisConnections redis = RedisConnections.get(typed);
-    Anonymizer anonymizer = new Anonymizer(settings.trustedProxies(), new VisitorIds(new DailySalts(redis, settings)),
+    Anonymizer anonymizer = new Anonymizer(settings.trustedProxies(), new VisitorIds(new DailySalts(typed, settings)),
         GeoLocator.open(settings.geoipDatabase()));
     EdgeSpool spool = EdgeSpool.start(typed, new HitProducer(redis, QueueSettings.create(config)));
     BeaconIntake intake = new BeaconIntake(settings, sites, anonymizer, spool, Telemetry.get(typed));
