@@ -14,7 +14,7 @@ const warmupLatencies = [];
 const pipeline = []; // 204 -> the entity published the report that counts the hit (same clock: one machine)
 let seen = 0;
 
-const socket = new WebSocket(`${base.replace(/^http/, 'ws')}/api/v1/sites/${site}/live?token=${key}`);
+const socket = new WebSocket(`${base.replace(/^http/, 'ws')}/api/v1/sites/${site}/live`, ['vulcan-live', key]);
 const opened = new Promise((resolve, reject) => {
   socket.onerror = (e) => reject(new Error('WebSocket failed: ' + e.message));
   socket.onmessage = (event) => {

@@ -100,7 +100,8 @@
   let refresh = null;
   function connect() {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const socket = new WebSocket(`${scheme}://${location.host}${api}/live?token=${encodeURIComponent(key)}`);
+    // The key is offered as a subprotocol beside vulcan-live, never in the URL (docs/api.md).
+    const socket = new WebSocket(`${scheme}://${location.host}${api}/live`, ['vulcan-live', key]);
     socket.onopen = () => { backoff = 1000; $('live-dot').classList.add('on'); };
     socket.onmessage = (event) => {
       const message = JSON.parse(event.data);

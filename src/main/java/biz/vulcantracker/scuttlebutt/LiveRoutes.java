@@ -9,6 +9,8 @@ import biz.vulcantracker.scuttlebutt.query.LiveModel;
 import biz.vulcantracker.store.Site;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -33,7 +35,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
 
 /**
- * {@code GET /api/v1/sites/{site}/live?token=<report key>}: a WebSocket that first sends a
+ * {@code GET /api/v1/sites/{site}/live} with {@code Sec-WebSocket-Protocol: vulcan-live, <report key>}: a WebSocket that first sends a
  * {@code snapshot} of the site's live picture, then an {@code update} after each batch its entity
  * persisted.
  *
@@ -48,6 +50,8 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
  */
 public final class LiveRoutes {
 
+  /** The subprotocol of the live report; the key is offered beside it. */
+  public static final String PROTOCOL = "vulcan-live";
   static final int MAX_PER_SECOND = 4;
   private static final int SUBSCRIBER_BUFFER = 8;
   /** How often a socket also asks for the report itself (see {@link #socket}). */
@@ -75,22 +79,52 @@ public final class LiveRoutes {
 
   public Route route() {
     return path(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()).slash("live"), siteId ->
-        get(() -> parameterOptional("token", token -> extractRequest(request -> {
+        get(() -> parameterOptional("token", inUrl -> extractRequest(request -> {
           Site site;
           String holder;
           try {
-            site = access.authorize(token.orElseThrow(() ->
-                new ApiError(StatusCodes.UNAUTHORIZED, "unauthorized", "send the report key as ?token=")), siteId);
+            if (inUrl.isPresent()) {
+              // A URL is logged by proxies and kept in browser history: a key there is a key leaked.
+              throw new ApiError(StatusCodes.BAD_REQUEST, "key_in_url",
+                  "send the report key as a subprotocol (Sec-WebSocket-Protocol: " + PROTOCOL + ", <key>), never in the URL");
+            }
+            String key = keyOf(request).orElseThrow(() -> new ApiError(StatusCodes.UNAUTHORIZED, "unauthorized",
+                "send the report key as a subprotocol: Sec-WebSocket-Protocol: " + PROTOCOL + ", <key>"));
+            if (access.isAdmin(key)) {
+              // The admin token deletes sites: it never travels where a page's script can read it.
+              throw new ApiError(StatusCodes.FORBIDDEN, "admin_token_refused", "the live report takes a site's report key, not the admin token");
+            }
+            site = access.authorize(key, siteId);
             checkOrigin(request, site);
-            holder = access.holder(token.get(), site);
+            holder = access.holder(key, site);
             if (!quotas.hasSocketRoom(holder)) {
               throw tooManySockets();
             }
           } catch (ApiError error) {
             return complete(error.toResponse());
           }
-          return handleWebSocketMessages(socket(site, holder));
+          return handleWebSocketMessagesForProtocol(socket(site, holder), PROTOCOL);
         }))));
+  }
+
+  /**
+   * The key among the subprotocols the client offers: {@value #PROTOCOL} and the key (a browser's
+   * WebSocket can send no header of its own, but it can offer subprotocols). The server answers with
+   * {@value #PROTOCOL} alone, so the key is not echoed.
+   */
+  private static Optional<String> keyOf(HttpRequest request) {
+    List<String> offered = new ArrayList<>();
+    for (HttpHeader header : request.getHeaders()) {
+      if (header.is("sec-websocket-protocol")) {
+        for (String protocol : header.value().split(",")) {
+          offered.add(protocol.strip());
+        }
+      }
+    }
+    if (!offered.contains(PROTOCOL)) {
+      return Optional.empty();
+    }
+    return offered.stream().filter(protocol -> !protocol.equals(PROTOCOL) && !protocol.isEmpty()).findFirst();
   }
 
   /**

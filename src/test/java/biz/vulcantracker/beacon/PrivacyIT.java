@@ -20,7 +20,17 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.ddata.Key;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.LWWMapKey;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -94,6 +104,106 @@ class PrivacyIT {
     }
     assertThat(log.list).isNotEmpty();
     FORMS.forEach(form -> assertThat(lines.toString()).as("log").doesNotContainIgnoringCase(form));
+  }
+
+  /**
+   * The salts that make visitor ids are never written to a disk: with the node's salts in hand (read
+   * from its memory), Redis is made to write its RDB and rewrite its AOF, and every file of Redis,
+   * of Cassandra (commit log and SSTables) and of the node's spool (Redis was stopped for a moment so
+   * that hits went there) is searched for them, raw and in Base64. Redis is also searched key by key.
+   */
+  @Test
+  void noSaltIsEverWrittenToADisk() throws Exception {
+    String prefix = IntegrationFixture.freshPrefix("saltdisk");
+    List<byte[]> salts;
+    try (RedisClient redisClient = IntegrationFixture.redisClient();
+        VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix))) {
+      RedisCommands<String, String> redis = redisClient.connect().sync();
+      ApiClient api = new ApiClient(node.httpPort());
+      SiteKeys site = api.createSite("salty.example", List.of("salty.example"), "UTC");
+      for (String client : CLIENTS) {
+        assertThat(api.beaconGet("s=salty.example&u=https%3A%2F%2Fsalty.example%2F", client, "Privacy").statusCode()).isEqualTo(204);
+      }
+      // A moment without Redis: hits go to the spool file, which is searched too.
+      IntegrationFixture.services("stop", "redis");
+      try {
+        for (String client : CLIENTS) {
+          assertThat(api.beaconGet("s=salty.example&u=https%3A%2F%2Fsalty.example%2Fspooled", client, "Privacy").statusCode()).isEqualTo(204);
+        }
+        assertThat(Files.walk(Path.of("target/spool/" + prefix)).filter(Files::isRegularFile).mapToLong(PrivacyIT::size).sum()).isPositive();
+      } finally {
+        IntegrationFixture.services("start", "redis");
+      }
+      redis = redisClient.connect().sync();
+      RedisCommands<String, String> commands = redis;
+      eventually(Duration.ofSeconds(60), () -> assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(2 * CLIENTS.size()));
+      salts = saltsOf(node);
+      assertThat(salts).as("today's and yesterday's").hasSizeGreaterThanOrEqualTo(2);
+      long lastSave = commands.lastsave().getTime();
+      commands.bgsave();
+      eventually(Duration.ofSeconds(30), () -> assertThat(commands.lastsave().getTime()).isGreaterThan(lastSave));
+      commands.bgrewriteaof();
+      eventually(Duration.ofSeconds(30), () -> assertThat(commands.info("persistence")).contains("aof_rewrite_in_progress:0"));
+      String keys = redisContents(commands);
+      for (byte[] salt : salts) {
+        assertThat(keys).doesNotContain(Base64.getEncoder().encodeToString(salt));
+      }
+    }
+    String local = System.getenv("VULCAN_LOCAL_DIR");
+    List<Path> places = List.of(Path.of(local, "redis-" + System.getenv("VULCAN_REDIS_PORT")),
+        Path.of(local, "cassandra-" + System.getenv("VULCAN_CQL_PORT")), Path.of("target/spool/" + prefix));
+    long searched = 0;
+    for (Path place : places) {
+      List<Path> files;
+      try (var walk = Files.walk(place)) {
+        files = walk.filter(Files::isRegularFile).toList();
+      }
+      assertThat(files).as(place.toString()).isNotEmpty();
+      for (Path file : files) {
+        byte[] content = Files.readAllBytes(file);
+        searched += content.length;
+        for (byte[] salt : salts) {
+          assertThat(indexOf(content, salt)).as(file + " holds a salt").isEqualTo(-1);
+          assertThat(indexOf(content, Base64.getEncoder().encode(salt))).as(file + " holds a salt in Base64").isEqualTo(-1);
+        }
+      }
+    }
+    assertThat(searched).isGreaterThan(1_000_000);
+  }
+
+  /** The node's salts, from the cluster's memory where they live. */
+  private static List<byte[]> saltsOf(VulcanNode node) throws Exception {
+    var replicator = DistributedData.get(node.system()).replicator();
+    Key<LWWMap<String, String>> key = LWWMapKey.create("vulcan-daily-salts");
+    Replicator.GetResponse<LWWMap<String, String>> response = AskPattern.<Replicator.Command, Replicator.GetResponse<LWWMap<String, String>>>ask(
+        replicator, replyTo -> new Replicator.Get<>(key, Replicator.readLocal(), replyTo), Duration.ofSeconds(5), node.system().scheduler())
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(response).isInstanceOf(Replicator.GetSuccess.class);
+    List<byte[]> salts = new ArrayList<>();
+    ((Replicator.GetSuccess<LWWMap<String, String>>) response).get(key).getEntries().values()
+        .forEach(value -> salts.add(Base64.getDecoder().decode(value.substring(value.indexOf(':') + 1))));
+    return salts;
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (java.io.IOException e) {
+      return 0;
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   /** Every log event of every logger, down to DEBUG for our own code, for the test's duration. */

@@ -58,8 +58,8 @@ class MetricsIT {
       assertThat(api.postLog("metrics.example", "wrong-token", "combined", lines, null).statusCode()).isEqualTo(401);
       eventually(Duration.ofSeconds(30), () -> assertThat(api.aggregate("metrics.example", site.reportKey(), "pageviews")).isEqualTo(5));
 
-      WebSocket socket = http.newWebSocketBuilder()
-          .buildAsync(URI.create("ws://127.0.0.1:" + node.httpPort() + "/api/v1/sites/metrics.example/live?token=" + site.reportKey()),
+      WebSocket socket = http.newWebSocketBuilder().subprotocols("vulcan-live", site.reportKey())
+          .buildAsync(URI.create("ws://127.0.0.1:" + node.httpPort() + "/api/v1/sites/metrics.example/live"),
               new WebSocket.Listener() {})
           .join();
       eventually(Duration.ofSeconds(10), () -> assertThat(scrape(node).get("vulcan_live_sockets")).isEqualTo(1.0));

@@ -57,10 +57,10 @@ class TenantIsolationIT {
 
       // The live WebSocket: B's key opens it, A's key is refused at the handshake.
       HttpClient http = HttpClient.newHttpClient();
-      URI live = URI.create("ws://127.0.0.1:" + node.httpPort() + "/api/v1/sites/tenant-b.example/live?token=");
-      http.newWebSocketBuilder().buildAsync(URI.create(live + b.reportKey()), new WebSocket.Listener() {}).join()
+      URI live = URI.create("ws://127.0.0.1:" + node.httpPort() + "/api/v1/sites/tenant-b.example/live");
+      http.newWebSocketBuilder().subprotocols("vulcan-live", b.reportKey()).buildAsync(live, new WebSocket.Listener() {}).join()
           .sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
-      assertThat(handshakeStatus(http, URI.create(live + a.reportKey()))).isEqualTo(403);
+      assertThat(handshakeStatus(http, live, a.reportKey())).isEqualTo(403);
 
       // The admin API is the admin token's alone: a report key neither reads nor deletes a site.
       for (ApiClient.SiteKeys keys : List.of(a, b)) {
@@ -81,9 +81,9 @@ class TenantIsolationIT {
     }
   }
 
-  private static int handshakeStatus(HttpClient http, URI uri) {
+  private static int handshakeStatus(HttpClient http, URI uri, String key) {
     try {
-      http.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {}).join();
+      http.newWebSocketBuilder().subprotocols("vulcan-live", key).buildAsync(uri, new WebSocket.Listener() {}).join();
       return 101;
     } catch (CompletionException e) {
       if (e.getCause() instanceof WebSocketHandshakeException handshake) {

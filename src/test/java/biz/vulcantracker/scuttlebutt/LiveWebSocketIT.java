@@ -103,8 +103,8 @@ class LiveWebSocketIT {
   void aClientThatNeverReadsIsNotBufferedFor() throws Exception {
     Client reader = connect(site.reportKey(), null);
     reader.next();
-    WebSocket stalled = HTTP.newWebSocketBuilder()
-        .buildAsync(liveUri(site.reportKey()), new WebSocket.Listener() {
+    WebSocket stalled = offering(site.reportKey())
+        .buildAsync(liveUri(), new WebSocket.Listener() {
           @Override
           public void onOpen(WebSocket webSocket) {
             // never request(): no message is ever read, the server's writes back up
@@ -144,6 +144,10 @@ class LiveWebSocketIT {
     assertHandshakeStatus(() -> connect("wrong", null), 403);
     assertHandshakeStatus(() -> connect(other.reportKey(), null), 403);
     assertHandshakeStatus(() -> connect(site.reportKey(), "https://evil.example"), 403);
+    // Never the admin token, and never a key in the URL.
+    assertHandshakeStatus(() -> connect(IntegrationFixture.ADMIN_TOKEN, null), 403);
+    assertHandshakeStatus(() -> HTTP.newWebSocketBuilder().buildAsync(
+        URI.create(liveUri() + "?token=" + site.reportKey()), new WebSocket.Listener() {}).join(), 400);
     Client fromTheSite = connect(site.reportKey(), "https://live.example");
     assertThat(fromTheSite.next().path("type").asText()).isEqualTo("snapshot");
     fromTheSite.socket.abort();
@@ -178,17 +182,23 @@ class LiveWebSocketIT {
         .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode()).isEqualTo(status));
   }
 
-  private static URI liveUri(String token) {
-    return URI.create("ws://127.0.0.1:" + node.httpPort() + "/api/v1/sites/live.example/live" + (token == null ? "" : "?token=" + token));
+  private static URI liveUri() {
+    return URI.create("ws://127.0.0.1:" + node.httpPort() + "/api/v1/sites/live.example/live");
+  }
+
+  /** A builder that offers the key as the live report's subprotocol asks (none when {@code token} is null). */
+  private static WebSocket.Builder offering(String token) {
+    WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+    return token == null ? builder : builder.subprotocols(LiveRoutes.PROTOCOL, token);
   }
 
   private static Client connect(String token, String origin) {
     Client client = new Client();
-    WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+    WebSocket.Builder builder = offering(token);
     if (origin != null) {
       builder.header("Origin", origin);
     }
-    client.socket = builder.buildAsync(liveUri(token), client).join();
+    client.socket = builder.buildAsync(liveUri(), client).join();
     OPEN.add(client.socket);
     return client;
   }

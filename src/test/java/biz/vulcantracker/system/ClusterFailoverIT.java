@@ -75,9 +75,9 @@ class ClusterFailoverIT {
 
       // A live WebSocket on the reports node, fed by an entity on a katric node.
       List<String> liveMessages = new CopyOnWriteArrayList<>();
-      WebSocket live = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(
-          URI.create("ws://127.0.0.1:" + edge.httpPort + "/api/v1/sites/failover0.example/live?token="
-              + sites.get("failover0.example").reportKey()),
+      WebSocket live = HttpClient.newHttpClient().newWebSocketBuilder()
+          .subprotocols("vulcan-live", sites.get("failover0.example").reportKey()).buildAsync(
+          URI.create("ws://127.0.0.1:" + edge.httpPort + "/api/v1/sites/failover0.example/live"),
           new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
