@@ -120,8 +120,9 @@ done
 api=http://127.0.0.1:$http_port
 site_json=$(curl -s -X POST "$api/api/v1/sites" -H "Authorization: Bearer $VULCAN_ADMIN_TOKEN" \
   -d '{"id": "demo", "domains": ["localhost", "127.0.0.1"], "timezone": "UTC"}')
+# Secrets are shown once: a demo site kept from an earlier run gets new ones.
 case "$site_json" in
-  *site_exists*) site_json=$(curl -s "$api/api/v1/sites/demo" -H "Authorization: Bearer $VULCAN_ADMIN_TOKEN") ;;
+  *site_exists*) site_json=$(curl -s -X POST "$api/api/v1/sites/demo/keys" -H "Authorization: Bearer $VULCAN_ADMIN_TOKEN") ;;
 esac
 report_key=$(printf '%s' "$site_json" | sed -n 's/.*"reportKey":"\([^"]*\)".*/\1/p')
 ingest_token=$(printf '%s' "$site_json" | sed -n 's/.*"ingestToken":"\([^"]*\)".*/\1/p')

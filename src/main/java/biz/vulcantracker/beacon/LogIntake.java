@@ -187,7 +187,7 @@ public final class LogIntake {
         new ApiError(StatusCodes.UNAUTHORIZED, "unauthorized", "send Authorization: Bearer <the site's ingest token>"));
     // An unknown site and a wrong token get the same answer: tokens cannot probe for site ids.
     return sites.find(siteId)
-        .filter(site -> BearerToken.matches(given, site.ingestToken()))
+        .filter(site -> BearerToken.matchesStored(given, site.ingestTokenHash()))
         .orElseThrow(() -> new ApiError(StatusCodes.UNAUTHORIZED, "unauthorized", "this token may not send logs for site '" + siteId + "'"));
   }
 

@@ -16,7 +16,8 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 public final class ReportAccess {
 
   private final SiteCatalog sites;
-  private final String adminToken;
+  /** The admin token's hash; empty while the admin API is off. The token itself is not kept. */
+  private final String adminTokenHash;
 
   /** The shortest admin token a node starts with: it reads and deletes every site. */
   public static final int MIN_ADMIN_TOKEN_CHARS = 32;
@@ -28,7 +29,7 @@ public final class ReportAccess {
           + " characters; make one with: openssl rand -hex 24");
     }
     this.sites = sites;
-    this.adminToken = adminToken;
+    this.adminTokenHash = adminToken.isEmpty() ? "" : BearerToken.hashOf(adminToken);
   }
 
   /** The site, if the request's bearer token may read it; otherwise throws 401/403/404. */
@@ -44,7 +45,7 @@ public final class ReportAccess {
     if (isAdmin(token)) {
       return site.orElseThrow(() -> new ApiError(StatusCodes.NOT_FOUND, "unknown_site", "no site '" + siteId + "'"));
     }
-    if (site.isEmpty() || !BearerToken.matches(token, site.get().reportKey())) {
+    if (site.isEmpty() || !BearerToken.matchesStored(token, site.get().reportKeyHash())) {
       throw new ApiError(StatusCodes.FORBIDDEN, "forbidden", "this key may not read site '" + siteId + "'");
     }
     return site.get();
@@ -64,7 +65,7 @@ public final class ReportAccess {
 
   /** Throws unless the request carries the admin token (403 while no admin token is configured). */
   public void requireAdmin(HttpRequest request) {
-    if (adminToken.isEmpty()) {
+    if (adminTokenHash.isEmpty()) {
       throw new ApiError(StatusCodes.FORBIDDEN, "admin_disabled", "the admin API is off until VULCAN_ADMIN_TOKEN is set");
     }
     String token = BearerToken.of(request).orElseThrow(() ->
@@ -75,6 +76,6 @@ public final class ReportAccess {
   }
 
   public boolean isAdmin(String token) {
-    return !adminToken.isEmpty() && BearerToken.matches(token, adminToken);
+    return !adminTokenHash.isEmpty() && BearerToken.matchesStored(token, adminTokenHash);
   }
 }

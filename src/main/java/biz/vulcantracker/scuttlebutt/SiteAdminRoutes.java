@@ -6,6 +6,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import biz.vulcantracker.common.ApiError;
+import biz.vulcantracker.common.BearerToken;
 import biz.vulcantracker.common.Json;
 import biz.vulcantracker.store.Site;
 import biz.vulcantracker.store.SiteCatalog;
@@ -31,7 +32,11 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
-/** The admin API of the site registry (docs/api.md, "Sites"): create, list, read and delete sites. */
+/**
+ * The admin API of the site registry (docs/api.md, "Sites"): create, list, read and delete sites,
+ * and rotate a site's secrets. A secret is shown once, in the answer that made it; the registry
+ * keeps its hash only.
+ */
 public final class SiteAdminRoutes {
 
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -55,7 +60,16 @@ public final class SiteAdminRoutes {
             post(() -> admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> create(request, body))))))),
         path(PathMatchers.segment(), siteId -> concat(
             get(() -> respond(() -> read(request, siteId))),
-            Directives.delete(() -> respond(() -> delete(request, siteId))))))));
+            Directives.delete(() -> respond(() -> delete(request, siteId))))),
+        path(PathMatchers.segment().slash("keys"), siteId ->
+            post(() -> admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> rotate(siteId, body)))))))));
+  }
+
+  /** A site with its new secrets, which only the answer that made them carries. */
+  private record Secrets(String ingestToken, String reportKey) {
+    static Secrets fresh() {
+      return new Secrets(secret(), secret());
+    }
   }
 
   private Route admin(HttpRequest request, java.util.function.Supplier<Route> inner) {
@@ -69,13 +83,50 @@ public final class SiteAdminRoutes {
 
   private CompletionStage<HttpResponse> create(HttpRequest request, String body) {
     access.requireAdmin(request);
-    Site site = newSite(body);
+    Secrets secrets = Secrets.fresh();
+    Site site = newSite(body, secrets);
     return sites.repository().create(site).thenApply(created -> {
       if (!created) {
         throw new ApiError(StatusCodes.CONFLICT, "site_exists", "a site '" + site.id() + "' exists already");
       }
       sites.remember(site);
-      return json(describe(site)).withStatus(StatusCodes.CREATED);
+      return json(withSecrets(describe(site), secrets)).withStatus(StatusCodes.CREATED);
+    });
+  }
+
+  /**
+   * New secrets for a site: {@code {"rotate": "both"}} (the default), {@code "ingest_token"} or
+   * {@code "report_key"}. The old one is refused on this node at once and on the others at their
+   * next registry reload.
+   */
+  private CompletionStage<HttpResponse> rotate(String siteId, String body) {
+    String which;
+    try {
+      JsonNode json = body.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(body);
+      which = json == null ? "both" : json.path("rotate").asText("both");
+    } catch (JsonProcessingException e) {
+      throw badRequest("bad_json", "the body is not JSON");
+    }
+    if (!List.of("both", "ingest_token", "report_key").contains(which)) {
+      throw badRequest("bad_rotate", "rotate is both, ingest_token or report_key");
+    }
+    return sites.repository().find(siteId).thenCompose(found -> {
+      Site site = found.orElseThrow(() -> notFound(siteId));
+      String ingestToken = which.equals("report_key") ? null : secret();
+      String reportKey = which.equals("ingest_token") ? null : secret();
+      Site rotated = site.withSecrets(ingestToken == null ? site.ingestTokenHash() : BearerToken.hashOf(ingestToken),
+          reportKey == null ? site.reportKeyHash() : BearerToken.hashOf(reportKey));
+      return sites.repository().updateSecrets(rotated).thenApply(done -> {
+        sites.remember(rotated);
+        ObjectNode answer = describe(rotated);
+        if (ingestToken != null) {
+          answer.put("ingestToken", ingestToken);
+        }
+        if (reportKey != null) {
+          answer.put("reportKey", reportKey);
+        }
+        return json(answer);
+      });
     });
   }
 
@@ -104,7 +155,7 @@ public final class SiteAdminRoutes {
     });
   }
 
-  private static Site newSite(String body) {
+  private static Site newSite(String body, Secrets secrets) {
     JsonNode json;
     try {
       json = Json.MAPPER.readTree(body);
@@ -140,7 +191,8 @@ public final class SiteAdminRoutes {
     } catch (DateTimeException e) {
       throw badRequest("bad_timezone", "timezone must be an IANA zone such as Europe/Berlin");
     }
-    return new Site(id, List.copyOf(domains), zone, secret(), secret(), Instant.now());
+    return new Site(id, List.copyOf(domains), zone, BearerToken.hashOf(secrets.ingestToken()),
+        BearerToken.hashOf(secrets.reportKey()), Instant.now());
   }
 
   private static ObjectNode describe(Site site) {
@@ -149,10 +201,12 @@ public final class SiteAdminRoutes {
     ArrayNode domains = node.putArray("domains");
     site.domains().forEach(domains::add);
     node.put("timezone", site.timezone().getId());
-    node.put("ingestToken", site.ingestToken());
-    node.put("reportKey", site.reportKey());
     node.put("createdAt", site.createdAt().toString());
     return node;
+  }
+
+  private static ObjectNode withSecrets(ObjectNode described, Secrets secrets) {
+    return described.put("ingestToken", secrets.ingestToken()).put("reportKey", secrets.reportKey());
   }
 
   private static String secret() {

@@ -6,15 +6,22 @@ import java.util.List;
 
 /**
  * A registered site: its id, the page hosts it accepts hits from, its time zone (days of the
- * reports), and its two secrets: the ingest token (server logs) and the report key (stats API).
+ * reports), and the hashes of its two secrets ({@link biz.vulcantracker.common.BearerToken#hashOf}):
+ * the ingest token (server logs) and the report key (stats API). The secrets themselves are shown
+ * once, when made, and kept nowhere.
  */
 public record Site(
     String id,
     List<String> domains,
     ZoneId timezone,
-    String ingestToken,
-    String reportKey,
+    String ingestTokenHash,
+    String reportKeyHash,
     Instant createdAt) {
+
+  /** The same site with other secrets' hashes (a rotation). */
+  public Site withSecrets(String ingestTokenHash, String reportKeyHash) {
+    return new Site(id, domains, timezone, ingestTokenHash, reportKeyHash, createdAt);
+  }
 
   /** True when {@code host} (a page URL's host) is one of the site's domains, ignoring case. */
   public boolean acceptsHost(String host) {

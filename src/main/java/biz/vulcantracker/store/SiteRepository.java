@@ -9,7 +9,10 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
 
-/** The site registry table: create (once), read, list and delete sites. */
+/**
+ * The site registry table: create (once), read, list, rotate the secrets of, and delete sites. The
+ * columns {@code ingest_token} and {@code report_key} hold the secrets' hashes.
+ */
 public final class SiteRepository {
 
   private final CassandraSession session;
@@ -32,8 +35,8 @@ public final class SiteRepository {
             site.id(),
             site.domains(),
             site.timezone().getId(),
-            site.ingestToken(),
-            site.reportKey(),
+            site.ingestTokenHash(),
+            site.reportKeyHash(),
             site.createdAt())
         .thenApply(row -> row.map(r -> r.getBoolean("[applied]")).orElse(false));
   }
@@ -49,6 +52,12 @@ public final class SiteRepository {
     return session
         .selectAll("SELECT id, domains, timezone, ingest_token, report_key, created_at FROM " + table)
         .thenApply(rows -> rows.stream().map(SiteRepository::toSite).toList());
+  }
+
+  /** Replaces a site's secrets' hashes. */
+  public CompletionStage<Done> updateSecrets(Site site) {
+    return session.executeWrite("UPDATE " + table + " SET ingest_token = ?, report_key = ? WHERE id = ?",
+        site.ingestTokenHash(), site.reportKeyHash(), site.id());
   }
 
   public CompletionStage<Done> delete(String id) {
