@@ -30,6 +30,7 @@ import biz.vulcantracker.scuttlebutt.LiveRoutes;
 import biz.vulcantracker.scuttlebutt.RealtimeRoutes;
 import biz.vulcantracker.scuttlebutt.ReportAccess;
 import biz.vulcantracker.scuttlebutt.SiteAdminRoutes;
+import biz.vulcantracker.scuttlebutt.SitePurge;
 import biz.vulcantracker.scuttlebutt.SiteTopics;
 import biz.vulcantracker.scuttlebutt.StatsRoutes;
 import biz.vulcantracker.scuttlebutt.query.FilteredStats;
@@ -43,6 +44,8 @@ import biz.vulcantracker.store.HourlyTotalsTable;
 import biz.vulcantracker.store.RollupTables;
 import biz.vulcantracker.store.Schema;
 import biz.vulcantracker.store.SiteCatalog;
+import biz.vulcantracker.store.RetentionSweep;
+import biz.vulcantracker.store.SiteData;
 import biz.vulcantracker.store.SiteRepository;
 import biz.vulcantracker.store.StoreSettings;
 import biz.vulcantracker.telemetry.Telemetry;
@@ -161,7 +164,10 @@ public final class VulcanNode implements AutoCloseable {
       routes.add(live.route());
       liveSockets = live::openSockets;
       Telemetry.get(system).liveSockets(live::openSockets);
-      routes.add(new SiteAdminRoutes(access, sites).route());
+      SiteData siteData = new SiteData(session, store, system);
+      Duration maxAge = config.getDuration("vulcan.katric.max-age");
+      RetentionSweep retention = RetentionSweep.start(system, sites, siteData, store.retentionSweepInterval(), maxAge);
+      routes.add(new SiteAdminRoutes(access, sites, new SitePurge(system, siteData, maxAge), retention).route());
       routes.add(new DashboardRoutes().route());
     }
     await(sites.loaded());

@@ -83,6 +83,9 @@ public final class LogIntake {
     Instant now = Instant.now();
     long latest = now.plus(limits.maxFuture()).toEpochMilli();
     long oldest = now.minus(limits.maxAge()).toEpochMilli();
+    // A site with a retention keeps no day before its oldest kept day: a line of one is not queued.
+    long keptFrom = batch.site().oldestKeptDay(java.time.LocalDate.now(batch.site().timezone()))
+        .map(day -> day.atStartOfDay(batch.site().timezone()).toInstant().toEpochMilli()).orElse(Long.MIN_VALUE);
     List<CompletableFuture<QueuedHit>> hits = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       byte[] bytes = lines.get(i);
@@ -106,6 +109,11 @@ public final class LogIntake {
       if (line.timestamp() < oldest) {
         report.rejected(lineNumber, "too_old", "the line's time " + Instant.ofEpochMilli(line.timestamp())
             + " is older than " + limits.maxAge().toDays() + " days (vulcan.katric.max-age)");
+        continue;
+      }
+      if (line.timestamp() < keptFrom) {
+        report.rejected(lineNumber, "beyond_retention", "the line's day is before the " + batch.site().retentionDays()
+            + " days site '" + batch.site().id() + "' keeps");
         continue;
       }
       LogPageviewRule.Skip skip = rule.skipOf(line);

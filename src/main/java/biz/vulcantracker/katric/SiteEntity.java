@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.HashSet;
@@ -31,7 +32,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.cassandra.cleanup.Cleanup;
+import org.apache.pekko.persistence.cassandra.cleanup.CleanupSettings;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import scala.jdk.javaapi.FutureConverters;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
@@ -94,6 +98,9 @@ public final class SiteEntity
 
   /** The site's live picture now (today in {@code timezone}), answered with a {@link LiveReport}. */
   public record GetLiveReport(long now, String timezone, ActorRef<LiveReport> replyTo) implements Command {}
+
+  /** Stop now, dropping the model: the site is being deleted (its journal is deleted next). */
+  public record Forget(ActorRef<Done> replyTo) implements Command {}
 
   /** The answer to {@link GetCurrentVisitors}. */
   public record CurrentVisitors(int visitors) implements CborSerializable {}
@@ -201,7 +208,26 @@ public final class SiteEntity
         .onCommand(GetLiveReport.class, (state, query) -> awaitingToday(ZoneId.of(query.timezone()))
             ? Effect().stash()
             : Effect().reply(query.replyTo(), model.liveReport(siteId, query.now(), ZoneId.of(query.timezone()), CURRENT_WINDOW_MS)))
+        .onCommand(Forget.class, (state, forget) -> {
+          model.clear();
+          return Effect().stop().thenReply(forget.replyTo(), stopped -> Done.getInstance());
+        })
         .build();
+  }
+
+  /**
+   * Deletes what katric keeps of a site: its entity stops (wherever it runs; its model goes with it)
+   * and its journal and snapshots are deleted. The caller has taken the site out of the registry
+   * first, so no new batch of it is counted.
+   */
+  public static CompletionStage<Done> forget(ActorSystem<?> system, String siteId) {
+    CompletionStage<Done> stopped = ClusterSharding.get(system).entityRefFor(ENTITY_TYPE_KEY, siteId)
+        .ask(Forget::new, Duration.ofSeconds(30));
+    var cleanupConfig = system.settings().config().getConfig("pekko.persistence.cassandra.cleanup")
+        .withValue("dry-run", com.typesafe.config.ConfigValueFactory.fromAnyRef(false));
+    Cleanup cleanup = new Cleanup(system, new CleanupSettings(cleanupConfig));
+    return stopped.thenCompose(done ->
+        FutureConverters.asJava(cleanup.deleteAll(PersistenceId.of(ENTITY_TYPE_KEY.name(), siteId).id(), false)));
   }
 
   /**

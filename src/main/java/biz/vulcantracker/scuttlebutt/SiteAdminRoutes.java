@@ -8,6 +8,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.BearerToken;
 import biz.vulcantracker.common.Json;
+import biz.vulcantracker.store.RetentionSweep;
 import biz.vulcantracker.store.Site;
 import biz.vulcantracker.store.SiteCatalog;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -46,10 +47,14 @@ public final class SiteAdminRoutes {
 
   private final ReportAccess access;
   private final SiteCatalog sites;
+  private final SitePurge purge;
+  private final RetentionSweep retention;
 
-  public SiteAdminRoutes(ReportAccess access, SiteCatalog sites) {
+  public SiteAdminRoutes(ReportAccess access, SiteCatalog sites, SitePurge purge, RetentionSweep retention) {
     this.access = access;
     this.sites = sites;
+    this.purge = purge;
+    this.retention = retention;
   }
 
   public Route route() {
@@ -60,6 +65,7 @@ public final class SiteAdminRoutes {
             post(() -> admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> create(request, body))))))),
         path(PathMatchers.segment(), siteId -> concat(
             get(() -> respond(() -> read(request, siteId))),
+            patch(() -> admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> update(siteId, body))))),
             Directives.delete(() -> respond(() -> delete(request, siteId))))),
         path(PathMatchers.segment().slash("keys"), siteId ->
             post(() -> admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> rotate(siteId, body)))))))));
@@ -130,6 +136,41 @@ public final class SiteAdminRoutes {
     });
   }
 
+  /**
+   * Changes a site's settings: {@code {"retentionDays": n}} (0: kept as long as hits may be old).
+   * A shorter retention deletes the days before it at once.
+   */
+  private CompletionStage<HttpResponse> update(String siteId, String body) {
+    JsonNode json;
+    try {
+      json = Json.MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw badRequest("bad_json", "the body is not JSON");
+    }
+    if (json == null || !json.isObject() || !json.has("retentionDays")) {
+      throw badRequest("bad_json", "the body is {\"retentionDays\": n}");
+    }
+    int days = retentionDays(json);
+    return sites.repository().find(siteId).thenCompose(found -> {
+      Site site = found.orElseThrow(() -> notFound(siteId)).withRetentionDays(days);
+      return sites.repository().updateRetention(site).thenCompose(done -> {
+        sites.remember(site);
+        return retention.sweep(site);
+      }).thenApply(swept -> json(describe(site)));
+    });
+  }
+
+  private static int retentionDays(JsonNode json) {
+    JsonNode days = json.path("retentionDays");
+    if (days.isMissingNode()) {
+      return 0;
+    }
+    if (!days.canConvertToInt() || !days.isIntegralNumber() || days.asInt() < 0) {
+      throw badRequest("bad_retention", "retentionDays is a whole number of days, 0 to keep data as long as hits may be old");
+    }
+    return days.asInt();
+  }
+
   private CompletionStage<HttpResponse> list(HttpRequest request) {
     access.requireAdmin(request);
     return sites.repository().findAll().thenApply(all -> {
@@ -146,13 +187,14 @@ public final class SiteAdminRoutes {
 
   private CompletionStage<HttpResponse> delete(HttpRequest request, String siteId) {
     access.requireAdmin(request);
+    // Out of the registry first (the edge refuses its hits, consumers skip them), then its data.
     return sites.repository().find(siteId).thenCompose(site -> {
       site.orElseThrow(() -> notFound(siteId));
       return sites.repository().delete(siteId);
-    }).thenApply(done -> {
+    }).thenCompose(done -> {
       sites.forget(siteId);
-      return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
-    });
+      return purge.purge(siteId);
+    }).thenApply(purged -> HttpResponse.create().withStatus(StatusCodes.NO_CONTENT));
   }
 
   private static Site newSite(String body, Secrets secrets) {
@@ -192,7 +234,7 @@ public final class SiteAdminRoutes {
       throw badRequest("bad_timezone", "timezone must be an IANA zone such as Europe/Berlin");
     }
     return new Site(id, List.copyOf(domains), zone, BearerToken.hashOf(secrets.ingestToken()),
-        BearerToken.hashOf(secrets.reportKey()), Instant.now());
+        BearerToken.hashOf(secrets.reportKey()), Instant.now(), retentionDays(json));
   }
 
   private static ObjectNode describe(Site site) {
@@ -201,6 +243,7 @@ public final class SiteAdminRoutes {
     ArrayNode domains = node.putArray("domains");
     site.domains().forEach(domains::add);
     node.put("timezone", site.timezone().getId());
+    node.put("retentionDays", site.retentionDays());
     node.put("createdAt", site.createdAt().toString());
     return node;
   }

@@ -1,6 +1,7 @@
 package biz.vulcantracker.store;
 
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,6 +32,9 @@ public final class Schema {
    * read or a write.
    */
   private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Columns added to tables after they were first made: (table, column and type). Added when missing. */
+  private static final List<String[]> ADDED_COLUMNS = List.<String[]>of(new String[] {"sites", "retention_days int"});
 
   private Schema() {}
 
@@ -63,7 +67,24 @@ public final class Schema {
           .thenCompose(cql -> cql.executeAsync(SimpleStatement.newInstance(statement).setTimeout(DDL_TIMEOUT)))
           .thenApply(result -> Done.getInstance()));
     }
+    for (String[] added : ADDED_COLUMNS) {
+      String statement = "ALTER TABLE " + settings.keyspace() + "." + added[0] + " ADD " + added[1];
+      // Neither Cassandra nor ScyllaDB both take ADD IF NOT EXISTS: a column that is there already
+      // (a table made by this schema) is refused, and that refusal is the answer wanted.
+      chain = chain.thenCompose(done -> session.underlying()
+          .thenCompose(cql -> cql.executeAsync(SimpleStatement.newInstance(statement).setTimeout(DDL_TIMEOUT)))
+          .handle((result, failure) -> {
+            if (failure != null && !(unwrap(failure) instanceof InvalidQueryException)) {
+              throw new java.util.concurrent.CompletionException(unwrap(failure));
+            }
+            return Done.getInstance();
+          }));
+    }
     return chain;
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 
   private static String readResource() {

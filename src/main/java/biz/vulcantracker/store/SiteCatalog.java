@@ -67,6 +67,11 @@ public final class SiteCatalog {
     return Optional.ofNullable(sites.get(siteId));
   }
 
+  /** Every site this node knows. */
+  public java.util.Collection<Site> all() {
+    return sites.values();
+  }
+
   /** True when {@code host} is a domain of some site (answers CORS preflights, which name no site). */
   public boolean isSiteDomain(String host) {
     return domains.contains(host.toLowerCase(java.util.Locale.ROOT));

@@ -31,26 +31,27 @@ public final class SiteRepository {
     return session
         .selectOne(
             "INSERT INTO " + table
-                + " (id, domains, timezone, ingest_token, report_key, created_at) VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS",
+                + " (id, domains, timezone, ingest_token, report_key, created_at, retention_days) VALUES (?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS",
             site.id(),
             site.domains(),
             site.timezone().getId(),
             site.ingestTokenHash(),
             site.reportKeyHash(),
-            site.createdAt())
+            site.createdAt(),
+            site.retentionDays())
         .thenApply(row -> row.map(r -> r.getBoolean("[applied]")).orElse(false));
   }
 
   public CompletionStage<Optional<Site>> find(String id) {
     return session
-        .selectOne("SELECT id, domains, timezone, ingest_token, report_key, created_at FROM " + table + " WHERE id = ?", id)
+        .selectOne("SELECT id, domains, timezone, ingest_token, report_key, created_at, retention_days FROM " + table + " WHERE id = ?", id)
         .thenApply(row -> row.map(SiteRepository::toSite));
   }
 
   /** Every site; the registry is small (one row per site) and read whole by the caches. */
   public CompletionStage<List<Site>> findAll() {
     return session
-        .selectAll("SELECT id, domains, timezone, ingest_token, report_key, created_at FROM " + table)
+        .selectAll("SELECT id, domains, timezone, ingest_token, report_key, created_at, retention_days FROM " + table)
         .thenApply(rows -> rows.stream().map(SiteRepository::toSite).toList());
   }
 
@@ -58,6 +59,10 @@ public final class SiteRepository {
   public CompletionStage<Done> updateSecrets(Site site) {
     return session.executeWrite("UPDATE " + table + " SET ingest_token = ?, report_key = ? WHERE id = ?",
         site.ingestTokenHash(), site.reportKeyHash(), site.id());
+  }
+
+  public CompletionStage<Done> updateRetention(Site site) {
+    return session.executeWrite("UPDATE " + table + " SET retention_days = ? WHERE id = ?", site.retentionDays(), site.id());
   }
 
   public CompletionStage<Done> delete(String id) {
@@ -72,6 +77,7 @@ public final class SiteRepository {
         ZoneId.of(row.getString("timezone")),
         row.getString("ingest_token"),
         row.getString("report_key"),
-        created == null ? Instant.EPOCH : created);
+        created == null ? Instant.EPOCH : created,
+        row.isNull("retention_days") ? 0 : row.getInt("retention_days"));
   }
 }

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /** Where Vulcan Tracker's own tables live, and how the site registry is cached. */
 public record StoreSettings(
-    String keyspace, boolean autocreate, int replicationFactor, Duration siteRefreshInterval) {
+    String keyspace, boolean autocreate, int replicationFactor, Duration siteRefreshInterval, Duration retentionSweepInterval) {
 
   /** The config path of the Cassandra session shared with the persistence plugin. */
   public static final String SESSION_CONFIG_PATH = "pekko.persistence.cassandra";
@@ -15,6 +15,7 @@ public record StoreSettings(
         config.getString("vulcan.keyspace-prefix"),
         config.getBoolean("vulcan.cassandra.autocreate"),
         config.getInt("vulcan.cassandra.replication-factor"),
-        config.getDuration("vulcan.sites.refresh-interval"));
+        config.getDuration("vulcan.sites.refresh-interval"),
+        config.getDuration("vulcan.sites.retention-sweep-interval"));
   }
 }

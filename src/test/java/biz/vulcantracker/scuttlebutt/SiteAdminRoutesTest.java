@@ -24,7 +24,8 @@ class SiteAdminRoutesTest extends RouteTestBase {
 
   @BeforeAll
   void buildRoute() {
-    route = testRoute(new SiteAdminRoutes(new ReportAccess(SiteCatalog.of(List.of()), ADMIN), SiteCatalog.of(List.of())).route());
+    // No purge: nothing here gets as far as deleting.
+    route = testRoute(new SiteAdminRoutes(new ReportAccess(SiteCatalog.of(List.of()), ADMIN), SiteCatalog.of(List.of()), null, null).route());
   }
 
   @Test
