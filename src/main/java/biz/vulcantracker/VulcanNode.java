@@ -11,6 +11,7 @@ import biz.vulcantracker.beacon.LogRoutes;
 import biz.vulcantracker.beacon.RelayedClients;
 import biz.vulcantracker.beacon.VisitorIds;
 import biz.vulcantracker.beacon.front.FrontLimits;
+import biz.vulcantracker.enrich.UserAgentClassifier;
 import biz.vulcantracker.beacon.front.FrontServer;
 import biz.vulcantracker.beacon.front.FrontTransport;
 import biz.vulcantracker.beacon.spool.EdgeSpool;
@@ -142,7 +143,7 @@ public final class VulcanNode implements AutoCloseable {
       BeaconSettings beacon = BeaconSettings.create(config);
       RedisConnections redis = RedisConnections.get(system);
       Anonymizer anonymizer = new Anonymizer(beacon.trustedProxies(), new VisitorIds(new DailySalts(system, beacon)),
-          GeoLocator.open(beacon.geoipDatabase()));
+          GeoLocator.open(beacon.geoipDatabase()), UserAgentClassifier.shared());
       HitProducer producer = new HitProducer(redis, queue);
       EdgeSpool spool = EdgeSpool.start(system, producer);
       BeaconIntake intake = new BeaconIntake(beacon, sites, anonymizer, spool, Telemetry.get(system));

@@ -1,5 +1,6 @@
 package biz.vulcantracker.beacon;
 
+import biz.vulcantracker.enrich.UserAgentClassifier;
 import biz.vulcantracker.queue.QueuedHit;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -33,11 +34,13 @@ public final class Anonymizer {
   private final TrustedProxies trustedProxies;
   private final VisitorIds visitorIds;
   private final GeoLocator geo;
+  private final UserAgentClassifier agents;
 
-  public Anonymizer(TrustedProxies trustedProxies, VisitorIds visitorIds, GeoLocator geo) {
+  public Anonymizer(TrustedProxies trustedProxies, VisitorIds visitorIds, GeoLocator geo, UserAgentClassifier agents) {
     this.trustedProxies = trustedProxies;
     this.visitorIds = visitorIds;
     this.geo = geo;
+    this.agents = agents;
   }
 
   /** The client: the peer, or the address a trusted proxy in front of it names. */
@@ -51,7 +54,9 @@ public final class Anonymizer {
 
   /**
    * The hit as it is queued: the client's visitor ids under the salts of the hit's day and the day
-   * before, its location, a new time-ordered hit id; the address itself is not kept.
+   * before, its location, its User-Agent's classification, a new time-ordered hit id; neither the
+   * address nor the User-Agent is kept (with the day's salt, the two would let the address be
+   * brute-forced from the visitor id).
    */
   public CompletableFuture<QueuedHit> anonymize(IncomingHit hit, InetAddress client, GeoLocator.Location location) {
     return anonymize(hit, client, location, HitIds.next(hit.timestamp()));
@@ -61,11 +66,13 @@ public final class Anonymizer {
   public CompletableFuture<QueuedHit> anonymize(IncomingHit hit, InetAddress client, GeoLocator.Location location, String hitId) {
     String userAgent = hit.userAgent() == null || hit.userAgent().length() <= MAX_USER_AGENT_CHARS
         ? hit.userAgent() : hit.userAgent().substring(0, MAX_USER_AGENT_CHARS);
+    UserAgentClassifier.Agent agent = agents.classify(userAgent);
     return visitorIds.idsOf(hit.siteId(), client, userAgent, Instant.ofEpochMilli(hit.timestamp()))
         .thenApply(ids -> new QueuedHit(
             hitId, hit.siteId(), hit.timestamp(), hit.channel(), hit.eventName(), hit.url(),
             hit.referrer(), hit.screenWidth(), hit.props(), hit.engagementMs(), hit.clientEventId(),
-            ids.today(), ids.yesterday().orElse(null), userAgent,
+            ids.today(), ids.yesterday().orElse(null), null,
+            agent.browser(), agent.browserVersion(), agent.os(), agent.device(), agent.bot(),
             location.country(), location.region(), location.city()))
         .toCompletableFuture();
   }

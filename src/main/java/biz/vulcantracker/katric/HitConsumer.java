@@ -236,7 +236,12 @@ public final class HitConsumer {
   }
 
   private Dimensions enrich(Site site, QueuedHit hit) {
-    return enricher.enrich(site, hit.channel(), hit.url(), hit.referrer(), hit.screenWidth(), hit.userAgent(),
+    if (!hit.isClassified()) { // an entry an older edge queued with its raw User-Agent
+      return enricher.enrich(site, hit.channel(), hit.url(), hit.referrer(), hit.screenWidth(), hit.userAgent(),
+          hit.country(), hit.region(), hit.city());
+    }
+    return enricher.enrich(site, hit.channel(), hit.url(), hit.referrer(), hit.screenWidth(),
+        new UserAgentClassifier.Agent(hit.browser(), hit.browserVersion(), hit.os(), hit.device(), hit.bot()),
         hit.country(), hit.region(), hit.city());
   }
 

@@ -40,6 +40,13 @@ public final class HitEnricher {
   public Dimensions enrich(
       Site site, String channel, String url, String referrer, Integer screenWidth, String userAgent,
       String country, String region, String city) {
+    return enrich(site, channel, url, referrer, screenWidth, agents.classify(userAgent), country, region, city);
+  }
+
+  /** The same with the User-Agent classified already (by the edge). */
+  public Dimensions enrich(
+      Site site, String channel, String url, String referrer, Integer screenWidth, UserAgentClassifier.Agent agent,
+      String country, String region, String city) {
     URI page = parse(url);
     String hostname = page == null || page.getHost() == null ? null : stripWww(page.getHost().toLowerCase(Locale.ROOT));
     Map<String, String> query = page == null ? Map.of() : queryOf(page.getRawQuery());
@@ -47,7 +54,6 @@ public final class HitEnricher {
     String fromHost = from == null || from.getHost() == null ? null : from.getHost().toLowerCase(Locale.ROOT);
     boolean internal = fromHost != null && (site.acceptsHost(fromHost) || stripWww(fromHost).equals(hostname));
     boolean external = fromHost != null && !internal;
-    UserAgentClassifier.Agent agent = agents.classify(userAgent);
     return new Dimensions(
         page == null ? null : capped(pagePath(page)),
         capped(hostname),

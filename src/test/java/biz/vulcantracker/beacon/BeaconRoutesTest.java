@@ -60,7 +60,7 @@ class BeaconRoutesTest extends RouteTestBase {
         "ingest-token", "report-key", Instant.EPOCH)));
     RedisConnections redis = RedisConnections.get(typed);
     Anonymizer anonymizer = new Anonymizer(settings.trustedProxies(), new VisitorIds(new DailySalts(typed, settings)),
-        GeoLocator.open(settings.geoipDatabase()));
+        GeoLocator.open(settings.geoipDatabase()), biz.vulcantracker.enrich.UserAgentClassifier.shared());
     EdgeSpool spool = EdgeSpool.start(typed, new HitProducer(redis, QueueSettings.create(config)));
     BeaconIntake intake = new BeaconIntake(settings, sites, anonymizer, spool, Telemetry.get(typed));
     route = testRoute(new BeaconRoutes(intake, hits -> {

@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * No IP address is ever logged, queued or stored. Hits, log lines (and bad requests) come from
  * known addresses; then every Redis key and stream entry, every row of every table of the node's
  * keyspaces (journal and snapshots included, read as raw bytes) and every log line the node wrote
- * are searched for those addresses in their textual forms.
+ * are searched for those addresses in their textual forms; the queue is searched for the raw
+ * User-Agent too. And no salt is ever on a disk.
  */
 class PrivacyIT {
 
@@ -81,6 +82,9 @@ class PrivacyIT {
         String everything = redisContents(redis);
         assertThat(everything).contains("private.example"); // the search does see the entries
         FORMS.forEach(form -> assertThat(everything).as("Redis").doesNotContainIgnoringCase(form));
+        // Nor the User-Agent: the edge queues its classification, not the header (with the day's
+        // salt, a visitor id and its User-Agent would let the address be brute-forced).
+        assertThat(everything).contains("Firefox").doesNotContain(ApiClient.userAgent("Privacy")).doesNotContain("Gecko/20100101");
       }
 
       // Then the processors count them into Cassandra.
