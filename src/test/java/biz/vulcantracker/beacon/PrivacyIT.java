@@ -84,7 +84,8 @@ class PrivacyIT {
         FORMS.forEach(form -> assertThat(everything).as("Redis").doesNotContainIgnoringCase(form));
         // Nor the User-Agent: the edge queues its classification, not the header (with the day's
         // salt, a visitor id and its User-Agent would let the address be brute-forced).
-        assertThat(everything).contains("Firefox").doesNotContain(ApiClient.userAgent("Privacy")).doesNotContain("Gecko/20100101");
+        String ours = redisContents(redis, prefix + ":*");
+        assertThat(ours).contains("Firefox").doesNotContain(ApiClient.userAgent("Privacy")).doesNotContain("Gecko/20100101");
       }
 
       // Then the processors count them into Cassandra.
@@ -222,8 +223,13 @@ class PrivacyIT {
   }
 
   private static String redisContents(RedisCommands<String, String> redis) {
+    return redisContents(redis, "*");
+  }
+
+  /** Every key matching {@code pattern} with its contents. */
+  private static String redisContents(RedisCommands<String, String> redis, String pattern) {
     StringBuilder all = new StringBuilder();
-    for (String key : redis.keys("*")) {
+    for (String key : redis.keys(pattern)) {
       all.append(key).append('\n');
       switch (redis.type(key)) {
         case "string" -> all.append(redis.get(key));

@@ -15,21 +15,40 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The admin API's care of a site: its secrets shown once (in the answer that made them), stored as
  * hashes only, and rotated, after which the old one is refused and the other one still works; and
  * deleting a site deletes its data — rollups, hits, journal, snapshots — and its entity's memory.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SiteAdminIT {
+
+  private String prefix;
+  private VulcanNode node;
+  private CqlSession cql;
+
+  @BeforeAll
+  void start() {
+    prefix = IntegrationFixture.freshPrefix("siteadmin");
+    // A snapshot after every batch, so that there are snapshots for a purge to delete (production: every 100).
+    node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix, java.util.Map.of("vulcan.katric.snapshot-every", 1)));
+    cql = IntegrationFixture.cqlSession();
+  }
+
+  @AfterAll
+  void stop() {
+    cql.close();
+    node.close();
+  }
 
   @Test
   void deletingASitePurgesEverythingItHad() throws Exception {
-    String prefix = IntegrationFixture.freshPrefix("purge");
-    // A snapshot after every batch, so that there are snapshots to delete (production: every 100).
-    try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix, java.util.Map.of("vulcan.katric.snapshot-every", 1)));
-        CqlSession cql = IntegrationFixture.cqlSession()) {
+    {
       ApiClient api = new ApiClient(node.httpPort());
       ApiClient.SiteKeys site = api.createSite("purged.example", List.of("purged.example"), "UTC");
       ApiClient.SiteKeys neighbour = api.createSite("kept.example", List.of("kept.example"), "UTC");
@@ -65,45 +84,43 @@ class SiteAdminIT {
   @Test
   void aSitesRetentionDeletesTheDaysBeforeItAndRefusesLinesOfThem() {
     IntegrationFixture.avoidMidnight();
-    String prefix = IntegrationFixture.freshPrefix("retention");
-    try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix));
-        CqlSession cql = IntegrationFixture.cqlSession()) {
+    {
       ApiClient api = new ApiClient(node.httpPort());
-      ApiClient.SiteKeys site = api.createSite("kept.example", List.of("kept.example"), "UTC");
+      ApiClient.SiteKeys site = api.createSite("retained.example", List.of("retained.example"), "UTC");
       java.time.LocalDate today = java.time.LocalDate.now(ZoneOffset.UTC);
       StringBuilder lines = new StringBuilder();
       for (int daysAgo : new int[] {1, 5, 10}) {
         lines.append(lineOf(today.minusDays(daysAgo), "192.0.2." + (60 + daysAgo), "/day-" + daysAgo));
       }
-      assertThat(api.postLog("kept.example", site.ingestToken(), "combined", lines.toString(), null).statusCode()).isEqualTo(200);
+      assertThat(api.postLog("retained.example", site.ingestToken(), "combined", lines.toString(), null).statusCode()).isEqualTo(200);
       IntegrationFixture.eventually(java.time.Duration.ofSeconds(60), () ->
-          assertThat(api.aggregate("kept.example", site.reportKey(), "pageviews", today.minusDays(12), today)).isEqualTo(3));
-      assertThat(count(cql, "SELECT count(*) FROM " + prefix + ".daily_totals WHERE site_id = ?", "kept.example")).isEqualTo(3);
+          assertThat(api.aggregate("retained.example", site.reportKey(), "pageviews", today.minusDays(12), today)).isEqualTo(3));
+      assertThat(count(cql, "SELECT count(*) FROM " + prefix + ".daily_totals WHERE site_id = ?", "retained.example")).isEqualTo(3);
 
       // Three days kept (today and the two before): the days 5 and 10 back go at once.
-      HttpResponse<String> set = api.send(HttpRequest.newBuilder(api.uri("/api/v1/sites/kept.example"))
+      HttpResponse<String> set = api.send(HttpRequest.newBuilder(api.uri("/api/v1/sites/retained.example"))
           .header("Authorization", "Bearer " + IntegrationFixture.ADMIN_TOKEN)
           .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"retentionDays\": 3}")));
       assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
       assertThat(ApiClient.json(set.body()).path("retentionDays").asInt()).isEqualTo(3);
-      assertThat(api.aggregate("kept.example", site.reportKey(), "pageviews", today.minusDays(12), today)).isEqualTo(1);
+      assertThat(api.aggregate("retained.example", site.reportKey(), "pageviews", today.minusDays(12), today)).isEqualTo(1);
       for (int daysAgo : new int[] {5, 10}) {
         java.time.LocalDate day = today.minusDays(daysAgo);
-        assertThat(count(cql, "SELECT count(*) FROM " + prefix + ".daily_totals WHERE site_id = ? AND day = ?", "kept.example", day)).isZero();
-        assertThat(count(cql, "SELECT count(*) FROM " + prefix + ".hit_chunks WHERE site_id = ? AND day = ?", "kept.example", day)).isZero();
+        assertThat(count(cql, "SELECT count(*) FROM " + prefix + ".daily_totals WHERE site_id = ? AND day = ?", "retained.example", day)).isZero();
+        assertThat(count(cql, "SELECT count(*) FROM " + prefix + ".hit_chunks WHERE site_id = ? AND day = ?", "retained.example", day)).isZero();
         assertThat(count(cql, "SELECT count(*) FROM " + prefix + ".daily_breakdowns WHERE site_id = ? AND property = 'page' AND day = ?",
-            "kept.example", day)).isZero();
+            "retained.example", day)).isZero();
       }
-      assertThat(count(cql, "SELECT count(*) FROM " + prefix + ".hit_chunks WHERE site_id = ? AND day = ?", "kept.example",
+      assertThat(count(cql, "SELECT count(*) FROM " + prefix + ".hit_chunks WHERE site_id = ? AND day = ?", "retained.example",
           today.minusDays(1))).isPositive();
 
       // A line of a day before the retention is refused with its reason; one within it is counted.
-      JsonNode answer = ApiClient.json(api.postLog("kept.example", site.ingestToken(), "combined",
+      JsonNode answer = ApiClient.json(api.postLog("retained.example", site.ingestToken(), "combined",
           lineOf(today.minusDays(5), "192.0.2.70", "/late") + lineOf(today.minusDays(2), "192.0.2.71", "/within"), null).body());
       assertThat(answer.path("queued").asInt()).isEqualTo(1);
       assertThat(answer.toString()).contains("beyond_retention");
       IntegrationFixture.eventually(java.time.Duration.ofSeconds(60), () ->
-          assertThat(api.aggregate("kept.example", site.reportKey(), "pageviews", today.minusDays(12), today)).isEqualTo(2));
+          assertThat(api.aggregate("retained.example", site.reportKey(), "pageviews", today.minusDays(12), today)).isEqualTo(2));
     }
   }
 
@@ -138,8 +155,7 @@ class SiteAdminIT {
 
   @Test
   void secretsAreShownOnceStoredHashedAndRotatedOneAtATime() {
-    String prefix = IntegrationFixture.freshPrefix("secrets");
-    try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix))) {
+    {
       ApiClient api = new ApiClient(node.httpPort());
       ApiClient.SiteKeys site = api.createSite("secret.example", List.of("secret.example"), "UTC");
       String stats = "/api/v1/sites/secret.example/stats/aggregate?metrics=pageviews";
@@ -151,8 +167,8 @@ class SiteAdminIT {
             .doesNotContain("reportKey").doesNotContain("ingestToken");
       }
       // Stored as hashes.
-      try (CqlSession cql = IntegrationFixture.cqlSession()) {
-        Row row = cql.execute("SELECT ingest_token, report_key FROM " + prefix + ".sites WHERE id = 'secret.example'").one();
+      {
+        Row row = this.cql.execute("SELECT ingest_token, report_key FROM " + prefix + ".sites WHERE id = 'secret.example'").one();
         assertThat(row.getString("ingest_token")).startsWith("sha256:").doesNotContain(site.ingestToken());
         assertThat(row.getString("report_key")).startsWith("sha256:").doesNotContain(site.reportKey());
       }

@@ -59,6 +59,8 @@ public final class EdgeSpool implements AutoCloseable, MeterBinder {
   private final HitProducer producer;
   private final String streamPrefix;
   private final long maxBytes;
+  /** An append was refused for want of room, and no replay has made room since. */
+  private volatile boolean full;
   private final Duration keepReplayKeys;
   private final SpoolFile file;
   private final ScheduledExecutorService thread;
@@ -139,9 +141,13 @@ public final class EdgeSpool implements AutoCloseable, MeterBinder {
     });
   }
 
-  /** False when a spooled append would be refused (no spool, or a full one). */
+  /**
+   * False when a spooled append would be refused: no spool, or one that refused an append for want
+   * of room and has not had room made since by a replay. (The backlog alone is no answer: a spool a
+   * few bytes under its limit refuses every request.)
+   */
   public boolean accepting() {
-    return file != null && backlogBytes < maxBytes;
+    return file != null && !full && backlogBytes < maxBytes;
   }
 
   public long backlogBytes() {
@@ -162,6 +168,7 @@ public final class EdgeSpool implements AutoCloseable, MeterBinder {
         byte[] payload = Json.MAPPER.writeValueAsBytes(new Record(UUID.randomUUID().toString(),
             hits.stream().map(hit -> QueuedHitCodec.encode(hit).get(QueuedHitCodec.FIELD)).toList()));
         if (file.backlog() + payload.length > maxBytes) {
+          full = true;
           throw new SpoolFullException(maxBytes);
         }
         file.append(payload);
@@ -213,6 +220,7 @@ public final class EdgeSpool implements AutoCloseable, MeterBinder {
       try {
         file.advance(payload.length);
         backlogBytes = file.backlog();
+        full = false;
         replayedHits.addAndGet(record.hits().size());
         if (backlogBytes == 0) {
           log.info("The spool is replayed; hits go to Redis directly again");
