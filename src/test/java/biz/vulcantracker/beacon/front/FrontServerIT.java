@@ -342,13 +342,21 @@ class FrontServerIT {
 
   @Test
   void aLongUserAgentIsCutAtTheEdge() throws IOException {
-    String padded = UA + " " + "x".repeat(5000);
-    try (Socket socket = connect("127.0.0.1")) {
-      socket.getOutputStream().write(beacon("/long-agent").replace(UA, padded).getBytes(StandardCharsets.US_ASCII));
-      assertThat(Response.read(socket.getInputStream()).status()).isEqualTo(204);
+    // Two User-Agents alike in their first 512 characters and different after: cut, they are one
+    // client, so the same visitor id; and neither is queued, only what it was classified as.
+    String padded = UA + " " + "x".repeat(Anonymizer.MAX_USER_AGENT_CHARS);
+    for (String agent : List.of(padded + "-one-tail", padded + "-another-tail")) {
+      try (Socket socket = connect("127.0.0.1")) {
+        socket.getOutputStream().write(beacon("/long-agent").replace(UA, agent).getBytes(StandardCharsets.US_ASCII));
+        assertThat(Response.read(socket.getInputStream()).status()).isEqualTo(204);
+      }
     }
-    assertThat(hits()).singleElement().satisfies(hit ->
-        assertThat(field(hit, "userAgent")).isEqualTo(padded.substring(0, Anonymizer.MAX_USER_AGENT_CHARS)));
+    List<String> queued = hits();
+    assertThat(queued).hasSize(2).allSatisfy(hit -> {
+      assertThat(hit).doesNotContain("xxxxxxxxxx").doesNotContain("userAgent");
+      assertThat(field(hit, "browser")).isEqualTo("Chrome");
+    });
+    assertThat(field(queued.get(0), "visitorId")).isEqualTo(field(queued.get(1), "visitorId"));
   }
 
   /** A counter of the node's /metrics with a label, 0 when absent. */
