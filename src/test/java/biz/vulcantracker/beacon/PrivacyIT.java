@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
  */
 class PrivacyIT {
 
+  /** One keyspace and stream prefix for the class: making a keyspace is most of a test's start. */
+  private static final String PREFIX = IntegrationFixture.freshPrefix("privacy");
+
   private static final List<String> CLIENTS = List.of("203.0.113.45", "2001:db8:85a3::8a2e:370:7334", "8.8.4.4");
   private static final List<String> FORMS = List.of(
       "203.0.113.45", "2001:db8:85a3::8a2e:370:7334", "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
@@ -57,7 +60,7 @@ class PrivacyIT {
 
   @Test
   void noAddressInRedisCassandraOrTheLog() {
-    String prefix = IntegrationFixture.freshPrefix("privacy");
+    String prefix = PREFIX;
     ListAppender<ILoggingEvent> log = captureLog();
     SiteKeys site;
     try (RedisClient redisClient = IntegrationFixture.redisClient()) {
@@ -119,7 +122,7 @@ class PrivacyIT {
    */
   @Test
   void noSaltIsEverWrittenToADisk() throws Exception {
-    String prefix = IntegrationFixture.freshPrefix("saltdisk");
+    String prefix = PREFIX;
     List<byte[]> salts;
     try (RedisClient redisClient = IntegrationFixture.redisClient();
         VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix))) {

@@ -21,11 +21,14 @@ import org.junit.jupiter.api.Test;
  */
 class ReadinessIT {
 
+  /** One keyspace and stream prefix for the class: making a keyspace is most of a test's start. */
+  private static final String PREFIX = IntegrationFixture.freshPrefix("ready");
+
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
   void readyWhenRedisAndCassandraAnswer() throws Exception {
-    try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(IntegrationFixture.freshPrefix("ready")))) {
+    try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(PREFIX))) {
       eventually(Duration.ofSeconds(20), () -> assertThat(status(node, "/ready")).isEqualTo(200));
       assertThat(status(node, "/alive")).isEqualTo(200);
     }
@@ -33,7 +36,7 @@ class ReadinessIT {
 
   @Test
   void notReadyAndRefusingHitsWhileRedisIsAway() throws Exception {
-    String prefix = IntegrationFixture.freshPrefix("noredis");
+    String prefix = PREFIX;
     // Nothing listens on port 1: Redis is "down" for this node from the start.
     try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix,
         Map.of("vulcan.redis.uri", "redis://127.0.0.1:1", "vulcan.redis.command-timeout", "1s",
@@ -51,7 +54,7 @@ class ReadinessIT {
 
   @Test
   void anEdgeThatCanSpoolStaysReadyWhileRedisIsAway() throws Exception {
-    String prefix = IntegrationFixture.freshPrefix("spoolready");
+    String prefix = PREFIX;
     try (VulcanNode full = VulcanNode.start(IntegrationFixture.nodeConfig(prefix))) {
       new ApiClient(full.httpPort()).createSite("spool.example", List.of("spool.example"), "UTC");
     }

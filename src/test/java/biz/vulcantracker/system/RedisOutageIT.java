@@ -29,10 +29,13 @@ import org.junit.jupiter.api.Test;
  */
 class RedisOutageIT {
 
+  /** One keyspace and stream prefix for the class: making a keyspace is most of a test's start. */
+  private static final String PREFIX = IntegrationFixture.freshPrefix("redisout");
+
   @Test
   void anEdgeStartedWhileRedisIsAwayTakesBeaconsUntilItsSpoolIsFull() throws Exception {
     IntegrationFixture.avoidMidnight();
-    String prefix = IntegrationFixture.freshPrefix("redisaway");
+    String prefix = PREFIX;
     ApiClient.SiteKeys site;
     try (VulcanNode first = VulcanNode.start(IntegrationFixture.nodeConfig(prefix))) {
       site = new ApiClient(first.httpPort()).createSite("redisaway.example", List.of("redisaway.example"), "UTC");
@@ -98,7 +101,7 @@ class RedisOutageIT {
   @Test
   void hitsAnsweredWhileRedisIsDeadAreSpooledReplayedAndCountedOnce() throws Exception {
     IntegrationFixture.avoidMidnight();
-    String prefix = IntegrationFixture.freshPrefix("redisdown");
+    String prefix = PREFIX;
     try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix))) {
       ApiClient api = new ApiClient(node.httpPort());
       ApiClient.SiteKeys site = api.createSite("redisdown.example", List.of("redisdown.example"), "UTC");
