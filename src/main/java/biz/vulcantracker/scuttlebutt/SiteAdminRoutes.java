@@ -71,7 +71,7 @@ public final class SiteAdminRoutes {
             post(() -> admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> rotate(siteId, body)))))))));
   }
 
-  /** A site with its new secrets, which only the answer that made them carries. */
+  /** A site's new secrets, which only the answer that made them carries. */
   private record Secrets(String ingestToken, String reportKey) {
     static Secrets fresh() {
       return new Secrets(secret(), secret());

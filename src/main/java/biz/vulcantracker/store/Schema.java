@@ -69,8 +69,8 @@ public final class Schema {
     }
     for (String[] added : ADDED_COLUMNS) {
       String statement = "ALTER TABLE " + settings.keyspace() + "." + added[0] + " ADD " + added[1];
-      // Neither Cassandra nor ScyllaDB both take ADD IF NOT EXISTS: a column that is there already
-      // (a table made by this schema) is refused, and that refusal is the answer wanted.
+      // ALTER TABLE ... ADD IF NOT EXISTS is not taken by ScyllaDB: a column that is there already
+      // (a table made by this schema) is refused instead, and that refusal is the answer wanted.
       chain = chain.thenCompose(done -> session.underlying()
           .thenCompose(cql -> cql.executeAsync(SimpleStatement.newInstance(statement).setTimeout(DDL_TIMEOUT)))
           .handle((result, failure) -> {
