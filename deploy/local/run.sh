@@ -86,7 +86,7 @@ fi
 token_file=$local_dir/admin-token
 if [ -z "${VULCAN_ADMIN_TOKEN:-}" ]; then
   # 32 characters at least (the node refuses a shorter one); one kept from an older run is replaced.
-  [ "$(wc -c < "$token_file" 2>/dev/null || echo 0)" -ge 32 ] || head -c 48 /dev/urandom | base64 | tr -d '/+=\n' > "$token_file"
+  { [ -f "$token_file" ] && [ "$(wc -c < "$token_file")" -ge 32 ]; } || head -c 48 /dev/urandom | base64 | tr -d '/+=\n' > "$token_file"
   VULCAN_ADMIN_TOKEN=$(cat "$token_file")
 fi
 
