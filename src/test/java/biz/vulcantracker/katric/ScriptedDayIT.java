@@ -31,10 +31,12 @@ class ScriptedDayIT {
   void everyMetricMatchesTheHandComputedDayAndSurvivesARestart() {
     String prefix = IntegrationFixture.freshPrefix("scripted");
     Config config = IntegrationFixture.nodeConfig(prefix);
+    String berlin;
+    String newYork;
     try (VulcanNode node = VulcanNode.start(config); RedisClient redis = IntegrationFixture.redisClient()) {
       ApiClient api = new ApiClient(node.httpPort());
-      String berlin = api.createSite("berlin.example", List.of("berlin.example"), "Europe/Berlin").reportKey();
-      String newYork = api.createSite("newyork.example", List.of("newyork.example"), "America/New_York").reportKey();
+      berlin = api.createSite("berlin.example", List.of("berlin.example"), "Europe/Berlin").reportKey();
+      newYork = api.createSite("newyork.example", List.of("newyork.example"), "America/New_York").reportKey();
       QueueSettings queue = QueueSettings.create(node.system().settings().config());
       var commands = redis.connect().sync();
       // Berlin is UTC+1, New York UTC-5 in November. Times below are UTC.
@@ -69,9 +71,7 @@ class ScriptedDayIT {
     // A new node over the same Cassandra and Redis answers the same.
     try (VulcanNode restarted = VulcanNode.start(config)) {
       ApiClient api = new ApiClient(restarted.httpPort());
-      // The report keys are unchanged: read them back through the admin API.
-      String berlin = ApiClient.json(api.get("/api/v1/sites/berlin.example", IntegrationFixture.ADMIN_TOKEN)).path("reportKey").asText();
-      String newYork = ApiClient.json(api.get("/api/v1/sites/newyork.example", IntegrationFixture.ADMIN_TOKEN)).path("reportKey").asText();
+      // The report keys are the ones shown when the sites were made (only their hashes are stored).
       assertHandComputedReports(api, berlin, newYork);
     }
   }
