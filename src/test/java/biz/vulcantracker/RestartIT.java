@@ -45,12 +45,15 @@ class RestartIT {
       assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(5);
       assertThat(api.aggregate(site.id(), site.reportKey(), "visitors")).isEqualTo(2);
 
-      // A returning visitor and a new one.
+      // A returning visitor and a new one. The day's salt lived in the memory of the cluster, which
+      // was this one node: it is gone, so the returning visitor has a new id and counts again that
+      // day (the documented price of salts that no disk holds; a cluster that restarts node by node
+      // keeps them). Pageviews are exact either way.
       assertThat(api.beaconGet("s=restart.example&u=https://restart.example/back", "192.0.2.1", "UA").statusCode()).isEqualTo(204);
       assertThat(api.beaconGet("s=restart.example&u=https://restart.example/new", "192.0.2.3", "UA").statusCode()).isEqualTo(204);
       eventually(WITHIN, () -> {
         assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(7);
-        assertThat(api.aggregate(site.id(), site.reportKey(), "visitors")).isEqualTo(3);
+        assertThat(api.aggregate(site.id(), site.reportKey(), "visitors")).isEqualTo(4);
       });
     }
   }
