@@ -63,6 +63,9 @@ start_redis() {
   port_open "$redis_port" && die "port $redis_port is taken by another process; set VULCAN_REDIS_PORT"
   ensure_redis_installed
   mkdir -p "$redis_dir"
+  # A killed Redis leaves its PID file behind; waiting on it would read the dead PID before the new
+  # daemon has written its own, and report the new Redis as having exited.
+  rm -f "$pidfile"
   redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$redis_dir" \
     --appendonly yes --appendfsync everysec --save "" \
     --daemonize yes --pidfile "$pidfile" --logfile "$redis_dir/redis.log" \
