@@ -30,7 +30,14 @@ die() { say "ERROR: $*"; exit 1; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A killed daemon can stay a zombie where nothing reaps orphans (PID 1 of a container): kill -0
+# still succeeds on it, so its state in /proc decides.
+pid_alive() {
+  [ -f "$1" ] || return 1
+  local pid; pid=$(cat "$1")
+  kill -0 "$pid" 2>/dev/null || return 1
+  [ "$(sed -E 's/.*\) ([A-Za-z]).*/\1/' "/proc/$pid/stat" 2>/dev/null)" != Z ]
+}
 
 # Waits until a TCP port answers, or the process behind the PID file dies, or the time runs out.
 wait_for_port() {
