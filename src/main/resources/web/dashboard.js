@@ -1,4 +1,6 @@
 // The dashboard's script (served as /dashboard.js: the page's Content-Security-Policy runs no inline script).
+// What it shows is kept in the address (?period=…&filters=…&compare=…), so a view can be bookmarked and
+// shared; the report key stays in the fragment (#key=…), which the browser never sends anywhere.
 (() => {
   'use strict';
   const site = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] || '');
@@ -7,53 +9,122 @@
   const metrics = ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration', 'events'];
   const labels = { visitors: 'Unique visitors', visits: 'Visits', pageviews: 'Pageviews', views_per_visit: 'Views per visit',
     bounce_rate: 'Bounce rate', visit_duration: 'Visit duration', events: 'Events' };
-  const lists = [['page', 'Top pages', 'pageviews'], ['entry_page', 'Entry pages', 'visits'], ['source', 'Sources', 'visits'],
-    ['country', 'Countries', 'visits'], ['browser', 'Browsers', 'visits'], ['os', 'Operating systems', 'visits'],
-    ['device', 'Devices', 'visits'], ['event', 'Custom events', 'events']];
+  // Each panel and the views it switches between: [property, title, second metric].
+  const panels = [
+    [['page', 'Top pages', 'pageviews'], ['entry_page', 'Entry pages', 'visits'], ['exit_page', 'Exit pages', 'visits']],
+    [['source', 'Sources', 'visits'], ['referrer', 'Referrers', 'visits'], ['utm_source', 'UTM source', 'visits'],
+      ['utm_medium', 'UTM medium', 'visits'], ['utm_campaign', 'UTM campaign', 'visits']],
+    [['country', 'Countries', 'visits'], ['region', 'Regions', 'visits'], ['city', 'Cities', 'visits']],
+    [['browser', 'Browsers', 'visits'], ['os', 'Operating systems', 'visits']],
+    [['device', 'Devices', 'visits'], ['screen', 'Screen sizes', 'visits']],
+    [['event', 'Custom events', 'events']],
+  ];
+  const filterKeys = ['page', 'entry_page', 'exit_page', 'hostname', 'source', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign',
+    'country', 'region', 'city', 'browser', 'os', 'device', 'screen', 'event', 'goal'];
   const $ = (id) => document.getElementById(id);
-  const period = $('period');
   const number = new Intl.NumberFormat('en');
   document.title = `${site} · Vulcan Tracker`;
   $('site').textContent = site;
 
+  // The view: read from the address, written back on every change.
+  const query = new URLSearchParams(location.search);
+  const state = {
+    period: query.get('period') || 'day', from: query.get('from') || '', to: query.get('to') || '',
+    compare: query.get('compare') || '', filters: (query.get('filters') || '').split(';').filter(Boolean),
+    views: panels.map((views, i) => Math.max(0, views.findIndex(([p]) => p === query.get(`view${i}`)))),
+    funnel: query.get('funnel') || '',
+  };
+  function saveState() {
+    const out = new URLSearchParams();
+    out.set('period', state.period);
+    if (state.period === 'custom') { out.set('from', state.from); out.set('to', state.to); }
+    if (state.compare) out.set('compare', state.compare);
+    if (state.filters.length) out.set('filters', state.filters.join(';'));
+    state.views.forEach((v, i) => { if (v) out.set(`view${i}`, panels[i][v][0]); });
+    if (state.funnel) out.set('funnel', state.funnel);
+    history.replaceState(null, '', `${location.pathname}?${out}${location.hash}`);
+  }
+
   const format = (metric, value) => {
     if (metric === 'bounce_rate') return `${value}%`;
+    if (metric === 'conversion_rate') return `${Number(value).toFixed(1)}%`;
     if (metric === 'visit_duration') { const m = Math.floor(value / 60); return m ? `${m}m ${value % 60}s` : `${value}s`; }
     if (metric === 'views_per_visit') return Number(value).toFixed(2);
     return number.format(value);
   };
   const escape = (text) => String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
 
-  async function get(path) {
+  async function fetchJson(path) {
     const response = await fetch(api + path, { headers: { Authorization: `Bearer ${key}` } });
     const body = await response.json();
     if (!response.ok) throw new Error(body.message || response.statusText);
-    return body.results;
+    return body;
   }
+  const get = async (path) => (await fetchJson(path)).results;
   function showError(error) { $('error').style.display = 'block'; $('error').textContent = `Could not load the report: ${error.message}`; }
 
+  // The filters every report takes: the filter bar's and the traffic switch's.
+  function filterParam() {
+    const all = [...state.filters];
+    if ($('channel').value) all.push(`channel==${$('channel').value}`);
+    return all.length ? `&filters=${encodeURIComponent(all.join(';'))}` : '';
+  }
+  function periodParam() {
+    return state.period === 'custom' ? `period=custom&from=${state.from}&to=${state.to}` : `period=${state.period}`;
+  }
+  const compareParam = () => (state.compare ? `&compare=${state.compare}` : '');
+
+  function describeFilter(filter) {
+    const at = filter.search(/==|!=/);
+    const name = filter.slice(0, at).replace('_', ' ');
+    const value = filter.slice(at + 2);
+    if (filter[at] === '!') return `${name} is not ${value}`;
+    if (value.length > 2 && value.startsWith('*') && value.endsWith('*')) return `${name} contains ${value.slice(1, -1)}`;
+    return `${name} is ${value}`;
+  }
+  function renderFilterBar() {
+    $('filters').innerHTML = state.filters.map((f, i) => `<span class="chip" data-filter="${escape(f)}">${escape(describeFilter(f))}
+      <button class="remove" data-remove="${i}" aria-label="Remove filter">×</button></span>`).join('');
+  }
+  function addFilter(filter) {
+    if (!state.filters.includes(filter)) state.filters.push(filter);
+    changed();
+  }
+
+  function changeBadge(metric, change) {
+    if (change === undefined || change === null) return '';
+    const good = metric === 'bounce_rate' ? change < 0 : change > 0;
+    const unit = metric === 'bounce_rate' || metric === 'conversion_rate' ? ' pp' : '%';
+    const arrow = change > 0 ? '▲' : change < 0 ? '▼' : '＝';
+    return `<div class="change ${change === 0 ? '' : good ? 'up' : 'down'}">${arrow} ${Math.abs(change)}${unit}</div>`;
+  }
   function renderCards(values) {
     $('cards').innerHTML = metrics.map((m) => `<div class="card" data-metric="${m}"><div class="label">${labels[m]}</div>
-      <div class="value">${format(m, values[m])}</div></div>`).join('');
+      <div class="value">${format(m, values[m].value)}</div>${changeBadge(m, values[m].change)}</div>`).join('');
   }
 
   function renderSeries(rows, interval) {
     const width = 720, height = 240, left = 40, bottom = 24, top = 10;
-    const max = Math.max(1, ...rows.map((r) => Math.max(r.visitors, r.pageviews)));
+    const earlier = rows.map((r) => (r.comparison ? r.comparison.visitors : null));
+    const max = Math.max(1, ...rows.map((r) => Math.max(r.visitors, r.pageviews)), ...earlier.filter((v) => v !== null));
     const x = (i) => left + (rows.length < 2 ? 0 : (i * (width - left - 10)) / (rows.length - 1));
     const y = (v) => top + (height - top - bottom) * (1 - v / max);
-    const line = (field) => rows.map((r, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(r[field]).toFixed(1)}`).join('');
-    const area = (field) => `${line(field)}L${x(rows.length - 1)},${y(0)}L${x(0)},${y(0)}Z`;
+    const line = (values) => values.map((v, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join('');
+    const area = (values) => `${line(values)}L${x(values.length - 1)},${y(0)}L${x(0)},${y(0)}Z`;
+    const visitors = rows.map((r) => r.visitors), pageviews = rows.map((r) => r.pageviews);
+    const compared = earlier.filter((v) => v !== null);
     const ticks = [0, 0.5, 1].map((f) => Math.round(max * f));
     const every = Math.max(1, Math.ceil(rows.length / 8));
     const label = (d) => interval === 'hour' ? d.slice(11, 16) : interval === 'month' ? d.slice(0, 7) : d.slice(5, 10);
     $('series').innerHTML = `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="Visitors and pageviews">
       ${ticks.map((t) => `<line x1="${left}" x2="${width}" y1="${y(t)}" y2="${y(t)}" stroke="#eef0f5"/><text class="axis" x="${left - 6}" y="${y(t) + 4}" text-anchor="end">${number.format(t)}</text>`).join('')}
-      <path d="${area('pageviews')}" fill="var(--accent-soft)" opacity=".7"/><path d="${line('pageviews')}" fill="none" stroke="var(--accent)" stroke-width="2"/>
-      <path d="${area('visitors')}" fill="var(--blue-soft)" opacity=".8"/><path d="${line('visitors')}" fill="none" stroke="var(--blue)" stroke-width="2"/>
+      <path d="${area(pageviews)}" fill="var(--accent-soft)" opacity=".7"/><path d="${line(pageviews)}" fill="none" stroke="var(--accent)" stroke-width="2"/>
+      <path d="${area(visitors)}" fill="var(--blue-soft)" opacity=".8"/><path d="${line(visitors)}" fill="none" stroke="var(--blue)" stroke-width="2"/>
+      ${compared.length ? `<path id="comparison-line" d="${line(compared)}" fill="none" stroke="var(--muted)" stroke-width="2" stroke-dasharray="5 4"/>` : ''}
       ${rows.map((r, i) => i % every ? '' : `<text class="axis" x="${x(i)}" y="${height - 6}" text-anchor="middle">${label(r.date)}</text>`).join('')}
     </svg>`;
-    $('series-note').innerHTML = '<span style="color:var(--blue)">● visitors</span> &nbsp;<span style="color:var(--accent)">● pageviews</span>';
+    $('series-note').innerHTML = '<span style="color:var(--blue)">● visitors</span> &nbsp;<span style="color:var(--accent)">● pageviews</span>'
+      + (compared.length ? ' &nbsp;<span style="color:var(--muted)">┅ visitors, earlier period</span>' : '');
   }
 
   function renderMinutes(minutes) {
@@ -67,35 +138,87 @@
     </svg>`;
   }
 
-  function renderList(property, title, metric, rows) {
+  // A value that the filter syntax can carry (';' separates filters): only those rows filter on a click.
+  const filterable = (value) => typeof value === 'string' && !value.includes(';');
+  function renderList(panel, rows) {
+    const [property, , metric] = panels[panel][state.views[panel]];
     const max = Math.max(1, ...rows.map((r) => r.visitors));
-    const body = rows.length ? rows.map((r) => `<tr><td class="name"><div class="bar" style="width:${(100 * r.visitors) / max}%"></div>
+    const tabs = panels[panel].map(([p, title], v) =>
+      `<button class="tab${v === state.views[panel] ? ' on' : ''}" data-panel="${panel}" data-view="${v}">${title}</button>`).join('');
+    const body = rows.length ? rows.map((r) => `<tr${filterable(r[property]) ? ` class="row" data-filter="${escape(`${property}==${r[property]}`)}"` : ''}>
+      <td class="name"><div class="bar" style="width:${(100 * r.visitors) / max}%"></div>
       <span title="${escape(r[property])}">${escape(r[property])}</span></td><td class="num">${number.format(r.visitors)}</td>
-      <td class="num">${number.format(r[metric])}</td></tr>`).join('') : `<tr><td class="empty" colspan="3">No data yet</td></tr>`;
-    return `<section class="panel" data-list="${property}"><h2>${title}</h2><table><thead><tr><th>${property.replace('_', ' ')}</th>
-      <th>Visitors</th><th>${metric[0].toUpperCase() + metric.slice(1)}</th></tr></thead><tbody>${body}</tbody></table></section>`;
+      <td class="num">${format(metric, r[metric])}</td></tr>`).join('') : `<tr><td class="empty" colspan="3">No data yet</td></tr>`;
+    return `<section class="panel" data-list="${property}"><h2><span class="tabs">${tabs}</span></h2><table><thead><tr>
+      <th>${property.replace('_', ' ')}</th><th>Visitors</th><th>${metric[0].toUpperCase() + metric.slice(1)}</th></tr></thead>
+      <tbody>${body}</tbody></table></section>`;
   }
 
-  // A channel other than "all" is a filter: those reports come from the hits table, not the rollups.
-  const channel = $('channel');
+  function renderGoals(rows) {
+    if (!goals.length) { $('goals').innerHTML = ''; return; }
+    const max = Math.max(1, ...rows.map((r) => r.visitors));
+    const body = rows.length ? rows.map((r) => `<tr class="row" data-filter="${escape(`goal==${r.goal}`)}"><td class="name">
+      <div class="bar" style="width:${(100 * r.visitors) / max}%"></div><span>${escape(r.goal)}</span></td>
+      <td class="num">${number.format(r.visitors)}</td><td class="num">${number.format(r.events)}</td>
+      <td class="num">${format('conversion_rate', r.conversion_rate)}</td></tr>`).join('')
+      : '<tr><td class="empty" colspan="4">No conversions in this period</td></tr>';
+    $('goals').innerHTML = `<section class="panel" data-list="goal"><h2>Goals <small>${goals.length} defined</small></h2><table><thead>
+      <tr><th>goal</th><th>Uniques</th><th>Total</th><th>CR</th></tr></thead><tbody>${body}</tbody></table></section>`;
+  }
+
+  function renderFunnel(steps) {
+    if (!funnels.length) { $('funnel').innerHTML = ''; return; }
+    const options = funnels.map((f) => `<option value="${escape(f.id)}"${f.id === state.funnel ? ' selected' : ''}>${escape(f.name)}</option>`).join('');
+    const max = Math.max(1, ...steps.map((s) => s.visitors));
+    const body = steps.map((s, i) => `<div class="step" data-step="${i}"><div class="step-label">${i + 1}. ${escape(s.label)}</div>
+      <div class="step-bar"><div class="bar" style="width:${(100 * s.visitors) / max}%"></div>
+      <span>${number.format(s.visitors)} visitors · ${format('conversion_rate', s.conversion_rate)}</span></div>
+      <div class="num">${i ? `−${number.format(s.dropoff)} (${format('conversion_rate', s.conversion_rate_step)} of the step before)` : ''}</div></div>`).join('');
+    $('funnel').innerHTML = `<section class="panel" data-funnel="${escape(state.funnel)}"><h2>Funnel
+      <select id="funnel-select" class="light" aria-label="Funnel">${options}</select></h2>${body}</section>`;
+  }
+
+  let goals = [];
+  let funnels = [];
+  async function loadDefinitions() {
+    [goals, funnels] = await Promise.all([fetchJson('/goals').then((b) => b.goals), fetchJson('/funnels').then((b) => b.funnels)]);
+    if (funnels.length && !funnels.some((f) => f.id === state.funnel)) state.funnel = funnels[0].id;
+  }
+
+  let loading = 0;
   async function load() {
-    const p = period.value + (channel.value ? `&filters=${encodeURIComponent(`channel==${channel.value}`)}` : '');
-    const interval = period.value === 'day' ? 'hour' : period.value === '12mo' || period.value === '6mo' ? 'month' : 'day';
+    const mine = ++loading;
+    const p = periodParam() + filterParam();
+    const interval = state.period === 'day' ? 'hour' : state.period === '12mo' || state.period === '6mo' ? 'month' : 'day';
     try {
-      const [aggregate, series, ...tops] = await Promise.all([
-        get(`/stats/aggregate?period=${p}&metrics=${metrics.join(',')}`),
-        get(`/stats/timeseries?period=${p}&interval=${interval}&metrics=visitors,pageviews`),
-        ...lists.map(([property, , metric]) => get(`/stats/breakdown?period=${p}&property=${property}&metrics=visitors,${metric}&limit=10`)),
+      const [aggregate, series, goalRows, funnel, ...tops] = await Promise.all([
+        get(`/stats/aggregate?${p}${compareParam()}&metrics=${metrics.join(',')}`),
+        get(`/stats/timeseries?${p}${compareParam()}&interval=${interval}&metrics=visitors,pageviews`),
+        goals.length ? get(`/stats/breakdown?${p}&property=goal&metrics=visitors,events,conversion_rate&limit=20`) : [],
+        state.funnel ? fetchJson(`/stats/funnel?${p}&funnel=${encodeURIComponent(state.funnel)}`).then((b) => b.steps) : [],
+        ...panels.map((views, i) => { const [property, , metric] = views[state.views[i]];
+          return get(`/stats/breakdown?${p}&property=${property}&metrics=visitors,${metric}&limit=10`); }),
       ]);
-      renderCards(Object.fromEntries(metrics.map((m) => [m, aggregate[m].value])));
+      if (mine !== loading) return; // a later view's answers are on their way
+      renderCards(aggregate);
       renderSeries(series, interval);
-      $('lists').innerHTML = lists.map(([property, title, metric], i) => renderList(property, title, metric, tops[i])).join('');
-      $('cards').dataset.channel = channel.value || 'all'; // what the figures shown are of
+      renderGoals(goalRows);
+      renderFunnel(funnel);
+      $('lists').innerHTML = panels.map((views, i) => renderList(i, tops[i])).join('');
+      $('cards').dataset.channel = $('channel').value || 'all'; // what the figures shown are of
+      $('cards').dataset.view = location.search; // what view they are of, for whoever waits on them
       $('error').style.display = 'none';
     } catch (error) { showError(error); }
   }
 
-  // Live: a snapshot, then updates; today's cards follow them while "Today" is shown.
+  function changed() {
+    saveState();
+    renderFilterBar();
+    $('dates').style.display = state.period === 'custom' ? '' : 'none';
+    load();
+  }
+
+  // Live: a snapshot, then updates; today's cards follow them while "Today" is shown unfiltered.
   let backoff = 1000;
   let refresh = null;
   function connect() {
@@ -107,9 +230,11 @@
       const message = JSON.parse(event.data);
       $('current').textContent = `${number.format(message.current_visitors)} current visitor${message.current_visitors === 1 ? '' : 's'}`;
       renderMinutes(message.minutes);
-      if (period.value === 'day' && message.type === 'update') {
-        if (!channel.value) renderCards(message.aggregate); // live numbers are of all channels
-        clearTimeout(refresh); // the chart and lists follow a moment later, at most every 5 s
+      if (state.period === 'day' && message.type === 'update') {
+        if (!$('channel').value && !state.filters.length && !state.compare) { // live numbers are of all traffic, today
+          renderCards(Object.fromEntries(metrics.map((m) => [m, { value: message.aggregate[m] }])));
+        }
+        clearTimeout(refresh); // the rest follows a moment later, at most every 5 s
         refresh = setTimeout(load, 5000 - (Date.now() % 5000));
       }
     };
@@ -120,14 +245,64 @@
     };
   }
 
-  period.addEventListener('change', load);
-  channel.addEventListener('change', load);
+  // Controls.
+  $('period').value = state.period;
+  $('compare').value = state.compare;
+  $('from').value = state.from;
+  $('to').value = state.to;
+  $('filter-key').innerHTML = filterKeys.map((k) => `<option value="${k}">${k.replace('_', ' ')}</option>`).join('');
+  $('period').addEventListener('change', () => {
+    state.period = $('period').value;
+    if (state.period === 'custom' && !state.from) {
+      const today = new Date().toISOString().slice(0, 10);
+      state.from = today; state.to = today; $('from').value = today; $('to').value = today;
+    }
+    changed();
+  });
+  for (const id of ['from', 'to']) $(id).addEventListener('change', () => { state[id] = $(id).value; if (state.from && state.to) changed(); });
+  $('compare').addEventListener('change', () => { state.compare = $('compare').value; changed(); });
+  $('channel').addEventListener('change', load);
+  $('filter-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = $('filter-value').value.trim();
+    if (!value || value.includes(';')) return;
+    const op = $('filter-op').value;
+    addFilter(`${$('filter-key').value}${op === 'not' ? '!=' : '=='}${op === 'contains' ? `*${value}*` : value}`);
+    $('filter-value').value = '';
+  });
+  $('filters').addEventListener('click', (event) => {
+    const remove = event.target.closest('[data-remove]');
+    if (remove) { state.filters.splice(Number(remove.dataset.remove), 1); changed(); }
+  });
+  document.querySelector('main').addEventListener('click', (event) => {
+    const tab = event.target.closest('.tab');
+    if (tab) { state.views[Number(tab.dataset.panel)] = Number(tab.dataset.view); changed(); return; }
+    const row = event.target.closest('tr.row');
+    if (row) addFilter(row.dataset.filter);
+  });
+  document.querySelector('main').addEventListener('change', (event) => {
+    if (event.target.id === 'funnel-select') { state.funnel = event.target.value; changed(); }
+  });
+  $('export').addEventListener('click', async () => {
+    try {
+      const response = await fetch(`${api}/export?${periodParam()}${filterParam()}`, { headers: { Authorization: `Bearer ${key}` } });
+      if (!response.ok) throw new Error((await response.json()).message || response.statusText);
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(await response.blob());
+      link.download = `${site}-${state.period}.zip`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+    } catch (error) { showError(error); }
+  });
   $('share').addEventListener('click', async () => {
-    const link = `${location.origin}${location.pathname}#key=${encodeURIComponent(key)}`;
+    const link = `${location.origin}${location.pathname}${location.search}#key=${encodeURIComponent(key)}`;
     try { await navigator.clipboard.writeText(link); $('share').textContent = 'Link copied'; } catch { prompt('Read-only link:', link); }
     setTimeout(() => { $('share').textContent = 'Share'; }, 2000);
   });
   if (!key) { showError(new Error('add #key=<report key> to the address')); return; }
-  load();
+  saveState();
+  renderFilterBar();
+  $('dates').style.display = state.period === 'custom' ? '' : 'none';
+  loadDefinitions().catch(showError).finally(load);
   connect();
 })();

@@ -33,10 +33,12 @@ import biz.vulcantracker.scuttlebutt.ReportAccess;
 import biz.vulcantracker.scuttlebutt.SiteAdminRoutes;
 import biz.vulcantracker.scuttlebutt.SitePurge;
 import biz.vulcantracker.scuttlebutt.SiteTopics;
+import biz.vulcantracker.scuttlebutt.DefinitionRoutes;
 import biz.vulcantracker.scuttlebutt.StatsRoutes;
 import biz.vulcantracker.scuttlebutt.query.FilteredStats;
 import biz.vulcantracker.scuttlebutt.query.ScanLimits;
 import biz.vulcantracker.scuttlebutt.query.LiveModel;
+import biz.vulcantracker.scuttlebutt.query.ReportDefinitions;
 import biz.vulcantracker.scuttlebutt.query.StatsQueries;
 import biz.vulcantracker.store.DailyBreakdownsTable;
 import biz.vulcantracker.store.DailyTotalsTable;
@@ -47,6 +49,7 @@ import biz.vulcantracker.store.Schema;
 import biz.vulcantracker.store.SiteCatalog;
 import biz.vulcantracker.store.RetentionSweep;
 import biz.vulcantracker.store.SiteData;
+import biz.vulcantracker.store.SiteDefinitions;
 import biz.vulcantracker.store.SiteRepository;
 import biz.vulcantracker.store.StoreSettings;
 import biz.vulcantracker.telemetry.Telemetry;
@@ -155,10 +158,12 @@ public final class VulcanNode implements AutoCloseable {
     if (roles.contains(Roles.SCUTTLEBUTT)) {
       ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));
       LiveModel liveModel = new LiveModel(ClusterSharding.get(system));
+      ReportDefinitions definitions = new ReportDefinitions(new SiteDefinitions(session, store));
       StatsQueries queries = new StatsQueries(dailyTotals, breakdowns, hourly,
-          new FilteredStats(hits::read, system, ScanLimits.fromConfig(config)), liveModel);
+          new FilteredStats(hits::read, system, ScanLimits.fromConfig(config)), liveModel, definitions);
       KeyQuotas quotas = new KeyQuotas(KeyQuotas.Settings.fromConfig(config));
       routes.add(new StatsRoutes(access, queries, quotas).route());
+      routes.add(new DefinitionRoutes(access, definitions).route());
       routes.add(new ExportRoutes(access, queries, quotas).route());
       routes.add(new RealtimeRoutes(access, queries).route());
       LiveRoutes live = new LiveRoutes(system, access, new SiteTopics(system), liveModel, quotas);

@@ -61,14 +61,13 @@ public final class SiteAdminRoutes {
     return pathPrefix(segment("api").slash("v1").slash("sites"), () -> extractRequest(request -> concat(
         pathEnd(() -> concat(
             get(() -> respond(() -> list(request))),
-            // The token is checked before a byte of the body is read: nobody else makes the node read one.
-            post(() -> admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> create(body))))))),
+            post(() -> access.admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> create(body))))))),
         path(PathMatchers.segment(), siteId -> concat(
             get(() -> respond(() -> read(request, siteId))),
-            patch(() -> admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> update(siteId, body))))),
+            patch(() -> access.admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> update(siteId, body))))),
             Directives.delete(() -> respond(() -> delete(request, siteId))))),
         path(PathMatchers.segment().slash("keys"), siteId ->
-            post(() -> admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> rotate(siteId, body)))))))));
+            post(() -> access.admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> rotate(siteId, body)))))))));
   }
 
   /** A site's new secrets, which only the answer that made them carries. */
@@ -76,15 +75,6 @@ public final class SiteAdminRoutes {
     static Secrets fresh() {
       return new Secrets(secret(), secret());
     }
-  }
-
-  private Route admin(HttpRequest request, java.util.function.Supplier<Route> inner) {
-    try {
-      access.requireAdmin(request);
-    } catch (ApiError refused) {
-      return Directives.complete(refused.toResponse());
-    }
-    return inner.get();
   }
 
   private CompletionStage<HttpResponse> create(String body) {

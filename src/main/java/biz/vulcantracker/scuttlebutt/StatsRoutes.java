@@ -6,6 +6,8 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.Json;
 import biz.vulcantracker.model.Property;
+import biz.vulcantracker.scuttlebutt.query.ComparedStats;
+import biz.vulcantracker.scuttlebutt.query.Comparison;
 import biz.vulcantracker.scuttlebutt.query.Filters;
 import biz.vulcantracker.scuttlebutt.query.Metrics;
 import biz.vulcantracker.scuttlebutt.query.Period;
@@ -16,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -30,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stats API (docs/api.md, "Reports"): {@code aggregate}, {@code timeseries} by hour, day or month,
- * and {@code breakdown} by every {@link Property} and by custom event properties. This class reads
+ * and {@code breakdown} by every {@link Property}, by goal and by custom event properties, each
+ * optionally compared with an earlier period; and a saved funnel's {@code funnel} report. This class reads
  * the parameters and writes the JSON; the numbers are {@link StatsQueries}'.
  */
 public final class StatsRoutes {
@@ -39,11 +43,13 @@ public final class StatsRoutes {
 
   private final ReportAccess access;
   private final StatsQueries queries;
+  private final ComparedStats compared;
   private final KeyQuotas quotas;
 
   public StatsRoutes(ReportAccess access, StatsQueries queries, KeyQuotas quotas) {
     this.access = access;
     this.queries = queries;
+    this.compared = new ComparedStats(queries);
     this.quotas = quotas;
   }
 
@@ -52,7 +58,8 @@ public final class StatsRoutes {
         pathPrefix("stats", () -> get(() -> extractRequest(request -> parameterMap(params -> concat(
             path("aggregate", () -> respond(() -> limited(request, siteId, site -> aggregate(site, params)))),
             path("timeseries", () -> respond(() -> limited(request, siteId, site -> timeseries(site, params).thenApply(StatsRoutes::json)))),
-            path("breakdown", () -> respond(() -> limited(request, siteId, site -> breakdown(site, params).thenApply(StatsRoutes::json))))))))));
+            path("breakdown", () -> respond(() -> limited(request, siteId, site -> breakdown(site, params).thenApply(StatsRoutes::json)))),
+            path("funnel", () -> respond(() -> limited(request, siteId, site -> funnel(site, params))))))))));
   }
 
   /** Runs a report of the site the request may read, within its key's {@link KeyQuotas}. */
@@ -78,10 +85,48 @@ public final class StatsRoutes {
       });
     }
     Period period = Period.parse(params, site.timezone());
+    Optional<Comparison> comparison = Comparison.parse(params, period);
+    if (comparison.isPresent()) {
+      return compared.aggregate(site, period, comparison.get(), filters, metrics).thenApply(values -> {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode results = body.putObject("results");
+        values.forEach((metric, value) -> put(results.putObject(metric), value));
+        return json(body);
+      });
+    }
     return queries.aggregate(site, period, filters, metrics).thenApply(values -> {
       ObjectNode body = Json.MAPPER.createObjectNode();
       ObjectNode results = body.putObject("results");
       values.forEach((metric, value) -> results.putObject(metric).putPOJO("value", value));
+      return json(body);
+    });
+  }
+
+  /** {@code {"value": …, "comparison_value": …, "change": …}}. */
+  private static ObjectNode put(ObjectNode into, ComparedStats.Compared value) {
+    into.putPOJO("value", value.value());
+    into.putPOJO("comparison_value", value.comparisonValue());
+    into.putPOJO("change", value.change());
+    return into;
+  }
+
+  /** {@code {"steps": [{"label", "visitors", "conversion_rate", "conversion_rate_step", "dropoff"}, …]}}. */
+  private CompletionStage<HttpResponse> funnel(Site site, Map<String, String> params) {
+    String funnel = params.get("funnel");
+    if (funnel == null || funnel.isEmpty()) {
+      throw new ApiError(StatusCodes.BAD_REQUEST, "bad_funnel", "funnel=<id> is required");
+    }
+    Filters filters = Filters.parse(params.get("filters"));
+    Period period = Period.parse(params, site.timezone());
+    return queries.funnel(site, period, filters, funnel).thenApply(steps -> {
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      ArrayNode out = body.putArray("steps");
+      steps.forEach(step -> out.addObject()
+          .put("label", step.label())
+          .put("visitors", step.visitors())
+          .putPOJO("conversion_rate", step.conversionRate())
+          .putPOJO("conversion_rate_step", step.conversionRateStep())
+          .put("dropoff", step.dropoff()));
       return json(body);
     });
   }
@@ -92,6 +137,24 @@ public final class StatsRoutes {
     List<String> metrics = Metrics.parse(params.get("metrics"));
     Period period = Period.parse(params, site.timezone());
     StatsQueries.Interval interval = intervalOf(params.get("interval"), period);
+    Optional<Comparison> comparison = Comparison.parse(params, period);
+    if (comparison.isPresent()) {
+      return compared.timeseries(site, period, comparison.get(), filters, metrics, interval).thenApply(rows -> {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ArrayNode results = body.putArray("results");
+        rows.forEach(paired -> {
+          ObjectNode out = results.addObject().put("date", paired.row().key());
+          paired.row().metrics().forEach(out::putPOJO);
+          if (paired.comparison() != null) {
+            ObjectNode earlier = out.putObject("comparison").put("date", paired.comparison().key());
+            paired.comparison().metrics().forEach(earlier::putPOJO);
+            ObjectNode change = earlier.putObject("change");
+            paired.compared().forEach((metric, value) -> change.putPOJO(metric, value.change()));
+          }
+        });
+        return body;
+      });
+    }
     return queries.timeseries(site, period, filters, metrics, interval).thenApply(rows -> results(rows, "date"));
   }
 
@@ -104,6 +167,18 @@ public final class StatsRoutes {
     int page = boundedInt(params, "page", 1, 1, 100_000);
     Period period = Period.parse(params, site.timezone());
     String key = Property.isEventProp(property) ? Property.eventPropName(property) : property;
+    Optional<Comparison> comparison = Comparison.parse(params, period);
+    if (comparison.isPresent()) {
+      return compared.breakdown(site, period, comparison.get(), filters, property, metrics, limit, page).thenApply(rows -> {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ArrayNode results = body.putArray("results");
+        rows.forEach(paired -> {
+          ObjectNode out = results.addObject().put(key, paired.row().key());
+          paired.compared().forEach((metric, value) -> put(out.putObject(metric), value));
+        });
+        return body;
+      });
+    }
     return queries.breakdown(site, period, filters, property, metrics, limit, page).thenApply(rows -> results(rows, key));
   }
 

@@ -10,7 +10,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * What Vulcan's own tables hold of one site, deleted: all of it (the site is deleted) or its days
+ * What Vulcan's own tables hold of one site, deleted: all of it (its goals and funnels too) (the site is deleted) or its days
  * before a date (its retention). Partition and range deletes, so each is one tombstone, however many
  * rows it covers.
  */
@@ -35,7 +35,8 @@ public final class SiteData {
    */
   public CompletionStage<Done> purge(String siteId, LocalDate firstDay, LocalDate lastDay) {
     CompletionStage<Done> totals = session.executeWrite("DELETE FROM " + keyspace + ".daily_totals WHERE site_id = ?", siteId)
-        .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".hourly_totals WHERE site_id = ?", siteId));
+        .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".hourly_totals WHERE site_id = ?", siteId))
+        .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".site_definitions WHERE site_id = ?", siteId));
     // The breakdowns are partitioned by (site, property), and custom event properties are the
     // sender's: their partitions are found by listing the table's partition keys.
     CompletionStage<Done> breakdowns = forEachBreakdown(siteId, property -> session.executeWrite(

@@ -17,7 +17,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The dashboard in headless Chromium (Debian's, driven by playwright-core from src/test/web): it
@@ -25,12 +28,25 @@ import org.junit.jupiter.api.Test;
  * (over the live WebSocket); the figures it shows are the stats API's. The screenshot is kept as
  * target/dashboard.png.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserIT {
+
+  private VulcanNode node;
+
+  @BeforeAll
+  void startNode() {
+    node = VulcanNode.start(IntegrationFixture.nodeConfig(IntegrationFixture.freshPrefix("dashboard")));
+  }
+
+  @AfterAll
+  void stopNode() {
+    node.close();
+  }
 
   @Test
   void theDashboardLoadsAndFollowsNewBeaconsWithoutReload() throws Exception {
     IntegrationFixture.avoidMidnight();
-    try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(IntegrationFixture.freshPrefix("dashboard")))) {
+    {
       ApiClient api = new ApiClient(node.httpPort());
       ApiClient.SiteKeys site = api.createSite("dash.example", List.of("dash.example"), "UTC");
       for (String[] hit : new String[][] {{"198.51.100.7", "%2F"}, {"198.51.100.7", "%2Fpricing"}, {"198.51.100.8", "%2F"}}) {
@@ -73,6 +89,74 @@ class DashboardBrowserIT {
       assertThat(screenshot).exists();
       assertThat(Files.size(screenshot)).isGreaterThan(10_000);
     }
+  }
+
+  /**
+   * Click-to-filter, the URL round trip, the filter bar, a panel's views, the comparison and the
+   * goals and funnel panels, over a hand-made day: today v1 (Google: /, /pricing, Signup), v2 (direct:
+   * /), v3 (Google: /docs); yesterday, from the log, v4 and v5 (/). Screenshot: target/dashboard-explore.png.
+   */
+  @Test
+  void aSiteOwnerExploresTheDashboard() throws Exception {
+    IntegrationFixture.avoidMidnight();
+    ApiClient api = new ApiClient(node.httpPort());
+    ApiClient.SiteKeys site = api.createSite("explore.example", List.of("explore.example"), "UTC");
+    String google = "&r=https%3A%2F%2Fwww.google.com%2F";
+    String[][] beacons = {
+        {"8.8.8.1", "u=https%3A%2F%2Fexplore.example%2F" + google}, {"8.8.8.1", "u=https%3A%2F%2Fexplore.example%2Fpricing"},
+        {"8.8.8.1", "u=https%3A%2F%2Fexplore.example%2Fpricing&n=Signup"}, {"8.8.8.2", "u=https%3A%2F%2Fexplore.example%2F"},
+        {"8.8.8.3", "u=https%3A%2F%2Fexplore.example%2Fdocs" + google}};
+    for (String[] beacon : beacons) {
+      assertThat(api.beaconGet("s=explore.example&" + beacon[1], beacon[0], "Explorer").statusCode()).isEqualTo(204);
+    }
+    String yesterday = ZonedDateTime.now(ZoneOffset.UTC).minusDays(1).format(DateTimeFormatter.ofPattern("dd/MMM/yyyy", Locale.ROOT));
+    String lines = "";
+    for (String ip : List.of("81.169.145.4", "81.169.145.5")) {
+      lines += ip + " - - [" + yesterday + ":12:00:00 +0000] \"GET / HTTP/1.1\" 200 100 \"-\" \""
+          + ApiClient.userAgent("Explorer") + "\"\n";
+    }
+    assertThat(api.postLog("explore.example", site.ingestToken(), "combined", lines, null).statusCode()).isEqualTo(200);
+    eventually(Duration.ofSeconds(30), () -> assertThat(api.aggregate("explore.example", site.reportKey(), "pageviews")).isEqualTo(4));
+    eventually(Duration.ofSeconds(30), () -> assertThat(api.aggregate("explore.example", site.reportKey(), "pageviews",
+        java.time.LocalDate.now(ZoneOffset.UTC).minusDays(1), java.time.LocalDate.now(ZoneOffset.UTC).minusDays(1))).isEqualTo(2));
+    for (String[] definition : new String[][] {{"goals", "{\"event\": \"Signup\"}"},
+        {"funnels", "{\"name\": \"Signup\", \"steps\": [{\"page\": \"/\"}, {\"goal\": \"Signup\"}]}"}}) {
+      assertThat(api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/sites/explore.example/" + definition[0]))
+          .header("Authorization", "Bearer " + IntegrationFixture.ADMIN_TOKEN)
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(definition[1]))).statusCode()).isEqualTo(201);
+    }
+
+    Path screenshot = Path.of("target/dashboard-explore.png").toAbsolutePath();
+    Files.deleteIfExists(screenshot);
+    JsonNode shown = BrowserScripts.run("dashboard-explore.mjs", api.base() + "/dashboard/explore.example#key=" + site.reportKey(),
+        screenshot.toString());
+    assertThat(shown.path("errors")).isEmpty();
+    JsonNode steps = shown.path("steps");
+    assertThat(steps.path("opened").path("visitors").asText()).isEqualTo("3");
+    // The funnel: / (v1, v2), then Signup in the same visit (v1).
+    assertThat(steps.path("opened").path("funnel").toString()).isEqualTo("[\"2 visitors · 100.0%\",\"1 visitors · 50.0%\"]");
+    assertThat(steps.path("opened").path("goals").toString()).isEqualTo("[[\"Signup\",\"1\",\"1\",\"33.3%\"]]");
+    // A click on a row filters by it, and the address says so.
+    assertThat(steps.path("clickedGoogle").path("visitors").asText()).isEqualTo("2");
+    assertThat(steps.path("clickedGoogle").path("search").asText()).contains("filters=source==Google");
+    assertThat(steps.path("clickedGoogle").path("chips").toString()).isEqualTo("[\"source is Google\"]");
+    // The address alone brings the same view back.
+    assertThat(steps.path("reloaded").path("visitors").asText()).isEqualTo("2");
+    assertThat(steps.path("reloaded").path("chips").toString()).isEqualTo("[\"source is Google\"]");
+    assertThat(steps.path("removed").path("visitors").asText()).isEqualTo("3");
+    assertThat(steps.path("removed").path("chips")).isEmpty();
+    assertThat(steps.path("containsPric").path("search").asText()).contains("filters=page==*pric*");
+    assertThat(steps.path("containsPric").path("visitors").asText()).isEqualTo("1");
+    assertThat(steps.path("containsPric").path("chips").toString()).isEqualTo("[\"page contains pric\"]");
+    assertThat(steps.path("entryPages").path("lists").toString()).contains("\"entry_page\"").doesNotContain("\"page\"");
+    assertThat(steps.path("entryPages").path("search").asText()).contains("view0=entry_page");
+    // Today's 3 visitors against yesterday's 2: up 50 %, the earlier period drawn on the chart.
+    assertThat(steps.path("compared").path("visitorsChange").asText()).isEqualTo("▲ 50%");
+    assertThat(steps.path("compared").path("comparisonLine").asBoolean()).isTrue();
+    assertThat(steps.path("compared").path("search").asText()).contains("compare=previous_period");
+    assertThat(steps.path("goal").path("visitors").asText()).isEqualTo("1");
+    assertThat(steps.path("goal").path("chips").toString()).isEqualTo("[\"goal is Signup\"]");
+    assertThat(Files.size(screenshot)).isGreaterThan(10_000);
   }
 
 }

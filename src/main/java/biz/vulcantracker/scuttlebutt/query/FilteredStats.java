@@ -65,15 +65,23 @@ public final class FilteredStats {
 
     /** A matching visit that started in the period, with its counted hits (any day). */
     void visit(SequencedVisit visit, List<HitRow> counted, Tallies tallies);
+
+    /** Whether each counted hit is a goal's completion, counted as an event whatever its kind. */
+    default boolean countsCompletions() {
+      return false;
+    }
   }
 
   /** Counts per group and unit, each with its exact set of visitors. */
   static final class Tallies {
     private final Map<String, Map<String, Tally>> groups = new HashMap<>();
     private final int maxGroups;
+    private final boolean completions;
 
-    Tallies(int maxGroups) {
+    /** @param completions count every hit as an event, a goal's completion (pageviews still count as pageviews too) */
+    Tallies(int maxGroups, boolean completions) {
       this.maxGroups = maxGroups;
+      this.completions = completions;
     }
 
     Tally at(String group, String unit) {
@@ -81,7 +89,7 @@ public final class FilteredStats {
       if (units == null) {
         units = groups.computeIfAbsent(groups.size() < maxGroups - 1 ? group : OTHER, g -> new HashMap<>());
       }
-      return units.computeIfAbsent(unit, u -> new Tally());
+      return units.computeIfAbsent(unit, u -> new Tally(completions));
     }
 
     /** Per group, one {@link DailyTotals} per unit, which {@link Metrics} sums. */
@@ -100,17 +108,23 @@ public final class FilteredStats {
   /** The counts of one group and unit. */
   static final class Tally {
     final LongOpenHashSet visitors = new LongOpenHashSet();
+    private final boolean completions;
     long visits;
     long pageviews;
     long events;
     long bounces;
     long durationMs;
 
+    Tally(boolean completions) {
+      this.completions = completions;
+    }
+
     /** Counts a pageview or custom event and its visitor. */
     void countHit(HitRow hit) {
       if (hit.isPageview()) {
         pageviews++;
-      } else {
+      }
+      if (completions || !hit.isPageview()) {
         events++;
       }
       visitors.add(hit.visitorId());
@@ -124,14 +138,33 @@ public final class FilteredStats {
     }
   }
 
+  /** What a scan counted: per group under the filters, and (when asked for) per group without their goal filters. */
+  record Counted(Map<String, List<DailyTotals>> groups, Map<String, List<DailyTotals>> base) {}
+
   /** Tallies the period's hits of a site under the filters, per group. */
   CompletionStage<Map<String, List<DailyTotals>>> tally(
       String siteId, ZoneId zone, Period period, Filters filters, Grouping grouping) {
+    return tally(siteId, zone, period, filters, List.of(), grouping, null).thenApply(Counted::groups);
+  }
+
+  /**
+   * Tallies the period's hits of a site under the filters (goal filters resolved against
+   * {@code goals}) per group of {@code grouping}; and, when {@code baseGrouping} is given, in the same
+   * pass without the goal filters per group of {@code baseGrouping}: what a conversion rate divides by.
+   */
+  CompletionStage<Counted> tally(String siteId, ZoneId zone, Period period, Filters filters, List<Goal> goals,
+      Grouping grouping, Grouping baseGrouping) {
     if (period.days() > limits.maxDays()) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "period_too_long",
           "a report with filters covers at most " + limits.maxDays() + " days");
     }
-    Scan scan = new Scan(zone, period, filters, grouping, limits.maxGroups());
+    List<Counting> countings = new ArrayList<>();
+    countings.add(new Counting(filters, filters.goalSets(goals), grouping, new Tallies(limits.maxGroups(), filters.hasGoals() || grouping.countsCompletions())));
+    if (baseGrouping != null) {
+      Filters base = filters.withoutGoals();
+      countings.add(new Counting(base, List.of(), baseGrouping, new Tallies(limits.maxGroups(), false)));
+    }
+    Scan scan = new Scan(zone, period, countings);
     return Source.from(scan.days())
         .flatMapConcat(day -> hits.read(siteId, day))
         .completionTimeout(limits.timeout())
@@ -147,20 +180,41 @@ public final class FilteredStats {
           if (cause != null) {
             throw new CompletionException(cause);
           }
-          return scan.finish();
+          scan.finish();
+          return new Counted(countings.get(0).tallies.totals(),
+              baseGrouping == null ? Map.of() : countings.get(1).tallies.totals());
         });
+  }
+
+  /** One way a scan counts each visit: under these filters, into these groups. */
+  record Counting(Filters filters, List<List<Goal>> goalSets, Grouping grouping, Tallies tallies) {
+
+    /** Whether the hit passes the hit filters and completes a goal of each goal filter. */
+    boolean selects(HitRow hit) {
+      if (!filters.matchesHit(key -> valueOf(hit, key))) {
+        return false;
+      }
+      for (List<Goal> goals : goalSets) {
+        if (goals.stream().noneMatch(goal -> goal.completedBy(hit))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    boolean hasHitFilters() {
+      return !filters.hitFilters().isEmpty() || !goalSets.isEmpty();
+    }
   }
 
   /** One report's pass over the hits: the rows in table order in, the tallies per group out. */
   static final class Scan {
     private final Period period;
-    private final Tallies tallies;
     private final VisitSequencer sequencer;
 
-    Scan(ZoneId zone, Period period, Filters filters, Grouping grouping, int maxGroups) {
+    Scan(ZoneId zone, Period period, List<Counting> countings) {
       this.period = period;
-      this.tallies = new Tallies(maxGroups);
-      this.sequencer = new VisitSequencer(zone, visit -> count(visit, period, filters, grouping, tallies));
+      this.sequencer = new VisitSequencer(zone, visit -> countings.forEach(counting -> count(visit, period, counting)));
     }
 
     /** The day partitions to read, in order: the period and a day either side (visits across midnight). */
@@ -174,27 +228,26 @@ public final class FilteredStats {
       }
     }
 
-    Map<String, List<DailyTotals>> finish() {
+    void finish() {
       sequencer.finish();
-      return tallies.totals();
     }
   }
 
-  private static void count(SequencedVisit visit, Period period, Filters filters, Grouping grouping, Tallies tallies) {
-    if (!filters.matchesVisit(visit::valueOf)) {
+  private static void count(SequencedVisit visit, Period period, Counting counting) {
+    if (!counting.filters().matchesVisit(visit::valueOf)) {
       return;
     }
     List<HitRow> counted = new ArrayList<>();
     for (HitRow hit : visit.hits) {
-      if ((hit.isPageview() || hit.isCustomEvent()) && filters.matchesHit(key -> valueOf(hit, key))) {
+      if ((hit.isPageview() || hit.isCustomEvent()) && counting.selects(hit)) {
         counted.add(hit);
         if (period.contains(hit.day())) {
-          grouping.hit(visit, hit, tallies);
+          counting.grouping().hit(visit, hit, counting.tallies());
         }
       }
     }
-    if (period.contains(visit.day) && (filters.hitFilters().isEmpty() || !counted.isEmpty())) {
-      grouping.visit(visit, counted, tallies);
+    if (period.contains(visit.day) && (!counting.hasHitFilters() || !counted.isEmpty())) {
+      counting.grouping().visit(visit, counted, counting.tallies());
     }
   }
 
@@ -281,6 +334,58 @@ public final class FilteredStats {
           }
         });
         tally.visitors.add(visit.visitorId);
+      }
+    };
+  }
+
+  /**
+   * Rows per goal: each counted hit that completes a goal is a completion of it (an event), its
+   * visitor a converted visitor; a visit with a completion is a converting visit.
+   */
+  static Grouping byGoal(List<Goal> goals) {
+    return new Grouping() {
+      @Override
+      public boolean countsCompletions() {
+        return true;
+      }
+
+      @Override
+      public void hit(SequencedVisit visit, HitRow hit, Tallies tallies) {
+        for (Goal goal : goals) {
+          if (goal.completedBy(hit)) {
+            tallies.at(goal.name(), hit.day().toString()).countHit(hit);
+          }
+        }
+      }
+
+      @Override
+      public void visit(SequencedVisit visit, List<HitRow> counted, Tallies tallies) {
+        for (Goal goal : goals) {
+          if (counted.stream().anyMatch(goal::completedBy)) {
+            tallies.at(goal.name(), visit.day.toString()).countVisit(visit);
+          }
+        }
+      }
+    };
+  }
+
+  /**
+   * Rows per funnel step ("0" for the first): the visitors whose visit, started in the period,
+   * reached the step ({@link Funnel#stepsReached}), distinct per day as every visitor count.
+   */
+  static Grouping byFunnelStep(List<java.util.function.Predicate<HitRow>> steps) {
+    return new Grouping() {
+      @Override
+      public void hit(SequencedVisit visit, HitRow hit, Tallies tallies) {}
+
+      @Override
+      public void visit(SequencedVisit visit, List<HitRow> counted, Tallies tallies) {
+        int reached = Funnel.stepsReached(visit.hits, steps);
+        for (int step = 0; step < reached; step++) {
+          Tally tally = tallies.at(Integer.toString(step), visit.day.toString());
+          tally.visits++;
+          tally.visitors.add(visit.visitorId);
+        }
       }
     };
   }

@@ -12,15 +12,19 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  * equals, {@code *} as a wildcard and {@code |} between alternatives ({@code page==/blog*|/docs*}),
  * all filters to hold at once. Filters on {@linkplain Property#isHitLevel single hits' keys} select single hits (a visit counts when
  * one of its hits is selected); the others select whole visits. A missing value equals nothing, so
- * {@code country!=DE} keeps visits without a country.
+ * {@code country!=DE} keeps visits without a country. {@code goal==Signup} selects the hits that
+ * complete the named {@link Goal} (a pageview goal's pageviews, an event goal's events): a hit filter
+ * resolved against the site's goals when the report runs.
  *
  * <p>A shared report key must not be able to make a scan expensive: at most {@value #MAX_FILTERS}
  * filters, each value at most {@value #MAX_VALUE_CHARS} characters and {@value #MAX_ALTERNATIVES}
  * alternatives, matched in linear time ({@link Glob}).
  */
-public record Filters(List<Filter> visitFilters, List<Filter> hitFilters) {
+public record Filters(List<Filter> visitFilters, List<Filter> hitFilters, List<Filter> goalFilters) {
 
-  public static final Filters NONE = new Filters(List.of(), List.of());
+  public static final Filters NONE = new Filters(List.of(), List.of(), List.of());
+  /** The filter key of goals: {@code goal==Signup} selects the hits that complete a goal of that name. */
+  public static final String GOAL = "goal";
   static final int MAX_FILTERS = 10;
   static final int MAX_VALUE_CHARS = 256;
   static final int MAX_ALTERNATIVES = 16;
@@ -37,7 +41,26 @@ public record Filters(List<Filter> visitFilters, List<Filter> hitFilters) {
   }
 
   public boolean isEmpty() {
-    return visitFilters.isEmpty() && hitFilters.isEmpty();
+    return visitFilters.isEmpty() && hitFilters.isEmpty() && goalFilters.isEmpty();
+  }
+
+  public boolean hasGoals() {
+    return !goalFilters.isEmpty();
+  }
+
+  /** These filters but the goal filters: what a conversion rate divides by. */
+  public Filters withoutGoals() {
+    return new Filters(visitFilters, hitFilters, List.of());
+  }
+
+  /**
+   * For each goal filter, the site's goals whose name it matches: a hit passes the goal filters when
+   * it completes one goal of each set (a filter that names no goal passes nothing).
+   */
+  List<List<Goal>> goalSets(List<Goal> goals) {
+    return goalFilters.stream()
+        .map(filter -> goals.stream().filter(goal -> filter.pattern().matches(goal.name())).toList())
+        .toList();
   }
 
   boolean matchesVisit(Function<String, String> values) {
@@ -58,11 +81,12 @@ public record Filters(List<Filter> visitFilters, List<Filter> hitFilters) {
     }
     List<Filter> visit = new ArrayList<>();
     List<Filter> hit = new ArrayList<>();
+    List<Filter> goal = new ArrayList<>();
     for (String part : parameter.split(";")) {
       if (part.isBlank()) {
         continue;
       }
-      if (visit.size() + hit.size() == MAX_FILTERS) {
+      if (visit.size() + hit.size() + goal.size() == MAX_FILTERS) {
         throw bad("at most " + MAX_FILTERS + " filters");
       }
       int equals = part.indexOf("==");
@@ -72,14 +96,21 @@ public record Filters(List<Filter> visitFilters, List<Filter> hitFilters) {
         throw bad("'" + part + "' is not key==value or key!=value");
       }
       String key = part.substring(0, at).strip();
+      if (key.equals(GOAL)) {
+        if (at == notEquals) {
+          throw bad("a goal filter is goal==name");
+        }
+        goal.add(new Filter(key, false, pattern(part.substring(at + 2))));
+        continue;
+      }
       if (!Property.KEYS.contains(key) && !Property.isEventProp(key)) {
         throw bad("unknown filter key '" + key + "'; one of " + String.join(", ", Property.KEYS)
-            + " or event:props:<name>");
+            + ", goal or event:props:<name>");
       }
       Filter filter = new Filter(key, at == notEquals, pattern(part.substring(at + 2)));
       (Property.isHitLevel(key) ? hit : visit).add(filter);
     }
-    return new Filters(List.copyOf(visit), List.copyOf(hit));
+    return new Filters(List.copyOf(visit), List.copyOf(hit), List.copyOf(goal));
   }
 
   private static Glob pattern(String value) {

@@ -14,11 +14,15 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  * docs/api.md's metrics over a set of daily rollup rows. Visitors over several days are the sum of each
  * day's distinct visitors (a visitor id lives one day). {@code bounce_rate} is a whole percent,
  * {@code visit_duration} whole seconds (bounces count 0 s), {@code views_per_visit} has two
- * decimals; with no visits all three are 0.
+ * decimals; with no visits all three are 0. {@code conversion_rate} is computed by
+ * {@link StatsQueries}, from two tallies (with and without the goal).
  */
 public final class Metrics {
 
-  public static final List<String> ALL = List.of("visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration", "events");
+  public static final List<String> ALL = List.of("visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration", "events",
+      "conversion_rate");
+  /** Needs a goal: a goal filter, or a breakdown by goal. */
+  public static final String CONVERSION_RATE = "conversion_rate";
   private static final Set<String> KNOWN = Set.copyOf(ALL);
 
   private Metrics() {}
@@ -35,6 +39,17 @@ public final class Metrics {
       }
     }
     return metrics;
+  }
+
+  /** A share in percent, whose change is a difference in percentage points. */
+  public static boolean isRate(String metric) {
+    return metric.equals("bounce_rate") || metric.equals(CONVERSION_RATE);
+  }
+
+  /** Converted visitors over all visitors, in percent with one decimal (0 without visitors). */
+  public static BigDecimal conversionRate(long converted, long visitors) {
+    return visitors == 0 ? BigDecimal.ZERO.setScale(1)
+        : BigDecimal.valueOf(100 * converted).divide(BigDecimal.valueOf(visitors), 1, RoundingMode.HALF_UP);
   }
 
   public static Number value(String metric, Collection<DailyTotals> days) {

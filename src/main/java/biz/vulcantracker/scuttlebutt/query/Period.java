@@ -36,7 +36,7 @@ public record Period(LocalDate from, LocalDate to) {
       case "month" -> new Period(date.withDayOfMonth(1), date.withDayOfMonth(date.lengthOfMonth()));
       case "6mo" -> months(date, 6);
       case "12mo" -> months(date, 12);
-      case "custom" -> custom(params);
+      case "custom" -> custom(params, "from", "to");
       default -> throw new ApiError(StatusCodes.BAD_REQUEST, "bad_period",
           "period must be one of day, 7d, 30d, month, 6mo, 12mo, custom");
     };
@@ -47,14 +47,15 @@ public record Period(LocalDate from, LocalDate to) {
     return new Period(date.withDayOfMonth(1).minusMonths(count - 1L), end);
   }
 
-  private static Period custom(Map<String, String> params) {
-    if (!params.containsKey("from") || !params.containsKey("to")) {
-      throw new ApiError(StatusCodes.BAD_REQUEST, "bad_period", "period=custom needs from and to");
+  /** The inclusive range of the parameters {@code fromName} and {@code toName}. */
+  static Period custom(Map<String, String> params, String fromName, String toName) {
+    if (!params.containsKey(fromName) || !params.containsKey(toName)) {
+      throw new ApiError(StatusCodes.BAD_REQUEST, "bad_period", "a custom period needs " + fromName + " and " + toName);
     }
-    LocalDate from = date(params.get("from"), "from");
-    LocalDate to = date(params.get("to"), "to");
+    LocalDate from = date(params.get(fromName), fromName);
+    LocalDate to = date(params.get(toName), toName);
     if (to.isBefore(from)) {
-      throw new ApiError(StatusCodes.BAD_REQUEST, "bad_period", "to is before from");
+      throw new ApiError(StatusCodes.BAD_REQUEST, "bad_period", toName + " is before " + fromName);
     }
     if (from.plusDays(MAX_CUSTOM_DAYS).isBefore(to)) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "bad_period", "a custom period is at most " + MAX_CUSTOM_DAYS + " days");

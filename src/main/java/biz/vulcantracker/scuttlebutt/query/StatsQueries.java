@@ -47,6 +47,8 @@ public final class StatsQueries {
 
   /** The metrics that are counted for properties of single hits. */
   public static final List<String> HIT_METRICS = List.of("visitors", "pageviews", "events");
+  /** The metrics of a breakdown by goal: converted visitors, their visits, completions, and the rate. */
+  public static final List<String> GOAL_METRICS = List.of("visitors", "visits", "events", Metrics.CONVERSION_RATE);
   private static final int MAX_HOURLY_DAYS = 31;
   private static final DateTimeFormatter HOUR_LABEL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -55,23 +57,62 @@ public final class StatsQueries {
   private final HourlyTotalsTable hourly;
   private final FilteredStats filtered;
   private final LiveModel live;
+  private final ReportDefinitions definitions;
 
   public StatsQueries(DailyTotalsTable dailyTotals, DailyBreakdownsTable breakdowns, HourlyTotalsTable hourly,
-      FilteredStats filtered, LiveModel live) {
+      FilteredStats filtered, LiveModel live, ReportDefinitions definitions) {
     this.dailyTotals = dailyTotals;
     this.breakdowns = breakdowns;
     this.hourly = hourly;
     this.filtered = filtered;
     this.live = live;
+    this.definitions = definitions;
+  }
+
+  /** A group's rows under the filters, and without their goal filters (what a conversion rate divides by). */
+  private record Counts(List<DailyTotals> days, List<DailyTotals> base) {
+    static Counts of(List<DailyTotals> days) {
+      return new Counts(days, List.of());
+    }
   }
 
   /** Each metric's value over the whole period. */
   public CompletionStage<Map<String, Number>> aggregate(Site site, Period period, Filters filters, List<String> metrics) {
-    CompletionStage<List<DailyTotals>> rows = filters.isEmpty()
-        ? dailyTotals.read(site.id(), period.from(), period.to())
-        : filtered.tally(site.id(), site.timezone(), period, filters, FilteredStats.byDay(day -> ""))
-            .thenApply(groups -> groups.getOrDefault("", List.of()));
-    return rows.thenApply(days -> values(metrics, days));
+    requireGoal(metrics, filters.hasGoals());
+    if (filters.isEmpty()) {
+      return dailyTotals.read(site.id(), period.from(), period.to()).thenApply(days -> values(metrics, Counts.of(days)));
+    }
+    return scan(site, period, filters, metrics, FilteredStats.byDay(day -> ""))
+        .thenApply(groups -> values(metrics, groups.getOrDefault("", Counts.of(List.of()))));
+  }
+
+  /**
+   * Tallies the period's hits under the filters per group, with the site's goals when the filters
+   * name one, and the same groups without the goal filters when a conversion rate is asked for.
+   */
+  private CompletionStage<Map<String, Counts>> scan(Site site, Period period, Filters filters, List<String> metrics,
+      FilteredStats.Grouping grouping) {
+    boolean rate = metrics.contains(Metrics.CONVERSION_RATE);
+    return goalsOf(site, filters.hasGoals()).thenCompose(goals -> filtered.tally(site.id(), site.timezone(), period, filters, goals,
+        grouping, rate ? grouping : null)).thenApply(counted -> {
+          Map<String, Counts> groups = new HashMap<>();
+          counted.groups().forEach((group, days) -> groups.put(group, new Counts(days, counted.base().getOrDefault(group, List.of()))));
+          // A group with visitors but no conversion still has its rate: 0.
+          counted.base().forEach((group, days) -> groups.putIfAbsent(group, new Counts(List.of(), days)));
+          return groups;
+        });
+  }
+
+  private CompletionStage<List<Goal>> goalsOf(Site site, boolean needed) {
+    return needed ? definitions.goals(site.id()) : java.util.concurrent.CompletableFuture.completedFuture(List.of());
+  }
+
+  /** {@code conversion_rate} is of a goal: refused without one. */
+  private static void requireGoal(List<String> metrics, boolean hasGoal) {
+    if (metrics.contains(Metrics.CONVERSION_RATE) && !hasGoal) {
+      throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric",
+          "conversion_rate needs a goal: a goal filter (filters=goal==Signup) or property=goal");
+    }
   }
 
   /** Visitors with a hit in the last five minutes, from the live model. */
@@ -84,19 +125,22 @@ public final class StatsQueries {
    * are labelled with their local start in the site's time zone ("2026-11-27 14:00:00").
    */
   public CompletionStage<List<Row>> timeseries(Site site, Period period, Filters filters, List<String> metrics, Interval interval) {
+    requireGoal(metrics, filters.hasGoals());
     if (interval == Interval.HOUR) {
       return hourlySeries(site, period, metrics, filters);
     }
-    Map<String, List<DailyTotals>> buckets = new TreeMap<>();
+    Map<String, Counts> buckets = new TreeMap<>();
     for (LocalDate day = period.from(); !day.isAfter(period.to()); day = day.plusDays(1)) {
-      buckets.put(bucketOf(day, interval), new ArrayList<>());
+      buckets.put(bucketOf(day, interval), Counts.of(List.of()));
     }
     if (!filters.isEmpty()) {
-      return filtered.tally(site.id(), site.timezone(), period, filters, FilteredStats.byDay(day -> bucketOf(day, interval)))
+      return scan(site, period, filters, metrics, FilteredStats.byDay(day -> bucketOf(day, interval)))
           .thenApply(groups -> series(fill(buckets, groups), metrics));
     }
     return dailyTotals.read(site.id(), period.from(), period.to()).thenApply(days -> {
-      days.forEach(row -> buckets.get(bucketOf(row.day(), interval)).add(row));
+      Map<String, List<DailyTotals>> byBucket = new HashMap<>();
+      days.forEach(row -> byBucket.computeIfAbsent(bucketOf(row.day(), interval), b -> new ArrayList<>()).add(row));
+      byBucket.forEach((bucket, rows) -> buckets.put(bucket, Counts.of(rows)));
       return series(buckets, metrics);
     });
   }
@@ -107,37 +151,89 @@ public final class StatsQueries {
    */
   public CompletionStage<List<Row>> breakdown(
       Site site, Period period, Filters filters, String property, List<String> metrics, int limit, int page) {
-    if (!Property.KEYS.contains(property) && !Property.isEventProp(property)) {
+    if (!Property.KEYS.contains(property) && !Property.isEventProp(property) && !property.equals(Filters.GOAL)) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "bad_property",
-          "property is one of " + String.join(", ", Property.KEYS) + " or event:props:<name>");
+          "property is one of " + String.join(", ", Property.KEYS) + ", goal or event:props:<name>");
+    }
+    if (property.equals(Filters.GOAL)) {
+      for (String metric : metrics) {
+        if (!GOAL_METRICS.contains(metric)) {
+          throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric",
+              "a breakdown by goal has the metrics " + String.join(", ", GOAL_METRICS));
+        }
+      }
+      return goalsOf(site, true).thenCompose(goals -> filtered.tally(site.id(), site.timezone(), period, filters, goals,
+          FilteredStats.byGoal(goals), FilteredStats.byDay(day -> ""))).thenApply(counted -> {
+            List<DailyTotals> all = counted.base().getOrDefault("", List.of());
+            Map<String, Counts> byGoal = new HashMap<>();
+            counted.groups().forEach((goal, days) -> byGoal.put(goal, new Counts(days, all)));
+            return sortedPage(byGoal, metrics, limit, page);
+          });
     }
     if (Property.isHitLevel(property)) {
       for (String metric : metrics) {
-        if (!HIT_METRICS.contains(metric)) {
+        if (!HIT_METRICS.contains(metric) && !(metric.equals(Metrics.CONVERSION_RATE) && filters.hasGoals())) {
           throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric",
               "'" + property + "' belongs to single hits: its metrics are " + String.join(", ", HIT_METRICS));
         }
       }
     }
-    CompletionStage<Map<String, List<DailyTotals>>> values = filters.isEmpty()
+    requireGoal(metrics, filters.hasGoals());
+    CompletionStage<Map<String, Counts>> values = filters.isEmpty()
         ? breakdowns.read(site.id(), property, period.from(), period.to()).thenApply(rows -> {
           Map<String, List<DailyTotals>> byValue = new HashMap<>();
           rows.stream().filter(row -> row.visitors() > 0 || row.pageviews() > 0 || row.events() > 0 || row.visits() > 0)
               .forEach(row -> byValue.computeIfAbsent(row.value(), v -> new ArrayList<>()).add(new DailyTotals(
               row.day(), row.visitors(), row.visits(), row.pageviews(), row.events(), row.bounces(), row.durationMs(), 0)));
-          return byValue;
+          Map<String, Counts> counts = new HashMap<>();
+          byValue.forEach((value, days) -> counts.put(value, Counts.of(days)));
+          return counts;
         })
-        : filtered.tally(site.id(), site.timezone(), period, filters, FilteredStats.byProperty(property));
+        : scan(site, period, filters, metrics, FilteredStats.byProperty(property));
+    return values.thenApply(byValue -> sortedPage(byValue, metrics, limit, page));
+  }
+
+  /**
+   * Per step of the funnel: the visitors whose visit (started in the period, matching the filters)
+   * reached it, the share of the first step's visitors ({@code conversion_rate}) and of the step
+   * before's ({@code conversion_rate_step}), and how many of the step before's did not reach it.
+   */
+  public CompletionStage<List<FunnelStep>> funnel(Site site, Period period, Filters filters, String funnelId) {
+    return definitions.funnel(site.id(), funnelId).thenCompose(funnel -> definitions.goals(site.id()).thenCompose(goals ->
+        filtered.tally(site.id(), site.timezone(), period, filters, goals, FilteredStats.byFunnelStep(funnel.matchers(goals)), null)
+            .thenApply(counted -> {
+              List<FunnelStep> steps = new ArrayList<>();
+              long first = 0;
+              long previous = 0;
+              for (int step = 0; step < funnel.steps().size(); step++) {
+                long visitors = Metrics.value("visitors", counted.groups().getOrDefault(Integer.toString(step), List.of())).longValue();
+                if (step == 0) {
+                  first = visitors;
+                  previous = visitors;
+                }
+                steps.add(new FunnelStep(funnel.steps().get(step).label(), visitors, Metrics.conversionRate(visitors, first),
+                    Metrics.conversionRate(visitors, previous), previous - visitors));
+                previous = visitors;
+              }
+              return steps;
+            })));
+  }
+
+  /** One step of a funnel report. */
+  public record FunnelStep(String label, long visitors, Number conversionRate, Number conversionRateStep, long dropoff) {}
+
+  /** The groups sorted by the first metric (descending, then by value), the page asked for. */
+  private static List<Row> sortedPage(Map<String, Counts> byValue, List<String> metrics, int limit, int page) {
     String first = metrics.get(0);
-    return values.thenApply(byValue -> byValue.entrySet().stream()
+    return byValue.entrySet().stream()
+        .map(e -> new Row(e.getKey(), values(metrics, e.getValue())))
         .sorted(Comparator
-            .comparing((Map.Entry<String, List<DailyTotals>> e) -> Metrics.value(first, e.getValue()).doubleValue())
+            .comparing((Row row) -> row.metrics().get(first).doubleValue())
             .reversed()
-            .thenComparing(Map.Entry::getKey))
+            .thenComparing(Row::key))
         .skip((long) (page - 1) * limit)
         .limit(limit)
-        .map(e -> new Row(e.getKey(), values(metrics, e.getValue())))
-        .toList());
+        .toList();
   }
 
   private CompletionStage<List<Row>> hourlySeries(Site site, Period period, List<String> metrics, Filters filters) {
@@ -147,44 +243,44 @@ public final class StatsQueries {
     if (Duration.between(from, to).toDays() > MAX_HOURLY_DAYS) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "bad_interval", "interval=hour covers at most " + MAX_HOURLY_DAYS + " days");
     }
-    Map<String, List<DailyTotals>> buckets = new TreeMap<>();
+    Map<String, Counts> buckets = new TreeMap<>();
     for (Instant hour = from; hour.isBefore(to); hour = hour.plus(Duration.ofHours(1))) {
-      buckets.put(hourLabel(hour, zone), new ArrayList<>());
+      buckets.put(hourLabel(hour, zone), Counts.of(List.of()));
     }
     if (!filters.isEmpty()) {
-      return filtered.tally(site.id(), zone, period, filters, FilteredStats.byHour(
-              timestamp -> hourLabel(Instant.ofEpochMilli(timestamp), zone)))
+      return scan(site, period, filters, metrics, FilteredStats.byHour(timestamp -> hourLabel(Instant.ofEpochMilli(timestamp), zone)))
           .thenApply(groups -> series(fill(buckets, groups), metrics));
     }
     return hourly.read(site.id(), from, to).thenApply(hours -> {
-      hours.forEach(h -> buckets.get(hourLabel(h.hour(), zone)).add(new DailyTotals(
+      Map<String, List<DailyTotals>> byHour = new HashMap<>();
+      hours.forEach(h -> byHour.computeIfAbsent(hourLabel(h.hour(), zone), label -> new ArrayList<>()).add(new DailyTotals(
           LocalDate.ofInstant(h.hour(), zone), h.visitors(), h.visits(), h.pageviews(), h.events(),
           h.bounces(), h.durationMs(), h.bots())));
+      byHour.forEach((label, rows) -> buckets.put(label, Counts.of(rows)));
       return series(buckets, metrics);
     });
   }
 
   /** The period's buckets, each with what the filtered scan counted in it. */
-  private static Map<String, List<DailyTotals>> fill(Map<String, List<DailyTotals>> buckets, Map<String, List<DailyTotals>> counted) {
-    counted.forEach((bucket, rows) -> {
-      List<DailyTotals> into = buckets.get(bucket);
-      if (into != null) {
-        into.addAll(rows);
-      }
-    });
+  private static Map<String, Counts> fill(Map<String, Counts> buckets, Map<String, Counts> counted) {
+    counted.forEach((bucket, counts) -> buckets.replace(bucket, counts));
     return buckets;
   }
 
   /** A row per bucket, in key order. */
-  private static List<Row> series(Map<String, List<DailyTotals>> buckets, List<String> metrics) {
+  private static List<Row> series(Map<String, Counts> buckets, List<String> metrics) {
     List<Row> rows = new ArrayList<>(buckets.size());
-    buckets.forEach((date, days) -> rows.add(new Row(date, values(metrics, days))));
+    buckets.forEach((date, counts) -> rows.add(new Row(date, values(metrics, counts))));
     return rows;
   }
 
-  private static Map<String, Number> values(List<String> metrics, List<DailyTotals> days) {
+  private static Map<String, Number> values(List<String> metrics, Counts counts) {
     Map<String, Number> values = new LinkedHashMap<>();
-    metrics.forEach(metric -> values.put(metric, Metrics.value(metric, days)));
+    for (String metric : metrics) {
+      values.put(metric, metric.equals(Metrics.CONVERSION_RATE)
+          ? Metrics.conversionRate(Metrics.value("visitors", counts.days()).longValue(), Metrics.value("visitors", counts.base()).longValue())
+          : Metrics.value(metric, counts.days()));
+    }
     return values;
   }
 

@@ -92,10 +92,13 @@ class FilteredStatsTest {
 
   private static Map<String, List<DailyTotals>> scan(ZoneId zone, Period period, List<HitRow> rows,
       FilteredStats.Grouping grouping) {
-    FilteredStats.Scan scan = new FilteredStats.Scan(zone, period, Filters.NONE, grouping, Integer.MAX_VALUE);
+    FilteredStats.Tallies tallies = new FilteredStats.Tallies(Integer.MAX_VALUE, false);
+    FilteredStats.Scan scan = new FilteredStats.Scan(zone, period,
+        List.of(new FilteredStats.Counting(Filters.NONE, List.of(), grouping, tallies)));
     List<LocalDate> days = scan.days();
     rows.stream().filter(row -> days.contains(row.day())).forEach(scan::accept);
-    return scan.finish();
+    scan.finish();
+    return tallies.totals();
   }
 
   private static List<DailyTotals> withoutDay(List<DailyTotals> totals) {

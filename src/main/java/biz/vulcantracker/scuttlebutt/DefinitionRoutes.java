@@ -1,0 +1,78 @@
+package biz.vulcantracker.scuttlebutt;
+
+import static biz.vulcantracker.scuttlebutt.StatsRoutes.json;
+import static biz.vulcantracker.scuttlebutt.StatsRoutes.respond;
+import static org.apache.pekko.http.javadsl.server.Directives.*;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import biz.vulcantracker.common.ApiError;
+import biz.vulcantracker.common.Json;
+import biz.vulcantracker.scuttlebutt.query.Funnel;
+import biz.vulcantracker.scuttlebutt.query.Goal;
+import biz.vulcantracker.scuttlebutt.query.ReportDefinitions;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/**
+ * A site's goals and funnels (docs/api.md, "Goals" and "Funnels"): listed with the site's report key
+ * (the dashboard shows them), created and deleted with the admin token.
+ */
+public final class DefinitionRoutes {
+
+  private final ReportAccess access;
+  private final ReportDefinitions definitions;
+
+  public DefinitionRoutes(ReportAccess access, ReportDefinitions definitions) {
+    this.access = access;
+    this.definitions = definitions;
+  }
+
+  public Route route() {
+    return pathPrefix(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()), siteId -> extractRequest(request ->
+        concat(
+            kind(request, siteId, "goals", definitions::goals, Goal::toJson, definitions::addGoal, definitions::deleteGoal),
+            kind(request, siteId, "funnels", definitions::funnels, Funnel::toJson, definitions::addFunnel, definitions::deleteFunnel))));
+  }
+
+  private <T> Route kind(HttpRequest request, String siteId, String name, Function<String, CompletionStage<List<T>>> list,
+      Function<T, ObjectNode> describe, BiFunction<String, String, CompletionStage<T>> add,
+      BiFunction<String, String, CompletionStage<Boolean>> delete) {
+    return pathPrefix(name, () -> concat(
+        pathEnd(() -> concat(
+            get(() -> respond(() -> {
+              access.authorize(request, siteId);
+              return list.apply(siteId).thenApply(all -> {
+                ObjectNode body = Json.MAPPER.createObjectNode();
+                ArrayNode items = body.putArray(name);
+                all.forEach(item -> items.add(describe.apply(item)));
+                return json(body);
+              });
+            })),
+            post(() -> access.admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> {
+              access.authorize(request, siteId);
+              return add.apply(siteId, body).thenApply(item -> HttpResponse.create().withStatus(StatusCodes.CREATED)
+                  .withEntity(ContentTypes.APPLICATION_JSON, describe.apply(item).toString()));
+            })))))),
+        path(PathMatchers.segment(), id -> Directives.delete(() -> access.admin(request, () -> respond(() -> {
+          access.authorize(request, siteId);
+          return delete.apply(siteId, id).thenApply(deleted -> {
+            if (!deleted) {
+              throw new ApiError(StatusCodes.NOT_FOUND, "not_found", "site '" + siteId + "' has no such item of " + name);
+            }
+            return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+          });
+        }))))));
+  }
+}

@@ -1,0 +1,113 @@
+package biz.vulcantracker.scuttlebutt.query;
+
+import biz.vulcantracker.common.ApiError;
+import biz.vulcantracker.common.Json;
+import biz.vulcantracker.store.SiteDefinitions;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+
+/**
+ * A site's goals and funnels: created from request bodies (checked, capped per site), listed in the
+ * order they were made, deleted. Reports read them each time they run, so a change shows at once on
+ * every node.
+ */
+public final class ReportDefinitions {
+
+  static final int MAX_GOALS = 100;
+  static final int MAX_FUNNELS = 50;
+  private static final String GOALS = "goal";
+  private static final String FUNNELS = "funnel";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final SiteDefinitions table;
+
+  public ReportDefinitions(SiteDefinitions table) {
+    this.table = table;
+  }
+
+  public CompletionStage<List<Goal>> goals(String siteId) {
+    return list(siteId, GOALS, Goal::fromJson);
+  }
+
+  public CompletionStage<List<Funnel>> funnels(String siteId) {
+    return list(siteId, FUNNELS, Funnel::fromJson);
+  }
+
+  /** Adds the goal the body describes; a second goal of the same name is a 409. */
+  public CompletionStage<Goal> addGoal(String siteId, String body) {
+    Goal goal = Goal.fromJson(newId(), parse(body));
+    return goals(siteId).thenCompose(goals -> {
+      if (goals.size() >= MAX_GOALS) {
+        throw new ApiError(StatusCodes.CONFLICT, "too_many_goals", "a site has at most " + MAX_GOALS + " goals");
+      }
+      if (goals.stream().anyMatch(other -> other.name().equals(goal.name()))) {
+        throw new ApiError(StatusCodes.CONFLICT, "goal_exists", "the site has a goal named '" + goal.name() + "'");
+      }
+      return put(siteId, GOALS, goal.id(), goal.toJson().toString()).thenApply(done -> goal);
+    });
+  }
+
+  public CompletionStage<Funnel> addFunnel(String siteId, String body) {
+    Funnel funnel = Funnel.fromJson(newId(), parse(body));
+    return funnels(siteId).thenCompose(funnels -> {
+      if (funnels.size() >= MAX_FUNNELS) {
+        throw new ApiError(StatusCodes.CONFLICT, "too_many_funnels", "a site has at most " + MAX_FUNNELS + " funnels");
+      }
+      return put(siteId, FUNNELS, funnel.id(), funnel.toJson().toString()).thenApply(done -> funnel);
+    });
+  }
+
+  public CompletionStage<Boolean> deleteGoal(String siteId, String id) {
+    return delete(siteId, GOALS, id);
+  }
+
+  public CompletionStage<Boolean> deleteFunnel(String siteId, String id) {
+    return delete(siteId, FUNNELS, id);
+  }
+
+  /** The funnel of that id, or a 404. */
+  public CompletionStage<Funnel> funnel(String siteId, String id) {
+    return funnels(siteId).thenApply(funnels -> funnels.stream().filter(f -> f.id().equals(id)).findFirst()
+        .orElseThrow(() -> new ApiError(StatusCodes.NOT_FOUND, "unknown_funnel", "the site has no funnel '" + id + "'")));
+  }
+
+  private <T> CompletionStage<List<T>> list(String siteId, String kind, BiFunction<String, JsonNode, T> read) {
+    return table.list(siteId, kind).thenApply(rows -> rows.stream()
+        .sorted(Comparator.comparing(SiteDefinitions.Stored::createdAt).thenComparing(SiteDefinitions.Stored::id))
+        .map(row -> read.apply(row.id(), parse(row.json())))
+        .toList());
+  }
+
+  private CompletionStage<Void> put(String siteId, String kind, String id, String json) {
+    return table.put(siteId, kind, new SiteDefinitions.Stored(id, json, Instant.now())).thenApply(done -> null);
+  }
+
+  private CompletionStage<Boolean> delete(String siteId, String kind, String id) {
+    return table.list(siteId, kind).thenCompose(rows -> rows.stream().noneMatch(row -> row.id().equals(id))
+        ? CompletableFuture.completedFuture(false)
+        : table.delete(siteId, kind, id).thenApply(done -> true));
+  }
+
+  private static String newId() {
+    byte[] bytes = new byte[8];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  private static JsonNode parse(String body) {
+    try {
+      return Json.MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new ApiError(StatusCodes.BAD_REQUEST, "bad_json", "the body is not JSON");
+    }
+  }
+}
