@@ -95,7 +95,7 @@
     if (change === undefined || change === null) return '';
     const good = metric === 'bounce_rate' ? change < 0 : change > 0;
     const unit = metric === 'bounce_rate' || metric === 'conversion_rate' ? ' pp' : '%';
-    const arrow = change > 0 ? '▲' : change < 0 ? '▼' : '＝';
+    const arrow = change > 0 ? '▲' : change < 0 ? '▼' : '=';
     return `<div class="change ${change === 0 ? '' : good ? 'up' : 'down'}">${arrow} ${Math.abs(change)}${unit}</div>`;
   }
   function renderCards(values) {

@@ -8,6 +8,7 @@ import java.math.RoundingMode;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
@@ -19,11 +20,12 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  */
 public final class Metrics {
 
-  public static final List<String> ALL = List.of("visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration", "events",
-      "conversion_rate");
+  /** The metrics of any set of hits: what the rollups, the live model and the export give. */
+  public static final List<String> ALL = List.of("visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration", "events");
   /** Needs a goal: a goal filter, or a breakdown by goal. */
   public static final String CONVERSION_RATE = "conversion_rate";
-  private static final Set<String> KNOWN = Set.copyOf(ALL);
+  private static final List<String> ACCEPTED = Stream.concat(ALL.stream(), Stream.of(CONVERSION_RATE)).toList();
+  private static final Set<String> KNOWN = Set.copyOf(ACCEPTED);
 
   private Metrics() {}
 
@@ -35,7 +37,7 @@ public final class Metrics {
     }
     for (String metric : metrics) {
       if (!KNOWN.contains(metric)) {
-        throw new ApiError(StatusCodes.BAD_REQUEST, "bad_metric", "unknown metric '" + metric + "'; one of " + String.join(", ", ALL));
+        throw new ApiError(StatusCodes.BAD_REQUEST, "bad_metric", "unknown metric '" + metric + "'; one of " + String.join(", ", ACCEPTED));
       }
     }
     return metrics;
