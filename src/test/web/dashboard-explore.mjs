@@ -1,6 +1,6 @@
 // Explores the dashboard in headless Chromium as a site owner would: click a row to filter, reload
 // the bookmarked address, remove the filter, add one from the filter bar, switch a panel's view,
-// compare with the previous period, filter by a goal, read the funnel. Prints one JSON line with what
+// compare with the previous period, filter by a goal, apply a saved segment, read the funnel. Prints one JSON line with what
 // the page showed at each step, and saves a screenshot.
 //   node dashboard-explore.mjs <dashboard URL with #key=...> <screenshot path>
 import { chromium } from 'playwright-core';
@@ -51,6 +51,10 @@ try {
   await page.screenshot({ path: screenshot, fullPage: true });
   await page.click('[data-list="goal"] tr.row');
   steps.goal = await settled();
+  await page.click('.chip .remove');
+  await settled();
+  await page.selectOption('#segment', { label: 'From Google' });
+  steps.segment = await settled();
   console.log(JSON.stringify({ errors, steps }));
 } finally {
   await browser.close();

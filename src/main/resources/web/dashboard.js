@@ -75,6 +75,10 @@
   const compareParam = () => (state.compare ? `&compare=${state.compare}` : '');
 
   function describeFilter(filter) {
+    if (filter.startsWith('segment==')) {
+      const segment = segments.find((s) => s.id === filter.slice(9));
+      return `segment ${segment ? segment.name : filter.slice(9)}`;
+    }
     const at = filter.search(/==|!=/);
     const name = filter.slice(0, at).replace('_', ' ');
     const value = filter.slice(at + 2);
@@ -180,9 +184,14 @@
 
   let goals = [];
   let funnels = [];
+  let segments = [];
   async function loadDefinitions() {
-    [goals, funnels] = await Promise.all([fetchJson('/goals').then((b) => b.goals), fetchJson('/funnels').then((b) => b.funnels)]);
+    [goals, funnels, segments] = await Promise.all(['goals', 'funnels', 'segments'].map((kind) => fetchJson(`/${kind}`).then((b) => b[kind])));
     if (funnels.length && !funnels.some((f) => f.id === state.funnel)) state.funnel = funnels[0].id;
+    $('segment').innerHTML = '<option value="">Segments…</option>'
+      + segments.map((s) => `<option value="${escape(s.id)}">${escape(s.name)}</option>`).join('');
+    $('segment').style.display = segments.length ? '' : 'none';
+    renderFilterBar();
   }
 
   let loading = 0;
@@ -269,6 +278,10 @@
     const op = $('filter-op').value;
     addFilter(`${$('filter-key').value}${op === 'not' ? '!=' : '=='}${op === 'contains' ? `*${value}*` : value}`);
     $('filter-value').value = '';
+  });
+  $('segment').addEventListener('change', () => {
+    if ($('segment').value) addFilter(`segment==${$('segment').value}`);
+    $('segment').value = '';
   });
   $('filters').addEventListener('click', (event) => {
     const remove = event.target.closest('[data-remove]');

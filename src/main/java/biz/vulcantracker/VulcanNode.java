@@ -162,9 +162,9 @@ public final class VulcanNode implements AutoCloseable {
       StatsQueries queries = new StatsQueries(dailyTotals, breakdowns, hourly,
           new FilteredStats(hits::read, system, ScanLimits.fromConfig(config)), liveModel, definitions);
       KeyQuotas quotas = new KeyQuotas(KeyQuotas.Settings.fromConfig(config));
-      routes.add(new StatsRoutes(access, queries, quotas).route());
+      routes.add(new StatsRoutes(access, queries, quotas, definitions).route());
       routes.add(new DefinitionRoutes(access, definitions).route());
-      routes.add(new ExportRoutes(access, queries, quotas).route());
+      routes.add(new ExportRoutes(access, queries, quotas, definitions).route());
       routes.add(new RealtimeRoutes(access, queries).route());
       LiveRoutes live = new LiveRoutes(system, access, new SiteTopics(system), liveModel, quotas);
       routes.add(live.route());

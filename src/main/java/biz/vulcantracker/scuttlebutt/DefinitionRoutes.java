@@ -10,6 +10,7 @@ import biz.vulcantracker.common.Json;
 import biz.vulcantracker.scuttlebutt.query.Funnel;
 import biz.vulcantracker.scuttlebutt.query.Goal;
 import biz.vulcantracker.scuttlebutt.query.ReportDefinitions;
+import biz.vulcantracker.scuttlebutt.query.Segment;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -26,7 +27,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * A site's goals and funnels (docs/api.md, "Goals" and "Funnels"): listed with the site's report key
+ * A site's goals, funnels and segments (docs/api.md, "Goals", "Funnels", "Segments"): listed with the site's report key
  * (the dashboard shows them), created and deleted with the admin token.
  */
 public final class DefinitionRoutes {
@@ -43,7 +44,9 @@ public final class DefinitionRoutes {
     return pathPrefix(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()), siteId -> extractRequest(request ->
         concat(
             kind(request, siteId, "goals", definitions::goals, Goal::toJson, definitions::addGoal, definitions::deleteGoal),
-            kind(request, siteId, "funnels", definitions::funnels, Funnel::toJson, definitions::addFunnel, definitions::deleteFunnel))));
+            kind(request, siteId, "funnels", definitions::funnels, Funnel::toJson, definitions::addFunnel, definitions::deleteFunnel),
+            kind(request, siteId, "segments", definitions::segments, Segment::toJson, definitions::addSegment,
+                definitions::deleteSegment))));
   }
 
   private <T> Route kind(HttpRequest request, String siteId, String name, Function<String, CompletionStage<List<T>>> list,

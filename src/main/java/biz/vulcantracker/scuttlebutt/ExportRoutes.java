@@ -7,11 +7,11 @@ import biz.vulcantracker.model.Property;
 import biz.vulcantracker.scuttlebutt.query.Filters;
 import biz.vulcantracker.scuttlebutt.query.Metrics;
 import biz.vulcantracker.scuttlebutt.query.Period;
+import biz.vulcantracker.scuttlebutt.query.ReportDefinitions;
 import biz.vulcantracker.scuttlebutt.query.StatsQueries;
 import biz.vulcantracker.store.Site;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -38,11 +38,13 @@ public final class ExportRoutes {
   private final ReportAccess access;
   private final StatsQueries queries;
   private final KeyQuotas quotas;
+  private final ReportDefinitions definitions;
 
-  public ExportRoutes(ReportAccess access, StatsQueries queries, KeyQuotas quotas) {
+  public ExportRoutes(ReportAccess access, StatsQueries queries, KeyQuotas quotas, ReportDefinitions definitions) {
     this.access = access;
     this.queries = queries;
     this.quotas = quotas;
+    this.definitions = definitions;
   }
 
   public Route route() {
@@ -51,21 +53,22 @@ public final class ExportRoutes {
           Site site = access.authorize(request, siteId);
           // A bad period or filter is answered 400 before any byte is sent; filters apply to every file.
           Period period = Period.parse(params, site.timezone());
-          Filters filters = Filters.parse(params.get("filters"));
           String periodName = params.getOrDefault("period", "day");
           StatsQueries.Interval interval = periodName.equals("6mo") || periodName.equals("12mo")
               ? StatsQueries.Interval.MONTH : StatsRoutes.intervalOf(params.get("interval"), period);
           CsvZip zip = new CsvZip();
           String holder = access.holder(request, site);
-          // Each file is a report of its own within the key's quota: the zip takes one place at a time.
-          Source<ByteString, ?> body = Source.from(files(interval))
-              .mapAsync(1, file -> quotas.query(holder, () -> file.rows().read(site, period, filters))
-                  .thenApply(rows -> zip.add(file.name(), file.keyColumn(), rows)))
-              .concat(Source.lazySingle(zip::finish));
           String name = site.id().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + periodName + ".zip";
-          return CompletableFuture.completedFuture(HttpResponse.create()
-              .withEntity(HttpEntities.createChunked(ZIP, body))
-              .addHeader(RawHeader.create("Content-Disposition", "attachment; filename=\"" + name + "\"")));
+          return definitions.filters(site.id(), params.get("filters")).thenApply(filters -> {
+            // Each file is a report of its own within the key's quota: the zip takes one place at a time.
+            Source<ByteString, ?> body = Source.from(files(interval))
+                .mapAsync(1, file -> quotas.query(holder, () -> file.rows().read(site, period, filters))
+                    .thenApply(rows -> zip.add(file.name(), file.keyColumn(), rows)))
+                .concat(Source.lazySingle(zip::finish));
+            return HttpResponse.create()
+                .withEntity(HttpEntities.createChunked(ZIP, body))
+                .addHeader(RawHeader.create("Content-Disposition", "attachment; filename=\"" + name + "\""));
+          });
         })))));
   }
 

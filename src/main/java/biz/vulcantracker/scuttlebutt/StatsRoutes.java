@@ -11,6 +11,7 @@ import biz.vulcantracker.scuttlebutt.query.Comparison;
 import biz.vulcantracker.scuttlebutt.query.Filters;
 import biz.vulcantracker.scuttlebutt.query.Metrics;
 import biz.vulcantracker.scuttlebutt.query.Period;
+import biz.vulcantracker.scuttlebutt.query.ReportDefinitions;
 import biz.vulcantracker.scuttlebutt.query.StatsQueries;
 import biz.vulcantracker.store.Site;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -20,7 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -45,10 +46,12 @@ public final class StatsRoutes {
   private final StatsQueries queries;
   private final ComparedStats compared;
   private final KeyQuotas quotas;
+  private final ReportDefinitions definitions;
 
-  public StatsRoutes(ReportAccess access, StatsQueries queries, KeyQuotas quotas) {
+  public StatsRoutes(ReportAccess access, StatsQueries queries, KeyQuotas quotas, ReportDefinitions definitions) {
     this.access = access;
     this.queries = queries;
+    this.definitions = definitions;
     this.compared = new ComparedStats(queries);
     this.quotas = quotas;
   }
@@ -56,20 +59,26 @@ public final class StatsRoutes {
   public Route route() {
     return pathPrefix(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()), siteId ->
         pathPrefix("stats", () -> get(() -> extractRequest(request -> parameterMap(params -> concat(
-            path("aggregate", () -> respond(() -> limited(request, siteId, site -> aggregate(site, params)))),
-            path("timeseries", () -> respond(() -> limited(request, siteId, site -> timeseries(site, params).thenApply(StatsRoutes::json)))),
-            path("breakdown", () -> respond(() -> limited(request, siteId, site -> breakdown(site, params).thenApply(StatsRoutes::json)))),
-            path("funnel", () -> respond(() -> limited(request, siteId, site -> funnel(site, params))))))))));
+            path("aggregate", () -> respond(() -> limited(request, siteId, params, (site, filters) -> aggregate(site, params, filters)))),
+            path("timeseries", () -> respond(() -> limited(request, siteId, params,
+                (site, filters) -> timeseries(site, params, filters).thenApply(StatsRoutes::json)))),
+            path("breakdown", () -> respond(() -> limited(request, siteId, params,
+                (site, filters) -> breakdown(site, params, filters).thenApply(StatsRoutes::json)))),
+            path("funnel", () -> respond(() -> limited(request, siteId, params, (site, filters) -> funnel(site, params, filters))))))))));
   }
 
-  /** Runs a report of the site the request may read, within its key's {@link KeyQuotas}. */
-  private CompletionStage<HttpResponse> limited(HttpRequest request, String siteId, Function<Site, CompletionStage<HttpResponse>> report) {
+  /**
+   * Runs a report of the site the request may read, within its key's {@link KeyQuotas}, under the
+   * request's filters (its saved segments expanded).
+   */
+  private CompletionStage<HttpResponse> limited(HttpRequest request, String siteId, Map<String, String> params,
+      BiFunction<Site, Filters, CompletionStage<HttpResponse>> report) {
     Site site = access.authorize(request, siteId);
-    return quotas.query(access.holder(request, site), () -> report.apply(site));
+    return quotas.query(access.holder(request, site), () -> definitions.filters(site.id(), params.get("filters"))
+        .thenCompose(filters -> report.apply(site, filters)));
   }
 
-  private CompletionStage<HttpResponse> aggregate(Site site, Map<String, String> params) {
-    Filters filters = Filters.parse(params.get("filters"));
+  private CompletionStage<HttpResponse> aggregate(Site site, Map<String, String> params, Filters filters) {
     List<String> metrics = Metrics.parse(params.get("metrics"));
     if ("realtime".equals(params.get("period"))) {
       if (!filters.isEmpty()) {
@@ -111,12 +120,11 @@ public final class StatsRoutes {
   }
 
   /** {@code {"steps": [{"label", "visitors", "conversion_rate", "conversion_rate_step", "dropoff"}, …]}}. */
-  private CompletionStage<HttpResponse> funnel(Site site, Map<String, String> params) {
+  private CompletionStage<HttpResponse> funnel(Site site, Map<String, String> params, Filters filters) {
     String funnel = params.get("funnel");
     if (funnel == null || funnel.isEmpty()) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "bad_funnel", "funnel=<id> is required");
     }
-    Filters filters = Filters.parse(params.get("filters"));
     Period period = Period.parse(params, site.timezone());
     return queries.funnel(site, period, filters, funnel).thenApply(steps -> {
       ObjectNode body = Json.MAPPER.createObjectNode();
@@ -132,8 +140,7 @@ public final class StatsRoutes {
   }
 
   /** {@code {"results": [{"date": bucket, metric: value, …}, …]}}. */
-  CompletionStage<ObjectNode> timeseries(Site site, Map<String, String> params) {
-    Filters filters = Filters.parse(params.get("filters"));
+  CompletionStage<ObjectNode> timeseries(Site site, Map<String, String> params, Filters filters) {
     List<String> metrics = Metrics.parse(params.get("metrics"));
     Period period = Period.parse(params, site.timezone());
     StatsQueries.Interval interval = intervalOf(params.get("interval"), period);
@@ -159,8 +166,7 @@ public final class StatsRoutes {
   }
 
   /** {@code {"results": [{property: value, metric: value, …}, …]}}; an event property's rows are keyed by its name. */
-  CompletionStage<ObjectNode> breakdown(Site site, Map<String, String> params) {
-    Filters filters = Filters.parse(params.get("filters"));
+  CompletionStage<ObjectNode> breakdown(Site site, Map<String, String> params, Filters filters) {
     String property = params.getOrDefault("property", "");
     List<String> metrics = Metrics.parse(params.getOrDefault("metrics", "visitors"));
     int limit = boundedInt(params, "limit", 100, 1, 1000);

@@ -93,7 +93,7 @@ class DashboardBrowserIT {
 
   /**
    * Click-to-filter, the URL round trip, the filter bar, a panel's views, the comparison and the
-   * goals and funnel panels, over a hand-made day: today v1 (Google: /, /pricing, Signup), v2 (direct:
+   * goals and funnel panels, a saved segment, over a hand-made day: today v1 (Google: /, /pricing, Signup), v2 (direct:
    * /), v3 (Google: /docs); yesterday, from the log, v4 and v5 (/). Screenshot: target/dashboard-explore.png.
    */
   @Test
@@ -120,7 +120,8 @@ class DashboardBrowserIT {
     eventually(Duration.ofSeconds(30), () -> assertThat(api.aggregate("explore.example", site.reportKey(), "pageviews",
         java.time.LocalDate.now(ZoneOffset.UTC).minusDays(1), java.time.LocalDate.now(ZoneOffset.UTC).minusDays(1))).isEqualTo(2));
     for (String[] definition : new String[][] {{"goals", "{\"event\": \"Signup\"}"},
-        {"funnels", "{\"name\": \"Signup\", \"steps\": [{\"page\": \"/\"}, {\"goal\": \"Signup\"}]}"}}) {
+        {"funnels", "{\"name\": \"Signup\", \"steps\": [{\"page\": \"/\"}, {\"goal\": \"Signup\"}]}"},
+        {"segments", "{\"name\": \"From Google\", \"filters\": \"source==Google\"}"}}) {
       assertThat(api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/sites/explore.example/" + definition[0]))
           .header("Authorization", "Bearer " + IntegrationFixture.ADMIN_TOKEN)
           .POST(java.net.http.HttpRequest.BodyPublishers.ofString(definition[1]))).statusCode()).isEqualTo(201);
@@ -156,6 +157,9 @@ class DashboardBrowserIT {
     assertThat(steps.path("compared").path("search").asText()).contains("compare=previous_period");
     assertThat(steps.path("goal").path("visitors").asText()).isEqualTo("1");
     assertThat(steps.path("goal").path("chips").toString()).isEqualTo("[\"goal is Signup\"]");
+    assertThat(steps.path("segment").path("visitors").asText()).isEqualTo("2");
+    assertThat(steps.path("segment").path("chips").toString()).isEqualTo("[\"segment From Google\"]");
+    assertThat(steps.path("segment").path("search").asText()).containsPattern("filters=segment==[0-9a-f]{16}");
     assertThat(Files.size(screenshot)).isGreaterThan(10_000);
   }
 

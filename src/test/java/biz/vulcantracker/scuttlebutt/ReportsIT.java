@@ -105,15 +105,15 @@ class ReportsIT {
     ApiClient api = new ApiClient(node.httpPort());
     String id = "goals.example";
     SiteKeys site = api.createSite(id, List.of(id), "UTC");
-    String google = "&r=https%3A%2F%2Fwww.google.com%2F";
-    beacon(api, id, "u=https%3A%2F%2Fgoals.example%2F" + google, "8.8.4.1", FIREFOX_LINUX);
+    String fromGoogle = "&r=https%3A%2F%2Fwww.google.com%2F";
+    beacon(api, id, "u=https%3A%2F%2Fgoals.example%2F" + fromGoogle, "8.8.4.1", FIREFOX_LINUX);
     beacon(api, id, "u=https%3A%2F%2Fgoals.example%2Fpricing", "8.8.4.1", FIREFOX_LINUX);
     beacon(api, id, "u=https%3A%2F%2Fgoals.example%2Fpricing&n=Signup", "8.8.4.1", FIREFOX_LINUX);
     beacon(api, id, "u=https%3A%2F%2Fgoals.example%2F", "8.8.4.2", FIREFOX_LINUX);
     beacon(api, id, "u=https%3A%2F%2Fgoals.example%2F&n=Signup", "8.8.4.2", FIREFOX_LINUX);
-    beacon(api, id, "u=https%3A%2F%2Fgoals.example%2Fdocs%2Fa" + google, "8.8.4.4", CHROME_ANDROID);
+    beacon(api, id, "u=https%3A%2F%2Fgoals.example%2Fdocs%2Fa" + fromGoogle, "8.8.4.4", CHROME_ANDROID);
     beacon(api, id, "u=https%3A%2F%2Fgoals.example%2Fdocs%2Fb", "8.8.4.4", CHROME_ANDROID);
-    beacon(api, id, "u=https%3A%2F%2Fgoals.example%2F" + google, "8.8.4.5", CHROME_ANDROID);
+    beacon(api, id, "u=https%3A%2F%2Fgoals.example%2F" + fromGoogle, "8.8.4.5", CHROME_ANDROID);
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     LocalDate yesterday = today.minusDays(1);
     String lines = String.join("\n",
@@ -175,6 +175,18 @@ class ReportsIT {
     // Yesterday: v3 did / and /pricing in two visits, which is no funnel; v6 in one.
     assertThat(funnelVisitors(api, key, stats + "funnel?funnel=" + pricingFunnel + "&date=" + yesterday)).isEqualTo(List.of(2, 1));
     assertThat(api.get(stats + "funnel?funnel=nope", key).statusCode()).isEqualTo(404);
+
+    // A saved segment stands for its filters, alone or beside others.
+    var saved = admin(api, "POST", "/api/v1/sites/goals.example/segments", "{\"name\": \"From Google\", \"filters\": \"source==Google\"}");
+    assertThat(saved.statusCode()).as(saved.body()).isEqualTo(201);
+    String google = ApiClient.json(saved).path("id").asText();
+    assertThat(results(api, key, stats + "aggregate?metrics=visitors&filters=segment%3D%3D" + google))
+        .isEqualTo("{\"visitors\":{\"value\":3}}");
+    assertThat(results(api, key, stats + "aggregate?metrics=visitors&filters=segment%3D%3D" + google + "%3Bgoal%3D%3DSignup"))
+        .isEqualTo("{\"visitors\":{\"value\":1}}");
+    assertThat(api.get(stats + "aggregate?filters=segment%3D%3Dnope", key).statusCode()).isEqualTo(400);
+    assertThat(admin(api, "POST", "/api/v1/sites/goals.example/segments", "{\"name\": \"x\", \"filters\": \"shoe==1\"}").statusCode())
+        .isEqualTo(400);
 
     // Today against yesterday: visitors 4 vs 3 (v3, v6, v7), pageviews 6 vs 5, bounces 1 of 4 visits vs 3 of 4.
     assertThat(results(api, key, stats + "aggregate?metrics=visitors,pageviews,bounce_rate&compare=previous_period")).isEqualTo(

@@ -25,6 +25,8 @@ public record Filters(List<Filter> visitFilters, List<Filter> hitFilters, List<F
   public static final Filters NONE = new Filters(List.of(), List.of(), List.of());
   /** The filter key of goals: {@code goal==Signup} selects the hits that complete a goal of that name. */
   public static final String GOAL = "goal";
+  /** The filter key of saved segments: {@code segment==<id>} stands for the segment's filters. */
+  public static final String SEGMENT = "segment";
   static final int MAX_FILTERS = 10;
   static final int MAX_VALUE_CHARS = 256;
   static final int MAX_ALTERNATIVES = 16;
@@ -69,6 +71,38 @@ public record Filters(List<Filter> visitFilters, List<Filter> hitFilters, List<F
 
   boolean matchesHit(Function<String, String> values) {
     return hitFilters.stream().allMatch(filter -> filter.test(values));
+  }
+
+  /** Whether the parameter names a saved segment, which must be {@linkplain #expand expanded} before it is parsed. */
+  public static boolean namesSegment(String parameter) {
+    return parameter != null && parts(parameter).stream().anyMatch(part -> part.startsWith(SEGMENT + "==") || part.startsWith(SEGMENT + "!="));
+  }
+
+  /**
+   * The parameter with each {@code segment==<id>} replaced by that segment's filters, looked up by
+   * {@code segmentFilters} (null for an unknown id: a 400).
+   */
+  public static String expand(String parameter, Function<String, String> segmentFilters) {
+    List<String> expanded = new ArrayList<>();
+    for (String part : parts(parameter)) {
+      if (part.startsWith(SEGMENT + "!=")) {
+        throw bad("a segment filter is segment==<id>");
+      }
+      if (part.startsWith(SEGMENT + "==")) {
+        String filters = segmentFilters.apply(part.substring(SEGMENT.length() + 2).strip());
+        if (filters == null) {
+          throw bad("no segment '" + part.substring(SEGMENT.length() + 2).strip() + "'");
+        }
+        expanded.add(filters);
+      } else {
+        expanded.add(part);
+      }
+    }
+    return String.join(";", expanded);
+  }
+
+  private static List<String> parts(String parameter) {
+    return java.util.Arrays.stream(parameter.split(";")).map(String::strip).filter(part -> !part.isEmpty()).toList();
   }
 
   /** Parses the parameter (null or blank: no filters); a malformed one is a 400 {@code bad_filter}. */

@@ -16,7 +16,7 @@ import java.util.function.BiFunction;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
- * A site's goals and funnels: created from request bodies (checked, capped per site), listed in the
+ * A site's goals, funnels and segments: created from request bodies (checked, capped per site), listed in the
  * order they were made, deleted. Reports read them each time they run, so a change shows at once on
  * every node.
  */
@@ -24,8 +24,10 @@ public final class ReportDefinitions {
 
   static final int MAX_GOALS = 100;
   static final int MAX_FUNNELS = 50;
+  static final int MAX_SEGMENTS = 100;
   private static final String GOALS = "goal";
   private static final String FUNNELS = "funnel";
+  private static final String SEGMENTS = "segment";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final SiteDefinitions table;
@@ -40,6 +42,22 @@ public final class ReportDefinitions {
 
   public CompletionStage<List<Funnel>> funnels(String siteId) {
     return list(siteId, FUNNELS, Funnel::fromJson);
+  }
+
+  public CompletionStage<List<Segment>> segments(String siteId) {
+    return list(siteId, SEGMENTS, Segment::fromJson);
+  }
+
+  /**
+   * The {@code filters} parameter of a report of the site, its saved segments replaced by their
+   * filters, parsed; the segments are read only when the parameter names one.
+   */
+  public CompletionStage<Filters> filters(String siteId, String parameter) {
+    if (!Filters.namesSegment(parameter)) {
+      return CompletableFuture.completedFuture(Filters.parse(parameter));
+    }
+    return segments(siteId).thenApply(segments -> Filters.parse(Filters.expand(parameter, id -> segments.stream()
+        .filter(segment -> segment.id().equals(id)).map(Segment::filters).findFirst().orElse(null))));
   }
 
   /** Adds the goal the body describes; a second goal of the same name is a 409. */
@@ -64,6 +82,20 @@ public final class ReportDefinitions {
       }
       return put(siteId, FUNNELS, funnel.id(), funnel.toJson().toString()).thenApply(done -> funnel);
     });
+  }
+
+  public CompletionStage<Segment> addSegment(String siteId, String body) {
+    Segment segment = Segment.fromJson(newId(), parse(body));
+    return segments(siteId).thenCompose(segments -> {
+      if (segments.size() >= MAX_SEGMENTS) {
+        throw new ApiError(StatusCodes.CONFLICT, "too_many_segments", "a site has at most " + MAX_SEGMENTS + " segments");
+      }
+      return put(siteId, SEGMENTS, segment.id(), segment.toJson().toString()).thenApply(done -> segment);
+    });
+  }
+
+  public CompletionStage<Boolean> deleteSegment(String siteId, String id) {
+    return delete(siteId, SEGMENTS, id);
   }
 
   public CompletionStage<Boolean> deleteGoal(String siteId, String id) {

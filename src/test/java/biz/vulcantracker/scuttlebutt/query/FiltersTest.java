@@ -135,4 +135,21 @@ class FiltersTest {
     }
     return text.toString();
   }
+
+  @Test
+  void aSavedSegmentStandsForItsFilters() {
+    Map<String, String> segments = Map.of("s1", "country==DE;page==/blog*");
+    assertThat(Filters.namesSegment("page==/;segment==s1")).isTrue();
+    assertThat(Filters.namesSegment("page==/segment==x")).isFalse();
+    assertThat(Filters.expand("segment==s1;browser==Firefox", segments::get)).isEqualTo("country==DE;page==/blog*;browser==Firefox");
+    Filters expanded = Filters.parse(Filters.expand("segment==s1", segments::get));
+    assertThat(expanded.visitFilters()).extracting(Filters.Filter::key).containsExactly("country");
+    assertThat(expanded.hitFilters()).extracting(Filters.Filter::key).containsExactly("page");
+    assertThatThrownBy(() -> Filters.expand("segment==nope", segments::get)).isInstanceOf(ApiError.class).hasMessageContaining("nope");
+    assertThatThrownBy(() -> Filters.expand("segment!=s1", segments::get)).isInstanceOf(ApiError.class);
+    // A segment holds filters, and no segment.
+    assertThatThrownBy(() -> new Segment("s", "Germany", "segment==s1")).isInstanceOf(ApiError.class);
+    assertThatThrownBy(() -> new Segment("s", "Nothing", "")).isInstanceOf(ApiError.class);
+    assertThatThrownBy(() -> new Segment("s", "Bad", "shoe==42")).isInstanceOf(ApiError.class);
+  }
 }
