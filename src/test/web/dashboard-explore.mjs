@@ -31,6 +31,9 @@ try {
   const steps = {};
   await page.goto(dashboard);
   steps.opened = await settled();
+  steps.opened.channels = await page.evaluate(() => [...document.querySelectorAll('[data-list="channel"] tbody tr')].map((r) => r.querySelector('span').textContent));
+  await page.click('.tab:text("Sources")');
+  await settled();
   await page.click('[data-list="source"] tr.row[data-filter="source==Google"]');
   steps.clickedGoogle = await settled();
   await page.reload();

@@ -12,14 +12,14 @@
   // Each panel and the views it switches between: [property, title, second metric].
   const panels = [
     [['page', 'Top pages', 'pageviews'], ['entry_page', 'Entry pages', 'visits'], ['exit_page', 'Exit pages', 'visits']],
-    [['source', 'Sources', 'visits'], ['referrer', 'Referrers', 'visits'], ['utm_source', 'UTM source', 'visits'],
+    [['channel', 'Channels', 'visits'], ['source', 'Sources', 'visits'], ['referrer', 'Referrers', 'visits'], ['utm_source', 'UTM source', 'visits'],
       ['utm_medium', 'UTM medium', 'visits'], ['utm_campaign', 'UTM campaign', 'visits']],
     [['country', 'Countries', 'visits'], ['region', 'Regions', 'visits'], ['city', 'Cities', 'visits']],
     [['browser', 'Browsers', 'visits'], ['os', 'Operating systems', 'visits']],
     [['device', 'Devices', 'visits'], ['screen', 'Screen sizes', 'visits']],
     [['event', 'Custom events', 'events']],
   ];
-  const filterKeys = ['page', 'entry_page', 'exit_page', 'hostname', 'source', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign',
+  const filterKeys = ['page', 'entry_page', 'exit_page', 'hostname', 'channel', 'source', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign',
     'country', 'region', 'city', 'browser', 'os', 'device', 'screen', 'event', 'goal'];
   const $ = (id) => document.getElementById(id);
   const number = new Intl.NumberFormat('en');
@@ -66,7 +66,7 @@
   // The filters every report takes: the filter bar's and the traffic switch's.
   function filterParam() {
     const all = [...state.filters];
-    if ($('channel').value) all.push(`channel==${$('channel').value}`);
+    if ($('channel').value) all.push(`origin==${$('channel').value}`);
     return all.length ? `&filters=${encodeURIComponent(all.join(';'))}` : '';
   }
   function periodParam() {

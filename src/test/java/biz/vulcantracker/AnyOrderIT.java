@@ -56,7 +56,7 @@ class AnyOrderIT {
       "https://www.google.com/", "Google",
       "https://news.ycombinator.com/item?id=1", "Hacker News");
   private static final List<String> PROPERTIES = List.of("page", "entry_page", "exit_page", "hostname", "source", "referrer",
-      "country", "browser", "os", "device", "channel");
+      "country", "browser", "os", "device", "origin");
   private static final String METRICS = "visitors,visits,pageviews,bounce_rate,visit_duration";
 
   private static String prefix;
@@ -341,7 +341,7 @@ class AnyOrderIT {
       properties.put("entry_page", first.page());
       properties.put("exit_page", last.page());
       properties.put("source", REFERRERS.getOrDefault(first.referrer(), "Direct / None"));
-      properties.put("channel", beacon ? "beacon" : "log");
+      properties.put("origin", beacon ? "beacon" : "log");
       properties.forEach((property, v) -> {
         long[] row = value(property, v, visitor, day(first.at()));
         row[1]++;

@@ -2,6 +2,7 @@ package biz.vulcantracker.model;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -9,7 +10,8 @@ import java.util.stream.Collectors;
 /**
  * The properties a report can break hits down by and filter on (docs/api.md, "Reports"), in the
  * order the API lists them. The one list: the hits table's columns, a visit's breakdowns, the
- * stats API's accepted keys and the export's files all derive from it.
+ * stats API's accepted keys and the export's files all derive from it. A key is stored under its
+ * {@linkplain #columnOf column}, the same name but for one renamed key.
  */
 public enum Property {
   PAGE("page", Level.HIT),
@@ -29,7 +31,13 @@ public enum Property {
   DEVICE("device", Level.VISIT),
   SCREEN("screen", Level.VISIT),
   EVENT("event", Level.EVENT_NAME),
-  CHANNEL("channel", Level.VISIT);
+  /**
+   * Where the hit came in: {@code beacon} (the tracking script) or {@code log} (an access log).
+   * Stored under its first name, {@code channel}, which the acquisition channel has taken in reports.
+   */
+  ORIGIN("origin", "channel", Level.VISIT),
+  /** The acquisition channel (Organic Search, Email, …): derived from a visit's source and UTM tags when a report runs. */
+  CHANNEL("channel", null, Level.DERIVED);
 
   /** Where a property's value comes from, which decides what it can be counted with. */
   private enum Level {
@@ -40,7 +48,9 @@ public enum Property {
     /** Known only for a whole visit (its first and last pageview). */
     VISIT_ONLY,
     /** The hit's event name itself. */
-    EVENT_NAME
+    EVENT_NAME,
+    /** A visit's, computed from its stored properties when a report runs: no column, no rollup. */
+    DERIVED
   }
 
   /** The prefix of a custom event property's key: {@code event:props:<name>}. */
@@ -48,22 +58,32 @@ public enum Property {
 
   /** Every key, in the API's order. */
   public static final List<String> KEYS = keys(Arrays.stream(values()).toList());
-  /** The keys whose value every hit carries: the hits table's property columns. */
+  /** The columns whose value every hit carries: the hits table's properties. */
   public static final List<String> HIT_COLUMNS =
-      keys(Arrays.stream(values()).filter(p -> p.level == Level.HIT || p.level == Level.VISIT).toList());
-  /** The keys that have one value per visit: what a visit is broken down by. */
+      columns(Arrays.stream(values()).filter(p -> p.level == Level.HIT || p.level == Level.VISIT).toList());
+  /** The columns that have one value per visit: what the rollups break a visit down by. */
   public static final List<String> VISIT_KEYS =
-      keys(Arrays.stream(values()).filter(p -> p.level == Level.VISIT || p.level == Level.VISIT_ONLY).toList());
+      columns(Arrays.stream(values()).filter(p -> p.level == Level.VISIT || p.level == Level.VISIT_ONLY).toList());
   /** The keys of single hits rather than visits: only visitors, pageviews and events are counted for them. */
   public static final Set<String> HIT_LEVEL_KEYS = Arrays.stream(values())
       .filter(p -> p.level == Level.HIT || p.level == Level.EVENT_NAME)
       .map(Property::key).collect(Collectors.toUnmodifiableSet());
 
+  // Looked up for every visit a report scans.
+  private static final Map<String, Property> BY_KEY =
+      Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Property::key, p -> p));
+
   private final String key;
+  private final String column;
   private final Level level;
 
   Property(String key, Level level) {
+    this(key, key, level);
+  }
+
+  Property(String key, String column, Level level) {
     this.key = key;
+    this.column = column;
     this.level = level;
   }
 
@@ -72,7 +92,20 @@ public enum Property {
   }
 
   public static Optional<Property> of(String key) {
-    return Arrays.stream(values()).filter(p -> p.key.equals(key)).findFirst();
+    return Optional.ofNullable(BY_KEY.get(key));
+  }
+
+  /**
+   * The name a report key's values are stored under (in the hits table and the rollups): the key
+   * itself but for {@code origin}; null for a derived key. Other keys (event properties) are their own.
+   */
+  public static String columnOf(String key) {
+    return of(key).map(p -> p.column).orElse(key);
+  }
+
+  /** A key computed from a visit's stored properties when a report runs, with no column or rollup of its own. */
+  public static boolean isDerived(String key) {
+    return of(key).map(p -> p.level == Level.DERIVED).orElse(false);
   }
 
   /** A key of a custom event property ({@code event:props:<name>}, the name not empty). */
@@ -92,5 +125,9 @@ public enum Property {
 
   private static List<String> keys(List<Property> properties) {
     return properties.stream().map(Property::key).toList();
+  }
+
+  private static List<String> columns(List<Property> properties) {
+    return properties.stream().map(p -> p.column).toList();
   }
 }

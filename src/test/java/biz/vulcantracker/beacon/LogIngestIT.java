@@ -88,8 +88,8 @@ class LogIngestIT {
         + "{\"line\":15,\"code\":\"unparsable\",\"error\":\"$status: expected a 3-digit HTTP status, got '20'\"}],\"rejectedCount\":2}");
 
     eventually(Duration.ofSeconds(30), () -> assertThat(api.get(
-        "/api/v1/sites/order.example/stats/breakdown?property=channel&metrics=pageviews", site.reportKey()).body())
-        .contains("{\"channel\":\"log\",\"pageviews\":3}"));
+        "/api/v1/sites/order.example/stats/breakdown?property=origin&metrics=pageviews", site.reportKey()).body())
+        .contains("{\"origin\":\"log\",\"pageviews\":3}"));
     assertThat(api.get("/api/v1/sites/order.example/stats/breakdown?property=page&metrics=pageviews", site.reportKey()).body())
         .contains("\"page\":\"/pricing\"", "\"page\":\"/blog\"", "\"page\":\"/ok\"")
         .doesNotContain("/app.css", "/missing", "/signup");

@@ -134,12 +134,13 @@ class DashboardBrowserIT {
     assertThat(shown.path("errors")).isEmpty();
     JsonNode steps = shown.path("steps");
     assertThat(steps.path("opened").path("visitors").asText()).isEqualTo("3");
+    assertThat(steps.path("opened").path("channels").toString()).isEqualTo("[\"Organic Search\",\"Direct\"]");
     // The funnel: / (v1, v2), then Signup in the same visit (v1).
     assertThat(steps.path("opened").path("funnel").toString()).isEqualTo("[\"2 visitors · 100.0%\",\"1 visitors · 50.0%\"]");
     assertThat(steps.path("opened").path("goals").toString()).isEqualTo("[[\"Signup\",\"1\",\"1\",\"33.3%\"]]");
     // A click on a row filters by it, and the address says so.
     assertThat(steps.path("clickedGoogle").path("visitors").asText()).isEqualTo("2");
-    assertThat(steps.path("clickedGoogle").path("search").asText()).contains("filters=source==Google");
+    assertThat(steps.path("clickedGoogle").path("search").asText()).contains("filters=source==Google", "view1=source");
     assertThat(steps.path("clickedGoogle").path("chips").toString()).isEqualTo("[\"source is Google\"]");
     // The address alone brings the same view back.
     assertThat(steps.path("reloaded").path("visitors").asText()).isEqualTo("2");

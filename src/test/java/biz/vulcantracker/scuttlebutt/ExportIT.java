@@ -44,7 +44,7 @@ class ExportIT {
       assertThat(response.headers().firstValue("Content-Type")).hasValue("application/zip");
       assertThat(response.headers().firstValue("Content-Disposition").orElse("")).contains("export.example-day.zip");
       Map<String, String> files = unzip(response.body());
-      assertThat(files.keySet()).contains("timeseries.csv", "page.csv", "entry_page.csv", "source.csv", "country.csv", "channel.csv");
+      assertThat(files.keySet()).contains("timeseries.csv", "page.csv", "entry_page.csv", "source.csv", "country.csv", "origin.csv", "channel.csv");
       assertThat(files).hasSize(1 + Property.KEYS.size());
 
       List<String> series = Arrays.asList(files.get("timeseries.csv").split("\r\n"));
@@ -55,7 +55,7 @@ class ExportIT {
       String pages = files.get("page.csv");
       assertThat(pages).startsWith("page,visitors,pageviews,events\r\n").contains("/,2,2,0\r\n", "\"/a,b\",1,1,0");
       assertThat(files.get("source.csv")).contains("'=HYPERLINK(1),1,1,");
-      assertThat(files.get("channel.csv")).contains("beacon,2,2,3,");
+      assertThat(files.get("origin.csv")).contains("beacon,2,2,3,");
 
       // Filters apply to every file: the visitor whose visit began on "/" and went on to "/a,b".
       Map<String, String> filtered = unzip(api.sendBytes(HttpRequest.newBuilder(
@@ -63,7 +63,7 @@ class ExportIT {
           .header("Authorization", "Bearer " + site.reportKey())).body());
       assertThat(filtered.get("page.csv")).isEqualTo("page,visitors,pageviews,events\r\n\"/a,b\",1,1,0\r\n");
       assertThat(filtered.get("timeseries.csv").split("\r\n")).hasSize(25);
-      assertThat(filtered.get("channel.csv")).contains("beacon,1,1,1,");
+      assertThat(filtered.get("origin.csv")).contains("beacon,1,1,1,");
 
       assertThat(api.get("/api/v1/sites/export.example/export?period=day", other.reportKey()).statusCode()).isEqualTo(403);
       assertThat(api.get("/api/v1/sites/export.example/export?period=nonsense", site.reportKey()).statusCode()).isEqualTo(400);

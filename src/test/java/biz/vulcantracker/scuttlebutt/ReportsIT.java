@@ -76,6 +76,11 @@ class ReportsIT {
       assertThat(rows(api, key, "screen", "visitors")).isEqualTo(
           "[{\"screen\":\"Desktop\",\"visitors\":1},{\"screen\":\"Mobile\",\"visitors\":1}]");
       assertThat(rows(api, key, "utm_medium", "visits")).isEqualTo("[{\"utm_medium\":\"email\",\"visits\":1}]");
+      // Acquisition channels, from source and UTM tags; where the hits came in is the origin.
+      assertThat(rows(api, key, "channel", "visitors,pageviews")).isEqualTo(
+          "[{\"channel\":\"Direct\",\"visitors\":1,\"pageviews\":1},{\"channel\":\"Email\",\"visitors\":1,\"pageviews\":1},"
+              + "{\"channel\":\"Organic Search\",\"visitors\":1,\"pageviews\":2}]");
+      assertThat(rows(api, key, "origin", "visitors")).isEqualTo("[{\"origin\":\"beacon\",\"visitors\":3}]");
       assertThat(rows(api, key, "entry_page", "visits")).isEqualTo(
           "[{\"entry_page\":\"/\",\"visits\":2},{\"entry_page\":\"/pricing\",\"visits\":1}]");
       assertThat(rows(api, key, "event:props:plan", "events")).isEqualTo("[{\"plan\":\"pro\",\"events\":1}]");

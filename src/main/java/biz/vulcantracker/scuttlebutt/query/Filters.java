@@ -3,6 +3,7 @@ package biz.vulcantracker.scuttlebutt.query;
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.model.Property;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -27,6 +28,8 @@ public record Filters(List<Filter> visitFilters, List<Filter> hitFilters, List<F
   public static final String GOAL = "goal";
   /** The filter key of saved segments: {@code segment==<id>} stands for the segment's filters. */
   public static final String SEGMENT = "segment";
+  /** The values of {@code origin}, which a {@code channel} filter still takes, as it did before the key was renamed. */
+  private static final java.util.Set<String> LEGACY_CHANNELS = java.util.Set.of("beacon", "log");
   static final int MAX_FILTERS = 10;
   static final int MAX_VALUE_CHARS = 256;
   static final int MAX_ALTERNATIVES = 16;
@@ -102,7 +105,7 @@ public record Filters(List<Filter> visitFilters, List<Filter> hitFilters, List<F
   }
 
   private static List<String> parts(String parameter) {
-    return java.util.Arrays.stream(parameter.split(";")).map(String::strip).filter(part -> !part.isEmpty()).toList();
+    return Arrays.stream(parameter.split(";")).map(String::strip).filter(part -> !part.isEmpty()).toList();
   }
 
   /** Parses the parameter (null or blank: no filters); a malformed one is a 400 {@code bad_filter}. */
@@ -137,11 +140,15 @@ public record Filters(List<Filter> visitFilters, List<Filter> hitFilters, List<F
         goal.add(new Filter(key, false, pattern(part.substring(at + 2))));
         continue;
       }
+      String value = part.substring(at + 2);
+      if (key.equals(Property.CHANNEL.key()) && Arrays.stream(value.split("\\|", -1)).allMatch(LEGACY_CHANNELS::contains)) {
+        key = Property.ORIGIN.key(); // the name origin had before the acquisition channel took it
+      }
       if (!Property.KEYS.contains(key) && !Property.isEventProp(key)) {
         throw bad("unknown filter key '" + key + "'; one of " + String.join(", ", Property.KEYS)
             + ", goal or event:props:<name>");
       }
-      Filter filter = new Filter(key, at == notEquals, pattern(part.substring(at + 2)));
+      Filter filter = new Filter(key, at == notEquals, pattern(value));
       (Property.isHitLevel(key) ? hit : visit).add(filter);
     }
     return new Filters(List.copyOf(visit), List.copyOf(hit), List.copyOf(goal));

@@ -1,5 +1,8 @@
 package biz.vulcantracker.scuttlebutt.query;
 
+import biz.vulcantracker.enrich.AcquisitionChannels;
+import biz.vulcantracker.katric.Dimensions;
+import biz.vulcantracker.model.Property;
 import biz.vulcantracker.model.VisitRule;
 import biz.vulcantracker.store.HitRow;
 import java.time.LocalDate;
@@ -27,6 +30,7 @@ final class SequencedVisit {
   private final HitRow first;
   private String entryPage;
   private String exitPage;
+  private String channel;
   final List<HitRow> hits = new ArrayList<>();
 
   private SequencedVisit(HitRow first) {
@@ -71,7 +75,17 @@ final class SequencedVisit {
     return switch (property) {
       case "entry_page" -> entryPage;
       case "exit_page" -> exitPage;
-      default -> first.property(property);
+      case "channel" -> channel();
+      default -> first.property(Property.columnOf(property));
     };
+  }
+
+  /** The acquisition channel, from the first hit's source, UTM tags and referrer. */
+  private String channel() {
+    if (channel == null) {
+      channel = AcquisitionChannels.shared().of(first.property("source"), Dimensions.DIRECT, first.property("utm_source"),
+          first.property("utm_medium"), first.property("utm_campaign"), first.property("referrer"));
+    }
+    return channel;
   }
 }

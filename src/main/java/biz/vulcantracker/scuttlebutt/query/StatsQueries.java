@@ -179,8 +179,9 @@ public final class StatsQueries {
       }
     }
     requireGoal(metrics, filters.hasGoals());
-    CompletionStage<Map<String, Counts>> values = filters.isEmpty()
-        ? breakdowns.read(site.id(), property, period.from(), period.to()).thenApply(rows -> {
+    // A derived property has no rollup: it is counted from the hits, filters or not.
+    CompletionStage<Map<String, Counts>> values = filters.isEmpty() && !Property.isDerived(property)
+        ? breakdowns.read(site.id(), Property.columnOf(property), period.from(), period.to()).thenApply(rows -> {
           Map<String, List<DailyTotals>> byValue = new HashMap<>();
           rows.stream().filter(row -> row.visitors() > 0 || row.pageviews() > 0 || row.events() > 0 || row.visits() > 0)
               .forEach(row -> byValue.computeIfAbsent(row.value(), v -> new ArrayList<>()).add(new DailyTotals(
