@@ -11,8 +11,10 @@
  *   data-downloads        send "File Download" for links to files (optional comma-separated extensions)
  *   data-respect-dnt      send nothing when the browser asks not to be tracked (DNT or GPC)
  *   data-track-localhost  also count pages on localhost, 127.0.0.1 and file: (off by default)
+ *   data-404              this page is a "not found" page: also send a "404" event with its path
  *
- * Custom events: vulcan('Signup', {props: {plan: 'pro'}}). Calls made before the script loaded are
+ * Custom events: vulcan('Signup', {props: {plan: 'pro'}}); with revenue: vulcan('Purchase', {revenue:
+ * {amount: 19.99, currency: 'EUR'}}); vulcan('404') marks a page not found. Calls made before the script loaded are
  * queued by the stub  window.vulcan = window.vulcan || function () { (vulcan.q = vulcan.q || []).push(arguments) }
  *
  * No cookies, no localStorage, no identifiers: the server derives a daily visitor hash and forgets
@@ -86,6 +88,8 @@
     if (ignored()) return;
     var hit = { n: name };
     if (options && options.props) hit.p = options.props;
+    if (options && options.revenue) hit.$ = options.revenue;
+    if (name == '404') hit.p = { path: loc.pathname };
     send(hit);
     if (options && typeof options.callback === 'function') options.callback();
   }
@@ -131,5 +135,6 @@
   }
 
   pageview();
+  if (option('404') !== null) vulcan('404');
   for (var i = 0; i < queued.length; i++) vulcan.apply(null, queued[i]);
 })();

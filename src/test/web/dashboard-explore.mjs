@@ -32,6 +32,12 @@ try {
   await page.goto(dashboard);
   steps.opened = await settled();
   steps.opened.channels = await page.evaluate(() => [...document.querySelectorAll('[data-list="channel"] tbody tr')].map((r) => r.querySelector('span').textContent));
+  const rowsOf = (list) => page.evaluate((l) => [...document.querySelectorAll(`[data-list="${l}"] tbody tr`)]
+    .map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent.trim())), list);
+  steps.opened.bots = await rowsOf('bot');
+  await page.click('.tab:text("Not found")');
+  steps.notFound = await settled();
+  steps.notFound.rows = await rowsOf('event:props:path');
   await page.click('.tab:text("Sources")');
   await settled();
   await page.click('[data-list="source"] tr.row[data-filter="source==Google"]');

@@ -1,6 +1,7 @@
 // Drives headless Chromium through a page that carries the real tracking-script tag, the way a
 // visitor would: load, three single-page-app routes, a custom event queued before the script
-// loaded, an outbound link click; then the same tag on a host that is not the site's.
+// loaded, an outbound link click, a page not found (data-404); then the same tag on a host that is
+// not the site's.
 // Prints one JSON line: the status of every beacon request the browser made, per page host.
 //   node tracking-script.mjs <site page URL> <foreign page URL>
 import { chromium } from 'playwright-core';
@@ -45,6 +46,11 @@ try {
   await page.click('#outbound');
   await next.catch(() => {});
   await page.waitForTimeout(500);
+
+  // A page not found, whose tag carries data-404: its pageview and a "404" event.
+  const before = statuses['shop.test'].length;
+  await page.goto(new URL('/missing', sitePage).href);
+  for (let waited = 0; statuses['shop.test'].length < before + 2 && waited < 10000; waited += 100) await page.waitForTimeout(100);
 
   const foreign = await context.newPage();
   foreign.on('response', (response) => {

@@ -17,7 +17,7 @@
     [['country', 'Countries', 'visits'], ['region', 'Regions', 'visits'], ['city', 'Cities', 'visits']],
     [['browser', 'Browsers', 'visits'], ['os', 'Operating systems', 'visits']],
     [['device', 'Devices', 'visits'], ['screen', 'Screen sizes', 'visits']],
-    [['event', 'Custom events', 'events']],
+    [['event', 'Custom events', 'events'], ['event:props:path', 'Not found', 'events', 'event==404']],
   ];
   const filterKeys = ['page', 'entry_page', 'exit_page', 'hostname', 'channel', 'source', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign',
     'country', 'region', 'city', 'browser', 'os', 'device', 'screen', 'event', 'goal'];
@@ -64,8 +64,9 @@
   function showError(error) { $('error').style.display = 'block'; $('error').textContent = `Could not load the report: ${error.message}`; }
 
   // The filters every report takes: the filter bar's and the traffic switch's.
-  function filterParam() {
+  function filterParam(extra) {
     const all = [...state.filters];
+    if (extra) all.push(extra);
     if ($('channel').value) all.push(`origin==${$('channel').value}`);
     return all.length ? `&filters=${encodeURIComponent(all.join(';'))}` : '';
   }
@@ -146,15 +147,16 @@
   const filterable = (value) => typeof value === 'string' && !value.includes(';');
   function renderList(panel, rows) {
     const [property, , metric] = panels[panel][state.views[panel]];
+    const column = property.startsWith('event:props:') ? property.slice(12) : property; // how the API names its values
     const max = Math.max(1, ...rows.map((r) => r.visitors));
     const tabs = panels[panel].map(([p, title], v) =>
       `<button class="tab${v === state.views[panel] ? ' on' : ''}" data-panel="${panel}" data-view="${v}">${title}</button>`).join('');
-    const body = rows.length ? rows.map((r) => `<tr${filterable(r[property]) ? ` class="row" data-filter="${escape(`${property}==${r[property]}`)}"` : ''}>
+    const body = rows.length ? rows.map((r) => `<tr${filterable(r[column]) ? ` class="row" data-filter="${escape(`${property}==${r[column]}`)}"` : ''}>
       <td class="name"><div class="bar" style="width:${(100 * r.visitors) / max}%"></div>
-      <span title="${escape(r[property])}">${escape(r[property])}</span></td><td class="num">${number.format(r.visitors)}</td>
+      <span title="${escape(r[column])}">${escape(r[column])}</span></td><td class="num">${number.format(r.visitors)}</td>
       <td class="num">${format(metric, r[metric])}</td></tr>`).join('') : `<tr><td class="empty" colspan="3">No data yet</td></tr>`;
     return `<section class="panel" data-list="${property}"><h2><span class="tabs">${tabs}</span></h2><table><thead><tr>
-      <th>${property.replace('_', ' ')}</th><th>Visitors</th><th>${metric[0].toUpperCase() + metric.slice(1)}</th></tr></thead>
+      <th>${column.replace('_', ' ')}</th><th>Visitors</th><th>${metric[0].toUpperCase() + metric.slice(1)}</th></tr></thead>
       <tbody>${body}</tbody></table></section>`;
   }
 
@@ -182,6 +184,13 @@
       <select id="funnel-select" class="light" aria-label="Funnel">${options}</select></h2>${body}</section>`;
   }
 
+  function renderBots(rows) {
+    const total = rows.reduce((sum, r) => sum + r.bots, 0);
+    $('bots').innerHTML = total ? `<section class="panel" data-list="bot"><h2>Bots <small>not counted in any report</small></h2>
+      <table><thead><tr><th>bot</th><th>Hits</th></tr></thead><tbody>${rows.map((r) =>
+        `<tr><td class="name"><span>${escape(r.bot)}</span></td><td class="num">${number.format(r.bots)}</td></tr>`).join('')}</tbody></table></section>` : '';
+  }
+
   let goals = [];
   let funnels = [];
   let segments = [];
@@ -200,19 +209,22 @@
     const p = periodParam() + filterParam();
     const interval = state.period === 'day' ? 'hour' : state.period === '12mo' || state.period === '6mo' ? 'month' : 'day';
     try {
-      const [aggregate, series, goalRows, funnel, ...tops] = await Promise.all([
+      const [aggregate, series, goalRows, funnel, bots, ...tops] = await Promise.all([
         get(`/stats/aggregate?${p}${compareParam()}&metrics=${metrics.join(',')}`),
         get(`/stats/timeseries?${p}${compareParam()}&interval=${interval}&metrics=visitors,pageviews`),
         goals.length ? get(`/stats/breakdown?${p}&property=goal&metrics=visitors,events,conversion_rate&limit=20`) : [],
         state.funnel ? fetchJson(`/stats/funnel?${p}&funnel=${encodeURIComponent(state.funnel)}`).then((b) => b.steps) : [],
-        ...panels.map((views, i) => { const [property, , metric] = views[state.views[i]];
-          return get(`/stats/breakdown?${p}&property=${property}&metrics=visitors,${metric}&limit=10`); }),
+        get(`/stats/breakdown?${periodParam()}&property=bot&metrics=bots&limit=5`), // bots take no filters
+        ...panels.map((views, i) => { const [property, , metric, only] = views[state.views[i]];
+          const filters = only ? periodParam() + filterParam(only) : p; // a view of some events only (the 404s)
+          return get(`/stats/breakdown?${filters}&property=${encodeURIComponent(property)}&metrics=visitors,${metric}&limit=10`); }),
       ]);
       if (mine !== loading) return; // a later view's answers are on their way
       renderCards(aggregate);
       renderSeries(series, interval);
       renderGoals(goalRows);
       renderFunnel(funnel);
+      renderBots(bots);
       $('lists').innerHTML = panels.map((views, i) => renderList(i, tops[i])).join('');
       $('cards').dataset.channel = $('channel').value || 'all'; // what the figures shown are of
       $('cards').dataset.view = location.search; // what view they are of, for whoever waits on them

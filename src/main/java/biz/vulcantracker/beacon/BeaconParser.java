@@ -3,8 +3,10 @@ package biz.vulcantracker.beacon;
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.Json;
 import biz.vulcantracker.model.EventNames;
+import biz.vulcantracker.model.Revenue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -94,9 +96,35 @@ public final class BeaconParser {
     if (clientEventId != null && clientEventId.length() > MAX_CLIENT_EVENT_ID) {
       throw badRequest("bad_event_id", "i is longer than " + MAX_CLIENT_EVENT_ID + " characters");
     }
+    Map<String, String> props = props(fields.props());
+    JsonNode revenue = fields.revenue();
+    if (revenue != null && !revenue.isNull()) {
+      props = withRevenue(props, revenue);
+    }
     return new BeaconRequest(
         siteId, url, host, eventName, emptyToNull(referrer),
-        width == null ? null : width.intValue(), props(fields.props()), engagement, emptyToNull(clientEventId));
+        width == null ? null : width.intValue(), props, engagement, emptyToNull(clientEventId));
+  }
+
+  /** The event's properties with its revenue ({@code $}: {@code {"amount": 19.99, "currency": "EUR"}}) among them. */
+  private static Map<String, String> withRevenue(Map<String, String> props, JsonNode revenue) {
+    if (!revenue.isObject()) {
+      throw badRequest("bad_revenue", "$ is {\"amount\": 19.99, \"currency\": \"EUR\"}");
+    }
+    JsonNode amountNode = revenue.get("amount");
+    BigDecimal amount = amountNode == null || !(amountNode.isNumber() || amountNode.isTextual()) ? null
+        : Revenue.amountOf(amountNode.isNumber() ? amountNode.decimalValue().toPlainString() : amountNode.asText());
+    if (amount == null) {
+      throw badRequest("bad_revenue", "$.amount is a decimal number of at most " + Revenue.MAX_SCALE + " decimals, below 10^12");
+    }
+    String currency = revenue.path("currency").asText("");
+    if (!Revenue.isCurrency(currency)) {
+      throw badRequest("bad_revenue", "$.currency is an ISO 4217 code such as EUR");
+    }
+    Map<String, String> with = new LinkedHashMap<>(props == null ? Map.of() : props);
+    with.put(Revenue.AMOUNT, amount.toPlainString());
+    with.put(Revenue.CURRENCY, currency);
+    return with;
   }
 
   /**
@@ -114,6 +142,9 @@ public final class BeaconParser {
 
     /** The {@code p} object, or null when absent. */
     JsonNode props();
+
+    /** The {@code $} object (an event's revenue), or null when absent. */
+    JsonNode revenue();
   }
 
   private record JsonFields(JsonNode json) implements Fields {
@@ -149,6 +180,11 @@ public final class BeaconParser {
     public JsonNode props() {
       return json.get("p");
     }
+
+    @Override
+    public JsonNode revenue() {
+      return json.get("$");
+    }
   }
 
   private record QueryFields(Map<String, String> params) implements Fields {
@@ -169,6 +205,12 @@ public final class BeaconParser {
       String text = params.get("p");
       return text == null ? null : readJson(text, "bad_props", "p is not JSON");
     }
+
+    @Override
+    public JsonNode revenue() {
+      String text = params.get("$");
+      return text == null ? null : readJson(text, "bad_revenue", "$ is not JSON");
+    }
   }
 
   private static Map<String, String> props(JsonNode node) {
@@ -188,6 +230,9 @@ public final class BeaconParser {
       JsonNode value = field.getValue();
       if (field.getKey().isEmpty() || field.getKey().length() > MAX_PROP_KEY) {
         throw badRequest("bad_props", "property names are 1 to " + MAX_PROP_KEY + " characters");
+      }
+      if (Revenue.isReserved(field.getKey())) {
+        throw badRequest("bad_props", "property names starting with " + Revenue.RESERVED_PREFIX + " are reserved (revenue goes in $)");
       }
       if (!value.isValueNode() || value.isNull()) {
         throw badRequest("bad_props", "property '" + field.getKey() + "' must be a string, number or boolean");

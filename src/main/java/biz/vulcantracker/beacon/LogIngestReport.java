@@ -19,6 +19,7 @@ public final class LogIngestReport {
 
   private long received;
   private long queued;
+  private long notFound;
   private long rejectedCount;
   private final Map<LogPageviewRule.Skip, Long> skipped = new EnumMap<>(LogPageviewRule.Skip.class);
   /** Rejected lines by a short reason key (unparsable, in_future, bad_target), for the metrics. */
@@ -31,6 +32,11 @@ public final class LogIngestReport {
 
   void queued(int count) {
     queued += count;
+  }
+
+  /** A line of a page not found, queued as a {@code 404} event (and counted in {@code queued} too). */
+  void notFound() {
+    notFound++;
   }
 
   void skipped(LogPageviewRule.Skip reason) {
@@ -53,7 +59,7 @@ public final class LogIngestReport {
   }
 
   String toJson() {
-    ObjectNode answer = Json.MAPPER.createObjectNode().put("received", received).put("queued", queued);
+    ObjectNode answer = Json.MAPPER.createObjectNode().put("received", received).put("queued", queued).put("notFound", notFound);
     ObjectNode skips = answer.putObject("skipped");
     for (LogPageviewRule.Skip reason : LogPageviewRule.Skip.values()) {
       skips.put(reason.key(), skipped.getOrDefault(reason, 0L));

@@ -21,6 +21,7 @@ import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,6 +39,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 public final class LogIntake {
 
   static final String CHANNEL = "log";
+  static final int MAX_PATH_CHARS = 1024;
   private static final int MAX_BATCH_ID_LENGTH = 200;
 
   /** One request's batch: where its lines go, how they are read, and the answer it builds. */
@@ -117,7 +119,8 @@ public final class LogIntake {
         continue;
       }
       LogPageviewRule.Skip skip = rule.skipOf(line);
-      if (skip != null) {
+      boolean notFound = skip == LogPageviewRule.Skip.STATUS && rule.isNotFound(line);
+      if (skip != null && !notFound) {
         report.skipped(skip);
         continue;
       }
@@ -126,7 +129,10 @@ public final class LogIntake {
         report.rejected(lineNumber, "bad_target", "$request: the target '" + line.target() + "' is not a path or URL");
         continue;
       }
-      hits.add(anonymize(batch.site(), line, url.get(), batch.lineIds().idOf(bytes, line)));
+      if (notFound) {
+        report.notFound();
+      }
+      hits.add(anonymize(batch.site(), line, url.get(), batch.lineIds().idOf(bytes, line), notFound));
     }
     return CompletableFuture.allOf(hits.toArray(CompletableFuture[]::new))
         .thenCompose(all -> {
@@ -156,10 +162,33 @@ public final class LogIntake {
     return new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "too_large", "the body is larger than " + limits.maxBodyBytes() + " bytes");
   }
 
-  private CompletableFuture<QueuedHit> anonymize(Site site, LogLine line, String url, String hitId) {
+  /** The line as a hit: a pageview, or (a page not found) a {@code 404} event with the path as its {@code path} property. */
+  private CompletableFuture<QueuedHit> anonymize(Site site, LogLine line, String url, String hitId, boolean notFound) {
     InetAddress client = anonymizer.clientOf(literal(line.address()), Optional.ofNullable(line.forwardedFor()));
-    return anonymizer.anonymize(new Anonymizer.IncomingHit(site.id(), line.timestamp(), CHANNEL, EventNames.PAGEVIEW, url,
-        line.referrer(), null, null, null, null, line.userAgent()), client, anonymizer.locate(client), hitId);
+    return anonymizer.anonymize(new Anonymizer.IncomingHit(site.id(), line.timestamp(), CHANNEL,
+        notFound ? EventNames.NOT_FOUND : EventNames.PAGEVIEW, url, line.referrer(), null,
+        notFound ? Map.of(EventNames.NOT_FOUND_PATH, pathOf(line.target())) : null, null, null, line.userAgent()),
+        client, anonymizer.locate(client), hitId);
+  }
+
+  /** A request target's path: no scheme and host (absolute form), no query or fragment, at most {@value #MAX_PATH_CHARS} characters. */
+  static String pathOf(String target) {
+    int start = 0;
+    int scheme = target.indexOf("://");
+    if (scheme >= 0 && !target.startsWith("/")) {
+      int slash = target.indexOf('/', scheme + 3);
+      start = slash < 0 ? target.length() : slash;
+    }
+    int end = target.length();
+    for (int i = start; i < end; i++) {
+      char c = target.charAt(i);
+      if (c == '?' || c == '#') {
+        end = i;
+        break;
+      }
+    }
+    String path = start == end ? "/" : target.substring(start, end);
+    return path.length() <= MAX_PATH_CHARS ? path : path.substring(0, MAX_PATH_CHARS);
   }
 
   /** The page's URL: the line's virtual host (else the site's first domain) and the request target. */

@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * docs/api.md's rule for which access-log lines are pageviews, checked in its order: status (200–299 or
  * 304), method (GET), static asset (by extension), bot (by the same User-Agent classifier katric
- * uses for beacons; no User-Agent is a bot).
+ * uses for beacons; no User-Agent is a bot). A 404 of a page is no pageview but a {@code 404} event
+ * ({@link #isNotFound}).
  */
 final class LogPageviewRule {
 
@@ -47,6 +48,16 @@ final class LogPageviewRule {
       return Skip.BOT;
     }
     return null;
+  }
+
+  /**
+   * Whether a line that failed {@link #skipOf} for its status alone is a page not found: a 404 of a
+   * GET for a page (not a static asset) by a browser. Such a line is counted as a {@code 404} event,
+   * never as a pageview.
+   */
+  boolean isNotFound(LogLine line) {
+    return line.status() == 404 && "GET".equals(line.method()) && !isStatic(line.target())
+        && line.userAgent() != null && !agents.classify(line.userAgent()).bot();
   }
 
   static boolean isStatic(String target) {

@@ -91,12 +91,14 @@ public record RecordedHit(
 
   /**
    * The hit as the hits table keeps it, keyed so that a resent client event is the same hit as its
-   * first sending; a bot's hit keeps only its key and time (it is counted, not reported).
+   * first sending; a bot's hit keeps only its key, time and the bot's name (it is counted, not reported).
    */
   HitRow toRow() {
     String key = clientEventId == null ? hitId : "i:" + clientEventId;
     if (dims == null || dims.bot()) {
-      return new HitRow(day, visitorId, key, timestamp, null, eventName, Map.of(), Map.of(), true);
+      // The bot's name (Yauaa's agent name: Googlebot, curl, …) is kept for the report of bots.
+      Map<String, String> family = dims == null || dims.browser() == null ? Map.of() : Map.of("browser", dims.browser());
+      return new HitRow(day, visitorId, key, timestamp, null, eventName, family, Map.of(), true);
     }
     Map<String, String> properties = new HashMap<>();
     for (String property : Property.HIT_COLUMNS) {

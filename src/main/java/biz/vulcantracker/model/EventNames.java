@@ -9,6 +9,12 @@ public final class EventNames {
   public static final String PAGEVIEW = "pageview";
   /** Time on a page, sent by the script when the page is hidden; neither a pageview nor an event. */
   public static final String ENGAGEMENT = "engagement";
+  /**
+   * A page not found: a custom event (as in Plausible), sent by the script ({@code data-404}) or made of
+   * an access log's 404 line, with the page's path as its property {@value #NOT_FOUND_PATH}.
+   */
+  public static final String NOT_FOUND = "404";
+  public static final String NOT_FOUND_PATH = "path";
 
   private EventNames() {}
 

@@ -15,8 +15,9 @@ import java.util.Map;
  * @param eventName {@code pageview}, {@code engagement} or a custom event's name
  * @param properties the hit's values of {@link Property#HIT_COLUMNS} (absent when it has none)
  * @param props a custom event's properties, or empty
- * @param bot a hit of a known bot: kept (without properties) only so that the day's count of bots
- *     is exact under redelivery; it is neither a pageview nor an event and belongs to no visit
+ * @param bot a hit of a known bot: kept (with the bot's name as its {@code browser}, nothing else) so
+ *     that the day's count of bots is exact under redelivery and the report of bots can name them; it
+ *     is neither a pageview nor an event and belongs to no visit
  */
 public record HitRow(
     LocalDate day,

@@ -61,7 +61,13 @@ class BeaconParserTest {
         Arguments.of("a string body", "\"hello\"", "bad_json"),
         Arguments.of("an empty array", "[]", "empty_batch"),
         Arguments.of("an array of strings", "[\"a\"]", "bad_json"),
-        Arguments.of("truncated JSON", "{\"s\":\"a.example\",", "bad_json"));
+        Arguments.of("truncated JSON", "{\"s\":\"a.example\",", "bad_json"),
+        Arguments.of("a reserved prop name", "{\"s\":\"a.example\",\"u\":\"https://a.example/\",\"p\":{\"$amount\":\"5\"}}", "bad_props"),
+        Arguments.of("revenue a number", "{\"s\":\"a.example\",\"u\":\"https://a.example/\",\"$\":5}", "bad_revenue"),
+        Arguments.of("revenue without currency", "{\"s\":\"a.example\",\"u\":\"https://a.example/\",\"$\":{\"amount\":5}}", "bad_revenue"),
+        Arguments.of("revenue in euros", "{\"s\":\"a.example\",\"u\":\"https://a.example/\",\"$\":{\"amount\":5,\"currency\":\"euro\"}}", "bad_revenue"),
+        Arguments.of("revenue of 10^13", "{\"s\":\"a.example\",\"u\":\"https://a.example/\",\"$\":{\"amount\":1e13,\"currency\":\"EUR\"}}", "bad_revenue"),
+        Arguments.of("revenue with 5 decimals", "{\"s\":\"a.example\",\"u\":\"https://a.example/\",\"$\":{\"amount\":\"0.00001\",\"currency\":\"EUR\"}}", "bad_revenue"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -72,6 +78,16 @@ class BeaconParserTest {
           assertThat(e.code()).isEqualTo(error);
           assertThat(e.status().intValue()).isEqualTo(400);
         });
+  }
+
+  @Test
+  void anEventsRevenueIsKeptAmongItsPropertiesUnderReservedNames() {
+    assertThat(parser.fromBody("{\"s\":\"a.example\",\"u\":\"https://a.example/\",\"n\":\"Purchase\",\"p\":{\"plan\":\"pro\"},"
+        + "\"$\":{\"amount\":19.99,\"currency\":\"EUR\"}}").get(0).props())
+        .containsExactly(Map.entry("plan", "pro"), Map.entry("$amount", "19.99"), Map.entry("$currency", "EUR"));
+    assertThat(parser.fromQuery(Map.of("s", "a.example", "u", "https://a.example/", "n", "Purchase",
+        "$", "{\"amount\":\"1200\",\"currency\":\"USD\"}")).props())
+        .containsExactly(Map.entry("$amount", "1200"), Map.entry("$currency", "USD"));
   }
 
   @Test

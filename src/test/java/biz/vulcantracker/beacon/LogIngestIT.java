@@ -68,7 +68,7 @@ class LogIngestIT {
         line("198.51.100.2", "GET /blog/ HTTP/1.1", 304, FIREFOX),           // 2 pageview (304)
         line("198.51.100.3", "HEAD /pricing HTTP/1.1", 200, FIREFOX),        // 3 method
         line("198.51.100.3", "POST /signup HTTP/1.1", 200, FIREFOX),         // 4 method
-        line("198.51.100.4", "GET /missing HTTP/1.1", 404, FIREFOX),         // 5 status
+        line("198.51.100.4", "GET /missing?q=1 HTTP/1.1", 404, FIREFOX),     // 5 a page not found: a 404 event
         line("198.51.100.4", "GET /old HTTP/1.1", 301, FIREFOX),             // 6 status
         line("198.51.100.5", "GET /app.css?v=3 HTTP/1.1", 200, FIREFOX),     // 7 static
         line("198.51.100.5", "GET /img/Logo.PNG HTTP/1.1", 200, FIREFOX),    // 8 static
@@ -82,8 +82,8 @@ class LogIngestIT {
         line("198.51.100.9", "GET /ok HTTP/1.1", 200, FIREFOX) + "\r");     // 16 pageview, CRLF
     HttpResponse<String> response = api.postLog("order.example", site.ingestToken(), null, body, null);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    assertThat(ApiClient.json(response).toString()).isEqualTo("{\"received\":15,\"queued\":3,"
-        + "\"skipped\":{\"status\":4,\"method\":2,\"static\":2,\"bot\":2},"
+    assertThat(ApiClient.json(response).toString()).isEqualTo("{\"received\":15,\"queued\":4,\"notFound\":1,"
+        + "\"skipped\":{\"status\":3,\"method\":2,\"static\":2,\"bot\":2},"
         + "\"rejected\":[{\"line\":14,\"code\":\"unparsable\",\"error\":\"$remote_addr: expected an IPv4 or IPv6 address, got 'this'\"},"
         + "{\"line\":15,\"code\":\"unparsable\",\"error\":\"$status: expected a 3-digit HTTP status, got '20'\"}],\"rejectedCount\":2}");
 
@@ -93,6 +93,9 @@ class LogIngestIT {
     assertThat(api.get("/api/v1/sites/order.example/stats/breakdown?property=page&metrics=pageviews", site.reportKey()).body())
         .contains("\"page\":\"/pricing\"", "\"page\":\"/blog\"", "\"page\":\"/ok\"")
         .doesNotContain("/app.css", "/missing", "/signup");
+    // The "not found" report: the 404 events by path.
+    assertThat(api.get("/api/v1/sites/order.example/stats/breakdown?property=event:props:path&metrics=visitors,events"
+        + "&filters=event%3D%3D404", site.reportKey()).body()).isEqualTo("{\"results\":[{\"path\":\"/missing\",\"visitors\":1,\"events\":1}]}");
   }
 
   @Test

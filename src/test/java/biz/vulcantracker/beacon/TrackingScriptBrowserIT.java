@@ -46,9 +46,9 @@ class TrackingScriptBrowserIT {
         assertThat(statuses.path("shop.test")).isNotEmpty().allSatisfy(status -> assertThat(status.asInt()).isEqualTo(204));
         assertThat(statuses.path("other.test")).isNotEmpty().allSatisfy(status -> assertThat(status.asInt()).isEqualTo(403));
         eventually(Duration.ofSeconds(30), () -> {
-          assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(4);
+          assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(5);
           assertThat(api.aggregate(site.id(), site.reportKey(), "visitors")).isEqualTo(1);
-          assertThat(api.aggregate(site.id(), site.reportKey(), "events")).isEqualTo(2);
+          assertThat(api.aggregate(site.id(), site.reportKey(), "events")).isEqualTo(3);
           assertThat(api.aggregate(site.id(), site.reportKey(), "visits")).isEqualTo(1);
         });
         var plan = ApiClient.json(api.get("/api/v1/sites/shop.test/stats/breakdown?property=event:props:plan&metrics=events", site.reportKey()));
@@ -58,7 +58,10 @@ class TrackingScriptBrowserIT {
             .contains("\"event\":\"Outbound Link: Click\",\"events\":1");
         var pageRows = ApiClient.json(api.get("/api/v1/sites/shop.test/stats/breakdown?property=page&metrics=pageviews", site.reportKey()));
         assertThat(pageRows.path("results")).extracting(row -> row.path("page").asText())
-            .containsExactlyInAnyOrder("/", "/pricing", "/docs", "/about");
+            .containsExactlyInAnyOrder("/", "/pricing", "/docs", "/about", "/missing");
+        var notFound = ApiClient.json(api.get("/api/v1/sites/shop.test/stats/breakdown?property=event:props:path&metrics=events"
+            + "&filters=event%3D%3D404", site.reportKey()));
+        assertThat(notFound.path("results").toString()).isEqualTo("[{\"path\":\"/missing\",\"events\":1}]");
       } finally {
         pages.stop(0);
       }
@@ -83,9 +86,12 @@ class TrackingScriptBrowserIT {
         """;
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", exchange -> {
-      byte[] body = page.formatted(tag, server.getAddress().getPort()).getBytes(StandardCharsets.UTF_8);
+      boolean missing = exchange.getRequestURI().getPath().startsWith("/missing");
+      String pageTag = missing ? tag.replace("data-outbound", "data-404") : tag;
+      String html = missing ? page.replace("vulcan('Signup', {props: {plan: 'pro'}});", "") : page;
+      byte[] body = html.formatted(pageTag, server.getAddress().getPort()).getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
-      exchange.sendResponseHeaders(200, body.length);
+      exchange.sendResponseHeaders(missing ? 404 : 200, body.length);
       exchange.getResponseBody().write(body);
       exchange.close();
     });

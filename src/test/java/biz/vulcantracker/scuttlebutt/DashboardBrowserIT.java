@@ -105,10 +105,14 @@ class DashboardBrowserIT {
     String[][] beacons = {
         {"8.8.8.1", "u=https%3A%2F%2Fexplore.example%2F" + google}, {"8.8.8.1", "u=https%3A%2F%2Fexplore.example%2Fpricing"},
         {"8.8.8.1", "u=https%3A%2F%2Fexplore.example%2Fpricing&n=Signup"}, {"8.8.8.2", "u=https%3A%2F%2Fexplore.example%2F"},
-        {"8.8.8.3", "u=https%3A%2F%2Fexplore.example%2Fdocs" + google}};
+        {"8.8.8.3", "u=https%3A%2F%2Fexplore.example%2Fdocs" + google},
+        // v2 also hits a page not found (the script's vulcan('404') sends its path).
+        {"8.8.8.2", "u=https%3A%2F%2Fexplore.example%2Fnope&n=404&p=%7B%22path%22%3A%22%2Fnope%22%7D"}};
     for (String[] beacon : beacons) {
       assertThat(api.beaconGet("s=explore.example&" + beacon[1], beacon[0], "Explorer").statusCode()).isEqualTo(204);
     }
+    assertThat(api.beaconPost("{\"s\": \"explore.example\", \"u\": \"https://explore.example/\"}", "66.249.66.1",
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)").statusCode()).isEqualTo(204);
     String yesterday = ZonedDateTime.now(ZoneOffset.UTC).minusDays(1).format(DateTimeFormatter.ofPattern("dd/MMM/yyyy", Locale.ROOT));
     String lines = "";
     for (String ip : List.of("81.169.145.4", "81.169.145.5")) {
@@ -116,7 +120,11 @@ class DashboardBrowserIT {
           + ApiClient.userAgent("Explorer") + "\"\n";
     }
     assertThat(api.postLog("explore.example", site.ingestToken(), "combined", lines, null).statusCode()).isEqualTo(200);
-    eventually(Duration.ofSeconds(30), () -> assertThat(api.aggregate("explore.example", site.reportKey(), "pageviews")).isEqualTo(4));
+    eventually(Duration.ofSeconds(30), () -> {
+      assertThat(api.aggregate("explore.example", site.reportKey(), "pageviews")).isEqualTo(4);
+      assertThat(api.aggregate("explore.example", site.reportKey(), "events")).isEqualTo(2);
+      assertThat(api.aggregate("explore.example", site.reportKey(), "bots")).isEqualTo(1);
+    });
     eventually(Duration.ofSeconds(30), () -> assertThat(api.aggregate("explore.example", site.reportKey(), "pageviews",
         java.time.LocalDate.now(ZoneOffset.UTC).minusDays(1), java.time.LocalDate.now(ZoneOffset.UTC).minusDays(1))).isEqualTo(2));
     for (String[] definition : new String[][] {{"goals", "{\"event\": \"Signup\"}"},
@@ -138,6 +146,9 @@ class DashboardBrowserIT {
     // The funnel: / (v1, v2), then Signup in the same visit (v1).
     assertThat(steps.path("opened").path("funnel").toString()).isEqualTo("[\"2 visitors · 100.0%\",\"1 visitors · 50.0%\"]");
     assertThat(steps.path("opened").path("goals").toString()).isEqualTo("[[\"Signup\",\"1\",\"1\",\"33.3%\"]]");
+    assertThat(steps.path("opened").path("bots").toString()).isEqualTo("[[\"Googlebot\",\"1\"]]");
+    assertThat(steps.path("notFound").path("rows").toString()).isEqualTo("[[\"/nope\",\"1\",\"1\"]]");
+    assertThat(steps.path("notFound").path("search").asText()).contains("view5=event:props:path");
     // A click on a row filters by it, and the address says so.
     assertThat(steps.path("clickedGoogle").path("visitors").asText()).isEqualTo("2");
     assertThat(steps.path("clickedGoogle").path("search").asText()).contains("filters=source==Google", "view1=source");

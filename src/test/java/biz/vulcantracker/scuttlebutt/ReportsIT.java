@@ -86,6 +86,13 @@ class ReportsIT {
       assertThat(rows(api, key, "event:props:plan", "events")).isEqualTo("[{\"plan\":\"pro\",\"events\":1}]");
       assertThat(rows(api, key, "source", "visitors&limit=1&page=2")).isEqualTo("[{\"source\":\"Google\",\"visitors\":1}]");
 
+      // The crawler is counted once, as a bot, under its name.
+      assertThat(ApiClient.json(api.get("/api/v1/sites/reports.example/stats/aggregate?metrics=visitors,bots", key))
+          .path("results").toString()).isEqualTo("{\"visitors\":{\"value\":3},\"bots\":{\"value\":1}}");
+      assertThat(rows(api, key, "bot", "bots")).isEqualTo("[{\"bot\":\"Googlebot\",\"bots\":1}]");
+      assertThat(api.get("/api/v1/sites/reports.example/stats/aggregate?metrics=bots&filters=page%3D%3D%2F", key).statusCode())
+          .as("a bot's hit has no properties to filter on").isEqualTo(400);
+
       var wrong = api.get("/api/v1/sites/reports.example/stats/breakdown?property=page&metrics=bounce_rate", key);
       assertThat(wrong.statusCode()).isEqualTo(400);
       assertThat(ApiClient.json(wrong).path("error").asText()).isEqualTo("unsupported_metric");
@@ -100,6 +107,7 @@ class ReportsIT {
    * <pre>
    * today (beacons)   v1 Google: /, /pricing, Signup     v2 direct: /, Signup
    *                   v4 Google: /docs/a, /docs/b        v5 Google: / (a bounce)
+   *                   purchases: v1 19.99 EUR, v2 5.01 EUR, v4 10 USD
    * yesterday (log)   v3: 08:00 /, 09:00 /pricing (two visits, each a bounce)
    *                   v6: 10:00 /, 10:01 /pricing        v7: 11:00 /docs/x (a bounce)
    * </pre>
@@ -119,6 +127,10 @@ class ReportsIT {
     beacon(api, id, "u=https%3A%2F%2Fgoals.example%2Fdocs%2Fa" + fromGoogle, "8.8.4.4", CHROME_ANDROID);
     beacon(api, id, "u=https%3A%2F%2Fgoals.example%2Fdocs%2Fb", "8.8.4.4", CHROME_ANDROID);
     beacon(api, id, "u=https%3A%2F%2Fgoals.example%2F" + fromGoogle, "8.8.4.5", CHROME_ANDROID);
+    // Purchases with revenue: v1 19.99 EUR, v2 5.01 EUR, v4 10 USD.
+    beacon(api, id, "u=https%3A%2F%2Fgoals.example%2Fpricing&n=Purchase&%24=" + revenue("19.99", "EUR"), "8.8.4.1", FIREFOX_LINUX);
+    beacon(api, id, "u=https%3A%2F%2Fgoals.example%2F&n=Purchase&%24=" + revenue("5.01", "EUR"), "8.8.4.2", FIREFOX_LINUX);
+    beacon(api, id, "u=https%3A%2F%2Fgoals.example%2Fdocs%2Fb&n=Purchase&%24=" + revenue("10", "USD"), "8.8.4.4", CHROME_ANDROID);
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     LocalDate yesterday = today.minusDays(1);
     String lines = String.join("\n",
@@ -131,6 +143,7 @@ class ReportsIT {
     assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
     eventually(Duration.ofSeconds(30), () -> {
       assertThat(api.aggregate(id, site.reportKey(), "pageviews")).isEqualTo(6);
+      assertThat(api.aggregate(id, site.reportKey(), "events")).isEqualTo(5);
       assertThat(api.aggregate(id, site.reportKey(), "pageviews", yesterday, yesterday)).isEqualTo(5);
     });
     assertThat(admin(api, "POST", "/api/v1/sites/goals.example/goals", "{\"event\": \"Signup\"}").statusCode()).isEqualTo(201);
@@ -193,6 +206,29 @@ class ReportsIT {
     assertThat(admin(api, "POST", "/api/v1/sites/goals.example/segments", "{\"name\": \"x\", \"filters\": \"shoe==1\"}").statusCode())
         .isEqualTo(400);
 
+    // Revenue: a goal in euros sums the euro purchases only (19.99 + 5.01; the 10 USD are not euros).
+    assertThat(admin(api, "POST", "/api/v1/sites/goals.example/goals", "{\"event\": \"Purchase\", \"currency\": \"EUR\"}")
+        .statusCode()).isEqualTo(201);
+    // (The body has two decimals, 25.00; the test's JSON reader keeps numbers as doubles.)
+    assertThat(api.get(stats + "aggregate?metrics=visitors,events,total_revenue,average_revenue&filters=goal%3D%3DPurchase", key).body())
+        .isEqualTo("{\"results\":{\"visitors\":{\"value\":3},\"events\":{\"value\":3},\"total_revenue\":{\"value\":25.00},"
+            + "\"average_revenue\":{\"value\":12.50}}}");
+    // Which sources bring revenue: Google v1 (19.99 EUR) and v4 (its 10 USD are no euros), direct v2 (5.01 EUR).
+    assertThat(results(api, key, stats + "breakdown?property=source&metrics=visitors,total_revenue&filters=goal%3D%3DPurchase"))
+        .isEqualTo("[{\"source\":\"Google\",\"visitors\":2,\"total_revenue\":19.99},"
+            + "{\"source\":\"Direct / None\",\"visitors\":1,\"total_revenue\":5.01}]");
+    assertThat(results(api, key, stats + "breakdown?property=goal&metrics=events,total_revenue")).isEqualTo(
+        "[{\"goal\":\"Purchase\",\"events\":3,\"total_revenue\":25.0},{\"goal\":\"Docs\",\"events\":2,\"total_revenue\":0.0},"
+            + "{\"goal\":\"Signup\",\"events\":2,\"total_revenue\":0.0}]");
+    assertThat(admin(api, "POST", "/api/v1/sites/goals.example/goals",
+        "{\"name\": \"Purchase (USD)\", \"event\": \"Purchase\", \"currency\": \"USD\"}").statusCode()).isEqualTo(201);
+    assertThat(results(api, key, stats + "aggregate?metrics=total_revenue&filters=goal%3D%3DPurchase (USD)".replace(" ", "%20")))
+        .isEqualTo("{\"total_revenue\":{\"value\":10.0}}");
+    assertThat(api.get(stats + "aggregate?metrics=total_revenue&filters=goal%3D%3DPurchase*", key).statusCode())
+        .as("two currencies do not add up").isEqualTo(400);
+    assertThat(api.get(stats + "aggregate?metrics=total_revenue&filters=goal%3D%3DSignup", key).statusCode())
+        .as("no revenue goal").isEqualTo(400);
+
     // Today against yesterday: visitors 4 vs 3 (v3, v6, v7), pageviews 6 vs 5, bounces 1 of 4 visits vs 3 of 4.
     assertThat(results(api, key, stats + "aggregate?metrics=visitors,pageviews,bounce_rate&compare=previous_period")).isEqualTo(
         "{\"visitors\":{\"value\":4,\"comparison_value\":3,\"change\":33.3},"
@@ -204,6 +240,10 @@ class ReportsIT {
     assertThat(results(api, key, stats + "breakdown?property=page&metrics=visitors&limit=1&compare=custom&compare_from=" + yesterday
         + "&compare_to=" + yesterday)).isEqualTo(
         "[{\"page\":\"/\",\"visitors\":{\"value\":3,\"comparison_value\":2,\"change\":50.0}}]");
+  }
+
+  private static String revenue(String amount, String currency) {
+    return java.net.URLEncoder.encode("{\"amount\":\"" + amount + "\",\"currency\":\"" + currency + "\"}", java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static void beacon(ApiClient api, String siteId, String query, String ip, String userAgent) {

@@ -77,8 +77,11 @@ public final class ComparedStats {
 
   private static Map<String, Number> zeros(List<String> metrics) {
     Map<String, Number> zeros = new LinkedHashMap<>();
-    metrics.forEach(metric -> zeros.put(metric, metric.equals(Metrics.CONVERSION_RATE) ? Metrics.conversionRate(0, 0)
-        : Metrics.value(metric, List.of())));
+    metrics.forEach(metric -> zeros.put(metric, switch (metric) {
+      case Metrics.CONVERSION_RATE -> Metrics.conversionRate(0, 0);
+      case Metrics.TOTAL_REVENUE, Metrics.AVERAGE_REVENUE -> Metrics.money(BigDecimal.ZERO);
+      default -> Metrics.value(metric, List.of());
+    }));
     return zeros;
   }
 }

@@ -5,6 +5,7 @@ import biz.vulcantracker.model.Property;
 import biz.vulcantracker.store.DailyTotals;
 import biz.vulcantracker.store.HitRow;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -14,7 +15,9 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -70,6 +73,27 @@ public final class FilteredStats {
     default boolean countsCompletions() {
       return false;
     }
+
+    /**
+     * The revenue a counted hit brings a group, given the goals the filters select: what it brings
+     * their revenue goals (null when none of them is one).
+     */
+    default BiFunction<String, HitRow, BigDecimal> revenue(List<Goal> selected) {
+      List<Goal> revenueGoals = selected.stream().filter(goal -> goal.currency() != null).toList();
+      return revenueGoals.isEmpty() ? null : (group, hit) -> sumOfRevenue(revenueGoals, hit);
+    }
+  }
+
+  /** What a hit brings these goals, or null when it brings none of them revenue. */
+  static BigDecimal sumOfRevenue(List<Goal> goals, HitRow hit) {
+    BigDecimal sum = null;
+    for (Goal goal : goals) {
+      BigDecimal amount = goal.revenueOf(hit);
+      if (amount != null) {
+        sum = sum == null ? amount : sum.add(amount);
+      }
+    }
+    return sum;
   }
 
   /** Counts per group and unit, each with its exact set of visitors. */
@@ -77,19 +101,40 @@ public final class FilteredStats {
     private final Map<String, Map<String, Tally>> groups = new HashMap<>();
     private final int maxGroups;
     private final boolean completions;
+    private final BiFunction<String, HitRow, BigDecimal> revenue;
 
     /** @param completions count every hit as an event, a goal's completion (pageviews still count as pageviews too) */
     Tallies(int maxGroups, boolean completions) {
+      this(maxGroups, completions, null);
+    }
+
+    /** @param revenue the revenue a counted hit brings a group, or null (no revenue goal is asked for) */
+    Tallies(int maxGroups, boolean completions, BiFunction<String, HitRow, BigDecimal> revenue) {
       this.maxGroups = maxGroups;
       this.completions = completions;
+      this.revenue = revenue;
     }
 
     Tally at(String group, String unit) {
       Map<String, Tally> units = groups.get(group);
+      String key = group;
       if (units == null) {
-        units = groups.computeIfAbsent(groups.size() < maxGroups - 1 ? group : OTHER, g -> new HashMap<>());
+        key = groups.size() < maxGroups - 1 ? group : OTHER;
+        units = groups.computeIfAbsent(key, g -> new HashMap<>());
       }
-      return units.computeIfAbsent(unit, u -> new Tally(completions));
+      String named = key;
+      return units.computeIfAbsent(unit, u -> new Tally(completions, revenue == null ? null : hit -> revenue.apply(named, hit)));
+    }
+
+    /** Per group, the revenue its counted hits brought. */
+    Map<String, RevenueTotal> revenue() {
+      Map<String, RevenueTotal> totals = new HashMap<>();
+      groups.forEach((group, units) -> units.values().forEach(t -> {
+        if (t.revenueEvents > 0) {
+          totals.merge(group, new RevenueTotal(t.revenue, t.revenueEvents), RevenueTotal::plus);
+        }
+      }));
+      return totals;
     }
 
     /** Per group, one {@link DailyTotals} per unit, which {@link Metrics} sums. */
@@ -109,25 +154,43 @@ public final class FilteredStats {
   static final class Tally {
     final LongOpenHashSet visitors = new LongOpenHashSet();
     private final boolean completions;
+    private final Function<HitRow, BigDecimal> revenueOf;
     long visits;
     long pageviews;
     long events;
     long bounces;
     long durationMs;
+    BigDecimal revenue = BigDecimal.ZERO;
+    long revenueEvents;
 
     Tally(boolean completions) {
-      this.completions = completions;
+      this(completions, null);
     }
 
-    /** Counts a pageview or custom event and its visitor. */
+    Tally(boolean completions, Function<HitRow, BigDecimal> revenueOf) {
+      this.completions = completions;
+      this.revenueOf = revenueOf;
+    }
+
+    /** Counts a pageview or custom event, its visitor and its revenue. */
     void countHit(HitRow hit) {
+      count(hit);
+      visitors.add(hit.visitorId());
+    }
+
+    /** Counts a pageview or custom event and its revenue, not its visitor (the caller counts the visit's). */
+    void count(HitRow hit) {
       if (hit.isPageview()) {
         pageviews++;
       }
       if (completions || !hit.isPageview()) {
         events++;
       }
-      visitors.add(hit.visitorId());
+      BigDecimal amount = revenueOf == null ? null : revenueOf.apply(hit);
+      if (amount != null) {
+        revenue = revenue.add(amount);
+        revenueEvents++;
+      }
     }
 
     /** Counts a visit: its bounce and its duration. */
@@ -138,8 +201,18 @@ public final class FilteredStats {
     }
   }
 
-  /** What a scan counted: per group under the filters, and (when asked for) per group without their goal filters. */
-  record Counted(Map<String, List<DailyTotals>> groups, Map<String, List<DailyTotals>> base) {}
+  /**
+   * What a scan counted: per group under the filters, and (when asked for) per group without their
+   * goal filters; and per group the revenue of the revenue goals the filters (or the grouping) name.
+   */
+  record Counted(Map<String, List<DailyTotals>> groups, Map<String, List<DailyTotals>> base, Map<String, RevenueTotal> revenue) {}
+
+  /** A sum of revenue and the number of hits that brought it. */
+  record RevenueTotal(BigDecimal amount, long events) {
+    RevenueTotal plus(RevenueTotal other) {
+      return new RevenueTotal(amount.add(other.amount), events + other.events);
+    }
+  }
 
   /** Tallies the period's hits of a site under the filters, per group. */
   CompletionStage<Map<String, List<DailyTotals>>> tally(
@@ -159,31 +232,62 @@ public final class FilteredStats {
           "a report with filters covers at most " + limits.maxDays() + " days");
     }
     List<Counting> countings = new ArrayList<>();
-    countings.add(new Counting(filters, filters.goalSets(goals), grouping, new Tallies(limits.maxGroups(), filters.hasGoals() || grouping.countsCompletions())));
+    List<List<Goal>> goalSets = filters.goalSets(goals);
+    countings.add(new Counting(filters, goalSets, grouping, new Tallies(limits.maxGroups(),
+        filters.hasGoals() || grouping.countsCompletions(), grouping.revenue(goalSets.stream().flatMap(List::stream).distinct().toList()))));
     if (baseGrouping != null) {
       Filters base = filters.withoutGoals();
       countings.add(new Counting(base, List.of(), baseGrouping, new Tallies(limits.maxGroups(), false)));
     }
     Scan scan = new Scan(zone, period, countings);
-    return Source.from(scan.days())
+    CompletionStage<Done> scanned = Source.from(scan.days())
         .flatMapConcat(day -> hits.read(siteId, day))
         .completionTimeout(limits.timeout())
         .toMat(Sink.foreach(scan::accept), (notUsed, done) -> done)
         .withAttributes(ActorAttributes.dispatcher(limits.dispatcher()))
-        .run(system)
-        .handle((done, failure) -> {
-          Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-          if (cause instanceof TimeoutException) {
-            throw new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "report_too_slow", "the report took longer than "
-                + limits.timeout().toSeconds() + " s and was stopped; choose a shorter period or fewer filters");
-          }
-          if (cause != null) {
-            throw new CompletionException(cause);
-          }
-          scan.finish();
-          return new Counted(countings.get(0).tallies.totals(),
-              baseGrouping == null ? Map.of() : countings.get(1).tallies.totals());
-        });
+        .run(system);
+    return afterScan(scanned, () -> {
+      scan.finish();
+      return new Counted(countings.get(0).tallies.totals(), baseGrouping == null ? Map.of() : countings.get(1).tallies.totals(),
+          countings.get(0).tallies.revenue());
+    });
+  }
+
+  /** The result of a finished scan; a scan stopped at its time limit is a 503 {@code report_too_slow}. */
+  private <T> CompletionStage<T> afterScan(CompletionStage<Done> scanned, java.util.function.Supplier<T> result) {
+    return scanned.handle((done, failure) -> {
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      if (cause instanceof TimeoutException) {
+        throw new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "report_too_slow", "the report took longer than "
+            + limits.timeout().toSeconds() + " s and was stopped; choose a shorter period or fewer filters");
+      }
+      if (cause != null) {
+        throw new CompletionException(cause);
+      }
+      return result.get();
+    });
+  }
+
+  /**
+   * The period's hits of known bots, by the bot's name ({@code (unknown)} for hits stored before the
+   * name was kept), at most {@link ScanLimits#maxGroups} names (the rest under {@code (other)}).
+   */
+  CompletionStage<Map<String, Long>> bots(String siteId, Period period) {
+    if (period.days() > limits.maxDays()) {
+      throw new ApiError(StatusCodes.BAD_REQUEST, "period_too_long", "a report of bots covers at most " + limits.maxDays() + " days");
+    }
+    Map<String, Long> byName = new HashMap<>();
+    CompletionStage<Done> scanned = Source.from(period.from().datesUntil(period.to().plusDays(1)).toList())
+        .flatMapConcat(day -> hits.read(siteId, day))
+        .filter(HitRow::bot)
+        .completionTimeout(limits.timeout())
+        .toMat(Sink.foreach(row -> {
+          String name = row.property("browser") == null ? "(unknown)" : row.property("browser");
+          byName.merge(byName.containsKey(name) || byName.size() < limits.maxGroups() - 1 ? name : OTHER, 1L, Long::sum);
+        }), (notUsed, done) -> done)
+        .withAttributes(ActorAttributes.dispatcher(limits.dispatcher()))
+        .run(system);
+    return afterScan(scanned, () -> byName);
   }
 
   /** One way a scan counts each visit: under these filters, into these groups. */
@@ -326,13 +430,7 @@ public final class FilteredStats {
         }
         Tally tally = tallies.at(value, visit.day.toString());
         tally.countVisit(visit);
-        counted.forEach(hit -> {
-          if (hit.isPageview()) {
-            tally.pageviews++;
-          } else {
-            tally.events++;
-          }
-        });
+        counted.forEach(tally::count);
         tally.visitors.add(visit.visitorId);
       }
     };
@@ -343,10 +441,18 @@ public final class FilteredStats {
    * visitor a converted visitor; a visit with a completion is a converting visit.
    */
   static Grouping byGoal(List<Goal> goals) {
+    Map<String, Goal> byName = new HashMap<>();
+    goals.forEach(goal -> byName.put(goal.name(), goal));
     return new Grouping() {
       @Override
       public boolean countsCompletions() {
         return true;
+      }
+
+      @Override
+      public BiFunction<String, HitRow, BigDecimal> revenue(List<Goal> selected) {
+        // Each goal's row has its own revenue.
+        return (group, hit) -> byName.containsKey(group) ? byName.get(group).revenueOf(hit) : null;
       }
 
       @Override

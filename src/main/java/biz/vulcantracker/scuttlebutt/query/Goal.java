@@ -2,16 +2,20 @@ package biz.vulcantracker.scuttlebutt.query;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.Json;
+import biz.vulcantracker.model.Revenue;
 import biz.vulcantracker.store.HitRow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.util.Locale;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
  * A site's goal (docs/api.md, "Goals"): a custom event by its name, or a pageview of a page pattern
  * ({@code /blog/*}, {@link Glob}'s syntax). A hit completes the goal when it is such an event or
  * pageview; a visitor converted when one of their hits did. Goals are read from the hits of the
- * period, so a goal added today counts the past too.
+ * period, so a goal added today counts the past too. An event goal with a currency is a revenue
+ * goal: its completions' amounts in that currency are summed ({@link Revenue}).
  */
 public final class Goal {
 
@@ -21,10 +25,16 @@ public final class Goal {
   private final String name;
   private final String event;
   private final String page;
+  private final String currency;
   /** The page pattern compiled once: a goal is matched against every hit of a scan. */
   private final Glob pattern;
 
   public Goal(String id, String name, String event, String page) {
+    this(id, name, event, page, null);
+  }
+
+  /** @param currency a revenue goal's currency (ISO 4217; an event goal only), or null */
+  public Goal(String id, String name, String event, String page, String currency) {
     if ((event == null) == (page == null)) {
       throw bad("a goal is {\"event\": name} or {\"page\": pattern}");
     }
@@ -38,8 +48,12 @@ public final class Goal {
       throw bad("a page pattern is at most " + Filters.MAX_VALUE_CHARS + " characters and " + Filters.MAX_ALTERNATIVES
           + " alternatives");
     }
+    if (currency != null && (event == null || !Revenue.isCurrency(currency))) {
+      throw bad("a revenue goal is an event goal with a currency such as EUR (ISO 4217)");
+    }
     this.id = id;
     this.name = name;
+    this.currency = currency;
     this.event = event;
     this.page = page;
     this.pattern = page == null ? null : Glob.of(page);
@@ -61,6 +75,18 @@ public final class Goal {
     return page;
   }
 
+  public String currency() {
+    return currency;
+  }
+
+  /** The revenue the hit brings this goal: its amount when it completes the goal in the goal's currency, else null. */
+  BigDecimal revenueOf(HitRow hit) {
+    if (currency == null || !completedBy(hit) || hit.props() == null || !currency.equals(hit.props().get(Revenue.CURRENCY))) {
+      return null;
+    }
+    return Revenue.amountOf(hit.props().get(Revenue.AMOUNT));
+  }
+
   /** Whether the hit completes this goal. */
   public boolean completedBy(HitRow hit) {
     if (event != null) {
@@ -74,7 +100,9 @@ public final class Goal {
     if (!body.isObject()) {
       throw bad("a goal is a JSON object");
     }
-    return new Goal(id, text(body, "name"), text(body, "event"), text(body, "page"));
+    String currency = text(body, "currency");
+    return new Goal(id, text(body, "name"), text(body, "event"), text(body, "page"),
+        currency == null ? null : currency.toUpperCase(Locale.ROOT));
   }
 
   public ObjectNode toJson() {
@@ -83,6 +111,9 @@ public final class Goal {
       json.put("event", event);
     } else {
       json.put("page", page);
+    }
+    if (currency != null) {
+      json.put("currency", currency);
     }
     return json;
   }

@@ -24,7 +24,14 @@ public final class Metrics {
   public static final List<String> ALL = List.of("visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration", "events");
   /** Needs a goal: a goal filter, or a breakdown by goal. */
   public static final String CONVERSION_RATE = "conversion_rate";
-  private static final List<String> ACCEPTED = Stream.concat(ALL.stream(), Stream.of(CONVERSION_RATE)).toList();
+  /** Hits of known bots, which no other metric counts: from the rollups, so without filters. */
+  public static final String BOTS = "bots";
+  /** The revenue of a revenue goal's completions, and per completion with revenue (with a goal, as conversion_rate). */
+  public static final String TOTAL_REVENUE = "total_revenue";
+  public static final String AVERAGE_REVENUE = "average_revenue";
+  /** The metrics that need a goal. */
+  public static final List<String> OF_GOALS = List.of(CONVERSION_RATE, TOTAL_REVENUE, AVERAGE_REVENUE);
+  private static final List<String> ACCEPTED = Stream.concat(Stream.concat(ALL.stream(), OF_GOALS.stream()), Stream.of(BOTS)).toList();
   private static final Set<String> KNOWN = Set.copyOf(ACCEPTED);
 
   private Metrics() {}
@@ -54,6 +61,11 @@ public final class Metrics {
         : BigDecimal.valueOf(100 * converted).divide(BigDecimal.valueOf(visitors), 1, RoundingMode.HALF_UP);
   }
 
+  /** A sum of revenue in its currency's units, two decimals. */
+  public static BigDecimal money(BigDecimal amount) {
+    return amount.setScale(2, RoundingMode.HALF_UP);
+  }
+
   public static Number value(String metric, Collection<DailyTotals> days) {
     long visits = days.stream().mapToLong(DailyTotals::visits).sum();
     return switch (metric) {
@@ -61,6 +73,7 @@ public final class Metrics {
       case "visits" -> visits;
       case "pageviews" -> days.stream().mapToLong(DailyTotals::pageviews).sum();
       case "events" -> days.stream().mapToLong(DailyTotals::events).sum();
+      case "bots" -> days.stream().mapToLong(DailyTotals::bots).sum();
       case "bounce_rate" -> visits == 0 ? 0L : Math.round(100.0 * days.stream().mapToLong(DailyTotals::bounces).sum() / visits);
       case "visit_duration" -> visits == 0 ? 0L : Math.round(days.stream().mapToLong(DailyTotals::durationMs).sum() / 1000.0 / visits);
       case "views_per_visit" -> visits == 0 ? BigDecimal.ZERO

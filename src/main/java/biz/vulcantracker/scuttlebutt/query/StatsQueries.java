@@ -7,6 +7,8 @@ import biz.vulcantracker.store.DailyTotals;
 import biz.vulcantracker.store.DailyTotalsTable;
 import biz.vulcantracker.store.HourlyTotalsTable;
 import biz.vulcantracker.store.Site;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
@@ -47,8 +50,11 @@ public final class StatsQueries {
 
   /** The metrics that are counted for properties of single hits. */
   public static final List<String> HIT_METRICS = List.of("visitors", "pageviews", "events");
+  /** The breakdown of bots' hits by the bot's name (Googlebot, curl, …). */
+  public static final String BOT = "bot";
   /** The metrics of a breakdown by goal: converted visitors, their visits, completions, and the rate. */
-  public static final List<String> GOAL_METRICS = List.of("visitors", "visits", "events", Metrics.CONVERSION_RATE);
+  public static final List<String> GOAL_METRICS = List.of("visitors", "visits", "events", Metrics.CONVERSION_RATE,
+      Metrics.TOTAL_REVENUE, Metrics.AVERAGE_REVENUE);
   private static final int MAX_HOURLY_DAYS = 31;
   private static final DateTimeFormatter HOUR_LABEL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -70,15 +76,18 @@ public final class StatsQueries {
   }
 
   /** A group's rows under the filters, and without their goal filters (what a conversion rate divides by). */
-  private record Counts(List<DailyTotals> days, List<DailyTotals> base) {
+  private record Counts(List<DailyTotals> days, List<DailyTotals> base, FilteredStats.RevenueTotal revenue) {
+    static final FilteredStats.RevenueTotal NO_REVENUE = new FilteredStats.RevenueTotal(BigDecimal.ZERO, 0);
+
     static Counts of(List<DailyTotals> days) {
-      return new Counts(days, List.of());
+      return new Counts(days, List.of(), NO_REVENUE);
     }
   }
 
   /** Each metric's value over the whole period. */
   public CompletionStage<Map<String, Number>> aggregate(Site site, Period period, Filters filters, List<String> metrics) {
     requireGoal(metrics, filters.hasGoals());
+    requireNoFilterForBots(metrics, filters);
     if (filters.isEmpty()) {
       return dailyTotals.read(site.id(), period.from(), period.to()).thenApply(days -> values(metrics, Counts.of(days)));
     }
@@ -93,25 +102,49 @@ public final class StatsQueries {
   private CompletionStage<Map<String, Counts>> scan(Site site, Period period, Filters filters, List<String> metrics,
       FilteredStats.Grouping grouping) {
     boolean rate = metrics.contains(Metrics.CONVERSION_RATE);
-    return goalsOf(site, filters.hasGoals()).thenCompose(goals -> filtered.tally(site.id(), site.timezone(), period, filters, goals,
-        grouping, rate ? grouping : null)).thenApply(counted -> {
-          Map<String, Counts> groups = new HashMap<>();
-          counted.groups().forEach((group, days) -> groups.put(group, new Counts(days, counted.base().getOrDefault(group, List.of()))));
-          // A group with visitors but no conversion still has its rate: 0.
-          counted.base().forEach((group, days) -> groups.putIfAbsent(group, new Counts(List.of(), days)));
-          return groups;
-        });
+    return goalsOf(site, filters.hasGoals()).thenCompose(goals -> {
+      requireOneCurrency(metrics, filters.goalSets(goals).stream().flatMap(List::stream).toList());
+      return filtered.tally(site.id(), site.timezone(), period, filters, goals, grouping, rate ? grouping : null);
+    }).thenApply(counted -> {
+      Map<String, Counts> groups = new HashMap<>();
+      // A group without a conversion has no row (a breakdown lists the values that converted).
+      counted.groups().forEach((group, days) -> groups.put(group, new Counts(days, counted.base().getOrDefault(group, List.of()),
+          counted.revenue().getOrDefault(group, Counts.NO_REVENUE))));
+      return groups;
+    });
   }
 
   private CompletionStage<List<Goal>> goalsOf(Site site, boolean needed) {
-    return needed ? definitions.goals(site.id()) : java.util.concurrent.CompletableFuture.completedFuture(List.of());
+    return needed ? definitions.goals(site.id()) : CompletableFuture.completedFuture(List.of());
   }
 
-  /** {@code conversion_rate} is of a goal: refused without one. */
+  /** {@code bots} are counted in the rollups only: a bot's hit has no properties to filter on. */
+  private static void requireNoFilterForBots(List<String> metrics, Filters filters) {
+    if (metrics.contains(Metrics.BOTS) && !filters.isEmpty()) {
+      throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric", "bots takes no filters: a bot's hit has no properties");
+    }
+  }
+
+  /** {@code conversion_rate} and the revenue are of a goal: refused without one. */
   private static void requireGoal(List<String> metrics, boolean hasGoal) {
-    if (metrics.contains(Metrics.CONVERSION_RATE) && !hasGoal) {
-      throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric",
-          "conversion_rate needs a goal: a goal filter (filters=goal==Signup) or property=goal");
+    for (String metric : Metrics.OF_GOALS) {
+      if (metrics.contains(metric) && !hasGoal) {
+        throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric",
+            metric + " needs a goal: a goal filter (filters=goal==Signup) or property=goal");
+      }
+    }
+  }
+
+  /** Revenue is summed in one currency: the goals a filter selects must have exactly one among them. */
+  private static void requireOneCurrency(List<String> metrics, List<Goal> selected) {
+    if (!metrics.contains(Metrics.TOTAL_REVENUE) && !metrics.contains(Metrics.AVERAGE_REVENUE)) {
+      return;
+    }
+    long currencies = selected.stream().map(Goal::currency).filter(java.util.Objects::nonNull).distinct().count();
+    if (currencies != 1) {
+      throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric", currencies == 0
+          ? "the revenue metrics need a goal filter naming a revenue goal (a goal with a currency)"
+          : "the goals of the filter have different currencies; filter on one of them");
     }
   }
 
@@ -126,6 +159,7 @@ public final class StatsQueries {
    */
   public CompletionStage<List<Row>> timeseries(Site site, Period period, Filters filters, List<String> metrics, Interval interval) {
     requireGoal(metrics, filters.hasGoals());
+    requireNoFilterForBots(metrics, filters);
     if (interval == Interval.HOUR) {
       return hourlySeries(site, period, metrics, filters);
     }
@@ -151,9 +185,22 @@ public final class StatsQueries {
    */
   public CompletionStage<List<Row>> breakdown(
       Site site, Period period, Filters filters, String property, List<String> metrics, int limit, int page) {
-    if (!Property.KEYS.contains(property) && !Property.isEventProp(property) && !property.equals(Filters.GOAL)) {
+    if (!Property.KEYS.contains(property) && !Property.isEventProp(property) && !property.equals(Filters.GOAL) && !property.equals(BOT)) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "bad_property",
-          "property is one of " + String.join(", ", Property.KEYS) + ", goal or event:props:<name>");
+          "property is one of " + String.join(", ", Property.KEYS) + ", goal, bot or event:props:<name>");
+    }
+    if (property.equals(BOT)) {
+      if (!metrics.equals(List.of(Metrics.BOTS)) || !filters.isEmpty()) {
+        throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric", "a breakdown by bot has the metric bots and no filters");
+      }
+      return filtered.bots(site.id(), period).thenApply(byName -> {
+        Map<String, Counts> counts = new HashMap<>();
+        byName.forEach((name, hits) -> counts.put(name, Counts.of(List.of(new DailyTotals(null, 0, 0, 0, 0, 0, 0, hits)))));
+        return sortedPage(counts, metrics, limit, page);
+      });
+    }
+    if (metrics.contains(Metrics.BOTS)) {
+      throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric", "bots are broken down by property=bot only");
     }
     if (property.equals(Filters.GOAL)) {
       for (String metric : metrics) {
@@ -166,13 +213,14 @@ public final class StatsQueries {
           FilteredStats.byGoal(goals), FilteredStats.byDay(day -> ""))).thenApply(counted -> {
             List<DailyTotals> all = counted.base().getOrDefault("", List.of());
             Map<String, Counts> byGoal = new HashMap<>();
-            counted.groups().forEach((goal, days) -> byGoal.put(goal, new Counts(days, all)));
+            counted.groups().forEach((goal, days) -> byGoal.put(goal, new Counts(days, all,
+                counted.revenue().getOrDefault(goal, Counts.NO_REVENUE))));
             return sortedPage(byGoal, metrics, limit, page);
           });
     }
     if (Property.isHitLevel(property)) {
       for (String metric : metrics) {
-        if (!HIT_METRICS.contains(metric) && !(metric.equals(Metrics.CONVERSION_RATE) && filters.hasGoals())) {
+        if (!HIT_METRICS.contains(metric) && !(Metrics.OF_GOALS.contains(metric) && filters.hasGoals())) {
           throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric",
               "'" + property + "' belongs to single hits: its metrics are " + String.join(", ", HIT_METRICS));
         }
@@ -278,9 +326,14 @@ public final class StatsQueries {
   private static Map<String, Number> values(List<String> metrics, Counts counts) {
     Map<String, Number> values = new LinkedHashMap<>();
     for (String metric : metrics) {
-      values.put(metric, metric.equals(Metrics.CONVERSION_RATE)
-          ? Metrics.conversionRate(Metrics.value("visitors", counts.days()).longValue(), Metrics.value("visitors", counts.base()).longValue())
-          : Metrics.value(metric, counts.days()));
+      values.put(metric, switch (metric) {
+        case Metrics.CONVERSION_RATE -> Metrics.conversionRate(Metrics.value("visitors", counts.days()).longValue(),
+            Metrics.value("visitors", counts.base()).longValue());
+        case Metrics.TOTAL_REVENUE -> Metrics.money(counts.revenue().amount());
+        case Metrics.AVERAGE_REVENUE -> counts.revenue().events() == 0 ? Metrics.money(BigDecimal.ZERO)
+            : Metrics.money(counts.revenue().amount().divide(BigDecimal.valueOf(counts.revenue().events()), 2, RoundingMode.HALF_UP));
+        default -> Metrics.value(metric, counts.days());
+      });
     }
     return values;
   }
