@@ -33,6 +33,7 @@ public final class Forwarder {
   private volatile boolean stopping;
   private long linesReceived;
   private long linesQueued;
+  private long linesNotFound;
   private long linesRejected;
 
   Forwarder(ForwarderOptions options) {
@@ -164,8 +165,8 @@ public final class Forwarder {
     if (!options.follow() && !stopping) {
       progress(offset, offset, started);
     }
-    System.err.printf("forward: %s; %d lines received, %d queued as pageviews, %d rejected%n",
-        stopping ? "stopped" : "done", linesReceived, linesQueued, linesRejected);
+    System.err.printf("forward: %s; %d lines received, %d queued as pageviews, %d as pages not found, %d rejected%n",
+        stopping ? "stopped" : "done", linesReceived, linesQueued - linesNotFound, linesNotFound, linesRejected);
   }
 
   /**
@@ -204,6 +205,7 @@ public final class Forwarder {
     new ForwarderState(fingerprint, batch.end()).write(options.state());
     linesReceived += answer.path("received").asLong();
     linesQueued += answer.path("queued").asLong();
+    linesNotFound += answer.path("notFound").asLong();
     long before = linesRejected;
     linesRejected += answer.path("rejectedCount").asLong();
     for (JsonNode rejected : answer.path("rejected")) {

@@ -24,8 +24,9 @@ import java.util.TreeMap;
 /**
  * A generated nginx access log (combined format, a +0530 server clock) of visitors browsing pages
  * with their assets, bots crawling, redirects, 404s and HEAD requests over several days; and, written
- * here independently of the product, docs/api.md's rules applied to it: which lines are pageviews, and
- * per UTC day the visitors, visits, pageviews, bounce rate and visit duration they make.
+ * here independently of the product, docs/api.md's rules applied to it: which lines are pageviews and
+ * which are pages not found ("404" events), and per UTC day the visitors, visits, pageviews, bounce
+ * rate and visit duration they make.
  */
 final class AccessLog {
 
@@ -62,6 +63,12 @@ final class AccessLog {
       boolean okStatus = (status >= 200 && status <= 299) || status == 304;
       boolean asset = ASSETS.stream().anyMatch(target::startsWith);
       return okStatus && method.equals("GET") && !asset && !BOTS.contains(userAgent);
+    }
+
+    /** A page not found: a 404 that would otherwise be a pageview, counted as a custom event ("404"). */
+    boolean isNotFound() {
+      boolean asset = ASSETS.stream().anyMatch(target::startsWith);
+      return status == 404 && method.equals("GET") && !asset && !BOTS.contains(userAgent);
     }
   }
 
@@ -132,40 +139,51 @@ final class AccessLog {
 
   /** docs/api.md's metrics per UTC day, computed from the entries alone. */
   Map<LocalDate, Day> expectedDays() {
-    Map<String, List<Long>> timesByVisitor = new HashMap<>();
+    // A visitor's counted hits: their times, and whether each is a pageview (else a "404" event).
+    Map<String, List<long[]>> hitsByVisitor = new HashMap<>();
     Map<LocalDate, Set<String>> visitorsByDay = new TreeMap<>();
     Map<LocalDate, Long> pageviewsByDay = new TreeMap<>();
     for (Entry entry : entries) {
-      if (!entry.isPageview()) {
+      boolean pageview = entry.isPageview();
+      if (!pageview && !entry.isNotFound()) {
         continue;
       }
       String visitor = entry.ip() + "|" + entry.userAgent();
       LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(entry.time()), ZoneOffset.UTC);
-      timesByVisitor.computeIfAbsent(visitor, k -> new ArrayList<>()).add(entry.time());
+      hitsByVisitor.computeIfAbsent(visitor, k -> new ArrayList<>()).add(new long[] {entry.time(), pageview ? 1 : 0});
       visitorsByDay.computeIfAbsent(day, d -> new HashSet<>()).add(visitor);
-      pageviewsByDay.merge(day, 1L, Long::sum);
+      if (pageview) {
+        pageviewsByDay.merge(day, 1L, Long::sum);
+      }
     }
     Map<LocalDate, long[]> visitStats = new TreeMap<>(); // visits, bounces, duration ms
-    for (List<Long> times : timesByVisitor.values()) {
-      times.sort(null);
+    for (List<long[]> hits : hitsByVisitor.values()) {
+      hits.sort(Comparator.comparingLong(hit -> hit[0]));
       int i = 0;
-      while (i < times.size()) {
+      while (i < hits.size()) {
         int j = i;
-        while (j + 1 < times.size() && times.get(j + 1) - times.get(j) <= GAP_MS) {
+        while (j + 1 < hits.size() && hits.get(j + 1)[0] - hits.get(j)[0] <= GAP_MS) {
           j++;
         }
-        LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(times.get(i)), ZoneOffset.UTC);
+        int pageviews = 0;
+        int events = 0;
+        for (int k = i; k <= j; k++) {
+          pageviews += hits.get(k)[1] == 1 ? 1 : 0;
+          events += hits.get(k)[1] == 0 ? 1 : 0;
+        }
+        boolean bounce = pageviews == 1 && events == 0;
+        LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(hits.get(i)[0]), ZoneOffset.UTC);
         long[] stats = visitStats.computeIfAbsent(day, d -> new long[3]);
         stats[0]++;
-        stats[1] += i == j ? 1 : 0;
-        stats[2] += times.get(j) - times.get(i);
+        stats[1] += bounce ? 1 : 0;
+        stats[2] += bounce ? 0 : hits.get(j)[0] - hits.get(i)[0];
         i = j + 1;
       }
     }
     Map<LocalDate, Day> days = new TreeMap<>();
-    pageviewsByDay.forEach((day, pageviews) -> {
+    visitorsByDay.forEach((day, visitors) -> {
       long[] stats = visitStats.getOrDefault(day, new long[3]);
-      days.put(day, new Day(visitorsByDay.get(day).size(), stats[0], pageviews,
+      days.put(day, new Day(visitors.size(), stats[0], pageviewsByDay.getOrDefault(day, 0L),
           stats[0] == 0 ? 0 : Math.round(100.0 * stats[1] / stats[0]),
           stats[0] == 0 ? 0 : Math.round(stats[2] / 1000.0 / stats[0])));
     });
