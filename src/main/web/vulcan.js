@@ -62,15 +62,23 @@
     }
   }
 
-  // Engagement: the time the page was visible, sent when it is left or hidden.
+  // Engagement: the time the page was visible and the deepest the visitor scrolled (percent of the
+  // page's height), sent when it is left or hidden.
   var visibleSince = doc.visibilityState === 'visible' ? Date.now() : 0;
   var visibleMs = 0;
   var pageUrl = null;
+  var scrollDepth = 0;
+
+  function scrolled() {
+    var height = doc.documentElement.scrollHeight;
+    var depth = height ? Math.min(100, Math.round((window.scrollY + window.innerHeight) * 100 / height)) : 100;
+    if (depth > scrollDepth) scrollDepth = depth;
+  }
 
   function flushEngagement() {
     if (visibleSince) visibleMs += Date.now() - visibleSince;
     visibleSince = doc.visibilityState === 'visible' ? Date.now() : 0;
-    if (pageUrl && visibleMs > 0) send({ n: 'engagement', u: pageUrl, e: visibleMs });
+    if (pageUrl && visibleMs > 0) send({ n: 'engagement', u: pageUrl, e: visibleMs, sd: scrollDepth });
     visibleMs = 0;
   }
 
@@ -80,6 +88,8 @@
     if (pageUrl) flushEngagement();
     pageUrl = url;
     visibleMs = 0;
+    scrollDepth = 0;
+    scrolled();
     visibleSince = doc.visibilityState === 'visible' ? Date.now() : 0;
     send({ n: 'pageview', u: url });
   }
@@ -117,6 +127,7 @@
     else visibleSince = Date.now();
   });
   window.addEventListener('pagehide', flushEngagement);
+  window.addEventListener('scroll', scrolled, { passive: true });
 
   // Opt-in link tracking: outbound links and file downloads.
   if (option('outbound') !== null || downloadOption !== null) {

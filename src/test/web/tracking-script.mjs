@@ -1,5 +1,5 @@
 // Drives headless Chromium through a page that carries the real tracking-script tag, the way a
-// visitor would: load, three single-page-app routes, a custom event queued before the script
+// visitor would: load, scroll half way down, three single-page-app routes, a custom event queued before the script
 // loaded, an outbound link click, a page not found (data-404); then the same tag on a host that is
 // not the site's.
 // Prints one JSON line: the status of every beacon request the browser made, per page host.
@@ -36,6 +36,10 @@ try {
   let next = beacons();
   await page.goto(sitePage);
   await next;
+  // Read the first page down to half its height: its engagement hit reports 50 % scrolled.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2 - window.innerHeight));
+  await page.waitForFunction(() => window.scrollY > 0);
+  await page.waitForTimeout(100);
   for (const route of ['#to-pricing', '#to-docs', '#to-about']) {
     next = beacons();
     await page.click(route);

@@ -3,6 +3,7 @@ package biz.vulcantracker.beacon;
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.Json;
 import biz.vulcantracker.model.EventNames;
+import biz.vulcantracker.model.ReservedProps;
 import biz.vulcantracker.model.Revenue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -101,6 +102,14 @@ public final class BeaconParser {
     if (revenue != null && !revenue.isNull()) {
       props = withRevenue(props, revenue);
     }
+    Long scrollDepth = fields.number("sd", "bad_scroll_depth");
+    if (scrollDepth != null) {
+      if (scrollDepth < 0 || scrollDepth > 100) {
+        throw badRequest("bad_scroll_depth", "sd is a percentage from 0 to 100");
+      }
+      props = new LinkedHashMap<>(props == null ? Map.of() : props);
+      props.put(ReservedProps.SCROLL_DEPTH, Long.toString(scrollDepth));
+    }
     return new BeaconRequest(
         siteId, url, host, eventName, emptyToNull(referrer),
         width == null ? null : width.intValue(), props, engagement, emptyToNull(clientEventId));
@@ -122,8 +131,8 @@ public final class BeaconParser {
       throw badRequest("bad_revenue", "$.currency is an ISO 4217 code such as EUR");
     }
     Map<String, String> with = new LinkedHashMap<>(props == null ? Map.of() : props);
-    with.put(Revenue.AMOUNT, amount.toPlainString());
-    with.put(Revenue.CURRENCY, currency);
+    with.put(ReservedProps.AMOUNT, amount.toPlainString());
+    with.put(ReservedProps.CURRENCY, currency);
     return with;
   }
 
@@ -231,8 +240,8 @@ public final class BeaconParser {
       if (field.getKey().isEmpty() || field.getKey().length() > MAX_PROP_KEY) {
         throw badRequest("bad_props", "property names are 1 to " + MAX_PROP_KEY + " characters");
       }
-      if (Revenue.isReserved(field.getKey())) {
-        throw badRequest("bad_props", "property names starting with " + Revenue.RESERVED_PREFIX + " are reserved (revenue goes in $)");
+      if (ReservedProps.isReserved(field.getKey())) {
+        throw badRequest("bad_props", "property names starting with " + ReservedProps.PREFIX + " are reserved (revenue goes in $)");
       }
       if (!value.isValueNode() || value.isNull()) {
         throw badRequest("bad_props", "property '" + field.getKey() + "' must be a string, number or boolean");

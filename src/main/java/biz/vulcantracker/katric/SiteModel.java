@@ -1,7 +1,7 @@
 package biz.vulcantracker.katric;
 
 import biz.vulcantracker.model.Property;
-import biz.vulcantracker.model.Revenue;
+import biz.vulcantracker.model.ReservedProps;
 import biz.vulcantracker.model.VisitRule;
 import biz.vulcantracker.store.BreakdownRow;
 import biz.vulcantracker.store.DailyTotals;
@@ -151,7 +151,7 @@ final class SiteModel {
       if (hit.props != null) {
         ResidentDay day = days.get(hit.day);
         for (String name : hit.props.keySet()) {
-          if (!Revenue.isReserved(name) && day.propKeys.offer(name, hit.visitorId, changed)) {
+          if (!ReservedProps.isReserved(name) && day.propKeys.offer(name, hit.visitorId, changed)) {
             resampled.add(day);
           }
         }
@@ -361,7 +361,7 @@ final class SiteModel {
         Set<String> sampled = days.get(hit.day).propKeys.keys();
         boolean beyond = false;
         for (Map.Entry<String, String> prop : hit.props.entrySet()) {
-          if (Revenue.isReserved(prop.getKey())) {
+          if (ReservedProps.isReserved(prop.getKey())) {
             continue; // the revenue: summed by goal reports, no breakdown of its own
           }
           if (sampled.contains(prop.getKey())) {

@@ -108,10 +108,10 @@ public enum Property {
     return of(key).map(p -> p.level == Level.DERIVED).orElse(false);
   }
 
-  /** A key of a custom event property ({@code event:props:<name>}, the name not empty and not one of {@link Revenue}'s). */
+  /** A key of a custom event property ({@code event:props:<name>}, the name not empty and not one of {@link ReservedProps}'). */
   public static boolean isEventProp(String key) {
     return key.startsWith(EVENT_PROPS_PREFIX) && key.length() > EVENT_PROPS_PREFIX.length()
-        && !Revenue.isReserved(eventPropName(key));
+        && !ReservedProps.isReserved(eventPropName(key));
   }
 
   /** The name of a custom event property's key. */

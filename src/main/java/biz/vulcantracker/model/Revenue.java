@@ -4,24 +4,16 @@ import java.math.BigDecimal;
 
 /**
  * The revenue a custom event may carry ({@code vulcan('Purchase', {revenue: {amount: 19.99, currency:
- * 'EUR'}})}): kept among the event's properties under reserved names, which a sender's own properties
- * may not use (names starting with {@value #RESERVED_PREFIX}) and which no property breakdown shows.
+ * 'EUR'}})}): kept among the event's properties under {@link ReservedProps#AMOUNT} and
+ * {@link ReservedProps#CURRENCY}.
  */
 public final class Revenue {
 
-  public static final String RESERVED_PREFIX = "$";
-  public static final String AMOUNT = "$amount";
-  public static final String CURRENCY = "$currency";
   /** Amounts from -10^12 to 10^12, at most 4 decimals: enough for any price, small enough to sum exactly. */
   public static final BigDecimal MAX_AMOUNT = BigDecimal.TEN.pow(12);
   public static final int MAX_SCALE = 4;
 
   private Revenue() {}
-
-  /** A property name of ours, not the sender's. */
-  public static boolean isReserved(String propName) {
-    return propName.startsWith(RESERVED_PREFIX);
-  }
 
   /** The amount as kept, or null when it is not a decimal number within the bounds. */
   public static BigDecimal amountOf(String text) {

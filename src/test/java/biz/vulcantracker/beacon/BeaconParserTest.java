@@ -67,6 +67,7 @@ class BeaconParserTest {
         Arguments.of("revenue without currency", "{\"s\":\"a.example\",\"u\":\"https://a.example/\",\"$\":{\"amount\":5}}", "bad_revenue"),
         Arguments.of("revenue in euros", "{\"s\":\"a.example\",\"u\":\"https://a.example/\",\"$\":{\"amount\":5,\"currency\":\"euro\"}}", "bad_revenue"),
         Arguments.of("revenue of 10^13", "{\"s\":\"a.example\",\"u\":\"https://a.example/\",\"$\":{\"amount\":1e13,\"currency\":\"EUR\"}}", "bad_revenue"),
+        Arguments.of("scroll depth over 100", "{\"s\":\"a.example\",\"u\":\"https://a.example/\",\"n\":\"engagement\",\"sd\":101}", "bad_scroll_depth"),
         Arguments.of("revenue with 5 decimals", "{\"s\":\"a.example\",\"u\":\"https://a.example/\",\"$\":{\"amount\":\"0.00001\",\"currency\":\"EUR\"}}", "bad_revenue"));
   }
 
@@ -88,6 +89,12 @@ class BeaconParserTest {
     assertThat(parser.fromQuery(Map.of("s", "a.example", "u", "https://a.example/", "n", "Purchase",
         "$", "{\"amount\":\"1200\",\"currency\":\"USD\"}")).props())
         .containsExactly(Map.entry("$amount", "1200"), Map.entry("$currency", "USD"));
+  }
+
+  @Test
+  void anEngagementHitsScrollDepthIsKeptUnderAReservedName() {
+    assertThat(parser.fromBody("{\"s\":\"a.example\",\"u\":\"https://a.example/\",\"n\":\"engagement\",\"e\":1200,\"sd\":73}")
+        .get(0).props()).containsExactly(Map.entry("$scroll_depth", "73"));
   }
 
   @Test

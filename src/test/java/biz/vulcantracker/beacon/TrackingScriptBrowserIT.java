@@ -59,6 +59,17 @@ class TrackingScriptBrowserIT {
         var pageRows = ApiClient.json(api.get("/api/v1/sites/shop.test/stats/breakdown?property=page&metrics=pageviews", site.reportKey()));
         assertThat(pageRows.path("results")).extracting(row -> row.path("page").asText())
             .containsExactlyInAnyOrder("/", "/pricing", "/docs", "/about", "/missing");
+        // The first page was read half way down before the visitor moved on.
+        eventually(Duration.ofSeconds(30), () -> {
+          var depth = ApiClient.json(api.get("/api/v1/sites/shop.test/stats/breakdown?property=page&metrics=pageviews,scroll_depth",
+              site.reportKey()));
+          assertThat(depth.path("results").findValues("page")).extracting(JsonNode::asText).contains("/");
+          for (JsonNode row : depth.path("results")) {
+            if (row.path("page").asText().equals("/")) {
+              assertThat(row.path("scroll_depth").asInt()).as(depth.toString()).isEqualTo(50);
+            }
+          }
+        });
         var notFound = ApiClient.json(api.get("/api/v1/sites/shop.test/stats/breakdown?property=event:props:path&metrics=events"
             + "&filters=event%3D%3D404", site.reportKey()));
         assertThat(notFound.path("results").toString()).isEqualTo("[{\"path\":\"/missing\",\"events\":1}]");
@@ -79,6 +90,7 @@ class TrackingScriptBrowserIT {
         </head><body>
         <nav><a id="to-pricing" href="/pricing">Pricing</a> <a id="to-docs" href="/docs">Docs</a> <a id="to-about" href="/about">About</a></nav>
         <a id="outbound" href="http://elsewhere.test:%d/landing">Elsewhere</a>
+        <div style="height: 4000px">A long page.</div>
         <script>document.querySelectorAll('nav a').forEach(function (a) {
           a.addEventListener('click', function (e) { e.preventDefault(); history.pushState({}, '', a.getAttribute('href')); });
         });</script>

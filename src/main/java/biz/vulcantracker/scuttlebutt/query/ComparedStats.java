@@ -80,6 +80,7 @@ public final class ComparedStats {
     metrics.forEach(metric -> zeros.put(metric, switch (metric) {
       case Metrics.CONVERSION_RATE -> Metrics.conversionRate(0, 0);
       case Metrics.TOTAL_REVENUE, Metrics.AVERAGE_REVENUE -> Metrics.money(BigDecimal.ZERO);
+      case Metrics.TIME_ON_PAGE, Metrics.SCROLL_DEPTH -> 0L;
       default -> Metrics.value(metric, List.of());
     }));
     return zeros;

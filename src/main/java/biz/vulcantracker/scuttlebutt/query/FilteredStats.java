@@ -1,7 +1,9 @@
 package biz.vulcantracker.scuttlebutt.query;
 
 import biz.vulcantracker.common.ApiError;
+import biz.vulcantracker.model.EventNames;
 import biz.vulcantracker.model.Property;
+import biz.vulcantracker.model.ReservedProps;
 import biz.vulcantracker.store.DailyTotals;
 import biz.vulcantracker.store.HitRow;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -126,6 +129,18 @@ public final class FilteredStats {
       return units.computeIfAbsent(unit, u -> new Tally(completions, revenue == null ? null : hit -> revenue.apply(named, hit)));
     }
 
+    /** Per group, how long its pageviews were looked at and how far scrolled. */
+    Map<String, EngagementTotal> engagement() {
+      Map<String, EngagementTotal> totals = new HashMap<>();
+      groups.forEach((group, units) -> units.values().forEach(t -> {
+        if (t.timedPageviews > 0 || t.scrolledPageviews > 0) {
+          totals.merge(group, new EngagementTotal(t.timeOnPageMs, t.timedPageviews, t.scrollDepthSum, t.scrolledPageviews),
+              EngagementTotal::plus);
+        }
+      }));
+      return totals;
+    }
+
     /** Per group, the revenue its counted hits brought. */
     Map<String, RevenueTotal> revenue() {
       Map<String, RevenueTotal> totals = new HashMap<>();
@@ -162,6 +177,10 @@ public final class FilteredStats {
     long durationMs;
     BigDecimal revenue = BigDecimal.ZERO;
     long revenueEvents;
+    long timeOnPageMs;
+    long timedPageviews;
+    long scrollDepthSum;
+    long scrolledPageviews;
 
     Tally(boolean completions) {
       this(completions, null);
@@ -193,6 +212,34 @@ public final class FilteredStats {
       }
     }
 
+    /**
+     * Counts how long a pageview's page was looked at and how far it was scrolled: the time until the
+     * visit's next hit (the next pageview, or the engagement hit the script sends when the page is
+     * left or hidden), and the deepest scroll that an engagement hit of the page reported before
+     * the next pageview. A visit's last pageview with no later hit has no time.
+     */
+    void countEngagement(SequencedVisit visit, HitRow pageview) {
+      List<HitRow> hits = visit.hits;
+      int at = visit.indexOf(pageview);
+      if (at < 0 || at + 1 >= hits.size()) {
+        return;
+      }
+      timeOnPageMs += hits.get(at + 1).timestamp() - pageview.timestamp();
+      timedPageviews++;
+      long deepest = -1;
+      for (int i = at + 1; i < hits.size() && !hits.get(i).isPageview(); i++) {
+        HitRow later = hits.get(i);
+        String depth = later.props() == null ? null : later.props().get(ReservedProps.SCROLL_DEPTH);
+        if (depth != null && EventNames.ENGAGEMENT.equals(later.eventName()) && Objects.equals(later.property("page"), pageview.property("page"))) {
+          deepest = Math.max(deepest, Long.parseLong(depth));
+        }
+      }
+      if (deepest >= 0) {
+        scrollDepthSum += deepest;
+        scrolledPageviews++;
+      }
+    }
+
     /** Counts a visit: its bounce and its duration. */
     void countVisit(SequencedVisit visit) {
       visits++;
@@ -205,7 +252,28 @@ public final class FilteredStats {
    * What a scan counted: per group under the filters, and (when asked for) per group without their
    * goal filters; and per group the revenue of the revenue goals the filters (or the grouping) name.
    */
-  record Counted(Map<String, List<DailyTotals>> groups, Map<String, List<DailyTotals>> base, Map<String, RevenueTotal> revenue) {}
+  record Counted(Map<String, List<DailyTotals>> groups, Map<String, List<DailyTotals>> base, Map<String, RevenueTotal> revenue,
+      Map<String, EngagementTotal> engagement) {}
+
+  /** Time on page (the pageviews that had a later hit) and scroll depth (those an engagement hit reported on). */
+  record EngagementTotal(long timeOnPageMs, long timedPageviews, long scrollDepthSum, long scrolledPageviews) {
+    static final EngagementTotal NONE = new EngagementTotal(0, 0, 0, 0);
+
+    EngagementTotal plus(EngagementTotal other) {
+      return new EngagementTotal(timeOnPageMs + other.timeOnPageMs, timedPageviews + other.timedPageviews,
+          scrollDepthSum + other.scrollDepthSum, scrolledPageviews + other.scrolledPageviews);
+    }
+
+    /** Whole seconds per timed pageview (0 with none). */
+    long timeOnPageSeconds() {
+      return timedPageviews == 0 ? 0 : Math.round(timeOnPageMs / 1000.0 / timedPageviews);
+    }
+
+    /** Whole percent per scrolled pageview (0 with none). */
+    long scrollDepth() {
+      return scrolledPageviews == 0 ? 0 : Math.round((double) scrollDepthSum / scrolledPageviews);
+    }
+  }
 
   /** A sum of revenue and the number of hits that brought it. */
   record RevenueTotal(BigDecimal amount, long events) {
@@ -249,7 +317,7 @@ public final class FilteredStats {
     return afterScan(scanned, () -> {
       scan.finish();
       return new Counted(countings.get(0).tallies.totals(), baseGrouping == null ? Map.of() : countings.get(1).tallies.totals(),
-          countings.get(0).tallies.revenue());
+          countings.get(0).tallies.revenue(), countings.get(0).tallies.engagement());
     });
   }
 
@@ -418,7 +486,11 @@ public final class FilteredStats {
           default -> hit.isCustomEvent() ? valueOf(hit, property) : null;
         };
         if (value != null) {
-          tallies.at(value, hit.day().toString()).countHit(hit);
+          Tally tally = tallies.at(value, hit.day().toString());
+          tally.countHit(hit);
+          if (property.equals("page")) {
+            tally.countEngagement(visit, hit);
+          }
         }
       }
 

@@ -2,6 +2,7 @@ package biz.vulcantracker.scuttlebutt.query;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.Json;
+import biz.vulcantracker.model.ReservedProps;
 import biz.vulcantracker.model.Revenue;
 import biz.vulcantracker.store.HitRow;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -81,10 +82,10 @@ public final class Goal {
 
   /** The revenue the hit brings this goal: its amount when it completes the goal in the goal's currency, else null. */
   BigDecimal revenueOf(HitRow hit) {
-    if (currency == null || !completedBy(hit) || hit.props() == null || !currency.equals(hit.props().get(Revenue.CURRENCY))) {
+    if (currency == null || !completedBy(hit) || hit.props() == null || !currency.equals(hit.props().get(ReservedProps.CURRENCY))) {
       return null;
     }
-    return Revenue.amountOf(hit.props().get(Revenue.AMOUNT));
+    return Revenue.amountOf(hit.props().get(ReservedProps.AMOUNT));
   }
 
   /** Whether the hit completes this goal. */

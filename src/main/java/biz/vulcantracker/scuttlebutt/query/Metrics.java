@@ -29,9 +29,14 @@ public final class Metrics {
   /** The revenue of a revenue goal's completions, and per completion with revenue (with a goal, as conversion_rate). */
   public static final String TOTAL_REVENUE = "total_revenue";
   public static final String AVERAGE_REVENUE = "average_revenue";
+  /** How long a page was looked at (whole seconds) and how far scrolled (percent): of the page breakdown. */
+  public static final String TIME_ON_PAGE = "time_on_page";
+  public static final String SCROLL_DEPTH = "scroll_depth";
+  public static final List<String> OF_PAGES = List.of(TIME_ON_PAGE, SCROLL_DEPTH);
   /** The metrics that need a goal. */
   public static final List<String> OF_GOALS = List.of(CONVERSION_RATE, TOTAL_REVENUE, AVERAGE_REVENUE);
-  private static final List<String> ACCEPTED = Stream.concat(Stream.concat(ALL.stream(), OF_GOALS.stream()), Stream.of(BOTS)).toList();
+  private static final List<String> ACCEPTED =
+      Stream.of(ALL, OF_GOALS, OF_PAGES, List.of(BOTS)).flatMap(List::stream).toList();
   private static final Set<String> KNOWN = Set.copyOf(ACCEPTED);
 
   private Metrics() {}

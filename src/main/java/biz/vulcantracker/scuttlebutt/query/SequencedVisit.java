@@ -7,7 +7,9 @@ import biz.vulcantracker.model.VisitRule;
 import biz.vulcantracker.store.HitRow;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A visit rebuilt from the hits table by {@link VisitSequencer}, by the rules katric's {@code Visit}
@@ -32,6 +34,8 @@ final class SequencedVisit {
   private String exitPage;
   private String channel;
   final List<HitRow> hits = new ArrayList<>();
+  /** Where each hit is in {@link #hits}, made when first asked (the visit is complete by then). */
+  private Map<HitRow, Integer> positions;
 
   private SequencedVisit(HitRow first) {
     this.visitorId = first.visitorId();
@@ -60,6 +64,17 @@ final class SequencedVisit {
     } else if (hit.isCustomEvent()) {
       events++;
     }
+  }
+
+  /** The position of one of the visit's hits among them (by identity), or -1. */
+  int indexOf(HitRow hit) {
+    if (positions == null) {
+      positions = new IdentityHashMap<>();
+      for (int i = 0; i < hits.size(); i++) {
+        positions.put(hits.get(i), i);
+      }
+    }
+    return positions.getOrDefault(hit, -1);
   }
 
   boolean isBounce() {

@@ -76,11 +76,12 @@ public final class StatsQueries {
   }
 
   /** A group's rows under the filters, and without their goal filters (what a conversion rate divides by). */
-  private record Counts(List<DailyTotals> days, List<DailyTotals> base, FilteredStats.RevenueTotal revenue) {
+  private record Counts(List<DailyTotals> days, List<DailyTotals> base, FilteredStats.RevenueTotal revenue,
+      FilteredStats.EngagementTotal engagement) {
     static final FilteredStats.RevenueTotal NO_REVENUE = new FilteredStats.RevenueTotal(BigDecimal.ZERO, 0);
 
     static Counts of(List<DailyTotals> days) {
-      return new Counts(days, List.of(), NO_REVENUE);
+      return new Counts(days, List.of(), NO_REVENUE, FilteredStats.EngagementTotal.NONE);
     }
   }
 
@@ -88,6 +89,7 @@ public final class StatsQueries {
   public CompletionStage<Map<String, Number>> aggregate(Site site, Period period, Filters filters, List<String> metrics) {
     requireGoal(metrics, filters.hasGoals());
     requireNoFilterForBots(metrics, filters);
+    requirePageBreakdown(metrics, null);
     if (filters.isEmpty()) {
       return dailyTotals.read(site.id(), period.from(), period.to()).thenApply(days -> values(metrics, Counts.of(days)));
     }
@@ -109,7 +111,8 @@ public final class StatsQueries {
       Map<String, Counts> groups = new HashMap<>();
       // A group without a conversion has no row (a breakdown lists the values that converted).
       counted.groups().forEach((group, days) -> groups.put(group, new Counts(days, counted.base().getOrDefault(group, List.of()),
-          counted.revenue().getOrDefault(group, Counts.NO_REVENUE))));
+          counted.revenue().getOrDefault(group, Counts.NO_REVENUE),
+          counted.engagement().getOrDefault(group, FilteredStats.EngagementTotal.NONE))));
       return groups;
     });
   }
@@ -122,6 +125,15 @@ public final class StatsQueries {
   private static void requireNoFilterForBots(List<String> metrics, Filters filters) {
     if (metrics.contains(Metrics.BOTS) && !filters.isEmpty()) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric", "bots takes no filters: a bot's hit has no properties");
+    }
+  }
+
+  /** {@code time_on_page} and {@code scroll_depth} are of the page breakdown. */
+  private static void requirePageBreakdown(List<String> metrics, String property) {
+    for (String metric : Metrics.OF_PAGES) {
+      if (metrics.contains(metric) && !"page".equals(property)) {
+        throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric", metric + " is a metric of breakdown?property=page");
+      }
     }
   }
 
@@ -160,6 +172,7 @@ public final class StatsQueries {
   public CompletionStage<List<Row>> timeseries(Site site, Period period, Filters filters, List<String> metrics, Interval interval) {
     requireGoal(metrics, filters.hasGoals());
     requireNoFilterForBots(metrics, filters);
+    requirePageBreakdown(metrics, null);
     if (interval == Interval.HOUR) {
       return hourlySeries(site, period, metrics, filters);
     }
@@ -202,6 +215,7 @@ public final class StatsQueries {
     if (metrics.contains(Metrics.BOTS)) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric", "bots are broken down by property=bot only");
     }
+    requirePageBreakdown(metrics, property);
     if (property.equals(Filters.GOAL)) {
       for (String metric : metrics) {
         if (!GOAL_METRICS.contains(metric)) {
@@ -214,21 +228,22 @@ public final class StatsQueries {
             List<DailyTotals> all = counted.base().getOrDefault("", List.of());
             Map<String, Counts> byGoal = new HashMap<>();
             counted.groups().forEach((goal, days) -> byGoal.put(goal, new Counts(days, all,
-                counted.revenue().getOrDefault(goal, Counts.NO_REVENUE))));
+                counted.revenue().getOrDefault(goal, Counts.NO_REVENUE), FilteredStats.EngagementTotal.NONE)));
             return sortedPage(byGoal, metrics, limit, page);
           });
     }
     if (Property.isHitLevel(property)) {
       for (String metric : metrics) {
-        if (!HIT_METRICS.contains(metric) && !(Metrics.OF_GOALS.contains(metric) && filters.hasGoals())) {
+        if (!HIT_METRICS.contains(metric) && !(Metrics.OF_GOALS.contains(metric) && filters.hasGoals()) && !Metrics.OF_PAGES.contains(metric)) {
           throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric",
               "'" + property + "' belongs to single hits: its metrics are " + String.join(", ", HIT_METRICS));
         }
       }
     }
     requireGoal(metrics, filters.hasGoals());
-    // A derived property has no rollup: it is counted from the hits, filters or not.
-    CompletionStage<Map<String, Counts>> values = filters.isEmpty() && !Property.isDerived(property)
+    // A derived property, time on page and scroll depth have no rollup: they are counted from the hits, filters or not.
+    boolean fromRollups = filters.isEmpty() && !Property.isDerived(property) && metrics.stream().noneMatch(Metrics.OF_PAGES::contains);
+    CompletionStage<Map<String, Counts>> values = fromRollups
         ? breakdowns.read(site.id(), Property.columnOf(property), period.from(), period.to()).thenApply(rows -> {
           Map<String, List<DailyTotals>> byValue = new HashMap<>();
           rows.stream().filter(row -> row.visitors() > 0 || row.pageviews() > 0 || row.events() > 0 || row.visits() > 0)
@@ -332,6 +347,8 @@ public final class StatsQueries {
         case Metrics.TOTAL_REVENUE -> Metrics.money(counts.revenue().amount());
         case Metrics.AVERAGE_REVENUE -> counts.revenue().events() == 0 ? Metrics.money(BigDecimal.ZERO)
             : Metrics.money(counts.revenue().amount().divide(BigDecimal.valueOf(counts.revenue().events()), 2, RoundingMode.HALF_UP));
+        case Metrics.TIME_ON_PAGE -> counts.engagement().timeOnPageSeconds();
+        case Metrics.SCROLL_DEPTH -> counts.engagement().scrollDepth();
         default -> Metrics.value(metric, counts.days());
       });
     }
