@@ -1,11 +1,5 @@
 package biz.vulcantracker.enrich;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -150,22 +144,12 @@ public final class AcquisitionChannels {
 
   private static AcquisitionChannels load() {
     Map<String, String> categories = new HashMap<>();
-    try (InputStream in = AcquisitionChannels.class.getResourceAsStream(RESOURCE);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        line = line.strip();
-        if (line.isEmpty() || line.startsWith("#")) {
-          continue;
-        }
-        int colon = line.indexOf(':');
-        String category = line.substring(0, colon).strip();
-        for (String name : line.substring(colon + 1).split(",")) {
-          categories.putIfAbsent(name.strip().toLowerCase(Locale.ROOT), category);
-        }
+    for (String line : ResourceLines.read(RESOURCE)) {
+      int colon = line.indexOf(':');
+      String category = line.substring(0, colon).strip();
+      for (String name : line.substring(colon + 1).split(",")) {
+        categories.putIfAbsent(name.strip().toLowerCase(Locale.ROOT), category);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     return new AcquisitionChannels(Map.copyOf(categories));
   }

@@ -1,11 +1,5 @@
 package biz.vulcantracker.enrich;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -32,24 +26,14 @@ public final class ReferrerSources {
   public static ReferrerSources load() {
     Map<String, String> exact = new HashMap<>();
     Map<String, String> anySuffix = new LinkedHashMap<>();
-    try (InputStream in = ReferrerSources.class.getResourceAsStream(RESOURCE);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        line = line.strip();
-        if (line.isEmpty() || line.startsWith("#")) {
-          continue;
-        }
-        String[] parts = line.split("\\s+", 2);
-        String pattern = parts[0].toLowerCase(Locale.ROOT);
-        if (pattern.endsWith(".*")) {
-          anySuffix.putIfAbsent(pattern.substring(0, pattern.length() - 2), parts[1]);
-        } else {
-          exact.putIfAbsent(pattern, parts[1]);
-        }
+    for (String line : ResourceLines.read(RESOURCE)) {
+      String[] parts = line.split("\\s+", 2);
+      String pattern = parts[0].toLowerCase(Locale.ROOT);
+      if (pattern.endsWith(".*")) {
+        anySuffix.putIfAbsent(pattern.substring(0, pattern.length() - 2), parts[1]);
+      } else {
+        exact.putIfAbsent(pattern, parts[1]);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     return new ReferrerSources(Map.copyOf(exact), anySuffix);
   }

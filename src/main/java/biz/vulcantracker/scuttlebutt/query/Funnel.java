@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
  * A saved funnel (docs/api.md, "Funnels"): 2 to 8 ordered steps, each a pageview of a page pattern
@@ -118,17 +117,10 @@ public final class Funnel {
   }
 
   private static String text(JsonNode body, String field) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isTextual()) {
-      throw bad(field + " is a string");
-    }
-    return value.asText();
+    return DefinitionFields.text(body, field, "bad_funnel");
   }
 
   private static ApiError bad(String message) {
-    return new ApiError(StatusCodes.BAD_REQUEST, "bad_funnel", message);
+    return DefinitionFields.bad("bad_funnel", message);
   }
 }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.util.Locale;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
  * A site's goal (docs/api.md, "Goals"): a custom event by its name, or a pageview of a page pattern
@@ -120,17 +119,10 @@ public final class Goal {
   }
 
   private static String text(JsonNode body, String field) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isTextual()) {
-      throw bad(field + " is a string");
-    }
-    return value.asText();
+    return DefinitionFields.text(body, field, "bad_goal");
   }
 
   private static ApiError bad(String message) {
-    return new ApiError(StatusCodes.BAD_REQUEST, "bad_goal", message);
+    return DefinitionFields.bad("bad_goal", message);
   }
 }

@@ -4,7 +4,6 @@ import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
  * A saved segment (docs/api.md, "Segments"): a named set of filters, in the {@code filters}
@@ -37,6 +36,6 @@ public record Segment(String id, String name, String filters) {
   }
 
   private static ApiError bad(String message) {
-    return new ApiError(StatusCodes.BAD_REQUEST, "bad_segment", message);
+    return DefinitionFields.bad("bad_segment", message);
   }
 }
