@@ -79,9 +79,16 @@ class ClusterFailoverIT {
           .subprotocols("vulcan-live", sites.get("failover0.example").reportKey()).buildAsync(
           URI.create("ws://127.0.0.1:" + edge.httpPort + "/api/v1/sites/failover0.example/live"),
           new WebSocket.Listener() {
+            // A message can come in several frames: only a whole one is a message.
+            private final StringBuilder partial = new StringBuilder();
+
             @Override
             public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-              liveMessages.add(data.toString());
+              partial.append(data);
+              if (last) {
+                liveMessages.add(partial.toString());
+                partial.setLength(0);
+              }
               socket.request(1);
               return null;
             }
