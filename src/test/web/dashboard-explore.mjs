@@ -53,6 +53,10 @@ try {
   steps.containsPric = await settled();
   await page.click('.chip .remove');
   await settled();
+  await page.click('.tab:text("Engagement")');
+  steps.engagement = await settled();
+  steps.engagement.rows = await page.evaluate(() => [...document.querySelectorAll('[data-view="time_on_page,scroll_depth"] tbody tr')]
+    .map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent.trim())));
   await page.click('.tab:text("Entry pages")');
   steps.entryPages = await settled();
   await page.selectOption('#compare', 'previous_period');

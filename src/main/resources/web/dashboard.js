@@ -11,7 +11,8 @@
     bounce_rate: 'Bounce rate', visit_duration: 'Visit duration', events: 'Events' };
   // Each panel and the views it switches between: [property, title, second metric].
   const panels = [
-    [['page', 'Top pages', 'pageviews'], ['entry_page', 'Entry pages', 'visits'], ['exit_page', 'Exit pages', 'visits']],
+    [['page', 'Top pages', 'pageviews'], ['entry_page', 'Entry pages', 'visits'], ['exit_page', 'Exit pages', 'visits'],
+      ['page', 'Engagement', 'time_on_page,scroll_depth']],
     [['channel', 'Channels', 'visits'], ['source', 'Sources', 'visits'], ['referrer', 'Referrers', 'visits'], ['utm_source', 'UTM source', 'visits'],
       ['utm_medium', 'UTM medium', 'visits'], ['utm_campaign', 'UTM campaign', 'visits']],
     [['country', 'Countries', 'visits'], ['region', 'Regions', 'visits'], ['city', 'Cities', 'visits']],
@@ -22,6 +23,8 @@
   const filterKeys = ['page', 'entry_page', 'exit_page', 'hostname', 'channel', 'source', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign',
     'country', 'region', 'city', 'browser', 'os', 'device', 'screen', 'event', 'goal'];
   const $ = (id) => document.getElementById(id);
+  // How the address names a panel's view: its property, or for the engagement view of pages, "engagement".
+  const viewName = (property, metric) => (metric.includes('time_on_page') ? 'engagement' : property);
   const number = new Intl.NumberFormat('en');
   document.title = `${site} · Vulcan Tracker`;
   $('site').textContent = site;
@@ -31,7 +34,7 @@
   const state = {
     period: query.get('period') || 'day', from: query.get('from') || '', to: query.get('to') || '',
     compare: query.get('compare') || '', filters: (query.get('filters') || '').split(';').filter(Boolean),
-    views: panels.map((views, i) => Math.max(0, views.findIndex(([p]) => p === query.get(`view${i}`)))),
+    views: panels.map((views, i) => Math.max(0, views.findIndex(([p, , m]) => viewName(p, m) === query.get(`view${i}`)))),
     funnel: query.get('funnel') || '',
   };
   function saveState() {
@@ -40,7 +43,7 @@
     if (state.period === 'custom') { out.set('from', state.from); out.set('to', state.to); }
     if (state.compare) out.set('compare', state.compare);
     if (state.filters.length) out.set('filters', state.filters.join(';'));
-    state.views.forEach((v, i) => { if (v) out.set(`view${i}`, panels[i][v][0]); });
+    state.views.forEach((v, i) => { if (v) out.set(`view${i}`, viewName(panels[i][v][0], panels[i][v][2])); });
     if (state.funnel) out.set('funnel', state.funnel);
     history.replaceState(null, '', `${location.pathname}?${out}${location.hash}`);
   }
@@ -48,7 +51,8 @@
   const format = (metric, value) => {
     if (metric === 'bounce_rate') return `${value}%`;
     if (metric === 'conversion_rate') return `${Number(value).toFixed(1)}%`;
-    if (metric === 'visit_duration') { const m = Math.floor(value / 60); return m ? `${m}m ${value % 60}s` : `${value}s`; }
+    if (metric === 'visit_duration' || metric === 'time_on_page') { const m = Math.floor(value / 60); return m ? `${m}m ${value % 60}s` : `${value}s`; }
+    if (metric === 'scroll_depth') return `${value}%`;
     if (metric === 'views_per_visit') return Number(value).toFixed(2);
     return number.format(value);
   };
@@ -145,8 +149,10 @@
 
   // A value that the filter syntax can carry (';' separates filters): only those rows filter on a click.
   const filterable = (value) => typeof value === 'string' && !value.includes(';');
+  const columnTitles = { pageviews: 'Pageviews', visits: 'Visits', events: 'Events', time_on_page: 'Time on page', scroll_depth: 'Scroll depth' };
   function renderList(panel, rows) {
     const [property, , metric] = panels[panel][state.views[panel]];
+    const columns = metric.split(',');
     const column = property.startsWith('event:props:') ? property.slice(12) : property; // how the API names its values
     const max = Math.max(1, ...rows.map((r) => r.visitors));
     const tabs = panels[panel].map(([p, title], v) =>
@@ -154,9 +160,10 @@
     const body = rows.length ? rows.map((r) => `<tr${filterable(r[column]) ? ` class="row" data-filter="${escape(`${property}==${r[column]}`)}"` : ''}>
       <td class="name"><div class="bar" style="width:${(100 * r.visitors) / max}%"></div>
       <span title="${escape(r[column])}">${escape(r[column])}</span></td><td class="num">${number.format(r.visitors)}</td>
-      <td class="num">${format(metric, r[metric])}</td></tr>`).join('') : `<tr><td class="empty" colspan="3">No data yet</td></tr>`;
-    return `<section class="panel" data-list="${property}"><h2><span class="tabs">${tabs}</span></h2><table><thead><tr>
-      <th>${column.replace('_', ' ')}</th><th>Visitors</th><th>${metric[0].toUpperCase() + metric.slice(1)}</th></tr></thead>
+      ${columns.map((m) => `<td class="num">${format(m, r[m])}</td>`).join('')}</tr>`).join('')
+      : `<tr><td class="empty" colspan="${2 + columns.length}">No data yet</td></tr>`;
+    return `<section class="panel" data-list="${property}" data-view="${escape(metric)}"><h2><span class="tabs">${tabs}</span></h2><table><thead><tr>
+      <th>${column.replace('_', ' ')}</th><th>Visitors</th>${columns.map((m) => `<th>${columnTitles[m]}</th>`).join('')}</tr></thead>
       <tbody>${body}</tbody></table></section>`;
   }
 

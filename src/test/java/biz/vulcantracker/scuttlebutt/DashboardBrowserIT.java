@@ -103,7 +103,10 @@ class DashboardBrowserIT {
     ApiClient.SiteKeys site = api.createSite("explore.example", List.of("explore.example"), "UTC");
     String google = "&r=https%3A%2F%2Fwww.google.com%2F";
     String[][] beacons = {
-        {"8.8.8.1", "u=https%3A%2F%2Fexplore.example%2F" + google}, {"8.8.8.1", "u=https%3A%2F%2Fexplore.example%2Fpricing"},
+        {"8.8.8.1", "u=https%3A%2F%2Fexplore.example%2F" + google},
+        // v1 scrolled / to 40 % before moving on (the script's engagement hit).
+        {"8.8.8.1", "u=https%3A%2F%2Fexplore.example%2F&n=engagement&e=5000&sd=40"},
+        {"8.8.8.1", "u=https%3A%2F%2Fexplore.example%2Fpricing"},
         {"8.8.8.1", "u=https%3A%2F%2Fexplore.example%2Fpricing&n=Signup"}, {"8.8.8.2", "u=https%3A%2F%2Fexplore.example%2F"},
         {"8.8.8.3", "u=https%3A%2F%2Fexplore.example%2Fdocs" + google},
         // v2 also hits a page not found (the script's vulcan('404') sends its path).
@@ -162,6 +165,8 @@ class DashboardBrowserIT {
     assertThat(steps.path("containsPric").path("visitors").asText()).isEqualTo("1");
     assertThat(steps.path("containsPric").path("chips").toString()).isEqualTo("[\"page contains pric\"]");
     assertThat(steps.path("entryPages").path("lists").toString()).contains("\"entry_page\"").doesNotContain("\"page\"");
+    assertThat(steps.path("engagement").path("search").asText()).contains("view0=engagement");
+    assertThat(steps.path("engagement").path("rows").toString()).contains("[\"/\",\"2\",\"0s\",\"40%\"]");
     assertThat(steps.path("entryPages").path("search").asText()).contains("view0=entry_page");
     // Today's 3 visitors against yesterday's 2: up 50 %, the earlier period drawn on the chart.
     assertThat(steps.path("compared").path("visitorsChange").asText()).isEqualTo("▲ 50%");
