@@ -230,7 +230,9 @@ public final class FilteredStats {
       for (int i = at + 1; i < hits.size() && !hits.get(i).isPageview(); i++) {
         HitRow later = hits.get(i);
         String depth = later.props() == null ? null : later.props().get(ReservedProps.SCROLL_DEPTH);
-        if (depth != null && EventNames.ENGAGEMENT.equals(later.eventName()) && Objects.equals(later.property("page"), pageview.property("page"))) {
+        boolean ofThisPage = EventNames.ENGAGEMENT.equals(later.eventName())
+            && Objects.equals(later.property("page"), pageview.property("page"));
+        if (depth != null && ofThisPage) {
           deepest = Math.max(deepest, Long.parseLong(depth));
         }
       }
@@ -297,7 +299,7 @@ public final class FilteredStats {
       Grouping grouping, Grouping baseGrouping) {
     if (period.days() > limits.maxDays()) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "period_too_long",
-          "a report with filters covers at most " + limits.maxDays() + " days");
+          "a report counted from the hits (filters, goals, funnels, channels) covers at most " + limits.maxDays() + " days");
     }
     List<Counting> countings = new ArrayList<>();
     List<List<Goal>> goalSets = filters.goalSets(goals);
