@@ -14,7 +14,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  * <ul>
  *   <li>{@code previous_period}: as many days, ending the day before the period starts.
  *   <li>{@code year_over_year}: the same dates a year earlier; February 29 becomes February 28, so a
- *       period across a leap day is compared with one a day shorter (as Plausible does).
+ *       period across a leap day is compared with one a day shorter.
  *   <li>{@code custom}: {@code compare_from}..{@code compare_to}, inclusive.
  * </ul>
  *
