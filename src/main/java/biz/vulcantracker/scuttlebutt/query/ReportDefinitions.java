@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
@@ -63,34 +64,36 @@ public final class ReportDefinitions {
   /** Adds the goal the body describes; a second goal of the same name is a 409. */
   public CompletionStage<Goal> addGoal(String siteId, String body) {
     Goal goal = Goal.fromJson(newId(), parse(body));
-    return goals(siteId).thenCompose(goals -> {
-      if (goals.size() >= MAX_GOALS) {
-        throw new ApiError(StatusCodes.CONFLICT, "too_many_goals", "a site has at most " + MAX_GOALS + " goals");
-      }
+    return add(siteId, GOALS, "goals", MAX_GOALS, goals(siteId), goal, goal.id(), goal.toJson().toString(), goals -> {
       if (goals.stream().anyMatch(other -> other.name().equals(goal.name()))) {
         throw new ApiError(StatusCodes.CONFLICT, "goal_exists", "the site has a goal named '" + goal.name() + "'");
       }
-      return put(siteId, GOALS, goal.id(), goal.toJson().toString()).thenApply(done -> goal);
     });
   }
 
   public CompletionStage<Funnel> addFunnel(String siteId, String body) {
     Funnel funnel = Funnel.fromJson(newId(), parse(body));
-    return funnels(siteId).thenCompose(funnels -> {
-      if (funnels.size() >= MAX_FUNNELS) {
-        throw new ApiError(StatusCodes.CONFLICT, "too_many_funnels", "a site has at most " + MAX_FUNNELS + " funnels");
-      }
-      return put(siteId, FUNNELS, funnel.id(), funnel.toJson().toString()).thenApply(done -> funnel);
-    });
+    return add(siteId, FUNNELS, "funnels", MAX_FUNNELS, funnels(siteId), funnel, funnel.id(), funnel.toJson().toString(), all -> {});
   }
 
   public CompletionStage<Segment> addSegment(String siteId, String body) {
     Segment segment = Segment.fromJson(newId(), parse(body));
-    return segments(siteId).thenCompose(segments -> {
-      if (segments.size() >= MAX_SEGMENTS) {
-        throw new ApiError(StatusCodes.CONFLICT, "too_many_segments", "a site has at most " + MAX_SEGMENTS + " segments");
+    return add(siteId, SEGMENTS, "segments", MAX_SEGMENTS, segments(siteId), segment, segment.id(), segment.toJson().toString(),
+        all -> {});
+  }
+
+  /**
+   * Stores a definition unless the site has {@code max} of its kind already (a 409
+   * {@code too_many_<plural>}) or {@code check} refuses it beside the ones there are.
+   */
+  private <T> CompletionStage<T> add(String siteId, String kind, String plural, int max, CompletionStage<List<T>> existing,
+      T item, String id, String json, Consumer<List<T>> check) {
+    return existing.thenCompose(all -> {
+      if (all.size() >= max) {
+        throw new ApiError(StatusCodes.CONFLICT, "too_many_" + plural, "a site has at most " + max + " " + plural);
       }
-      return put(siteId, SEGMENTS, segment.id(), segment.toJson().toString()).thenApply(done -> segment);
+      check.accept(all);
+      return put(siteId, kind, id, json).thenApply(done -> item);
     });
   }
 
