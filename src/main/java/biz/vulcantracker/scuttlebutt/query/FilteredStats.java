@@ -216,7 +216,7 @@ public final class FilteredStats {
      * Counts how long a pageview's page was looked at and how far it was scrolled: the time until the
      * visit's next hit (the next pageview, or the engagement hit the script sends when the page is
      * left or hidden), and the deepest scroll that an engagement hit of the page reported before
-     * the next pageview. A visit's last pageview with no later hit has no time.
+     * the page's next pageview in the visit. A visit's last pageview with no later hit has no time.
      */
     void countEngagement(SequencedVisit visit, HitRow pageview) {
       List<HitRow> hits = visit.hits;
@@ -227,8 +227,14 @@ public final class FilteredStats {
       timeOnPageMs += hits.get(at + 1).timestamp() - pageview.timestamp();
       timedPageviews++;
       long deepest = -1;
-      for (int i = at + 1; i < hits.size() && !hits.get(i).isPageview(); i++) {
+      // Up to the page's next pageview, not the visit's: the engagement hit of leaving a page and the
+      // pageview of the next one are sent together and may arrive (and be timed) in either order.
+      String page = pageview.property("page");
+      for (int i = at + 1; i < hits.size(); i++) {
         HitRow later = hits.get(i);
+        if (later.isPageview() && Objects.equals(later.property("page"), page)) {
+          break;
+        }
         String depth = later.props() == null ? null : later.props().get(ReservedProps.SCROLL_DEPTH);
         boolean ofThisPage = EventNames.ENGAGEMENT.equals(later.eventName())
             && Objects.equals(later.property("page"), pageview.property("page"));

@@ -45,6 +45,20 @@ class EngagementTest {
     assertThat(engagement.get("/b").scrollDepth()).isEqualTo(50);
   }
 
+  /** Leaving / and opening /b send two beacons at once; the engagement hit of / may arrive second. */
+  @Test
+  void anEngagementHitTimedAfterTheNextPageviewStillCountsForItsPage() {
+    FilteredStats.Tallies tallies = new FilteredStats.Tallies(Integer.MAX_VALUE, false);
+    FilteredStats.Scan scan = new FilteredStats.Scan(ZoneOffset.UTC, new Period(DAY, DAY),
+        List.of(new FilteredStats.Counting(Filters.NONE, List.of(), FilteredStats.byProperty("page"), tallies)));
+    List.of(hit(3, 0, "pageview", "/", null), hit(3, 20_000, "pageview", "/b", null), hit(3, 20_010, "engagement", "/", "70"))
+        .forEach(scan::accept);
+    scan.finish();
+    assertThat(tallies.engagement().get("/").scrollDepth()).isEqualTo(70);
+    assertThat(tallies.engagement().get("/").timeOnPageSeconds()).isEqualTo(20);
+    assertThat(tallies.engagement().get("/b").scrolledPageviews()).isZero();
+  }
+
   private static HitRow hit(long visitor, long offsetMs, String event, String page, String scrollDepth) {
     Map<String, String> props = scrollDepth == null ? Map.of() : Map.of(ReservedProps.SCROLL_DEPTH, scrollDepth);
     return new HitRow(DAY, visitor, visitor + ":" + offsetMs, T + offsetMs, null, event, Map.of("page", page), props, false);
