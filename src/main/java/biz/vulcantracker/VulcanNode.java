@@ -40,9 +40,13 @@ import biz.vulcantracker.scuttlebutt.query.ScanLimits;
 import biz.vulcantracker.scuttlebutt.query.LiveModel;
 import biz.vulcantracker.scuttlebutt.query.ReportDefinitions;
 import biz.vulcantracker.scuttlebutt.query.StatsQueries;
+import biz.vulcantracker.scuttlebutt.query.VisitSegments;
 import biz.vulcantracker.store.DailyBreakdownsTable;
 import biz.vulcantracker.store.DailyTotalsTable;
+import biz.vulcantracker.store.HitDaysTable;
 import biz.vulcantracker.store.HitsTable;
+import biz.vulcantracker.store.SegmentTables;
+import biz.vulcantracker.store.VisitSegmentsTable;
 import biz.vulcantracker.store.HourlyTotalsTable;
 import biz.vulcantracker.store.RollupTables;
 import biz.vulcantracker.store.Schema;
@@ -129,6 +133,7 @@ public final class VulcanNode implements AutoCloseable {
     DailyBreakdownsTable breakdowns = new DailyBreakdownsTable(session, store);
     HourlyTotalsTable hourly = new HourlyTotalsTable(session, store);
     HitsTable hits = new HitsTable(session, store);
+    HitDaysTable hitDays = new HitDaysTable(session, store);
     QueueSettings queue = QueueSettings.create(config);
 
     List<Route> routes = new ArrayList<>();
@@ -136,7 +141,7 @@ public final class VulcanNode implements AutoCloseable {
     RelayedClients relayed = new RelayedClients();
     KatricSettings katric = KatricSettings.create(config);
     // On katric nodes this hosts the entities; elsewhere it is the proxy reports ask them through.
-    SiteEntity.init(system, new RollupTables(dailyTotals, breakdowns, hourly, hits),
+    SiteEntity.init(system, new RollupTables(dailyTotals, breakdowns, hourly, hits, hitDays),
         (siteId, day) -> hits.read(siteId, day).runWith(Sink.seq(), system), katric);
     if (roles.contains(Roles.KATRIC)) {
       HitConsumer.init(system, queue, sites, katric);
@@ -160,7 +165,9 @@ public final class VulcanNode implements AutoCloseable {
       LiveModel liveModel = new LiveModel(ClusterSharding.get(system));
       ReportDefinitions definitions = new ReportDefinitions(new SiteDefinitions(session, store));
       StatsQueries queries = new StatsQueries(dailyTotals, breakdowns, hourly,
-          new FilteredStats(hits::read, system, ScanLimits.fromConfig(config)), liveModel, definitions);
+          new FilteredStats(new VisitSegments(hits::read, new SegmentTables(hitDays, new VisitSegmentsTable(session, store)),
+              config.getBytes("vulcan.scuttlebutt.scans.segment-memory")), system, ScanLimits.fromConfig(config)),
+          liveModel, definitions);
       KeyQuotas quotas = new KeyQuotas(KeyQuotas.Settings.fromConfig(config));
       routes.add(new StatsRoutes(access, queries, quotas, definitions).route());
       routes.add(new DefinitionRoutes(access, definitions).route());

@@ -293,7 +293,11 @@ public final class SiteEntity
       return Effect().reply(command.replyTo(), StatusReply.ack()); // held: written with the last part
     }
     nextParts.remove(command.partition());
-    Rollup rollup = days.rollup(pending);
+    // Every day the batch touched has its count written, not only days with new hits: a count whose
+    // write failed is written again when the batch comes again (and adds nothing).
+    Set<LocalDate> counted = new HashSet<>(touched);
+    pending.forEach(hit -> counted.add(hit.day()));
+    Rollup rollup = days.rollup(pending, counted);
     pending = new ArrayList<>();
     days.evictBeyond(settings.residentDays(), SiteModel.daysAround(touched));
     ZoneId zone = ZoneId.of(command.timezone());

@@ -428,7 +428,7 @@ final class SiteModel {
    * longer changed after. Rows that fell to zero are written as zeros (the stored row had values)
    * and then forgotten.
    */
-  Rollup rollup(List<HitRow> hits) {
+  Rollup rollup(List<HitRow> hits, Collection<LocalDate> touched) {
     List<DailyTotals> totals = new ArrayList<>();
     List<HourlyTotals> hours = new ArrayList<>();
     List<BreakdownRow> breakdowns = new ArrayList<>();
@@ -455,7 +455,14 @@ final class SiteModel {
       }
       dayRows.dirty.clear();
     });
-    return new Rollup(totals, breakdowns, hours, hits);
+    Map<LocalDate, Long> hitDays = new TreeMap<>();
+    for (LocalDate day : touched) {
+      ResidentDay resident = days.get(day);
+      if (resident != null) {
+        hitDays.put(day, (long) resident.keys.size());
+      }
+    }
+    return new Rollup(totals, breakdowns, hours, hits, hitDays);
   }
 
   private static DailyTotals totalsOf(LocalDate day, long[] v) {

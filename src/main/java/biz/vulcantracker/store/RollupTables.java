@@ -3,19 +3,22 @@ package biz.vulcantracker.store;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 
-/** Writes a rollup to the rollup tables and its hits to the hits table, all concurrently. */
+/** Writes a rollup to the rollup tables and its hits to the hits table, all concurrently, then the days' hit counts. */
 public final class RollupTables implements RollupWriter {
 
   private final DailyTotalsTable totals;
   private final DailyBreakdownsTable breakdowns;
   private final HourlyTotalsTable hours;
   private final HitsTable hits;
+  private final HitDaysTable hitDays;
 
-  public RollupTables(DailyTotalsTable totals, DailyBreakdownsTable breakdowns, HourlyTotalsTable hours, HitsTable hits) {
+  public RollupTables(DailyTotalsTable totals, DailyBreakdownsTable breakdowns, HourlyTotalsTable hours, HitsTable hits,
+      HitDaysTable hitDays) {
     this.totals = totals;
     this.breakdowns = breakdowns;
     this.hours = hours;
     this.hits = hits;
+    this.hitDays = hitDays;
   }
 
   @Override
@@ -23,6 +26,8 @@ public final class RollupTables implements RollupWriter {
     return totals.write(siteId, rollup.totals())
         .thenCombine(breakdowns.write(siteId, rollup.breakdowns()), (a, b) -> Done.getInstance())
         .thenCombine(hours.write(siteId, rollup.hours()), (a, b) -> Done.getInstance())
-        .thenCombine(hits.write(siteId, rollup.hits()), (a, b) -> Done.getInstance());
+        // The counts after the hits: a count never names hits the table does not have yet.
+        .thenCombine(hits.write(siteId, rollup.hits()).thenCompose(done -> hitDays.write(siteId, rollup.hitDays())),
+            (a, b) -> Done.getInstance());
   }
 }

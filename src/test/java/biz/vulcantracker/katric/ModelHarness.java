@@ -51,7 +51,7 @@ public final class ModelHarness {
       loads++;
     }
     List<HitRow> added = model.add(rows, 0);
-    Rollup rollup = model.rollup(added);
+    Rollup rollup = model.rollup(added, touched);
     added.forEach(row -> table.computeIfAbsent(row.day(), d -> new ArrayList<>()).add(row));
     rollup.totals().forEach(row -> totals.put(row.day(), row));
     rollup.hours().forEach(row -> hours.put(row.hour(), row));

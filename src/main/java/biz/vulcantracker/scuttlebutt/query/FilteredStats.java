@@ -21,17 +21,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.pekko.Done;
-import org.apache.pekko.NotUsed;
+import org.roaringbitmap.RoaringBitmap;
+import org.roaringbitmap.IntConsumer;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * Reports with filters, answered from the hits table instead of the rollups: the period's day
- * partitions (and one day either side, for visits across midnight) are scanned as a stream,
- * sequenced back into visits ({@link VisitSequencer}), filtered, and tallied by a {@link Grouping}.
+ * Reports with filters, answered from the hits instead of the rollups: the visits that started in
+ * the period (and on the day before, for their hits after midnight) are read as visit segments
+ * ({@link VisitSegments}); each segment's index picks the visits the filters can select, and only
+ * those are rebuilt, filtered, and tallied by a {@link Grouping}.
  *
  * <p>Counted as the rollups count: pageviews and custom events on the day (or hour) of the hit,
  * visits with their bounces and durations on the day they started, visitors as distinct ids per day
@@ -49,17 +50,12 @@ public final class FilteredStats {
   /** The group that values beyond {@link ScanLimits#maxGroups} fold into. */
   static final String OTHER = "(other)";
 
-  /** Where the hits come from: one day partition of a site, streamed (the hits table). */
-  public interface HitSource {
-    Source<HitRow, NotUsed> read(String siteId, LocalDate day);
-  }
-
-  private final HitSource hits;
+  private final VisitSegments segments;
   private final ActorSystem<?> system;
   private final ScanLimits limits;
 
-  public FilteredStats(HitSource hits, ActorSystem<?> system, ScanLimits limits) {
-    this.hits = hits;
+  public FilteredStats(VisitSegments segments, ActorSystem<?> system, ScanLimits limits) {
+    this.segments = segments;
     this.system = system;
     this.limits = limits;
   }
@@ -71,6 +67,14 @@ public final class FilteredStats {
 
     /** A matching visit that started in the period, with its counted hits (any day). */
     void visit(SequencedVisit visit, List<HitRow> counted, Tallies tallies);
+
+    /**
+     * Goals one of which a visit must complete for this grouping to count anything of it (none
+     * counts nothing), or null: every visit may count.
+     */
+    default List<Goal> required() {
+      return null;
+    }
 
     /** Whether each counted hit is a goal's completion, counted as an event whatever its kind. */
     default boolean countsCompletions() {
@@ -315,15 +319,13 @@ public final class FilteredStats {
       Filters base = filters.withoutGoals();
       countings.add(new Counting(base, List.of(), baseGrouping, new Tallies(limits.maxGroups(), false)));
     }
-    Scan scan = new Scan(zone, period, countings);
-    CompletionStage<Done> scanned = Source.from(scan.days())
-        .flatMapConcat(day -> hits.read(siteId, day))
+    Scan scan = new Scan(period, countings);
+    CompletionStage<Done> scanned = segments.segments(siteId, zone, scan.firstDay(), period.to())
         .completionTimeout(limits.timeout())
         .toMat(Sink.foreach(scan::accept), (notUsed, done) -> done)
         .withAttributes(ActorAttributes.dispatcher(limits.dispatcher()))
         .run(system);
     return afterScan(scanned, () -> {
-      scan.finish();
       return new Counted(countings.get(0).tallies.totals(), baseGrouping == null ? Map.of() : countings.get(1).tallies.totals(),
           countings.get(0).tallies.revenue(), countings.get(0).tallies.engagement());
     });
@@ -348,19 +350,16 @@ public final class FilteredStats {
    * The period's hits of known bots, by the bot's name ({@code (unknown)} for hits stored before the
    * name was kept), at most {@link ScanLimits#maxGroups} names (the rest under {@code (other)}).
    */
-  CompletionStage<Map<String, Long>> bots(String siteId, Period period) {
+  CompletionStage<Map<String, Long>> bots(String siteId, ZoneId zone, Period period) {
     if (period.days() > limits.maxDays()) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "period_too_long", "a report of bots covers at most " + limits.maxDays() + " days");
     }
     Map<String, Long> byName = new HashMap<>();
-    CompletionStage<Done> scanned = Source.from(period.from().datesUntil(period.to().plusDays(1)).toList())
-        .flatMapConcat(day -> hits.read(siteId, day))
-        .filter(HitRow::bot)
+    CompletionStage<Done> scanned = segments.segments(siteId, zone, period.from(), period.to())
         .completionTimeout(limits.timeout())
-        .toMat(Sink.foreach(row -> {
-          String name = row.property("browser") == null ? "(unknown)" : row.property("browser");
-          byName.merge(byName.containsKey(name) || byName.size() < limits.maxGroups() - 1 ? name : OTHER, 1L, Long::sum);
-        }), (notUsed, done) -> done)
+        .toMat(Sink.foreach(segment -> segment.segment.bots().forEach((name, count) ->
+            byName.merge(byName.containsKey(name) || byName.size() < limits.maxGroups() - 1 ? name : OTHER, count, Long::sum))),
+            (notUsed, done) -> done)
         .withAttributes(ActorAttributes.dispatcher(limits.dispatcher()))
         .run(system);
     return afterScan(scanned, () -> byName);
@@ -387,29 +386,37 @@ public final class FilteredStats {
     }
   }
 
-  /** One report's pass over the hits: the rows in table order in, the tallies per group out. */
+  /** One report's pass over the visit segments: the segments in, the tallies per group out. */
   static final class Scan {
     private final Period period;
-    private final VisitSequencer sequencer;
+    private final List<Counting> countings;
 
-    Scan(ZoneId zone, Period period, List<Counting> countings) {
+    Scan(Period period, List<Counting> countings) {
       this.period = period;
-      this.sequencer = new VisitSequencer(zone, visit -> countings.forEach(counting -> count(visit, period, counting)));
+      this.countings = countings;
     }
 
-    /** The day partitions to read, in order: the period and a day either side (visits across midnight). */
-    List<LocalDate> days() {
-      return period.from().minusDays(1).datesUntil(period.to().plusDays(2)).toList();
+    /** The first day whose visits are read: the day before the period, for its visits' hits after midnight. */
+    LocalDate firstDay() {
+      return period.from().minusDays(1);
     }
 
-    void accept(HitRow row) {
-      if (!row.bot()) { // a bot's hit is kept for the count of bots only
-        sequencer.accept(row);
+    /** Counts the segment's visits that each counting may count, each visit rebuilt once. */
+    void accept(IndexedSegment segment) {
+      RoaringBitmap[] candidates = new RoaringBitmap[countings.size()];
+      RoaringBitmap any = new RoaringBitmap();
+      for (int i = 0; i < candidates.length; i++) {
+        candidates[i] = segment.candidates(countings.get(i), period);
+        any.or(candidates[i]);
       }
-    }
-
-    void finish() {
-      sequencer.finish();
+      any.forEach((IntConsumer) v -> {
+        SequencedVisit visit = segment.visit(v);
+        for (int i = 0; i < candidates.length; i++) {
+          if (candidates[i].contains(v)) {
+            count(visit, period, countings.get(i));
+          }
+        }
+      });
     }
   }
 
@@ -525,6 +532,11 @@ public final class FilteredStats {
     goals.forEach(goal -> byName.put(goal.name(), goal));
     return new Grouping() {
       @Override
+      public List<Goal> required() {
+        return goals;
+      }
+
+      @Override
       public boolean countsCompletions() {
         return true;
       }
@@ -559,8 +571,13 @@ public final class FilteredStats {
    * Rows per funnel step ("0" for the first): the visitors whose visit, started in the period,
    * reached the step ({@link Funnel#stepsReached}), distinct per day as every visitor count.
    */
-  static Grouping byFunnelStep(List<java.util.function.Predicate<HitRow>> steps) {
+  static Grouping byFunnelStep(List<java.util.function.Predicate<HitRow>> steps, List<Goal> firstStep) {
     return new Grouping() {
+      @Override
+      public List<Goal> required() {
+        return firstStep;
+      }
+
       @Override
       public void hit(SequencedVisit visit, HitRow hit, Tallies tallies) {}
 

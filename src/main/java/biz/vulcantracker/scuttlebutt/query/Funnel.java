@@ -84,6 +84,15 @@ public final class Funnel {
     return matchers;
   }
 
+  /** The first step as goals, one of which a visit must complete to enter the funnel (none: a goal deleted since). */
+  List<Goal> firstStep(List<Goal> goals) {
+    Step first = steps.get(0);
+    if (first.page() != null) {
+      return List.of(new Goal(null, "first step", null, first.page()));
+    }
+    return goals.stream().filter(goal -> goal.name().equals(first.goal())).limit(1).toList();
+  }
+
   /** How many steps the visit's hits (in time order) reach, each after the one before. */
   static int stepsReached(List<HitRow> hits, List<Predicate<HitRow>> matchers) {
     int reached = 0;

@@ -87,6 +87,11 @@ public final class Goal {
     return Revenue.amountOf(hit.props().get(ReservedProps.AMOUNT));
   }
 
+  /** A page goal's pattern, or null. */
+  Glob pagePattern() {
+    return pattern;
+  }
+
   /** Whether the hit completes this goal. */
   public boolean completedBy(HitRow hit) {
     if (event != null) {

@@ -206,7 +206,7 @@ public final class StatsQueries {
       if (!metrics.equals(List.of(Metrics.BOTS)) || !filters.isEmpty()) {
         throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric", "a breakdown by bot has the metric bots and no filters");
       }
-      return filtered.bots(site.id(), period).thenApply(byName -> {
+      return filtered.bots(site.id(), site.timezone(), period).thenApply(byName -> {
         Map<String, Counts> counts = new HashMap<>();
         byName.forEach((name, hits) -> counts.put(name, Counts.of(List.of(new DailyTotals(null, 0, 0, 0, 0, 0, 0, hits)))));
         return sortedPage(counts, metrics, limit, page);
@@ -264,7 +264,7 @@ public final class StatsQueries {
    */
   public CompletionStage<List<FunnelStep>> funnel(Site site, Period period, Filters filters, String funnelId) {
     return definitions.funnel(site.id(), funnelId).thenCompose(funnel -> definitions.goals(site.id()).thenCompose(goals ->
-        filtered.tally(site.id(), site.timezone(), period, filters, goals, FilteredStats.byFunnelStep(funnel.matchers(goals)), null)
+        filtered.tally(site.id(), site.timezone(), period, filters, goals, FilteredStats.byFunnelStep(funnel.matchers(goals), funnel.firstStep(goals)), null)
             .thenApply(counted -> {
               List<FunnelStep> steps = new ArrayList<>();
               long first = 0;

@@ -32,10 +32,9 @@ class EngagementTest {
         hit(2, 10_000, "pageview", "/b", null)));
     FilteredStats.Tallies tallies = new FilteredStats.Tallies(Integer.MAX_VALUE, false);
     Period period = new Period(DAY, DAY);
-    FilteredStats.Scan scan = new FilteredStats.Scan(ZoneOffset.UTC, period,
+    FilteredStats.Scan scan = new FilteredStats.Scan(period,
         List.of(new FilteredStats.Counting(Filters.NONE, List.of(), FilteredStats.byProperty("page"), tallies)));
-    rows.forEach(scan::accept);
-    scan.finish();
+    VisitSegments.built(ZoneOffset.UTC, DAY, DAY, rows).forEach(scan::accept);
 
     Map<String, FilteredStats.EngagementTotal> engagement = tallies.engagement();
     assertThat(engagement.get("/").timeOnPageSeconds()).isEqualTo(20);
@@ -49,11 +48,11 @@ class EngagementTest {
   @Test
   void anEngagementHitTimedAfterTheNextPageviewStillCountsForItsPage() {
     FilteredStats.Tallies tallies = new FilteredStats.Tallies(Integer.MAX_VALUE, false);
-    FilteredStats.Scan scan = new FilteredStats.Scan(ZoneOffset.UTC, new Period(DAY, DAY),
+    FilteredStats.Scan scan = new FilteredStats.Scan(new Period(DAY, DAY),
         List.of(new FilteredStats.Counting(Filters.NONE, List.of(), FilteredStats.byProperty("page"), tallies)));
-    List.of(hit(3, 0, "pageview", "/", null), hit(3, 20_000, "pageview", "/b", null), hit(3, 20_010, "engagement", "/", "70"))
+    VisitSegments.built(ZoneOffset.UTC, DAY, DAY,
+        List.of(hit(3, 0, "pageview", "/", null), hit(3, 20_000, "pageview", "/b", null), hit(3, 20_010, "engagement", "/", "70")))
         .forEach(scan::accept);
-    scan.finish();
     assertThat(tallies.engagement().get("/").scrollDepth()).isEqualTo(70);
     assertThat(tallies.engagement().get("/").timeOnPageSeconds()).isEqualTo(20);
     assertThat(tallies.engagement().get("/b").scrolledPageviews()).isZero();

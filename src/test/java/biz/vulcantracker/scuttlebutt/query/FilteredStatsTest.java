@@ -49,7 +49,7 @@ class FilteredStatsTest {
     for (int start = 0; start < hits.size(); start += 37) {
       model.record(hits.subList(start, Math.min(hits.size(), start + 37)));
     }
-    Rollup rollup = new Rollup(model.totals(), model.breakdowns(), model.hours(), List.of());
+    Rollup rollup = new Rollup(model.totals(), model.breakdowns(), model.hours(), List.of(), Map.of());
     List<HitRow> rows = tableOrder(model.table());
     Period period = new Period(FIRST, FIRST.plusDays(2));
 
@@ -93,11 +93,12 @@ class FilteredStatsTest {
   private static Map<String, List<DailyTotals>> scan(ZoneId zone, Period period, List<HitRow> rows,
       FilteredStats.Grouping grouping) {
     FilteredStats.Tallies tallies = new FilteredStats.Tallies(Integer.MAX_VALUE, false);
-    FilteredStats.Scan scan = new FilteredStats.Scan(zone, period,
+    FilteredStats.Scan scan = new FilteredStats.Scan(period,
         List.of(new FilteredStats.Counting(Filters.NONE, List.of(), grouping, tallies)));
-    List<LocalDate> days = scan.days();
-    rows.stream().filter(row -> days.contains(row.day())).forEach(scan::accept);
-    scan.finish();
+    // The days a build of the period's segments reads: the period, the day before, and a day either side.
+    List<LocalDate> days = scan.firstDay().minusDays(1).datesUntil(period.to().plusDays(2)).toList();
+    VisitSegments.built(zone, scan.firstDay(), period.to(), rows.stream().filter(row -> days.contains(row.day())).toList())
+        .forEach(scan::accept);
     return tallies.totals();
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.store.DailyTotals;
+import biz.vulcantracker.store.SegmentStore;
 import biz.vulcantracker.store.HitRow;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
@@ -46,10 +47,10 @@ class ScanLimitsTest {
   @Test
   void scansRunOnTheirOwnDispatcher() throws Exception {
     Set<String> threads = ConcurrentHashMap.newKeySet();
-    FilteredStats stats = new FilteredStats((site, day) -> pageviews(day, 100).map(row -> {
+    FilteredStats stats = new FilteredStats(segmentsOf((site, day) -> pageviews(day, 100).map(row -> {
       threads.add(Thread.currentThread().getName());
       return row;
-    }), testKit.system(), PRODUCTION);
+    })), testKit.system(), PRODUCTION);
     stats.tally("site", ZoneOffset.UTC, ONE_DAY, Filters.parse("page==/p*"), FilteredStats.byDay(LocalDate::toString))
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(threads).isNotEmpty().allSatisfy(name -> assertThat(name).contains("vulcan.scuttlebutt.scans.dispatcher"));
@@ -59,11 +60,11 @@ class ScanLimitsTest {
   void aScanPastItsTimeIsStoppedAndItsReadsCancelled() {
     ScanLimits limits = new ScanLimits(PRODUCTION.dispatcher(), Duration.ofMillis(500), PRODUCTION.maxDays(), PRODUCTION.maxGroups());
     CompletableFuture<Done> readEnded = new CompletableFuture<>();
-    FilteredStats stats = new FilteredStats((site, day) -> Source.repeat(pageview(day, 1)).throttle(1000, Duration.ofSeconds(1))
+    FilteredStats stats = new FilteredStats(segmentsOf((site, day) -> Source.repeat(pageview(day, 1)).throttle(1000, Duration.ofSeconds(1))
         .watchTermination((notUsed, done) -> {
           done.whenComplete((ok, failure) -> readEnded.complete(Done.getInstance()));
           return NotUsed.getInstance();
-        }), testKit.system(), limits);
+        })), testKit.system(), limits);
     long start = System.nanoTime();
     CompletableFuture<?> report = stats.tally("site", ZoneOffset.UTC, ONE_DAY, Filters.parse("page==/p*"),
         FilteredStats.byDay(LocalDate::toString)).toCompletableFuture();
@@ -75,9 +76,9 @@ class ScanLimitsTest {
 
   @Test
   void aLongerPeriodThanTheLimitIsRefusedBeforeAnyRead() {
-    FilteredStats stats = new FilteredStats((site, day) -> {
+    FilteredStats stats = new FilteredStats(segmentsOf((site, day) -> {
       throw new AssertionError("nothing is read");
-    }, testKit.system(), PRODUCTION);
+    }), testKit.system(), PRODUCTION);
     Period tooLong = new Period(DAY.minusDays(PRODUCTION.maxDays()), DAY);
     assertThatThrownBy(() -> stats.tally("site", ZoneOffset.UTC, tooLong, Filters.parse("page==/"), FilteredStats.byDay(d -> "")))
         .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("period_too_long"));
@@ -87,7 +88,7 @@ class ScanLimitsTest {
   @Test
   void valuesBeyondTheGroupLimitFoldIntoOtherAndAreStillCounted() throws Exception {
     int pages = PRODUCTION.maxGroups() + 500;
-    FilteredStats stats = new FilteredStats((site, day) -> day.equals(DAY) ? pageviews(day, pages) : Source.empty(),
+    FilteredStats stats = new FilteredStats(segmentsOf((site, day) -> day.equals(DAY) ? pageviews(day, pages) : Source.empty()),
         testKit.system(), PRODUCTION);
     Map<String, List<DailyTotals>> groups = stats.tally("site", ZoneOffset.UTC, ONE_DAY, Filters.parse("page==/p*"),
         FilteredStats.byProperty("page")).toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -95,6 +96,11 @@ class ScanLimitsTest {
     long pageviews = groups.values().stream().flatMap(List::stream).mapToLong(DailyTotals::pageviews).sum();
     assertThat(pageviews).isEqualTo(pages);
     assertThat(groups.get(FilteredStats.OTHER).get(0).pageviews()).isEqualTo(pages - (PRODUCTION.maxGroups() - 1));
+  }
+
+  /** Segments built from these hits every time, nothing kept: what each test sees is what it reads. */
+  private static VisitSegments segmentsOf(VisitSegments.HitSource hits) {
+    return new VisitSegments(hits, SegmentStore.NONE, 0);
   }
 
   /** {@code count} pageviews of one day, each of its own visitor and page, in table order. */

@@ -1,0 +1,260 @@
+package biz.vulcantracker.scuttlebutt.query;
+
+import biz.vulcantracker.model.EventNames;
+import biz.vulcantracker.model.Property;
+import biz.vulcantracker.store.HitRow;
+import biz.vulcantracker.store.VisitSegment;
+import it.unimi.dsi.fastutil.ints.Int2ObjectMap;
+import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
+import java.time.LocalDate;
+import java.util.AbstractMap;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * A {@link VisitSegment} with an inverted index, as Druid and Pinot keep one per segment: for each
+ * filterable key and each of its values in the segment, the bitmap of the visits that have it
+ * (visit keys: the visit's value; page, hostname and event: a hit of the visit's). A report takes
+ * the bitmaps of the values its filters match (each distinct value tested once) and rebuilds only
+ * the visits in them; visits outside could not have counted.
+ */
+final class IndexedSegment {
+
+  private static final String ENTRY_PAGE = Property.ENTRY_PAGE.key();
+  private static final String EXIT_PAGE = Property.EXIT_PAGE.key();
+  private static final String PAGE = "page";
+  private static final String EVENT = Property.EVENT.key();
+  private static final int PAGE_COLUMN = VisitSegment.HIT_COLUMNS.indexOf(PAGE);
+
+  final VisitSegment segment;
+  /** Filter key → dictionary id of a value → the visits with it. */
+  private final Map<String, Int2ObjectMap<RoaringBitmap>> index = new HashMap<>();
+  private final RoaringBitmap all;
+  /** The visits with a hit after the segment's day, which a period starting the next day counts hits of. */
+  private final RoaringBitmap goingOn = new RoaringBitmap();
+  private final LocalDate[] days;
+  private final int pageviewId;
+
+  IndexedSegment(VisitSegment segment) {
+    this.segment = segment;
+    int visits = segment.visits();
+    this.all = visits == 0 ? new RoaringBitmap() : RoaringBitmap.bitmapOfRange(0, visits);
+    int pageview = -1;
+    for (int id = 0; id < segment.strings(); id++) {
+      if (EventNames.PAGEVIEW.equals(segment.string(id))) {
+        pageview = id;
+      }
+    }
+    this.pageviewId = pageview;
+    int maxOffset = 0;
+    for (int v = 0; v < visits; v++) {
+      for (int c = 0; c < VisitSegment.VISIT_COLUMNS.size(); c++) {
+        add(keyOfColumn(c), segment.visitValue(v, c), v);
+      }
+      int entry = VisitSegment.NONE;
+      int exit = VisitSegment.NONE;
+      for (int h = segment.firstHit(v); h < segment.firstHit(v + 1); h++) {
+        for (int c = 0; c < VisitSegment.HIT_COLUMNS.size(); c++) {
+          add(VisitSegment.HIT_COLUMNS.get(c), segment.hitValue(h, c), v);
+        }
+        add(EVENT, segment.event(h), v);
+        if (segment.event(h) == pageviewId) {
+          exit = segment.hitValue(h, PAGE_COLUMN);
+          entry = entry == VisitSegment.NONE ? exit : entry;
+        }
+        maxOffset = Math.max(maxOffset, segment.dayOffset(h));
+      }
+      add(ENTRY_PAGE, entry, v);
+      add(EXIT_PAGE, exit, v);
+      if (segment.dayOffset(segment.firstHit(v + 1) - 1) > 0) {
+        goingOn.add(v);
+      }
+    }
+    index.values().forEach(values -> values.values().forEach(RoaringBitmap::runOptimize));
+    this.days = new LocalDate[maxOffset + 1];
+    for (int d = 0; d <= maxOffset; d++) {
+      days[d] = segment.day().plusDays(d);
+    }
+  }
+
+  /** The filter key of each visit column (origin is stored under its first name, channel). */
+  private static final List<String> VISIT_KEYS = VisitSegment.VISIT_COLUMNS.stream()
+      .map(column -> Arrays.stream(Property.values()).map(Property::key).filter(key -> column.equals(Property.columnOf(key)))
+          .findFirst().orElse(column))
+      .toList();
+  /** The keys with bitmaps; a filter on another (a derived key, a custom property) selects nothing in advance. */
+  private static final Set<String> INDEXED = indexed();
+
+  private static Set<String> indexed() {
+    Set<String> keys = new HashSet<>(VISIT_KEYS);
+    keys.addAll(VisitSegment.HIT_COLUMNS);
+    keys.addAll(List.of(EVENT, ENTRY_PAGE, EXIT_PAGE));
+    return Set.copyOf(keys);
+  }
+
+  private static String keyOfColumn(int column) {
+    return VISIT_KEYS.get(column);
+  }
+
+  private void add(String key, int valueId, int visit) {
+    if (valueId != VisitSegment.NONE) {
+      index.computeIfAbsent(key, k -> new Int2ObjectOpenHashMap<>()).computeIfAbsent(valueId, id -> new RoaringBitmap()).add(visit);
+    }
+  }
+
+  /**
+   * The visits that may count for {@code counting} in {@code period}: those with a hit in the period,
+   * the values its filters select (a negated visit filter: the others), a completion of one goal of
+   * each goal set, and of one of the grouping's required goals.
+   */
+  RoaringBitmap candidates(FilteredStats.Counting counting, Period period) {
+    RoaringBitmap candidates = period.contains(segment.day()) ? all.clone() : goingOn.clone();
+    for (Filters.Filter filter : counting.filters().visitFilters()) {
+      RoaringBitmap matching = matching(filter.key(), filter.pattern()::matches);
+      if (matching != null) {
+        if (filter.negated()) {
+          candidates.andNot(matching);
+        } else {
+          candidates.and(matching);
+        }
+      }
+    }
+    for (Filters.Filter filter : counting.filters().hitFilters()) {
+      RoaringBitmap matching = filter.negated() ? null : matching(filter.key(), filter.pattern()::matches);
+      if (matching != null) { // a visit with no hit of a matching value has no hit the filter selects
+        candidates.and(matching);
+      }
+    }
+    for (List<Goal> goals : counting.goalSets()) {
+      candidates.and(completing(goals));
+    }
+    List<Goal> required = counting.grouping().required();
+    if (required != null) {
+      candidates.and(completing(required));
+    }
+    return candidates;
+  }
+
+  /** The visits with a value of {@code key} the pattern matches, or null when the key is not indexed. */
+  private RoaringBitmap matching(String key, Predicate<String> pattern) {
+    if (!INDEXED.contains(key)) {
+      return null;
+    }
+    RoaringBitmap matching = new RoaringBitmap();
+    Int2ObjectMap<RoaringBitmap> values = index.get(key);
+    if (values != null) {
+      for (Int2ObjectMap.Entry<RoaringBitmap> value : values.int2ObjectEntrySet()) {
+        if (pattern.test(segment.string(value.getIntKey()))) {
+          matching.or(value.getValue());
+        }
+      }
+    }
+    return matching;
+  }
+
+  /** The visits with a hit that may complete one of the goals (an event goal: the event; a page goal: a matching page). */
+  private RoaringBitmap completing(List<Goal> goals) {
+    RoaringBitmap completing = new RoaringBitmap();
+    for (Goal goal : goals) {
+      completing.or(goal.event() != null ? matching(EVENT, goal.event()::equals) : matching(PAGE, goal.pagePattern()::matches));
+    }
+    return completing;
+  }
+
+  /** The visit rebuilt as the reports count it, its hits as rows. */
+  SequencedVisit visit(int v) {
+    SequencedVisit visit = null;
+    for (int h = segment.firstHit(v); h < segment.firstHit(v + 1); h++) {
+      HitRow row = new HitRow(days[segment.dayOffset(h)], segment.hitVisitorId(h), "", segment.timestamp(h), null,
+          segment.string(segment.event(h)), new Values(v, h), props(h), false);
+      if (visit == null) {
+        visit = SequencedVisit.startedBy(row);
+      } else {
+        visit.add(row);
+      }
+    }
+    return visit;
+  }
+
+  private Map<String, String> props(int h) {
+    int start = segment.propStart(h);
+    int end = segment.propStart(h + 1);
+    if (start == end) {
+      return Map.of();
+    }
+    Map<String, String> props = new HashMap<>();
+    for (int p = start; p < end; p++) {
+      props.put(segment.string(segment.propKey(p)), segment.string(segment.propValue(p)));
+    }
+    return props;
+  }
+
+  /** About how many bytes of heap this holds: the segment and its bitmaps. */
+  long heapBytes() {
+    long bytes = segment.heapBytes();
+    for (Int2ObjectMap<RoaringBitmap> values : index.values()) {
+      for (RoaringBitmap bitmap : values.values()) {
+        bytes += 48 + bitmap.getSizeInBytes();
+      }
+    }
+    return bytes;
+  }
+
+  private static final Map<String, Integer> HIT_COLUMN = indexOf(VisitSegment.HIT_COLUMNS);
+  private static final Map<String, Integer> VISIT_COLUMN = indexOf(VisitSegment.VISIT_COLUMNS);
+
+  private static Map<String, Integer> indexOf(List<String> columns) {
+    Map<String, Integer> positions = new HashMap<>();
+    for (int i = 0; i < columns.size(); i++) {
+      positions.put(columns.get(i), i);
+    }
+    return Map.copyOf(positions);
+  }
+
+  /** A hit's stored properties: its own page and hostname, its visit's other columns. */
+  private final class Values extends AbstractMap<String, String> {
+    private final int visit;
+    private final int hit;
+
+    Values(int visit, int hit) {
+      this.visit = visit;
+      this.hit = hit;
+    }
+
+    @Override
+    public String get(Object column) {
+      Integer c = HIT_COLUMN.get(column);
+      if (c != null) {
+        return segment.string(segment.hitValue(hit, c));
+      }
+      c = VISIT_COLUMN.get(column);
+      return c == null ? null : segment.string(segment.visitValue(visit, c));
+    }
+
+    @Override
+    public boolean containsKey(Object column) {
+      return get(column) != null;
+    }
+
+    @Override
+    public Set<Entry<String, String>> entrySet() {
+      Map<String, String> values = new HashMap<>();
+      HIT_COLUMN.keySet().forEach(column -> putIfPresent(values, column));
+      VISIT_COLUMN.keySet().forEach(column -> putIfPresent(values, column));
+      return values.entrySet();
+    }
+
+    private void putIfPresent(Map<String, String> values, String column) {
+      String value = get(column);
+      if (value != null) {
+        values.put(column, value);
+      }
+    }
+  }
+}

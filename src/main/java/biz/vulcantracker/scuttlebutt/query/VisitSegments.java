@@ -1,0 +1,239 @@
+package biz.vulcantracker.scuttlebutt.query;
+
+import biz.vulcantracker.store.HitRow;
+import biz.vulcantracker.store.SegmentStore;
+import biz.vulcantracker.store.VisitSegment;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The visit segments a report reads: for each day of a period, the visits that started on it
+ * ({@link VisitSegment}), from this node's memory, else from the segment store, else built from the
+ * hits table and kept in both. A segment is used only while the days' hit counts it was built from
+ * are the counts the site entities last wrote ({@code hit_days}); a day whose count is not known
+ * (no hit yet, or hits older than the counts) is built each time until a scan has recorded its count.
+ *
+ * <p>A build reads the days it builds and one either side (the visits across midnight), at most
+ * {@value #BUILD_DAYS} days at a time, so what it holds is bounded by a week of a site's visits in
+ * columns. Visits are followed from their start day into the next one and across the days a build
+ * reads, as the site entity follows them: a visitor whose hits never pause for 30 minutes over more
+ * than a day is the one case where a visit's end can depend on which days were built together.
+ */
+public final class VisitSegments {
+
+  private static final Logger log = LoggerFactory.getLogger(VisitSegments.class);
+
+  /** Days one build covers at most (plus the day either side it reads). */
+  static final int BUILD_DAYS = 7;
+  /** Segments looked up in the store at once. */
+  private static final int LOOKUPS = 8;
+
+  /** Where the hits come from: one day partition of a site, streamed (the hits table). */
+  public interface HitSource {
+    Source<HitRow, NotUsed> read(String siteId, LocalDate day);
+  }
+
+  private final HitSource hits;
+  private final SegmentStore store;
+  private final Cache<String, IndexedSegment> memory;
+  private final LongAdder built = new LongAdder();
+  private final LongAdder stored = new LongAdder();
+  private final LongAdder remembered = new LongAdder();
+
+  /** @param memoryBytes the heap this node's segments may take (0: none kept) */
+  public VisitSegments(HitSource hits, SegmentStore store, long memoryBytes) {
+    this.hits = hits;
+    this.store = store;
+    this.memory = Caffeine.newBuilder()
+        .maximumWeight(memoryBytes)
+        .weigher((String key, IndexedSegment segment) -> (int) Math.min(Integer.MAX_VALUE, segment.heapBytes()))
+        .build();
+  }
+
+  /** Segments built from the hits, read from the store, and found in memory since this node started. */
+  public long[] sources() {
+    return new long[] {built.sum(), stored.sum(), remembered.sum()};
+  }
+
+  /** The segments of the days of {@code [from, to]} with hits, in day order. */
+  Source<IndexedSegment, NotUsed> segments(String siteId, ZoneId zone, LocalDate from, LocalDate to) {
+    return Source.completionStage(store.counts(siteId, from.minusDays(1), to.plusDays(1)))
+        .flatMapConcat(counts -> Source.from(from.datesUntil(to.plusDays(1)).filter(day -> counts.get(day) == null || counts.get(day) > 0).toList())
+            .mapAsync(LOOKUPS, day -> lookUp(siteId, day, versionsOf(counts, day)))
+            .fold(new ArrayList<Found>(), (found, one) -> {
+              found.add(one);
+              return found;
+            })
+            .flatMapConcat(found -> Source.from(runs(found)))
+            .flatMapConcat(run -> run.segment != null ? Source.single(run.segment) : build(siteId, zone, run.days, counts)));
+  }
+
+  /** The counts a current segment of {@code day} was built from, or null when one of them is not known. */
+  private static long[] versionsOf(Map<LocalDate, Long> counts, LocalDate day) {
+    Long before = counts.get(day.minusDays(1));
+    Long of = counts.get(day);
+    Long after = counts.get(day.plusDays(1));
+    return before == null || of == null || after == null ? null : new long[] {before, of, after};
+  }
+
+  private record Found(LocalDate day, IndexedSegment segment) {}
+
+  /** A segment found, or days to build together. */
+  private record Run(IndexedSegment segment, List<LocalDate> days) {}
+
+  private CompletionStage<Found> lookUp(String siteId, LocalDate day, long[] versions) {
+    if (versions == null) {
+      return CompletableFuture.completedFuture(new Found(day, null));
+    }
+    IndexedSegment held = memory.getIfPresent(key(siteId, day));
+    if (held != null && held.segment.isCurrent(versions[0], versions[1], versions[2])) {
+      remembered.increment();
+      return CompletableFuture.completedFuture(new Found(day, held));
+    }
+    return store.read(siteId, day, versions).handle((read, failure) -> {
+      if (failure != null) {
+        log.warn("Visit segment of site {} day {} not read, built again: {}", siteId, day, String.valueOf(failure.getMessage()));
+        return new Found(day, null);
+      }
+      if (read.isEmpty()) {
+        return new Found(day, null);
+      }
+      stored.increment();
+      IndexedSegment segment = new IndexedSegment(read.get());
+      memory.put(key(siteId, day), segment);
+      return new Found(day, segment);
+    });
+  }
+
+  /** The segments found in order, and the days between them to build, in runs of consecutive days. */
+  private static List<Run> runs(List<Found> found) {
+    List<Run> runs = new ArrayList<>();
+    List<LocalDate> days = new ArrayList<>();
+    for (Found one : found) {
+      boolean follows = !days.isEmpty() && days.get(days.size() - 1).plusDays(1).equals(one.day);
+      if (!days.isEmpty() && (one.segment != null || !follows || days.size() == BUILD_DAYS)) {
+        runs.add(new Run(null, days));
+        days = new ArrayList<>();
+      }
+      if (one.segment != null) {
+        runs.add(new Run(one.segment, null));
+      } else {
+        days.add(one.day);
+      }
+    }
+    if (!days.isEmpty()) {
+      runs.add(new Run(null, days));
+    }
+    return runs;
+  }
+
+  /** Builds the segments of consecutive days from the hits of those days and one either side, and keeps them. */
+  private Source<IndexedSegment, NotUsed> build(String siteId, ZoneId zone, List<LocalDate> days, Map<LocalDate, Long> counts) {
+    LocalDate first = days.get(0);
+    LocalDate last = days.get(days.size() - 1);
+    return Source.from(first.minusDays(1).datesUntil(last.plusDays(2)).toList())
+        .flatMapConcat(day -> hits.read(siteId, day))
+        .fold(new Build(zone, first, last), (build, row) -> {
+          build.accept(row);
+          return build;
+        })
+        .mapConcat(build -> {
+          List<IndexedSegment> segments = new ArrayList<>();
+          Map<LocalDate, Long> unknown = new TreeMap<>();
+          build.seen.forEach((day, count) -> {
+            if (!counts.containsKey(day)) {
+              unknown.put(day, count);
+            }
+          });
+          for (VisitSegment built : build.finish()) {
+            if (built.versions()[1] == 0) {
+              continue; // no hit that day: no visit started on it, nothing to keep
+            }
+            IndexedSegment segment = new IndexedSegment(built);
+            segments.add(segment);
+            this.built.increment();
+            memory.put(key(siteId, built.day()), segment);
+            store.write(siteId, built).whenComplete((done, failure) -> {
+              if (failure != null) {
+                log.warn("Visit segment of site {} day {} not kept: {}", siteId, built.day(), String.valueOf(failure.getMessage()));
+              }
+            });
+          }
+          store.backfill(siteId, unknown).whenComplete((done, failure) -> {
+            if (failure != null) {
+              log.warn("Hit counts of site {} not recorded: {}", siteId, String.valueOf(failure.getMessage()));
+            }
+          });
+          return segments;
+        });
+  }
+
+  /**
+   * The segments of the days of {@code [first, last]} built from {@code rows}, the hits of those days
+   * and one either side in the hits table's order (by day, a visitor's hits of a day together).
+   */
+  static List<IndexedSegment> built(ZoneId zone, LocalDate first, LocalDate last, List<HitRow> rows) {
+    Build build = new Build(zone, first, last);
+    rows.forEach(build::accept);
+    return build.finish().stream().map(IndexedSegment::new).toList();
+  }
+
+  private static String key(String siteId, LocalDate day) {
+    return siteId + '\u0000' + day;
+  }
+
+  /** One build's pass over the hits: visits sequenced and sorted into their start days' segments, each day's hits counted. */
+  private static final class Build {
+    private final VisitSequencer sequencer;
+    private final Map<LocalDate, VisitSegment.Builder> builders = new TreeMap<>();
+    final Map<LocalDate, Long> seen = new HashMap<>();
+
+    Build(ZoneId zone, LocalDate first, LocalDate last) {
+      for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
+        builders.put(day, VisitSegment.builder(day));
+      }
+      this.sequencer = new VisitSequencer(zone, visit -> {
+        VisitSegment.Builder builder = builders.get(visit.day);
+        if (builder != null) {
+          builder.visit(visit.visitorId);
+          visit.hits.forEach(builder::hit);
+        }
+      });
+      for (LocalDate day = first.minusDays(1); !day.isAfter(last.plusDays(1)); day = day.plusDays(1)) {
+        seen.put(day, 0L);
+      }
+    }
+
+    void accept(HitRow row) {
+      seen.merge(row.day(), 1L, Long::sum);
+      if (row.bot()) { // a bot's hit is kept for the count of bots only
+        Optional.ofNullable(builders.get(row.day())).ifPresent(builder -> builder.bot(row.property("browser")));
+      } else {
+        sequencer.accept(row);
+      }
+    }
+
+    List<VisitSegment> finish() {
+      sequencer.finish();
+      List<VisitSegment> segments = new ArrayList<>();
+      builders.forEach((day, builder) -> segments.add(builder.build(
+          new long[] {seen.get(day.minusDays(1)), seen.get(day), seen.get(day.plusDays(1))})));
+      return segments;
+    }
+  }
+}
