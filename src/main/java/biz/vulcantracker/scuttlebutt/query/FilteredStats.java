@@ -420,7 +420,8 @@ public final class FilteredStats {
     }
   }
 
-  private static void count(SequencedVisit visit, Period period, Counting counting) {
+  /** Counts one visit (and its hits) under the counting's filters: what the scan does with each visit it rebuilds. */
+  static void count(SequencedVisit visit, Period period, Counting counting) {
     if (!counting.filters().matchesVisit(visit::valueOf)) {
       return;
     }
