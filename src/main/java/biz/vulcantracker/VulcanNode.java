@@ -164,10 +164,11 @@ public final class VulcanNode implements AutoCloseable {
       ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));
       LiveModel liveModel = new LiveModel(ClusterSharding.get(system));
       ReportDefinitions definitions = new ReportDefinitions(new SiteDefinitions(session, store));
+      VisitSegments segments = new VisitSegments(hits::read, new SegmentTables(hitDays, new VisitSegmentsTable(session, store)),
+          config.getBytes("vulcan.scuttlebutt.scans.segment-memory"));
+      Telemetry.get(system).reportSegments(segments, VisitSegments::fromMemory, VisitSegments::fromStore, VisitSegments::fromHits);
       StatsQueries queries = new StatsQueries(dailyTotals, breakdowns, hourly,
-          new FilteredStats(new VisitSegments(hits::read, new SegmentTables(hitDays, new VisitSegmentsTable(session, store)),
-              config.getBytes("vulcan.scuttlebutt.scans.segment-memory")), system, ScanLimits.fromConfig(config)),
-          liveModel, definitions);
+          new FilteredStats(segments, system, ScanLimits.fromConfig(config)), liveModel, definitions);
       KeyQuotas quotas = new KeyQuotas(KeyQuotas.Settings.fromConfig(config));
       routes.add(new StatsRoutes(access, queries, quotas, definitions).route());
       routes.add(new DefinitionRoutes(access, definitions).route());

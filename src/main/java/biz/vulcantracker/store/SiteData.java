@@ -10,7 +10,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * What Vulcan's own tables hold of one site, deleted: all of it (its goals and funnels too) (the site is deleted) or its days
+ * What Vulcan's own tables hold of one site, deleted: all of it (its goals, funnels, hit counts and visit segments too) (the site is deleted) or its days
  * before a date (its retention). Partition and range deletes, so each is one tombstone, however many
  * rows it covers.
  */
@@ -36,7 +36,8 @@ public final class SiteData {
   public CompletionStage<Done> purge(String siteId, LocalDate firstDay, LocalDate lastDay) {
     CompletionStage<Done> totals = session.executeWrite("DELETE FROM " + keyspace + ".daily_totals WHERE site_id = ?", siteId)
         .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".hourly_totals WHERE site_id = ?", siteId))
-        .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".site_definitions WHERE site_id = ?", siteId));
+        .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".site_definitions WHERE site_id = ?", siteId))
+        .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".hit_days WHERE site_id = ?", siteId));
     // The breakdowns are partitioned by (site, property), and custom event properties are the
     // sender's: their partitions are found by listing the table's partition keys.
     CompletionStage<Done> breakdowns = forEachBreakdown(siteId, property -> session.executeWrite(
@@ -52,7 +53,8 @@ public final class SiteData {
   public CompletionStage<Done> purgeBefore(String siteId, LocalDate keptFrom, Instant keptFromInstant, LocalDate oldestDay) {
     CompletionStage<Done> totals = session.executeWrite("DELETE FROM " + keyspace + ".daily_totals WHERE site_id = ? AND day < ?", siteId, keptFrom)
         .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".hourly_totals WHERE site_id = ? AND hour < ?",
-            siteId, keptFromInstant));
+            siteId, keptFromInstant))
+        .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".hit_days WHERE site_id = ? AND day < ?", siteId, keptFrom));
     CompletionStage<Done> breakdowns = forEachBreakdown(siteId, property -> session.executeWrite(
         "DELETE FROM " + keyspace + ".daily_breakdowns WHERE site_id = ? AND property = ? AND day < ?", siteId, property, keptFrom));
     // The hits table's day partitions are the site's days too.
@@ -72,10 +74,11 @@ public final class SiteData {
             .runWith(Sink.ignore(), system));
   }
 
-  /** Deletes the hits' day partitions from {@code from} until {@code until} (exclusive). */
+  /** Deletes the hits' and the visit segments' day partitions from {@code from} until {@code until} (exclusive). */
   private CompletionStage<Done> hitDays(String siteId, LocalDate from, LocalDate until) {
     return Source.from(from.datesUntil(until).toList())
-        .mapAsync(PARALLELISM, day -> session.executeWrite("DELETE FROM " + keyspace + ".hit_chunks WHERE site_id = ? AND day = ?", siteId, day))
+        .mapAsync(PARALLELISM, day -> session.executeWrite("DELETE FROM " + keyspace + ".hit_chunks WHERE site_id = ? AND day = ?", siteId, day)
+            .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".visit_segments WHERE site_id = ? AND day = ?", siteId, day)))
         .runWith(Sink.ignore(), system);
   }
 

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +23,11 @@ import java.util.Objects;
  * its event name and custom properties. So a filter is matched against each distinct value once,
  * not against every hit, and a day's visits take tens of bytes per hit instead of hundreds.
  *
- * <p>A segment is derived from the hits table, never the truth: it records how many distinct hits
- * the day before, the day and the day after held when it was built ({@link #versions}), and is used
- * only while the hits table's counts ({@code hit_days}) still say the same. A day's set of hits only
- * grows, so an equal count is an equal set.
+ * <p>A segment is derived from the hits table, never the truth: it records the site it was built for
+ * (its creation time: a site deleted and made again under the same id is another) and how many
+ * distinct hits the day before, the day and the day after held when it was built ({@link #versions}),
+ * and is used only while the hits table's counts ({@code hit_days}) still say the same. A day's set
+ * of hits only grows, so an equal count is an equal set.
  */
 public final class VisitSegment {
 
@@ -36,6 +38,8 @@ public final class VisitSegment {
   /** Where no value is: a missing property. */
   public static final int NONE = -1;
   private static final int FORMAT = 1;
+  /** The site's creation time and three days' counts. */
+  public static final int VERSIONS = 4;
 
   private final LocalDate day;
   private final long[] versions;
@@ -79,14 +83,19 @@ public final class VisitSegment {
     return day;
   }
 
-  /** The distinct hits of the day before, the day and the day after that the segment was built from. */
+  /** What the segment was built from: the site's creation time (ms), the distinct hits of the day before, the day and the day after. */
   public long[] versions() {
     return versions.clone();
   }
 
-  /** Whether the segment was built from the sets of hits these counts (day before, day, day after) describe. */
-  public boolean isCurrent(long before, long of, long after) {
-    return versions[0] == before && versions[1] == of && versions[2] == after;
+  /** The distinct hits of the segment's day when it was built. */
+  public long hits() {
+    return versions[2];
+  }
+
+  /** Whether the segment was built from what these {@link #versions} describe. */
+  public boolean isBuiltFrom(long[] wanted) {
+    return Arrays.equals(versions, wanted);
   }
 
   public int visits() {
@@ -252,8 +261,8 @@ public final class VisitSegment {
     }
 
     public VisitSegment build(long[] versions) {
-      if (versions.length != 3) {
-        throw new IllegalArgumentException("versions are the day before, the day and the day after");
+      if (versions.length != VERSIONS) {
+        throw new IllegalArgumentException("versions are the site's creation time and the counts of the day before, the day and the day after");
       }
       if (visitorIds.size() > 0 && firstOfVisit) {
         throw new IllegalStateException("a visit without hits");
@@ -343,7 +352,7 @@ public final class VisitSegment {
       if (in.varint() != VISIT_COLUMNS.size() || in.varint() != HIT_COLUMNS.size()) {
         throw new IllegalArgumentException("a visit segment of other columns");
       }
-      long[] versions = {in.varlong(), in.varlong(), in.varlong()};
+      long[] versions = {in.varlong(), in.varlong(), in.varlong(), in.varlong()};
       String[] strings = new String[in.count(bytes.length)];
       for (int i = 0; i < strings.length; i++) {
         strings[i] = in.string();

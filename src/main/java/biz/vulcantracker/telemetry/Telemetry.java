@@ -137,7 +137,6 @@ public final class Telemetry implements Extension {
         .tag("type", type).register(registry).increment();
   }
 
-  /** The live-report WebSockets open on this node. */
   /** Connections the beacon front closed: over the per-client cap as accepted, or a request not arriving in time. */
   public <T> void frontConnectionsClosed(T front, ToDoubleFunction<T> overClientCap, ToDoubleFunction<T> requestTimeout) {
     // Micrometer holds the object of a function counter weakly: it must be one that lives as long as
@@ -148,6 +147,18 @@ public final class Telemetry implements Extension {
         .description("Connections closed by the beacon front, by reason").tag("reason", "request_timeout").register(registry);
   }
 
+  /**
+   * Visit segments the reports read, by where they came from: this node's memory, the segment store,
+   * or built from the hits (a day's first report, or one after its hits changed).
+   */
+  public <T> void reportSegments(T segments, ToDoubleFunction<T> memory, ToDoubleFunction<T> store, ToDoubleFunction<T> built) {
+    String description = "Visit segments read by the reports, by where they came from";
+    FunctionCounter.builder("vulcan.report.segments", segments, memory).description(description).tag("from", "memory").register(registry);
+    FunctionCounter.builder("vulcan.report.segments", segments, store).description(description).tag("from", "store").register(registry);
+    FunctionCounter.builder("vulcan.report.segments", segments, built).description(description).tag("from", "hits").register(registry);
+  }
+
+  /** The live-report WebSockets open on this node. */
   public void liveSockets(IntSupplier open) {
     Gauge.builder("vulcan.live.sockets", open::getAsInt).description("Open live-report WebSockets").register(registry);
   }

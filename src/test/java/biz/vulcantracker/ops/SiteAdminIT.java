@@ -64,6 +64,10 @@ class SiteAdminIT {
       IntegrationFixture.eventually(java.time.Duration.ofSeconds(60), () -> {
         assertThat(api.aggregate("purged.example", site.reportKey(), "pageviews")).isEqualTo(1);
         assertThat(api.aggregate("kept.example", neighbour.reportKey(), "pageviews")).isEqualTo(1);
+        for (String id : List.of("purged.example", "kept.example")) { // a filtered report keeps visit segments
+          String key = id.equals("kept.example") ? neighbour.reportKey() : site.reportKey();
+          assertThat(api.get("/api/v1/sites/" + id + "/stats/aggregate?period=7d&filters=page%3D%3D%2F*", key).statusCode()).isEqualTo(200);
+        }
         assertThat(rows(cql, prefix, "purged.example")).allSatisfy((table, count) -> assertThat(count).as(table).isPositive());
       });
 
@@ -108,6 +112,7 @@ class SiteAdminIT {
         java.time.LocalDate day = today.minusDays(daysAgo);
         assertThat(count(cql, "SELECT count(*) FROM " + prefix + ".daily_totals WHERE site_id = ? AND day = ?", "retained.example", day)).isZero();
         assertThat(count(cql, "SELECT count(*) FROM " + prefix + ".hit_chunks WHERE site_id = ? AND day = ?", "retained.example", day)).isZero();
+        assertThat(count(cql, "SELECT count(*) FROM " + prefix + ".hit_days WHERE site_id = ? AND day = ?", "retained.example", day)).isZero();
         assertThat(count(cql, "SELECT count(*) FROM " + prefix + ".daily_breakdowns WHERE site_id = ? AND property = 'page' AND day = ?",
             "retained.example", day)).isZero();
       }
@@ -143,6 +148,13 @@ class SiteAdminIT {
           java.time.LocalDate.now(ZoneOffset.UTC).minusDays(d));
     }
     counts.put("hit_chunks", hits);
+    long segments = 0;
+    for (int d = 0; d <= 6; d++) {
+      segments += count(cql, "SELECT count(*) FROM " + prefix + ".visit_segments WHERE site_id = ? AND day = ?", siteId,
+          java.time.LocalDate.now(ZoneOffset.UTC).minusDays(d));
+    }
+    counts.put("visit_segments", segments);
+    counts.put("hit_days", count(cql, "SELECT count(*) FROM " + prefix + ".hit_days WHERE site_id = ?", siteId));
     counts.put("journal", count(cql, "SELECT count(*) FROM " + prefix + "_journal.messages WHERE persistence_id = ? AND partition_nr = 0",
         "Site|" + siteId));
     counts.put("snapshots", count(cql, "SELECT count(*) FROM " + prefix + "_snapshot.snapshots WHERE persistence_id = ?", "Site|" + siteId));

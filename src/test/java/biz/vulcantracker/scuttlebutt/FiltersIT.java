@@ -174,6 +174,49 @@ class FiltersIT {
     assertThat(values(aggregate("channel==beacon"))).containsExactly(0, 0, 0, 0, 0);
   }
 
+  /**
+   * A filtered report reads the visit segments an earlier one kept while the days' hits stay the same,
+   * and builds a day's segment again from the hits once the day gains one: a late line of an earlier
+   * day is counted by the next report.
+   */
+  @Test
+  void filteredReportsReadKeptSegmentsAndFollowLateHits() throws Exception {
+    String later = "later.example";
+    ApiClient.SiteKeys keys = api.createSite(later, List.of(later), "UTC");
+    String path = "/api/v1/sites/" + later + "/stats/aggregate?period=custom&from=" + DAY1 + "&to=" + DAY2
+        + "&metrics=visitors,pageviews&filters=" + URLEncoder.encode("page==/a", StandardCharsets.UTF_8);
+    var first = api.postLog(later, keys.ingestToken(), "combined", line("192.0.2.10", DAY1, "10:00:00", "/a", "-", FIREFOX) + "\n"
+        + line("192.0.2.11", DAY2, "11:00:00", "/a", "-", CHROME) + "\n" + line("192.0.2.11", DAY2, "11:01:00", "/b", "-", CHROME) + "\n",
+        "later-1");
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    eventually(Duration.ofSeconds(60), () -> assertThat(pageviewsOf(api.get(path, keys.reportKey()))).isEqualTo(2));
+    long built = segments("hits");
+    long fromMemory = segments("memory");
+    assertThat(pageviewsOf(api.get(path, keys.reportKey()))).isEqualTo(2);
+    assertThat(segments("hits")).as("nothing changed: nothing built").isEqualTo(built);
+    assertThat(segments("memory")).as("both days' segments kept").isEqualTo(fromMemory + 2);
+
+    var late = api.postLog(later, keys.ingestToken(), "combined", line("192.0.2.12", DAY1, "09:00:00", "/a", "-", CHROME) + "\n", "later-2");
+    assertThat(late.statusCode()).as(late.body()).isEqualTo(200);
+    eventually(Duration.ofSeconds(60), () -> assertThat(pageviewsOf(api.get(path, keys.reportKey()))).isEqualTo(3));
+    assertThat(segments("hits")).as("the day that gained a hit, and the day after it (its visits may go on from it)")
+        .isGreaterThanOrEqualTo(built + 2);
+  }
+
+  private static int pageviewsOf(java.net.http.HttpResponse<String> response) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return ApiClient.json(response).get("results").get("pageviews").get("value").asInt();
+  }
+
+  /** Visit segments this node's reports read, from where ({@code memory}, {@code store}, {@code hits}). */
+  private static long segments(String from) throws Exception {
+    String text = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.managementUri() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    return text.lines().filter(line -> line.startsWith("vulcan_report_segments_total{") && line.contains("from=\"" + from + "\""))
+        .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+  }
+
   @Test
   void malformedFiltersAreRefusedWithAReason() {
     for (String filters : List.of("colour==red", "page", "==/blog", "page=/blog")) {

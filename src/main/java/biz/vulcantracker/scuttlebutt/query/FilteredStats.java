@@ -6,6 +6,7 @@ import biz.vulcantracker.model.Property;
 import biz.vulcantracker.model.ReservedProps;
 import biz.vulcantracker.store.DailyTotals;
 import biz.vulcantracker.store.HitRow;
+import biz.vulcantracker.store.Site;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -295,9 +296,8 @@ public final class FilteredStats {
   }
 
   /** Tallies the period's hits of a site under the filters, per group. */
-  CompletionStage<Map<String, List<DailyTotals>>> tally(
-      String siteId, ZoneId zone, Period period, Filters filters, Grouping grouping) {
-    return tally(siteId, zone, period, filters, List.of(), grouping, null).thenApply(Counted::groups);
+  CompletionStage<Map<String, List<DailyTotals>>> tally(Site site, Period period, Filters filters, Grouping grouping) {
+    return tally(site, period, filters, List.of(), grouping, null).thenApply(Counted::groups);
   }
 
   /**
@@ -305,7 +305,7 @@ public final class FilteredStats {
    * {@code goals}) per group of {@code grouping}; and, when {@code baseGrouping} is given, in the same
    * pass without the goal filters per group of {@code baseGrouping}: what a conversion rate divides by.
    */
-  CompletionStage<Counted> tally(String siteId, ZoneId zone, Period period, Filters filters, List<Goal> goals,
+  CompletionStage<Counted> tally(Site site, Period period, Filters filters, List<Goal> goals,
       Grouping grouping, Grouping baseGrouping) {
     if (period.days() > limits.maxDays()) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "period_too_long",
@@ -320,7 +320,7 @@ public final class FilteredStats {
       countings.add(new Counting(base, List.of(), baseGrouping, new Tallies(limits.maxGroups(), false)));
     }
     Scan scan = new Scan(period, countings);
-    CompletionStage<Done> scanned = segments.segments(siteId, zone, scan.firstDay(), period.to())
+    CompletionStage<Done> scanned = segments.segments(site, scan.firstDay(), period.to())
         .completionTimeout(limits.timeout())
         .toMat(Sink.foreach(scan::accept), (notUsed, done) -> done)
         .withAttributes(ActorAttributes.dispatcher(limits.dispatcher()))
@@ -350,12 +350,12 @@ public final class FilteredStats {
    * The period's hits of known bots, by the bot's name ({@code (unknown)} for hits stored before the
    * name was kept), at most {@link ScanLimits#maxGroups} names (the rest under {@code (other)}).
    */
-  CompletionStage<Map<String, Long>> bots(String siteId, ZoneId zone, Period period) {
+  CompletionStage<Map<String, Long>> bots(Site site, Period period) {
     if (period.days() > limits.maxDays()) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "period_too_long", "a report of bots covers at most " + limits.maxDays() + " days");
     }
     Map<String, Long> byName = new HashMap<>();
-    CompletionStage<Done> scanned = segments.segments(siteId, zone, period.from(), period.to())
+    CompletionStage<Done> scanned = segments.segments(site, period.from(), period.to())
         .completionTimeout(limits.timeout())
         .toMat(Sink.foreach(segment -> segment.segment.bots().forEach((name, count) ->
             byName.merge(byName.containsKey(name) || byName.size() < limits.maxGroups() - 1 ? name : OTHER, count, Long::sum))),

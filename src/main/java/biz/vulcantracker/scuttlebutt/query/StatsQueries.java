@@ -106,7 +106,7 @@ public final class StatsQueries {
     boolean rate = metrics.contains(Metrics.CONVERSION_RATE);
     return goalsOf(site, filters.hasGoals()).thenCompose(goals -> {
       requireOneCurrency(metrics, filters.goalSets(goals).stream().flatMap(List::stream).toList());
-      return filtered.tally(site.id(), site.timezone(), period, filters, goals, grouping, rate ? grouping : null);
+      return filtered.tally(site, period, filters, goals, grouping, rate ? grouping : null);
     }).thenApply(counted -> {
       Map<String, Counts> groups = new HashMap<>();
       // A group without a conversion has no row (a breakdown lists the values that converted).
@@ -206,7 +206,7 @@ public final class StatsQueries {
       if (!metrics.equals(List.of(Metrics.BOTS)) || !filters.isEmpty()) {
         throw new ApiError(StatusCodes.BAD_REQUEST, "unsupported_metric", "a breakdown by bot has the metric bots and no filters");
       }
-      return filtered.bots(site.id(), site.timezone(), period).thenApply(byName -> {
+      return filtered.bots(site, period).thenApply(byName -> {
         Map<String, Counts> counts = new HashMap<>();
         byName.forEach((name, hits) -> counts.put(name, Counts.of(List.of(new DailyTotals(null, 0, 0, 0, 0, 0, 0, hits)))));
         return sortedPage(counts, metrics, limit, page);
@@ -223,7 +223,7 @@ public final class StatsQueries {
               "a breakdown by goal has the metrics " + String.join(", ", GOAL_METRICS));
         }
       }
-      return goalsOf(site, true).thenCompose(goals -> filtered.tally(site.id(), site.timezone(), period, filters, goals,
+      return goalsOf(site, true).thenCompose(goals -> filtered.tally(site, period, filters, goals,
           FilteredStats.byGoal(goals), FilteredStats.byDay(day -> ""))).thenApply(counted -> {
             List<DailyTotals> all = counted.base().getOrDefault("", List.of());
             Map<String, Counts> byGoal = new HashMap<>();
@@ -264,7 +264,7 @@ public final class StatsQueries {
    */
   public CompletionStage<List<FunnelStep>> funnel(Site site, Period period, Filters filters, String funnelId) {
     return definitions.funnel(site.id(), funnelId).thenCompose(funnel -> definitions.goals(site.id()).thenCompose(goals ->
-        filtered.tally(site.id(), site.timezone(), period, filters, goals, FilteredStats.byFunnelStep(funnel.matchers(goals), funnel.firstStep(goals)), null)
+        filtered.tally(site, period, filters, goals, FilteredStats.byFunnelStep(funnel.matchers(goals), funnel.firstStep(goals)), null)
             .thenApply(counted -> {
               List<FunnelStep> steps = new ArrayList<>();
               long first = 0;

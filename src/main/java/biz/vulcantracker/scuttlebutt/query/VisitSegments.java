@@ -2,6 +2,7 @@ package biz.vulcantracker.scuttlebutt.query;
 
 import biz.vulcantracker.store.HitRow;
 import biz.vulcantracker.store.SegmentStore;
+import biz.vulcantracker.store.Site;
 import biz.vulcantracker.store.VisitSegment;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -24,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The visit segments a report reads: for each day of a period, the visits that started on it
  * ({@link VisitSegment}), from this node's memory, else from the segment store, else built from the
- * hits table and kept in both. A segment is used only while the days' hit counts it was built from
- * are the counts the site entities last wrote ({@code hit_days}); a day whose count is not known
+ * hits table and kept in both. A segment is used only for the site it was built for (a site made
+ * again under a deleted one's id is another) and while the days' hit counts it was built from are
+ * the counts the site entities last wrote ({@code hit_days}); a day whose count is not known
  * (no hit yet, or hits older than the counts) is built each time until a scan has recorded its count.
  *
  * <p>A build reads the days it builds and one either side (the visits across midnight), at most
@@ -65,30 +67,42 @@ public final class VisitSegments {
         .build();
   }
 
-  /** Segments built from the hits, read from the store, and found in memory since this node started. */
-  public long[] sources() {
-    return new long[] {built.sum(), stored.sum(), remembered.sum()};
+  /** Segments found in this node's memory since it started. */
+  public long fromMemory() {
+    return remembered.sum();
   }
 
-  /** The segments of the days of {@code [from, to]} with hits, in day order. */
-  Source<IndexedSegment, NotUsed> segments(String siteId, ZoneId zone, LocalDate from, LocalDate to) {
+  /** Segments read from the store since this node started. */
+  public long fromStore() {
+    return stored.sum();
+  }
+
+  /** Segments built from the hits since this node started. */
+  public long fromHits() {
+    return built.sum();
+  }
+
+  /** The segments of the site's days of {@code [from, to]} with hits, in day order. */
+  Source<IndexedSegment, NotUsed> segments(Site site, LocalDate from, LocalDate to) {
+    String siteId = site.id();
+    long incarnation = site.createdAt().toEpochMilli();
     return Source.completionStage(store.counts(siteId, from.minusDays(1), to.plusDays(1)))
         .flatMapConcat(counts -> Source.from(from.datesUntil(to.plusDays(1)).filter(day -> counts.get(day) == null || counts.get(day) > 0).toList())
-            .mapAsync(LOOKUPS, day -> lookUp(siteId, day, versionsOf(counts, day)))
+            .mapAsync(LOOKUPS, day -> lookUp(siteId, day, versionsOf(incarnation, counts, day)))
             .fold(new ArrayList<Found>(), (found, one) -> {
               found.add(one);
               return found;
             })
             .flatMapConcat(found -> Source.from(runs(found)))
-            .flatMapConcat(run -> run.segment != null ? Source.single(run.segment) : build(siteId, zone, run.days, counts)));
+            .flatMapConcat(run -> run.segment != null ? Source.single(run.segment) : build(site, run.days, counts)));
   }
 
-  /** The counts a current segment of {@code day} was built from, or null when one of them is not known. */
-  private static long[] versionsOf(Map<LocalDate, Long> counts, LocalDate day) {
+  /** The {@link VisitSegment#versions} a current segment of {@code day} has, or null when a count is not known. */
+  private static long[] versionsOf(long incarnation, Map<LocalDate, Long> counts, LocalDate day) {
     Long before = counts.get(day.minusDays(1));
     Long of = counts.get(day);
     Long after = counts.get(day.plusDays(1));
-    return before == null || of == null || after == null ? null : new long[] {before, of, after};
+    return before == null || of == null || after == null ? null : new long[] {incarnation, before, of, after};
   }
 
   private record Found(LocalDate day, IndexedSegment segment) {}
@@ -101,7 +115,7 @@ public final class VisitSegments {
       return CompletableFuture.completedFuture(new Found(day, null));
     }
     IndexedSegment held = memory.getIfPresent(key(siteId, day));
-    if (held != null && held.segment.isCurrent(versions[0], versions[1], versions[2])) {
+    if (held != null && held.segment.isBuiltFrom(versions)) {
       remembered.increment();
       return CompletableFuture.completedFuture(new Found(day, held));
     }
@@ -143,25 +157,20 @@ public final class VisitSegments {
   }
 
   /** Builds the segments of consecutive days from the hits of those days and one either side, and keeps them. */
-  private Source<IndexedSegment, NotUsed> build(String siteId, ZoneId zone, List<LocalDate> days, Map<LocalDate, Long> counts) {
+  private Source<IndexedSegment, NotUsed> build(Site site, List<LocalDate> days, Map<LocalDate, Long> counts) {
+    String siteId = site.id();
     LocalDate first = days.get(0);
     LocalDate last = days.get(days.size() - 1);
     return Source.from(first.minusDays(1).datesUntil(last.plusDays(2)).toList())
         .flatMapConcat(day -> hits.read(siteId, day))
-        .fold(new Build(zone, first, last), (build, row) -> {
+        .fold(new Build(site.timezone(), site.createdAt().toEpochMilli(), first, last), (build, row) -> {
           build.accept(row);
           return build;
         })
-        .mapConcat(build -> {
+        .mapAsync(1, build -> {
           List<IndexedSegment> segments = new ArrayList<>();
-          Map<LocalDate, Long> unknown = new TreeMap<>();
-          build.seen.forEach((day, count) -> {
-            if (!counts.containsKey(day)) {
-              unknown.put(day, count);
-            }
-          });
           for (VisitSegment built : build.finish()) {
-            if (built.versions()[1] == 0) {
+            if (built.hits() == 0) {
               continue; // no hit that day: no visit started on it, nothing to keep
             }
             IndexedSegment segment = new IndexedSegment(built);
@@ -174,13 +183,17 @@ public final class VisitSegments {
               }
             });
           }
-          store.backfill(siteId, unknown).whenComplete((done, failure) -> {
+          // Awaited, so that the next report knows these days' counts and finds the segments current.
+          Map<LocalDate, Long> unknown = new TreeMap<>(build.seen);
+          unknown.keySet().removeAll(counts.keySet());
+          return store.backfill(siteId, unknown).handle((done, failure) -> {
             if (failure != null) {
               log.warn("Hit counts of site {} not recorded: {}", siteId, String.valueOf(failure.getMessage()));
             }
+            return segments;
           });
-          return segments;
-        });
+        })
+        .mapConcat(segments -> segments);
   }
 
   /**
@@ -188,7 +201,7 @@ public final class VisitSegments {
    * and one either side in the hits table's order (by day, a visitor's hits of a day together).
    */
   static List<IndexedSegment> built(ZoneId zone, LocalDate first, LocalDate last, List<HitRow> rows) {
-    Build build = new Build(zone, first, last);
+    Build build = new Build(zone, 0, first, last);
     rows.forEach(build::accept);
     return build.finish().stream().map(IndexedSegment::new).toList();
   }
@@ -199,11 +212,13 @@ public final class VisitSegments {
 
   /** One build's pass over the hits: visits sequenced and sorted into their start days' segments, each day's hits counted. */
   private static final class Build {
+    private final long incarnation;
     private final VisitSequencer sequencer;
     private final Map<LocalDate, VisitSegment.Builder> builders = new TreeMap<>();
     final Map<LocalDate, Long> seen = new HashMap<>();
 
-    Build(ZoneId zone, LocalDate first, LocalDate last) {
+    Build(ZoneId zone, long incarnation, LocalDate first, LocalDate last) {
+      this.incarnation = incarnation;
       for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
         builders.put(day, VisitSegment.builder(day));
       }
@@ -232,7 +247,7 @@ public final class VisitSegments {
       sequencer.finish();
       List<VisitSegment> segments = new ArrayList<>();
       builders.forEach((day, builder) -> segments.add(builder.build(
-          new long[] {seen.get(day.minusDays(1)), seen.get(day), seen.get(day.plusDays(1))})));
+          new long[] {incarnation, seen.get(day.minusDays(1)), seen.get(day), seen.get(day.plusDays(1))})));
       return segments;
     }
   }

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.store.DailyTotals;
 import biz.vulcantracker.store.SegmentStore;
+import biz.vulcantracker.store.Site;
 import biz.vulcantracker.store.HitRow;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -51,7 +53,7 @@ class ScanLimitsTest {
       threads.add(Thread.currentThread().getName());
       return row;
     })), testKit.system(), PRODUCTION);
-    stats.tally("site", ZoneOffset.UTC, ONE_DAY, Filters.parse("page==/p*"), FilteredStats.byDay(LocalDate::toString))
+    stats.tally(SITE, ONE_DAY, Filters.parse("page==/p*"), FilteredStats.byDay(LocalDate::toString))
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(threads).isNotEmpty().allSatisfy(name -> assertThat(name).contains("vulcan.scuttlebutt.scans.dispatcher"));
   }
@@ -66,7 +68,7 @@ class ScanLimitsTest {
           return NotUsed.getInstance();
         })), testKit.system(), limits);
     long start = System.nanoTime();
-    CompletableFuture<?> report = stats.tally("site", ZoneOffset.UTC, ONE_DAY, Filters.parse("page==/p*"),
+    CompletableFuture<?> report = stats.tally(SITE, ONE_DAY, Filters.parse("page==/p*"),
         FilteredStats.byDay(LocalDate::toString)).toCompletableFuture();
     assertThatThrownBy(() -> report.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
         .cause().isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("report_too_slow"));
@@ -80,7 +82,7 @@ class ScanLimitsTest {
       throw new AssertionError("nothing is read");
     }), testKit.system(), PRODUCTION);
     Period tooLong = new Period(DAY.minusDays(PRODUCTION.maxDays()), DAY);
-    assertThatThrownBy(() -> stats.tally("site", ZoneOffset.UTC, tooLong, Filters.parse("page==/"), FilteredStats.byDay(d -> "")))
+    assertThatThrownBy(() -> stats.tally(SITE, tooLong, Filters.parse("page==/"), FilteredStats.byDay(d -> "")))
         .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.code()).isEqualTo("period_too_long"));
     assertThat(PRODUCTION.maxDays()).as("a year with a filter").isGreaterThanOrEqualTo(366);
   }
@@ -90,13 +92,15 @@ class ScanLimitsTest {
     int pages = PRODUCTION.maxGroups() + 500;
     FilteredStats stats = new FilteredStats(segmentsOf((site, day) -> day.equals(DAY) ? pageviews(day, pages) : Source.empty()),
         testKit.system(), PRODUCTION);
-    Map<String, List<DailyTotals>> groups = stats.tally("site", ZoneOffset.UTC, ONE_DAY, Filters.parse("page==/p*"),
+    Map<String, List<DailyTotals>> groups = stats.tally(SITE, ONE_DAY, Filters.parse("page==/p*"),
         FilteredStats.byProperty("page")).toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(groups).hasSize(PRODUCTION.maxGroups()).containsKey(FilteredStats.OTHER);
     long pageviews = groups.values().stream().flatMap(List::stream).mapToLong(DailyTotals::pageviews).sum();
     assertThat(pageviews).isEqualTo(pages);
     assertThat(groups.get(FilteredStats.OTHER).get(0).pageviews()).isEqualTo(pages - (PRODUCTION.maxGroups() - 1));
   }
+
+  private static final Site SITE = new Site("site", List.of("site.example"), ZoneOffset.UTC, null, null, Instant.EPOCH);
 
   /** Segments built from these hits every time, nothing kept: what each test sees is what it reads. */
   private static VisitSegments segmentsOf(VisitSegments.HitSource hits) {
