@@ -16,8 +16,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -25,6 +27,7 @@ import org.apache.pekko.Done;
 import org.roaringbitmap.RoaringBitmap;
 import org.roaringbitmap.IntConsumer;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -50,6 +53,8 @@ public final class FilteredStats {
 
   /** The group that values beyond {@link ScanLimits#maxGroups} fold into. */
   static final String OTHER = "(other)";
+  /** Segments one report counts at once: one per core. */
+  private static final int PARALLEL_SEGMENTS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   private final VisitSegments segments;
   private final ActorSystem<?> system;
@@ -123,11 +128,22 @@ public final class FilteredStats {
       this.revenue = revenue;
     }
 
+    /** Empty tallies counted the same way. */
+    Tallies fresh() {
+      return new Tallies(maxGroups, completions, revenue);
+    }
+
+    /** Adds what {@code other} counted. */
+    void add(Tallies other) {
+      other.groups.forEach((group, units) -> units.forEach((unit, tally) -> at(group, unit).add(tally)));
+    }
+
     Tally at(String group, String unit) {
       Map<String, Tally> units = groups.get(group);
       String key = group;
       if (units == null) {
-        key = groups.size() < maxGroups - 1 ? group : OTHER;
+        int named = groups.size() - (groups.containsKey(OTHER) ? 1 : 0); // the fold of another part's tallies may come first
+        key = named < maxGroups - 1 && !group.equals(OTHER) ? group : OTHER;
         units = groups.computeIfAbsent(key, g -> new HashMap<>());
       }
       String named = key;
@@ -194,6 +210,21 @@ public final class FilteredStats {
     Tally(boolean completions, Function<HitRow, BigDecimal> revenueOf) {
       this.completions = completions;
       this.revenueOf = revenueOf;
+    }
+
+    void add(Tally other) {
+      visitors.addAll(other.visitors);
+      visits += other.visits;
+      pageviews += other.pageviews;
+      events += other.events;
+      bounces += other.bounces;
+      durationMs += other.durationMs;
+      revenue = revenue.add(other.revenue);
+      revenueEvents += other.revenueEvents;
+      timeOnPageMs += other.timeOnPageMs;
+      timedPageviews += other.timedPageviews;
+      scrollDepthSum += other.scrollDepthSum;
+      scrolledPageviews += other.scrolledPageviews;
     }
 
     /** Counts a pageview or custom event, its visitor and its revenue. */
@@ -320,9 +351,16 @@ public final class FilteredStats {
       countings.add(new Counting(base, List.of(), baseGrouping, new Tallies(limits.maxGroups(), false)));
     }
     Scan scan = new Scan(period, countings);
+    // Segments are counted side by side, each into tallies of its own, and the tallies added up.
+    Executor scans = system.dispatchers().lookup(DispatcherSelector.fromConfig(limits.dispatcher()));
     CompletionStage<Done> scanned = segments.segments(site, scan.firstDay(), period.to())
+        .mapAsync(PARALLEL_SEGMENTS, segment -> CompletableFuture.supplyAsync(() -> {
+          Scan part = scan.part();
+          part.accept(segment);
+          return part;
+        }, scans))
         .completionTimeout(limits.timeout())
-        .toMat(Sink.foreach(scan::accept), (notUsed, done) -> done)
+        .toMat(Sink.foreach(scan::add), (notUsed, done) -> done)
         .withAttributes(ActorAttributes.dispatcher(limits.dispatcher()))
         .run(system);
     return afterScan(scanned, () -> {
@@ -394,6 +432,19 @@ public final class FilteredStats {
     Scan(Period period, List<Counting> countings) {
       this.period = period;
       this.countings = countings;
+    }
+
+    /** A scan of the same countings into empty tallies, for one segment. */
+    Scan part() {
+      return new Scan(period, countings.stream()
+          .map(c -> new Counting(c.filters(), c.goalSets(), c.grouping(), c.tallies().fresh())).toList());
+    }
+
+    /** Adds what a {@link #part} counted. */
+    void add(Scan part) {
+      for (int i = 0; i < countings.size(); i++) {
+        countings.get(i).tallies().add(part.countings.get(i).tallies());
+      }
     }
 
     /** The first day whose visits are read: the day before the period, for its visits' hits after midnight. */

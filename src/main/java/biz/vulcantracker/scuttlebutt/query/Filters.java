@@ -69,11 +69,21 @@ public record Filters(List<Filter> visitFilters, List<Filter> hitFilters, List<F
   }
 
   boolean matchesVisit(Function<String, String> values) {
-    return visitFilters.stream().allMatch(filter -> filter.test(values));
+    return allMatch(visitFilters, values);
   }
 
   boolean matchesHit(Function<String, String> values) {
-    return hitFilters.stream().allMatch(filter -> filter.test(values));
+    return allMatch(hitFilters, values);
+  }
+
+  // A loop, not a stream: asked for every visit and hit a report counts.
+  private static boolean allMatch(List<Filter> filters, Function<String, String> values) {
+    for (Filter filter : filters) {
+      if (!filter.test(values)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether the parameter names a saved segment, which must be {@linkplain #expand expanded} before it is parsed. */

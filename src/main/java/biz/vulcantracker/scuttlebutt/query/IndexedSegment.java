@@ -4,8 +4,6 @@ import biz.vulcantracker.model.EventNames;
 import biz.vulcantracker.model.Property;
 import biz.vulcantracker.store.HitRow;
 import biz.vulcantracker.store.VisitSegment;
-import it.unimi.dsi.fastutil.ints.Int2ObjectMap;
-import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import java.time.LocalDate;
 import java.util.AbstractMap;
 import java.util.Arrays;
@@ -20,7 +18,8 @@ import org.roaringbitmap.RoaringBitmap;
 /**
  * A {@link VisitSegment} with an inverted index, as Druid and Pinot keep one per segment: for each
  * filterable key and each of its values in the segment, the bitmap of the visits that have it
- * (visit keys: the visit's value; page, hostname and event: a hit of the visit's). A report takes
+ * (visit keys: the visit's value, the acquisition channel too; page, hostname and event: a hit of
+ * the visit's). A report takes
  * the bitmaps of the values its filters match (each distinct value tested once) and rebuilds only
  * the visits in them; visits outside could not have counted.
  */
@@ -30,11 +29,17 @@ final class IndexedSegment {
   private static final String EXIT_PAGE = Property.EXIT_PAGE.key();
   private static final String PAGE = "page";
   private static final String EVENT = Property.EVENT.key();
+  private static final String CHANNEL = Property.CHANNEL.key();
+  /** The columns a visit's channel is worked out from. */
+  private static final List<Integer> CHANNEL_COLUMNS = List.of("source", "utm_source", "utm_medium", "utm_campaign", "referrer").stream()
+      .map(VisitSegment.VISIT_COLUMNS::indexOf).toList();
   private static final int PAGE_COLUMN = VisitSegment.HIT_COLUMNS.indexOf(PAGE);
 
   final VisitSegment segment;
-  /** Filter key → dictionary id of a value → the visits with it. */
-  private final Map<String, Int2ObjectMap<RoaringBitmap>> index = new HashMap<>();
+  /** Filter key → a value → the visits with it. */
+  private final Map<String, Map<String, RoaringBitmap>> index = new HashMap<>();
+  /** Each visit's acquisition channel, worked out once per distinct source, UTM tags and referrer. */
+  private final String[] channels;
   private final RoaringBitmap all;
   /** The visits with a hit after the segment's day, which a period starting the next day counts hits of. */
   private final RoaringBitmap goingOn = new RoaringBitmap();
@@ -53,10 +58,17 @@ final class IndexedSegment {
     }
     this.pageviewId = pageview;
     int maxOffset = 0;
+    this.channels = new String[visits];
+    Map<List<Integer>, String> channelOf = new HashMap<>();
     for (int v = 0; v < visits; v++) {
       for (int c = 0; c < VisitSegment.VISIT_COLUMNS.size(); c++) {
         add(keyOfColumn(c), segment.visitValue(v, c), v);
       }
+      int visit = v;
+      List<Integer> origin = CHANNEL_COLUMNS.stream().map(c -> segment.visitValue(visit, c)).toList();
+      channels[v] = channelOf.computeIfAbsent(origin, o -> SequencedVisit.channelOf(column -> segment.string(
+          segment.visitValue(visit, VisitSegment.VISIT_COLUMNS.indexOf(column)))));
+      addValue(CHANNEL, channels[v], v);
       int entry = VisitSegment.NONE;
       int exit = VisitSegment.NONE;
       for (int h = segment.firstHit(v); h < segment.firstHit(v + 1); h++) {
@@ -94,7 +106,7 @@ final class IndexedSegment {
   private static Set<String> indexed() {
     Set<String> keys = new HashSet<>(VISIT_KEYS);
     keys.addAll(VisitSegment.HIT_COLUMNS);
-    keys.addAll(List.of(EVENT, ENTRY_PAGE, EXIT_PAGE));
+    keys.addAll(List.of(EVENT, ENTRY_PAGE, EXIT_PAGE, CHANNEL));
     return Set.copyOf(keys);
   }
 
@@ -104,8 +116,12 @@ final class IndexedSegment {
 
   private void add(String key, int valueId, int visit) {
     if (valueId != VisitSegment.NONE) {
-      index.computeIfAbsent(key, k -> new Int2ObjectOpenHashMap<>()).computeIfAbsent(valueId, id -> new RoaringBitmap()).add(visit);
+      addValue(key, segment.string(valueId), visit);
     }
+  }
+
+  private void addValue(String key, String value, int visit) {
+    index.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(value, id -> new RoaringBitmap()).add(visit);
   }
 
   /**
@@ -147,10 +163,10 @@ final class IndexedSegment {
       return null;
     }
     RoaringBitmap matching = new RoaringBitmap();
-    Int2ObjectMap<RoaringBitmap> values = index.get(key);
+    Map<String, RoaringBitmap> values = index.get(key);
     if (values != null) {
-      for (Int2ObjectMap.Entry<RoaringBitmap> value : values.int2ObjectEntrySet()) {
-        if (pattern.test(segment.string(value.getIntKey()))) {
+      for (Map.Entry<String, RoaringBitmap> value : values.entrySet()) {
+        if (pattern.test(value.getKey())) {
           matching.or(value.getValue());
         }
       }
@@ -175,6 +191,7 @@ final class IndexedSegment {
           segment.string(segment.event(h)), new Values(v, h), props(h), false);
       if (visit == null) {
         visit = SequencedVisit.startedBy(row);
+        visit.knownChannel(channels[v]);
       } else {
         visit.add(row);
       }
@@ -198,9 +215,10 @@ final class IndexedSegment {
   /** About how many bytes of heap this holds: the segment and its bitmaps. */
   long heapBytes() {
     long bytes = segment.heapBytes();
-    for (Int2ObjectMap<RoaringBitmap> values : index.values()) {
+    bytes += 8L * channels.length;
+    for (Map<String, RoaringBitmap> values : index.values()) {
       for (RoaringBitmap bitmap : values.values()) {
-        bytes += 48 + bitmap.getSizeInBytes();
+        bytes += 80 + bitmap.getSizeInBytes();
       }
     }
     return bytes;

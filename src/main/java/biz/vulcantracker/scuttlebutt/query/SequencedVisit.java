@@ -98,9 +98,19 @@ final class SequencedVisit {
   /** The acquisition channel, from the first hit's source, UTM tags and referrer. */
   private String channel() {
     if (channel == null) {
-      channel = AcquisitionChannels.shared().of(first.property("source"), Dimensions.DIRECT, first.property("utm_source"),
-          first.property("utm_medium"), first.property("utm_campaign"), first.property("referrer"));
+      channel = channelOf(first::property);
     }
     return channel;
+  }
+
+  /** The acquisition channel of a visit whose first hit has these stored properties. */
+  static String channelOf(java.util.function.Function<String, String> first) {
+    return AcquisitionChannels.shared().of(first.apply("source"), Dimensions.DIRECT, first.apply("utm_source"),
+        first.apply("utm_medium"), first.apply("utm_campaign"), first.apply("referrer"));
+  }
+
+  /** Sets the channel, worked out already for visits of the same first values. */
+  void knownChannel(String value) {
+    channel = value;
   }
 }

@@ -23,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -93,20 +95,21 @@ public final class StatsQueries {
     if (filters.isEmpty()) {
       return dailyTotals.read(site.id(), period.from(), period.to()).thenApply(days -> values(metrics, Counts.of(days)));
     }
-    return scan(site, period, filters, metrics, FilteredStats.byDay(day -> ""))
+    return scan(site, period, filters, metrics, FilteredStats.byDay(day -> ""), () -> dailyByBucket(site, period, day -> ""))
         .thenApply(groups -> values(metrics, groups.getOrDefault("", Counts.of(List.of()))));
   }
 
   /**
    * Tallies the period's hits under the filters per group, with the site's goals when the filters
-   * name one, and the same groups without the goal filters when a conversion rate is asked for.
+   * name one, and the same groups without the goal filters when a conversion rate is asked for
+   * (from {@code rollups}, the same groups unfiltered, when goals are the only filters and there are such rollups).
    */
   private CompletionStage<Map<String, Counts>> scan(Site site, Period period, Filters filters, List<String> metrics,
-      FilteredStats.Grouping grouping) {
+      FilteredStats.Grouping grouping, Supplier<CompletionStage<Map<String, List<DailyTotals>>>> rollups) {
     boolean rate = metrics.contains(Metrics.CONVERSION_RATE);
     return goalsOf(site, filters.hasGoals()).thenCompose(goals -> {
       requireOneCurrency(metrics, filters.goalSets(goals).stream().flatMap(List::stream).toList());
-      return filtered.tally(site, period, filters, goals, grouping, rate ? grouping : null);
+      return scan(site, period, filters, goals, grouping, rate ? grouping : null, rollups);
     }).thenApply(counted -> {
       Map<String, Counts> groups = new HashMap<>();
       // A group without a conversion has no row (a breakdown lists the values that converted).
@@ -115,6 +118,23 @@ public final class StatsQueries {
           counted.engagement().getOrDefault(group, FilteredStats.EngagementTotal.NONE))));
       return groups;
     });
+  }
+
+  /**
+   * Tallies the period under the filters per group of {@code grouping} and, if {@code baseGrouping}
+   * is given, without the goal filters per group of it: from {@code rollups} when the filters are
+   * goals only (the rollups are what a scan without filters counts), else in the same scan.
+   */
+  private CompletionStage<FilteredStats.Counted> scan(Site site, Period period, Filters filters, List<Goal> goals,
+      FilteredStats.Grouping grouping, FilteredStats.Grouping baseGrouping,
+      Supplier<CompletionStage<Map<String, List<DailyTotals>>>> rollups) {
+    if (baseGrouping == null || rollups == null || !filters.withoutGoals().isEmpty()) {
+      return filtered.tally(site, period, filters, goals, grouping, baseGrouping);
+    }
+    CompletionStage<Map<String, List<DailyTotals>>> base = rollups.get();
+    return filtered.tally(site, period, filters, goals, grouping, null)
+        .thenCombine(base, (counted, unfiltered) -> new FilteredStats.Counted(counted.groups(), unfiltered, counted.revenue(),
+            counted.engagement()));
   }
 
   private CompletionStage<List<Goal>> goalsOf(Site site, boolean needed) {
@@ -181,14 +201,22 @@ public final class StatsQueries {
       buckets.put(bucketOf(day, interval), Counts.of(List.of()));
     }
     if (!filters.isEmpty()) {
-      return scan(site, period, filters, metrics, FilteredStats.byDay(day -> bucketOf(day, interval)))
+      return scan(site, period, filters, metrics, FilteredStats.byDay(day -> bucketOf(day, interval)),
+          () -> dailyByBucket(site, period, day -> bucketOf(day, interval)))
           .thenApply(groups -> series(fill(buckets, groups), metrics));
     }
-    return dailyTotals.read(site.id(), period.from(), period.to()).thenApply(days -> {
-      Map<String, List<DailyTotals>> byBucket = new HashMap<>();
-      days.forEach(row -> byBucket.computeIfAbsent(bucketOf(row.day(), interval), b -> new ArrayList<>()).add(row));
+    return dailyByBucket(site, period, day -> bucketOf(day, interval)).thenApply(byBucket -> {
       byBucket.forEach((bucket, rows) -> buckets.put(bucket, Counts.of(rows)));
       return series(buckets, metrics);
+    });
+  }
+
+  /** The daily totals of the period, by the bucket each day falls in. */
+  private CompletionStage<Map<String, List<DailyTotals>>> dailyByBucket(Site site, Period period, Function<LocalDate, String> bucket) {
+    return dailyTotals.read(site.id(), period.from(), period.to()).thenApply(days -> {
+      Map<String, List<DailyTotals>> byBucket = new HashMap<>();
+      days.forEach(row -> byBucket.computeIfAbsent(bucket.apply(row.day()), b -> new ArrayList<>()).add(row));
+      return byBucket;
     });
   }
 
@@ -223,8 +251,9 @@ public final class StatsQueries {
               "a breakdown by goal has the metrics " + String.join(", ", GOAL_METRICS));
         }
       }
-      return goalsOf(site, true).thenCompose(goals -> filtered.tally(site, period, filters, goals,
-          FilteredStats.byGoal(goals), FilteredStats.byDay(day -> ""))).thenApply(counted -> {
+      // Every goal's conversion rate divides by the visitors of the period under the filters but goals.
+      return goalsOf(site, true).thenCompose(goals -> scan(site, period, filters, goals, FilteredStats.byGoal(goals),
+          FilteredStats.byDay(day -> ""), () -> dailyByBucket(site, period, day -> ""))).thenApply(counted -> {
             List<DailyTotals> all = counted.base().getOrDefault("", List.of());
             Map<String, Counts> byGoal = new HashMap<>();
             counted.groups().forEach((goal, days) -> byGoal.put(goal, new Counts(days, all,
@@ -244,17 +273,27 @@ public final class StatsQueries {
     // A derived property, time on page and scroll depth have no rollup: they are counted from the hits, filters or not.
     boolean fromRollups = filters.isEmpty() && !Property.isDerived(property) && metrics.stream().noneMatch(Metrics.OF_PAGES::contains);
     CompletionStage<Map<String, Counts>> values = fromRollups
-        ? breakdowns.read(site.id(), Property.columnOf(property), period.from(), period.to()).thenApply(rows -> {
-          Map<String, List<DailyTotals>> byValue = new HashMap<>();
-          rows.stream().filter(row -> row.visitors() > 0 || row.pageviews() > 0 || row.events() > 0 || row.visits() > 0)
-              .forEach(row -> byValue.computeIfAbsent(row.value(), v -> new ArrayList<>()).add(new DailyTotals(
-              row.day(), row.visitors(), row.visits(), row.pageviews(), row.events(), row.bounces(), row.durationMs(), 0)));
+        ? rollupBreakdown(site, property, period).thenApply(byValue -> {
           Map<String, Counts> counts = new HashMap<>();
           byValue.forEach((value, days) -> counts.put(value, Counts.of(days)));
           return counts;
         })
-        : scan(site, period, filters, metrics, FilteredStats.byProperty(property));
+        : scan(site, period, filters, metrics, FilteredStats.byProperty(property),
+            // Custom property keys beyond a day's sample have no rollup rows of their own.
+            Property.isDerived(property) || property.startsWith(Property.EVENT_PROPS_PREFIX) ? null
+                : () -> rollupBreakdown(site, property, period));
     return values.thenApply(byValue -> sortedPage(byValue, metrics, limit, page));
+  }
+
+  /** The breakdown rows of the period, by value (values without a count left out). */
+  private CompletionStage<Map<String, List<DailyTotals>>> rollupBreakdown(Site site, String property, Period period) {
+    return breakdowns.read(site.id(), Property.columnOf(property), period.from(), period.to()).thenApply(rows -> {
+      Map<String, List<DailyTotals>> byValue = new HashMap<>();
+      rows.stream().filter(row -> row.visitors() > 0 || row.pageviews() > 0 || row.events() > 0 || row.visits() > 0)
+          .forEach(row -> byValue.computeIfAbsent(row.value(), v -> new ArrayList<>()).add(new DailyTotals(
+          row.day(), row.visitors(), row.visits(), row.pageviews(), row.events(), row.bounces(), row.durationMs(), 0)));
+      return byValue;
+    });
   }
 
   /**
@@ -312,7 +351,7 @@ public final class StatsQueries {
       buckets.put(hourLabel(hour, zone), Counts.of(List.of()));
     }
     if (!filters.isEmpty()) {
-      return scan(site, period, filters, metrics, FilteredStats.byHour(timestamp -> hourLabel(Instant.ofEpochMilli(timestamp), zone)))
+      return scan(site, period, filters, metrics, FilteredStats.byHour(timestamp -> hourLabel(Instant.ofEpochMilli(timestamp), zone)), null)
           .thenApply(groups -> series(fill(buckets, groups), metrics));
     }
     return hourly.read(site.id(), from, to).thenApply(hours -> {
