@@ -317,7 +317,7 @@
   });
   $('export').addEventListener('click', async () => {
     try {
-      const response = await fetch(`${api}/export?${periodParam()}${filterParam()}`, { headers: { Authorization: `Bearer ${key}` } });
+      const response = await fetch(`${api}/export?${periodParam()}${filterParam()}${compareParam()}`, { headers: { Authorization: `Bearer ${key}` } });
       if (!response.ok) throw new Error((await response.json()).message || response.statusText);
       const link = document.createElement('a');
       link.href = URL.createObjectURL(await response.blob());

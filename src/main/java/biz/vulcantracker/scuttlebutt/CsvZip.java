@@ -1,5 +1,6 @@
 package biz.vulcantracker.scuttlebutt;
 
+import biz.vulcantracker.scuttlebutt.query.ComparedStats;
 import biz.vulcantracker.scuttlebutt.query.StatsQueries;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,20 +24,67 @@ final class CsvZip {
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
   private final ZipOutputStream zip = new ZipOutputStream(buffer, StandardCharsets.UTF_8);
 
-  /** Adds {@code name} holding the rows as CSV (a column for the key, one per metric); the bytes written. */
-  ByteString add(String name, String keyColumn, List<StatsQueries.Row> rows) {
-    StringBuilder csv = new StringBuilder();
-    if (!rows.isEmpty()) {
+  /** A file's content: its header and rows of cells (a null cell is empty). */
+  record Table(List<String> columns, List<List<String>> rows) {
+
+    /** The rows of a report: a column for the key, one per metric. */
+    static Table of(String keyColumn, List<StatsQueries.Row> rows) {
       List<String> columns = new ArrayList<>();
       columns.add(keyColumn);
-      columns.addAll(rows.get(0).metrics().keySet());
-      csv.append(String.join(",", columns.stream().map(CsvZip::cell).toList())).append("\r\n");
+      if (!rows.isEmpty()) {
+        columns.addAll(rows.get(0).metrics().keySet());
+      }
+      List<List<String>> cells = new ArrayList<>();
+      for (StatsQueries.Row row : rows) {
+        List<String> line = new ArrayList<>(row.metrics().size() + 1);
+        line.add(row.key());
+        row.metrics().values().forEach(value -> line.add(String.valueOf(value)));
+        cells.add(line);
+      }
+      return new Table(columns, cells);
     }
-    for (StatsQueries.Row row : rows) {
-      List<String> cells = new ArrayList<>(row.metrics().size() + 1);
-      cells.add(cell(row.key()));
-      row.metrics().values().forEach(value -> cells.add(cell(String.valueOf(value))));
-      csv.append(String.join(",", cells)).append("\r\n");
+
+    /**
+     * The rows of a compared report: per metric its value, its value in the earlier period
+     * ({@code <metric>_comparison}) and the change ({@code <metric>_change}); with {@code earlierKey},
+     * a column naming each row's partner in the earlier period (a time series' earlier date).
+     */
+    static Table compared(String keyColumn, String earlierKey, List<ComparedStats.Paired> rows) {
+      List<String> columns = new ArrayList<>();
+      columns.add(keyColumn);
+      if (earlierKey != null) {
+        columns.add(earlierKey);
+      }
+      if (!rows.isEmpty()) {
+        rows.get(0).row().metrics().keySet().forEach(metric -> columns.addAll(List.of(metric, metric + "_comparison", metric + "_change")));
+      }
+      List<List<String>> cells = new ArrayList<>();
+      for (ComparedStats.Paired paired : rows) {
+        List<String> line = new ArrayList<>();
+        line.add(paired.row().key());
+        if (earlierKey != null) {
+          line.add(paired.comparison() == null ? null : paired.comparison().key());
+        }
+        if (paired.comparison() == null) {
+          paired.row().metrics().values().forEach(value -> line.addAll(java.util.Arrays.asList(String.valueOf(value), null, null)));
+        } else {
+          paired.compared().values().forEach(value -> line.addAll(java.util.Arrays.asList(String.valueOf(value.value()),
+              String.valueOf(value.comparisonValue()), value.change() == null ? null : value.change().toPlainString())));
+        }
+        cells.add(line);
+      }
+      return new Table(columns, cells);
+    }
+  }
+
+  /** Adds {@code name} holding the table as CSV; the bytes written. */
+  ByteString add(String name, Table table) {
+    StringBuilder csv = new StringBuilder();
+    if (!table.rows().isEmpty()) {
+      csv.append(String.join(",", table.columns().stream().map(CsvZip::cell).toList())).append("\r\n");
+    }
+    for (List<String> row : table.rows()) {
+      csv.append(String.join(",", row.stream().map(value -> value == null ? "" : cell(value)).toList())).append("\r\n");
     }
     try {
       zip.putNextEntry(new ZipEntry(name));

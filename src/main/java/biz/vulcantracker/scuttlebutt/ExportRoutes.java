@@ -4,6 +4,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import biz.vulcantracker.model.Property;
+import biz.vulcantracker.scuttlebutt.query.ComparedStats;
+import biz.vulcantracker.scuttlebutt.query.Comparison;
 import biz.vulcantracker.scuttlebutt.query.Filters;
 import biz.vulcantracker.scuttlebutt.query.Metrics;
 import biz.vulcantracker.scuttlebutt.query.Period;
@@ -12,6 +14,7 @@ import biz.vulcantracker.scuttlebutt.query.StatsQueries;
 import biz.vulcantracker.store.Site;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -27,7 +30,8 @@ import org.apache.pekko.util.ByteString;
  * {@code GET /api/v1/sites/{site}/export?period=…}: a zip of CSV files for the period —
  * {@code timeseries.csv} (every metric per day, or per hour for a single day, or per month for
  * {@code 6mo}/{@code 12mo}) and one file per breakdown property (up to 1,000 values each) — with the
- * same numbers as the stats API, from the same code. Streamed: each file is read and written to the
+ * same numbers as the stats API, from the same code; with {@code compare}, each metric beside its
+ * value in the earlier period and the change, as the stats API gives them. Streamed: each file is read and written to the
  * response before the next is read.
  */
 public final class ExportRoutes {
@@ -39,12 +43,14 @@ public final class ExportRoutes {
   private final StatsQueries queries;
   private final KeyQuotas quotas;
   private final ReportDefinitions definitions;
+  private final ComparedStats compared;
 
   public ExportRoutes(ReportAccess access, StatsQueries queries, KeyQuotas quotas, ReportDefinitions definitions) {
     this.access = access;
     this.queries = queries;
     this.quotas = quotas;
     this.definitions = definitions;
+    this.compared = new ComparedStats(queries);
   }
 
   public Route route() {
@@ -56,14 +62,15 @@ public final class ExportRoutes {
           String periodName = params.getOrDefault("period", "day");
           StatsQueries.Interval interval = periodName.equals("6mo") || periodName.equals("12mo")
               ? StatsQueries.Interval.MONTH : StatsRoutes.intervalOf(params.get("interval"), period);
+          Optional<Comparison> comparison = Comparison.parse(params, period);
           CsvZip zip = new CsvZip();
           String holder = access.holder(request, site);
           String name = site.id().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + periodName + ".zip";
           return definitions.filters(site.id(), params.get("filters")).thenApply(filters -> {
             // Each file is a report of its own within the key's quota: the zip takes one place at a time.
-            Source<ByteString, ?> body = Source.from(files(interval))
+            Source<ByteString, ?> body = Source.from(files(interval, comparison))
                 .mapAsync(1, file -> quotas.query(holder, () -> file.rows().read(site, period, filters))
-                    .thenApply(rows -> zip.add(file.name(), file.keyColumn(), rows)))
+                    .thenApply(table -> zip.add(file.name(), table)))
                 .concat(Source.lazySingle(zip::finish));
             return HttpResponse.create()
                 .withEntity(HttpEntities.createChunked(ZIP, body))
@@ -72,22 +79,26 @@ public final class ExportRoutes {
         })))));
   }
 
-  /** Each file of the zip: its name, its key column and how to read its rows. */
-  private List<ExportFile> files(StatsQueries.Interval interval) {
+  /** Each file of the zip: its name and how to read its table, compared with an earlier period if asked. */
+  private List<ExportFile> files(StatsQueries.Interval interval, Optional<Comparison> comparison) {
     List<ExportFile> files = new ArrayList<>();
-    files.add(new ExportFile("timeseries.csv", "date",
-        (site, period, filters) -> queries.timeseries(site, period, filters, Metrics.ALL, interval)));
+    files.add(new ExportFile("timeseries.csv", (site, period, filters) -> comparison.isPresent()
+        ? compared.timeseries(site, period, comparison.get(), filters, Metrics.ALL, interval)
+            .thenApply(rows -> CsvZip.Table.compared("date", "comparison_date", rows))
+        : queries.timeseries(site, period, filters, Metrics.ALL, interval).thenApply(rows -> CsvZip.Table.of("date", rows))));
     for (String property : Property.KEYS) {
       List<String> metrics = Property.isHitLevel(property) ? StatsQueries.HIT_METRICS : Metrics.ALL;
-      files.add(new ExportFile(property + ".csv", property,
-          (site, period, filters) -> queries.breakdown(site, period, filters, property, metrics, MAX_VALUES, 1)));
+      files.add(new ExportFile(property + ".csv", (site, period, filters) -> comparison.isPresent()
+          ? compared.breakdown(site, period, comparison.get(), filters, property, metrics, MAX_VALUES, 1)
+              .thenApply(rows -> CsvZip.Table.compared(property, null, rows))
+          : queries.breakdown(site, period, filters, property, metrics, MAX_VALUES, 1).thenApply(rows -> CsvZip.Table.of(property, rows))));
     }
     return files;
   }
 
   private interface Rows {
-    CompletionStage<List<StatsQueries.Row>> read(Site site, Period period, Filters filters);
+    CompletionStage<CsvZip.Table> read(Site site, Period period, Filters filters);
   }
 
-  private record ExportFile(String name, String keyColumn, Rows rows) {}
+  private record ExportFile(String name, Rows rows) {}
 }

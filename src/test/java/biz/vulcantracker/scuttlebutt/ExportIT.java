@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +65,18 @@ class ExportIT {
       assertThat(filtered.get("page.csv")).isEqualTo("page,visitors,pageviews,events\r\n\"/a,b\",1,1,0\r\n");
       assertThat(filtered.get("timeseries.csv").split("\r\n")).hasSize(25);
       assertThat(filtered.get("origin.csv")).contains("beacon,1,1,1,");
+
+      // Compared with the day before (no traffic): each metric beside its earlier value and the change.
+      Map<String, String> compared = unzip(api.sendBytes(HttpRequest.newBuilder(
+              api.uri("/api/v1/sites/export.example/export?period=day&compare=previous_period"))
+          .header("Authorization", "Bearer " + site.reportKey())).body());
+      assertThat(compared.get("page.csv")).startsWith("page,visitors,visitors_comparison,visitors_change,pageviews,"
+          + "pageviews_comparison,pageviews_change,events,events_comparison,events_change\r\n").contains("/,2,0,100.0,2,0,100.0,0,0,0.0\r\n");
+      List<String> comparedSeries = Arrays.asList(compared.get("timeseries.csv").split("\r\n"));
+      assertThat(comparedSeries.get(0)).startsWith("date,comparison_date,visitors,visitors_comparison,visitors_change,visits,");
+      assertThat(comparedSeries).hasSize(25);
+      LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
+      assertThat(comparedSeries.get(1)).startsWith(today + " 00:00:00," + today.minusDays(1) + " 00:00:00,");
 
       assertThat(api.get("/api/v1/sites/export.example/export?period=day", other.reportKey()).statusCode()).isEqualTo(403);
       assertThat(api.get("/api/v1/sites/export.example/export?period=nonsense", site.reportKey()).statusCode()).isEqualTo(400);
