@@ -57,6 +57,9 @@ try {
   steps.engagement = await settled();
   steps.engagement.rows = await page.evaluate(() => [...document.querySelectorAll('[data-view="time_on_page,scroll_depth"] tbody tr')]
     .map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent.trim())));
+  await page.click('.tab:text("Browser versions")');
+  steps.browserVersions = await settled();
+  steps.browserVersions.rows = await rowsOf('browser_version');
   await page.click('.tab:text("Entry pages")');
   steps.entryPages = await settled();
   await page.selectOption('#compare', 'previous_period');

@@ -14,14 +14,16 @@
     [['page', 'Top pages', 'pageviews'], ['entry_page', 'Entry pages', 'visits'], ['exit_page', 'Exit pages', 'visits'],
       ['page', 'Engagement', 'time_on_page,scroll_depth']],
     [['channel', 'Channels', 'visits'], ['source', 'Sources', 'visits'], ['referrer', 'Referrers', 'visits'], ['utm_source', 'UTM source', 'visits'],
-      ['utm_medium', 'UTM medium', 'visits'], ['utm_campaign', 'UTM campaign', 'visits']],
+      ['utm_medium', 'UTM medium', 'visits'], ['utm_campaign', 'UTM campaign', 'visits'], ['utm_term', 'UTM term', 'visits'],
+      ['utm_content', 'UTM content', 'visits']],
     [['country', 'Countries', 'visits'], ['region', 'Regions', 'visits'], ['city', 'Cities', 'visits']],
-    [['browser', 'Browsers', 'visits'], ['os', 'Operating systems', 'visits']],
+    [['browser', 'Browsers', 'visits'], ['browser_version', 'Browser versions', 'visits'], ['os', 'Operating systems', 'visits'],
+      ['os_version', 'OS versions', 'visits']],
     [['device', 'Devices', 'visits'], ['screen', 'Screen sizes', 'visits']],
     [['event', 'Custom events', 'events'], ['event:props:path', 'Not found', 'events', 'event==404']],
   ];
   const filterKeys = ['page', 'entry_page', 'exit_page', 'hostname', 'channel', 'source', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign',
-    'country', 'region', 'city', 'browser', 'os', 'device', 'screen', 'event', 'goal'];
+    'utm_term', 'utm_content', 'country', 'region', 'city', 'browser', 'browser_version', 'os', 'os_version', 'device', 'screen', 'event', 'goal'];
   const $ = (id) => document.getElementById(id);
   // How the address names a panel's view: its property, or for the engagement view of pages, "engagement".
   const viewName = (property, metric) => (metric.includes('time_on_page') ? 'engagement' : property);

@@ -72,7 +72,7 @@ public final class Anonymizer {
             hitId, hit.siteId(), hit.timestamp(), hit.channel(), hit.eventName(), hit.url(),
             hit.referrer(), hit.screenWidth(), hit.props(), hit.engagementMs(), hit.clientEventId(),
             ids.today(), ids.yesterday().orElse(null), null,
-            agent.browser(), agent.browserVersion(), agent.os(), agent.device(), agent.bot(),
+            agent.browser(), agent.browserVersion(), agent.os(), agent.osVersion(), agent.device(), agent.bot(),
             location.country(), location.region(), location.city()))
         .toCompletableFuture();
   }

@@ -14,7 +14,7 @@ import nl.basjes.parse.useragent.UserAgent;
 import nl.basjes.parse.useragent.UserAgentAnalyzer;
 
 /**
- * Browser, browser major version, operating system and device class of a User-Agent (Yauaa), and
+ * Browser and operating system with their major versions and device class of a User-Agent (Yauaa), and
  * whether it is a bot: Yauaa's robot device classes, or a match in the maintained crawler pattern
  * list crawler-user-agents (bundled from npm by the build), or no User-Agent at all.
  *
@@ -24,7 +24,7 @@ import nl.basjes.parse.useragent.UserAgentAnalyzer;
 public final class UserAgentClassifier {
 
   /** What the reports show of a User-Agent. */
-  public record Agent(String browser, String browserVersion, String os, String device, boolean bot) {}
+  public record Agent(String browser, String browserVersion, String os, String osVersion, String device, boolean bot) {}
 
   static final String DESKTOP = "desktop";
   static final String MOBILE = "mobile";
@@ -33,7 +33,7 @@ public final class UserAgentClassifier {
 
   private static final String CRAWLERS = "/enrich/crawler-user-agents.json";
   private static final Set<String> ROBOT_CLASSES = Set.of("Robot", "Robot Mobile", "Robot Imitator", "Spy", "Hacker");
-  private static final Agent NO_AGENT = new Agent("Unknown", "", "Unknown", OTHER, true);
+  private static final Agent NO_AGENT = new Agent("Unknown", "", "Unknown", "", OTHER, true);
 
   private static volatile UserAgentClassifier shared;
 
@@ -43,7 +43,8 @@ public final class UserAgentClassifier {
 
   private UserAgentClassifier() {
     this.analyzer = UserAgentAnalyzer.newBuilder()
-        .withFields(UserAgent.AGENT_NAME, UserAgent.AGENT_VERSION_MAJOR, UserAgent.OPERATING_SYSTEM_NAME, UserAgent.DEVICE_CLASS)
+        .withFields(UserAgent.AGENT_NAME, UserAgent.AGENT_VERSION_MAJOR, UserAgent.OPERATING_SYSTEM_NAME,
+            UserAgent.OPERATING_SYSTEM_VERSION_MAJOR, UserAgent.DEVICE_CLASS)
         .withCache(0) // our own cache holds the finished result
         .hideMatcherLoadStats()
         .immediateInitialization()
@@ -80,6 +81,7 @@ public final class UserAgentClassifier {
         known(parsed.getValue(UserAgent.AGENT_NAME)),
         known(parsed.getValue(UserAgent.AGENT_VERSION_MAJOR)),
         known(parsed.getValue(UserAgent.OPERATING_SYSTEM_NAME)),
+        known(parsed.getValue(UserAgent.OPERATING_SYSTEM_VERSION_MAJOR)),
         device(deviceClass),
         bot);
   }

@@ -241,7 +241,7 @@ public final class HitConsumer {
           hit.country(), hit.region(), hit.city());
     }
     return enricher.enrich(site, hit.channel(), hit.url(), hit.referrer(), hit.screenWidth(),
-        new UserAgentClassifier.Agent(hit.browser(), hit.browserVersion(), hit.os(), hit.device(), hit.bot()),
+        new UserAgentClassifier.Agent(hit.browser(), hit.browserVersion(), hit.os(), hit.osVersion(), hit.device(), hit.bot()),
         hit.country(), hit.region(), hit.city());
   }
 

@@ -62,8 +62,10 @@ public final class HitEnricher {
         query.get("utm_source"),
         query.get("utm_medium"),
         query.get("utm_campaign"),
+        query.get("utm_term"),
+        query.get("utm_content"),
         country, region, city,
-        capped(agent.browser()), capped(agent.browserVersion()), capped(agent.os()), capped(agent.device()),
+        capped(agent.browser()), capped(agent.browserVersion()), capped(agent.os()), capped(agent.osVersion()), capped(agent.device()),
         screenClass(screenWidth),
         channel,
         agent.bot());

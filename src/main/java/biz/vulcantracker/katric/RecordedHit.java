@@ -33,10 +33,10 @@ public record RecordedHit(
 
   /**
    * The CBOR bytes of a hit with every field present, every string empty and every number at its
-   * largest (318 measured: field names, headers, numbers), rounded up: what a hit takes beside its
+   * largest (350 measured: field names, headers, numbers), rounded up: what a hit takes beside its
    * strings' contents.
    */
-  private static final int SKELETON_BYTES = 320;
+  private static final int SKELETON_BYTES = 352;
 
   /**
    * An upper bound of the bytes this hit takes in a serialized message or journal event (Jackson
@@ -54,8 +54,9 @@ public record RecordedHit(
     if (dims != null) {
       bytes += cborBytes(dims.page()) + cborBytes(dims.hostname()) + cborBytes(dims.source()) + cborBytes(dims.referrer())
           + cborBytes(dims.utmSource()) + cborBytes(dims.utmMedium()) + cborBytes(dims.utmCampaign())
+          + cborBytes(dims.utmTerm()) + cborBytes(dims.utmContent())
           + cborBytes(dims.country()) + cborBytes(dims.region()) + cborBytes(dims.city()) + cborBytes(dims.browser())
-          + cborBytes(dims.browserVersion()) + cborBytes(dims.os()) + cborBytes(dims.device()) + cborBytes(dims.screen())
+          + cborBytes(dims.browserVersion()) + cborBytes(dims.os()) + cborBytes(dims.osVersion()) + cborBytes(dims.device()) + cborBytes(dims.screen())
           + cborBytes(dims.channel());
     }
     return bytes;

@@ -22,9 +22,9 @@ final class ResidentHit {
 
   enum Kind { PAGEVIEW, EVENT, OTHER, BOT }
 
-  /** The properties whose value a visit takes from its first hit (all but page and hostname). */
+  /** The properties whose value a visit takes from its first hit and has rollup rows of (all but page, hostname and the stored-only). */
   static final List<String> VISIT_COLUMNS =
-      Property.HIT_COLUMNS.stream().filter(key -> !Property.isHitLevel(key)).toList();
+      Property.HIT_COLUMNS.stream().filter(Property.VISIT_KEYS::contains).toList();
   /** Each of {@link #VISIT_COLUMNS} by its place: looked up for every visit and property. */
   private static final Map<String, Integer> VISIT_COLUMN_INDEX =
       IntStream.range(0, VISIT_COLUMNS.size()).boxed().collect(Collectors.toUnmodifiableMap(VISIT_COLUMNS::get, i -> i));

@@ -23,11 +23,18 @@ public enum Property {
   UTM_SOURCE("utm_source", Level.VISIT),
   UTM_MEDIUM("utm_medium", Level.VISIT),
   UTM_CAMPAIGN("utm_campaign", Level.VISIT),
+  /** A campaign's keyword and its ad or link: stored with every hit, counted from the hits. */
+  UTM_TERM("utm_term", Level.STORED),
+  UTM_CONTENT("utm_content", Level.STORED),
   COUNTRY("country", Level.VISIT),
   REGION("region", Level.VISIT),
   CITY("city", Level.VISIT),
   BROWSER("browser", Level.VISIT),
+  /** The browser and its major version ("Chrome 131"): stored with every hit, counted from the hits. */
+  BROWSER_VERSION("browser_version", Level.STORED),
   OS("os", Level.VISIT),
+  /** The operating system and its major version ("Android 14"): stored with every hit, counted from the hits. */
+  OS_VERSION("os_version", Level.STORED),
   DEVICE("device", Level.VISIT),
   SCREEN("screen", Level.VISIT),
   EVENT("event", Level.EVENT_NAME),
@@ -45,6 +52,12 @@ public enum Property {
     HIT,
     /** Every hit carries it, and a visit's value is its first hit's. */
     VISIT,
+    /**
+     * Every hit carries it and a visit's value is its first hit's, but it has no rollup rows: the
+     * reports count it from the hits (a drill-down asked for far less often than it would cost
+     * every batch to roll up).
+     */
+    STORED,
     /** Known only for a whole visit (its first and last pageview). */
     VISIT_ONLY,
     /** The hit's event name itself. */
@@ -60,7 +73,7 @@ public enum Property {
   public static final List<String> KEYS = keys(Arrays.stream(values()).toList());
   /** The columns whose value every hit carries: the hits table's properties. */
   public static final List<String> HIT_COLUMNS =
-      columns(Arrays.stream(values()).filter(p -> p.level == Level.HIT || p.level == Level.VISIT).toList());
+      columns(Arrays.stream(values()).filter(p -> p.level == Level.HIT || p.level == Level.VISIT || p.level == Level.STORED).toList());
   /** The columns that have one value per visit: what the rollups break a visit down by. */
   public static final List<String> VISIT_KEYS =
       columns(Arrays.stream(values()).filter(p -> p.level == Level.VISIT || p.level == Level.VISIT_ONLY).toList());
@@ -101,6 +114,14 @@ public enum Property {
    */
   public static String columnOf(String key) {
     return of(key).map(p -> p.column).orElse(key);
+  }
+
+  /**
+   * Whether a key has rollup rows: every one but the derived and the {@linkplain Level#STORED
+   * stored-only} keys; a custom event property's key has them for a day's sample of keys.
+   */
+  public static boolean hasRollup(String key) {
+    return of(key).map(p -> p.level != Level.DERIVED && p.level != Level.STORED).orElse(key.startsWith(EVENT_PROPS_PREFIX));
   }
 
   /** A key computed from a visit's stored properties when a report runs, with no column or rollup of its own. */

@@ -28,6 +28,7 @@ import java.util.Map;
  * @param browser the User-Agent's browser (Yauaa, at the edge), or null
  * @param browserVersion its major version, or null
  * @param os its operating system, or null
+ * @param osVersion the operating system's major version, or null (also on entries queued before it was)
  * @param device its device class, or null
  * @param bot whether it is a robot (null on entries that carry a raw User-Agent instead)
  * @param country ISO country code from GeoIP, or null
@@ -53,6 +54,7 @@ public record QueuedHit(
     String browser,
     String browserVersion,
     String os,
+    String osVersion,
     String device,
     Boolean bot,
     String country,
@@ -64,7 +66,7 @@ public record QueuedHit(
       Integer screenWidth, Map<String, String> props, Long engagementMs, String clientEventId, String visitorId,
       String previousVisitorId, String userAgent, String country, String region, String city) {
     this(hitId, siteId, timestamp, channel, eventName, url, referrer, screenWidth, props, engagementMs, clientEventId,
-        visitorId, previousVisitorId, userAgent, null, null, null, null, null, country, region, city);
+        visitorId, previousVisitorId, userAgent, null, null, null, null, null, null, country, region, city);
   }
 
   /** Whether the edge classified the User-Agent (else {@link #userAgent} holds it raw). */

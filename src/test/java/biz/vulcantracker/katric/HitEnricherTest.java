@@ -55,9 +55,15 @@ class HitEnricherTest {
   @Test
   void readsUtmTagsHostnameScreenAndGeo() {
     Dimensions d = ENRICHER.enrich(SITE, "log",
-        "https://www.shop.example/?utm_source=mail&utm_medium=email&utm_campaign=black+friday", null, 390, FIREFOX, "DE", "Berlin", "Berlin");
-    assertThat(d).isEqualTo(new Dimensions("/", "shop.example", "mail", null, "mail", "email", "black friday",
-        "DE", "Berlin", "Berlin", "Firefox", "133", "Windows NT", "desktop", "Mobile", "log", false));
+        "https://www.shop.example/?utm_source=mail&utm_medium=email&utm_campaign=black+friday&utm_term=shoes&utm_content=banner+2",
+        null, 390, FIREFOX, "DE", "Berlin", "Berlin");
+    // Windows NT 10.0 is Windows 10 or 11 (they send the same), which Yauaa says as ">=10".
+    assertThat(d).isEqualTo(new Dimensions("/", "shop.example", "mail", null, "mail", "email", "black friday", "shoes", "banner 2",
+        "DE", "Berlin", "Berlin", "Firefox", "133", "Windows NT", ">=10", "desktop", "Mobile", "log", false));
+    assertThat(d.valueOf("browser_version")).isEqualTo("Firefox 133");
+    assertThat(d.valueOf("os_version")).isEqualTo("Windows NT >=10");
+    assertThat(ENRICHER.enrich(SITE, "log", "https://shop.example/", null, null, "curl/8.5.0", null, null, null).valueOf("os_version"))
+        .as("an unknown version is no value").isNull();
   }
 
   @ParameterizedTest(name = "width {0} → {1}")

@@ -146,8 +146,8 @@ class HitPartsTest {
       }
     }
     Dimensions dims = new Dimensions("/" + text(random, 60), "shop.example", random.nextBoolean() ? "Google" : Dimensions.DIRECT,
-        random.nextBoolean() ? "news.example/" + text(random, 30) : null, null, null, null, "DE", "Bayern", "München",
-        "Chrome", "131.0", "Windows", "desktop", "Laptop", random.nextBoolean() ? "beacon" : "log", false);
+        random.nextBoolean() ? "news.example/" + text(random, 30) : null, null, null, null, null, null, "DE", "Bayern", "München",
+        "Chrome", "131.0", "Windows", "10", "desktop", "Laptop", random.nextBoolean() ? "beacon" : "log", false);
     return new PendingHit("1700000000000-" + i, new RecordedHit("0193f2a0-7b4c-7d1e-9c3a-" + String.format("%012d", i),
         1_700_000_000_000L + i, DAY, random.nextLong(), random.nextBoolean() ? random.nextLong() : null,
         random.nextInt(4) == 0 ? "Signup" : "pageview", props, random.nextBoolean() ? (long) random.nextInt(100_000) : null,
@@ -161,8 +161,8 @@ class HitPartsTest {
     for (int p = 0; p < 30; p++) {
       props.put(String.format("%02d", p) + "€".repeat(62), "€".repeat(256));
     }
-    Dimensions dims = new Dimensions(longest, longest, longest, longest, "€".repeat(256), "€".repeat(256), "€".repeat(256),
-        "DE", "€".repeat(100), "€".repeat(100), longest, longest, longest, longest, "Desktop", "beacon", false);
+    Dimensions dims = new Dimensions(longest, longest, longest, longest, "€".repeat(256), "€".repeat(256), "€".repeat(256), null, null,
+        "DE", "€".repeat(100), "€".repeat(100), longest, longest, longest, longest, longest, "Desktop", "beacon", false);
     return new PendingHit(entryId, new RecordedHit("0193f2a0-7b4c-7d1e-9c3a-000000000000", 1_700_000_000_000L, DAY,
         Long.MIN_VALUE, Long.MAX_VALUE, "€".repeat(64), props, Long.MAX_VALUE, dims, "€".repeat(128)));
   }

@@ -162,8 +162,8 @@ class OrderIndependenceTest {
   }
 
   private static Dimensions dims(String page, String source, String browser, String country, String channel, boolean bot) {
-    return new Dimensions(page, "a.example", source, null, null, null, null, country, null, null, bot ? "Googlebot" : browser,
-        "1", "Linux", "desktop", null, channel, bot);
+    return new Dimensions(page, "a.example", source, null, null, null, null, null, null, country, null, null, bot ? "Googlebot" : browser,
+        "1", "Linux", null, "desktop", null, channel, bot);
   }
 
   /**

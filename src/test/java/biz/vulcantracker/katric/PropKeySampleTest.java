@@ -125,8 +125,8 @@ class PropKeySampleTest {
   }
 
   private static RecordedHit event(String id, long visitor, long at, Map<String, String> props, String clientEventId) {
-    Dimensions dims = new Dimensions("/", "shop.example", Dimensions.DIRECT, null, null, null, null, "DE", null, null,
-        "Firefox", "133", "Linux", "desktop", "Laptop", "beacon", false);
+    Dimensions dims = new Dimensions("/", "shop.example", Dimensions.DIRECT, null, null, null, null, null, null, "DE", null, null,
+        "Firefox", "133", "Linux", null, "desktop", "Laptop", "beacon", false);
     return new RecordedHit(id, at, DAY, visitor, null, "Signup", props, null, dims, clientEventId);
   }
 

@@ -22,10 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SessionsTest {
 
-  static final Dimensions PERSON = new Dimensions("/", "a.example", Dimensions.DIRECT, null, null, null, null,
-      null, null, null, "Firefox", "133", "Linux", "desktop", null, "beacon", false);
-  static final Dimensions BOT = new Dimensions("/", "a.example", Dimensions.DIRECT, null, null, null, null,
-      null, null, null, "Googlebot", "2", "Unknown", "other", null, "beacon", true);
+  static final Dimensions PERSON = new Dimensions("/", "a.example", Dimensions.DIRECT, null, null, null, null, null, null,
+      null, null, null, "Firefox", "133", "Linux", null, "desktop", null, "beacon", false);
+  static final Dimensions BOT = new Dimensions("/", "a.example", Dimensions.DIRECT, null, null, null, null, null, null,
+      null, null, null, "Googlebot", "2", "Unknown", null, "other", null, "beacon", true);
   static final KatricSettings SETTINGS = KatricSettings.create(com.typesafe.config.ConfigFactory.load());
   private static final ZoneId UTC = ZoneId.of("UTC");
   private static final LocalDate DAY = LocalDate.of(2026, 11, 27);
@@ -131,8 +131,8 @@ class SessionsTest {
 
   private static RecordedHit hit(long visitor, int minute, String event, String page, String source, Map<String, String> props) {
     long timestamp = at(2026, 11, 27, 10, 0) + minute * 60_000L;
-    Dimensions dims = new Dimensions(page, "a.example", source, null, null, null, null,
-        null, null, null, "Firefox", "133", "Linux", "desktop", null, "beacon", false);
+    Dimensions dims = new Dimensions(page, "a.example", source, null, null, null, null, null, null,
+        null, null, null, "Firefox", "133", "Linux", null, "desktop", null, "beacon", false);
     return new RecordedHit("h" + visitor + "-" + minute + event, timestamp, DAY, visitor, null, event, props, null, dims, null);
   }
 

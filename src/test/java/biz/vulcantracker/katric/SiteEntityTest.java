@@ -146,7 +146,7 @@ class SiteEntityTest {
     QueuedHit blog = new QueuedHit("hit-1-0", "a.example", NOON_UTC, "beacon", "pageview",
         "https://a.example/blog", null, null, null, null, null, "aa", null, "UA", null, null, null);
     PendingHit first = new PendingHit("1-0", RecordedHit.from(blog, new Dimensions("/blog", "a.example", Dimensions.DIRECT,
-        null, null, null, null, null, null, null, "Firefox", "133", "Linux", "desktop", null, "beacon", false), ZoneOffset.UTC));
+        null, null, null, null, null, null, null, null, null, "Firefox", "133", "Linux", null, "desktop", null, "beacon", false), ZoneOffset.UTC));
     var part0 = entity.<StatusReply<Done>>runCommand(replyTo -> new RecordHits(0, "UTC", List.of(first), 0, false, replyTo));
     // Held, nothing written or persisted yet: the batch's hits and its rows go with its last part.
     assertThat(part0.hasNoEvents()).isTrue();

@@ -58,7 +58,7 @@ class SiteModelMemoryTest {
 
   private static RecordedHit hit(long visitor, int v, long at, LocalDate day, int n) {
     Dimensions dims = new Dimensions("/page/" + ((v + n) % 300), "shop.example", SOURCES.get(v % 5),
-        null, null, null, null, "C" + (v % 20), null, null, BROWSERS.get(v % 4), "133", "Linux", "desktop", "Laptop",
+        null, null, null, null, null, null, "C" + (v % 20), null, null, BROWSERS.get(v % 4), "133", "Linux", null, "desktop", "Laptop",
         "beacon", false);
     return new RecordedHit("h" + visitor + "-" + n, at, day, visitor, null, "pageview", null, null, dims, null);
   }

@@ -168,6 +168,9 @@ class DashboardBrowserIT {
     assertThat(steps.path("engagement").path("search").asText()).contains("view0=engagement");
     assertThat(steps.path("engagement").path("rows").toString()).contains("[\"/\",\"2\",\"0s\",\"40%\"]");
     assertThat(steps.path("entryPages").path("search").asText()).contains("view0=entry_page");
+    // Every visitor of today came with Firefox 133 (the test's User-Agent), counted from the hits.
+    assertThat(steps.path("browserVersions").path("search").asText()).contains("view3=browser_version");
+    assertThat(steps.path("browserVersions").path("rows").toString()).startsWith("[[\"Firefox 133\",\"3\",");
     // Today's 3 visitors against yesterday's 2: up 50 %, the earlier period drawn on the chart.
     assertThat(steps.path("compared").path("visitorsChange").asText()).isEqualTo("▲ 50%");
     assertThat(steps.path("compared").path("comparisonLine").asBoolean()).isTrue();

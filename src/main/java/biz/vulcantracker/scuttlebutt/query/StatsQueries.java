@@ -270,8 +270,8 @@ public final class StatsQueries {
       }
     }
     requireGoal(metrics, filters.hasGoals());
-    // A derived property, time on page and scroll depth have no rollup: they are counted from the hits, filters or not.
-    boolean fromRollups = filters.isEmpty() && !Property.isDerived(property) && metrics.stream().noneMatch(Metrics.OF_PAGES::contains);
+    // A derived or stored-only property, time on page and scroll depth have no rollup: they are counted from the hits, filters or not.
+    boolean fromRollups = filters.isEmpty() && Property.hasRollup(property) && metrics.stream().noneMatch(Metrics.OF_PAGES::contains);
     CompletionStage<Map<String, Counts>> values = fromRollups
         ? rollupBreakdown(site, property, period).thenApply(byValue -> {
           Map<String, Counts> counts = new HashMap<>();
@@ -280,8 +280,8 @@ public final class StatsQueries {
         })
         : scan(site, period, filters, metrics, FilteredStats.byProperty(property),
             // Custom property keys beyond a day's sample have no rollup rows of their own.
-            Property.isDerived(property) || property.startsWith(Property.EVENT_PROPS_PREFIX) ? null
-                : () -> rollupBreakdown(site, property, period));
+            Property.hasRollup(property) && !property.startsWith(Property.EVENT_PROPS_PREFIX)
+                ? () -> rollupBreakdown(site, property, period) : null);
     return values.thenApply(byValue -> sortedPage(byValue, metrics, limit, page));
   }
 

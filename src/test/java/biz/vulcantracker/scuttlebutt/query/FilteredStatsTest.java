@@ -223,7 +223,7 @@ class FilteredStatsTest {
   }
 
   private static Dimensions dims(String page, String source, String browser, boolean bot) {
-    return new Dimensions(page, "a.example", source, null, null, null, null, "DE", null, null, browser, "1", "Linux",
+    return new Dimensions(page, "a.example", source, null, null, null, null, null, null, "DE", null, null, browser, "1", "Linux", null,
         "desktop", null, "beacon", bot);
   }
 
