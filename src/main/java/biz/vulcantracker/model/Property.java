@@ -124,11 +124,6 @@ public enum Property {
     return of(key).map(p -> p.level != Level.DERIVED && p.level != Level.STORED).orElse(key.startsWith(EVENT_PROPS_PREFIX));
   }
 
-  /** A key computed from a visit's stored properties when a report runs, with no column or rollup of its own. */
-  public static boolean isDerived(String key) {
-    return of(key).map(p -> p.level == Level.DERIVED).orElse(false);
-  }
-
   /** A key of a custom event property ({@code event:props:<name>}, the name not empty and not one of {@link ReservedProps}'). */
   public static boolean isEventProp(String key) {
     return key.startsWith(EVENT_PROPS_PREFIX) && key.length() > EVENT_PROPS_PREFIX.length()

@@ -415,7 +415,8 @@ public final class VisitSegment {
       }
       return new VisitSegment(day, versions, strings, visitorIds, firstHit, visitValues, timestamps, hitVisitorIds, dayOffsets,
           events, hitValues, propStart, propKeys, propValues, botNames, botCounts);
-    } catch (BufferUnderflowException | ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
+    } catch (BufferUnderflowException | ArrayIndexOutOfBoundsException | NegativeArraySizeException | ArithmeticException
+        | java.time.DateTimeException e) {
       throw new IllegalArgumentException("a damaged visit segment", e);
     }
   }

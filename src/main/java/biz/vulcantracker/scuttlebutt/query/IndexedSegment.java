@@ -18,10 +18,10 @@ import org.roaringbitmap.RoaringBitmap;
 /**
  * A {@link VisitSegment} with an inverted index, as Druid and Pinot keep one per segment: for each
  * filterable key and each of its values in the segment, the bitmap of the visits that have it
- * (visit keys: the visit's value, the acquisition channel too; page, hostname and event: a hit of
- * the visit's). A report takes
- * the bitmaps of the values its filters match (each distinct value tested once) and rebuilds only
- * the visits in them; visits outside could not have counted.
+ * (visit keys, the acquisition channel and entry and exit page: the visit's value; page, hostname
+ * and event: a hit of the visit's). A report takes the bitmaps of the values its filters match
+ * (each distinct value tested once) and rebuilds only the visits in them; visits outside could not
+ * have counted.
  */
 final class IndexedSegment {
 
@@ -96,7 +96,7 @@ final class IndexedSegment {
   }
 
   /** The filter key of each visit column (origin is stored under its first name, channel). */
-  private static final List<String> VISIT_KEYS = VisitSegment.VISIT_COLUMNS.stream()
+  private static final List<String> COLUMN_KEYS = VisitSegment.VISIT_COLUMNS.stream()
       .map(column -> Arrays.stream(Property.values()).map(Property::key).filter(key -> column.equals(Property.columnOf(key)))
           .findFirst().orElse(column))
       .toList();
@@ -104,14 +104,14 @@ final class IndexedSegment {
   private static final Set<String> INDEXED = indexed();
 
   private static Set<String> indexed() {
-    Set<String> keys = new HashSet<>(VISIT_KEYS);
+    Set<String> keys = new HashSet<>(COLUMN_KEYS);
     keys.addAll(VisitSegment.HIT_COLUMNS);
     keys.addAll(List.of(EVENT, ENTRY_PAGE, EXIT_PAGE, CHANNEL));
     return Set.copyOf(keys);
   }
 
   private static String keyOfColumn(int column) {
-    return VISIT_KEYS.get(column);
+    return COLUMN_KEYS.get(column);
   }
 
   private void add(String key, int valueId, int visit) {
