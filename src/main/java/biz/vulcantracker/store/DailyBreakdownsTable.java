@@ -22,6 +22,13 @@ public final class DailyBreakdownsTable {
   private final CassandraSession session;
   private final String table;
   private final CompletionStage<PreparedStatement> upsert;
+  private final CompletionStage<PreparedStatement> select;
+
+  /**
+   * Rows per page of a read: a month of 300 values is 9,000 rows, which the driver's default (5,000)
+   * would fetch in two round trips one after the other.
+   */
+  private static final int PAGE_SIZE = 10_000;
 
   public DailyBreakdownsTable(CassandraSession session, StoreSettings settings) {
     this.session = session;
@@ -29,6 +36,8 @@ public final class DailyBreakdownsTable {
     this.upsert = session.prepare("INSERT INTO " + table
         + " (site_id, property, day, value, visitors, visits, pageviews, events, bounces, duration_ms)"
         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    this.select = session.prepare("SELECT day, value, visitors, visits, pageviews, events, bounces, duration_ms FROM " + table
+        + " WHERE site_id = ? AND property = ? AND day >= ? AND day <= ?");
   }
 
   /**
@@ -57,9 +66,8 @@ public final class DailyBreakdownsTable {
   }
 
   public CompletionStage<List<BreakdownRow>> read(String siteId, String property, LocalDate from, LocalDate to) {
-    return session
-        .selectAll("SELECT day, value, visitors, visits, pageviews, events, bounces, duration_ms FROM " + table
-            + " WHERE site_id = ? AND property = ? AND day >= ? AND day <= ?", siteId, property, from, to)
+    return select
+        .thenCompose(statement -> session.selectAll(statement.bind(siteId, property, from, to).setPageSize(PAGE_SIZE)))
         .thenApply(rows -> rows.stream()
             .map(r -> new BreakdownRow(r.getLocalDate("day"), property, r.getString("value"), r.getLong("visitors"),
                 r.getLong("visits"), r.getLong("pageviews"), r.getLong("events"), r.getLong("bounces"), r.getLong("duration_ms")))
