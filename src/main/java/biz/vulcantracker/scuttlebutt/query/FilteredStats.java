@@ -4,6 +4,7 @@ import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.model.EventNames;
 import biz.vulcantracker.model.Property;
 import biz.vulcantracker.model.ReservedProps;
+import biz.vulcantracker.model.VisitRule;
 import biz.vulcantracker.store.DailyTotals;
 import biz.vulcantracker.store.HitRow;
 import biz.vulcantracker.store.Site;
@@ -78,6 +79,14 @@ public final class FilteredStats {
      * counts nothing), or null: every visit may count.
      */
     default List<Goal> required() {
+      return null;
+    }
+
+    /**
+     * The visit property whose values this grouping counts whole visits under, and nothing else
+     * (null for any other grouping).
+     */
+    default String visitProperty() {
       return null;
     }
 
@@ -285,9 +294,25 @@ public final class FilteredStats {
 
     /** Counts a visit: its bounce and its duration. */
     void countVisit(SequencedVisit visit) {
+      countVisit(visit.pageviews, visit.events, visit.start, visit.last);
+    }
+
+    /** Counts a visit of these pageviews and custom events, first and last hit: its bounce and its duration. */
+    void countVisit(int pageviews, int events, long start, long last) {
       visits++;
-      bounces += visit.isBounce() ? 1 : 0;
-      durationMs += visit.durationMs();
+      bounces += VisitRule.isBounce(pageviews, events) ? 1 : 0;
+      durationMs += VisitRule.durationMs(start, last, pageviews, events);
+    }
+
+    /**
+     * Counts a whole visit: the visit, all its pageviews and custom events, its visitor — what a
+     * grouping by a visit property counts of a visit when no hit filter, goal or revenue narrows it.
+     */
+    void countWholeVisit(int visitPageviews, int visitEvents, long start, long last, long visitorId) {
+      countVisit(visitPageviews, visitEvents, start, last);
+      pageviews += visitPageviews;
+      events += visitEvents;
+      visitors.add(visitorId);
     }
   }
 
@@ -421,6 +446,14 @@ public final class FilteredStats {
     boolean hasHitFilters() {
       return !filters.hitFilters().isEmpty() || !goalSets.isEmpty();
     }
+
+    /**
+     * Whether this counting counts each visit whole by a visit property (no hit filter, goal,
+     * completion or revenue): then a segment's columns say all it needs, without rebuilding the visit.
+     */
+    boolean countsWholeVisits() {
+      return grouping.visitProperty() != null && !hasHitFilters() && !tallies.completions && tallies.revenue == null;
+    }
   }
 
   /** One report's pass over the visit segments: the segments in, the tallies per group out. */
@@ -451,12 +484,20 @@ public final class FilteredStats {
       return period.from().minusDays(1);
     }
 
-    /** Counts the segment's visits that each counting may count, each visit rebuilt once. */
+    /**
+     * Counts the segment's visits that each counting may count: from the segment's columns for a
+     * counting of whole visits, else rebuilding each visit once for all the countings that need it.
+     */
     void accept(IndexedSegment segment) {
-      RoaringBitmap[] candidates = new RoaringBitmap[countings.size()];
       RoaringBitmap any = new RoaringBitmap();
+      RoaringBitmap[] candidates = new RoaringBitmap[countings.size()];
       for (int i = 0; i < candidates.length; i++) {
-        candidates[i] = segment.candidates(countings.get(i), period);
+        Counting counting = countings.get(i);
+        candidates[i] = segment.candidates(counting, period);
+        if (counting.countsWholeVisits() && segment.indexesAll(counting.filters().visitFilters())) {
+          countWholeVisits(segment, candidates[i], counting);
+          candidates[i] = new RoaringBitmap();
+        }
         any.or(candidates[i]);
       }
       any.forEach((IntConsumer) v -> {
@@ -465,6 +506,22 @@ public final class FilteredStats {
           if (candidates[i].contains(v)) {
             count(visit, period, countings.get(i));
           }
+        }
+      });
+    }
+
+    /** What {@link #count} does for a counting of whole visits, from the columns: the index has matched its visit filters exactly. */
+    private void countWholeVisits(IndexedSegment segment, RoaringBitmap candidates, Counting counting) {
+      if (!period.contains(segment.segment.day())) {
+        return; // a visit counts on the day it started
+      }
+      String property = counting.grouping().visitProperty();
+      String unit = segment.segment.day().toString();
+      candidates.forEach((IntConsumer) v -> {
+        String value = segment.visitValue(v, property);
+        if (value != null) {
+          counting.tallies().at(value, unit).countWholeVisit(segment.pageviews(v), segment.events(v), segment.start(v),
+              segment.last(v), segment.segment.visitorId(v));
         }
       });
     }
@@ -540,6 +597,11 @@ public final class FilteredStats {
   static Grouping byProperty(String property) {
     boolean hitProperty = Property.isHitLevel(property);
     return new Grouping() {
+      @Override
+      public String visitProperty() {
+        return hitProperty ? null : property;
+      }
+
       @Override
       public void hit(SequencedVisit visit, HitRow hit, Tallies tallies) {
         if (!hitProperty) {

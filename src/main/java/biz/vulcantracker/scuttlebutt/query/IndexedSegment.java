@@ -45,6 +45,12 @@ final class IndexedSegment {
   private final RoaringBitmap goingOn = new RoaringBitmap();
   private final LocalDate[] days;
   private final int pageviewId;
+  /** Per visit, what counting it whole takes: its pageviews, custom events, last hit's time, entry and exit page. */
+  private final int[] pageviews;
+  private final int[] events;
+  private final long[] lasts;
+  private final int[] entries;
+  private final int[] exits;
 
   IndexedSegment(VisitSegment segment) {
     this.segment = segment;
@@ -57,6 +63,15 @@ final class IndexedSegment {
       }
     }
     this.pageviewId = pageview;
+    boolean[] custom = new boolean[segment.strings()];
+    for (int id = 0; id < custom.length; id++) {
+      custom[id] = EventNames.isCustom(segment.string(id));
+    }
+    this.pageviews = new int[visits];
+    this.events = new int[visits];
+    this.lasts = new long[visits];
+    this.entries = new int[visits];
+    this.exits = new int[visits];
     int maxOffset = 0;
     this.channels = new String[visits];
     Map<List<Integer>, String> channelOf = new HashMap<>();
@@ -79,9 +94,15 @@ final class IndexedSegment {
         if (segment.event(h) == pageviewId) {
           exit = segment.hitValue(h, PAGE_COLUMN);
           entry = entry == VisitSegment.NONE ? exit : entry;
+          pageviews[v]++;
+        } else if (segment.event(h) == VisitSegment.NONE || custom[segment.event(h)]) { // as HitRow.isCustomEvent says
+          events[v]++;
         }
+        lasts[v] = Math.max(lasts[v], segment.timestamp(h));
         maxOffset = Math.max(maxOffset, segment.dayOffset(h));
       }
+      entries[v] = entry;
+      exits[v] = exit;
       add(ENTRY_PAGE, entry, v);
       add(EXIT_PAGE, exit, v);
       if (segment.dayOffset(segment.firstHit(v + 1) - 1) > 0) {
@@ -183,6 +204,45 @@ final class IndexedSegment {
     return completing;
   }
 
+  /** Whether the index matches each of these visit filters exactly (its key has bitmaps). */
+  boolean indexesAll(List<Filters.Filter> filters) {
+    for (Filters.Filter filter : filters) {
+      if (!INDEXED.contains(filter.key())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The visit's value of a visit property, as {@link SequencedVisit#valueOf} gives it, from the columns. */
+  String visitValue(int v, String property) {
+    return switch (property) {
+      case "entry_page" -> segment.string(entries[v]);
+      case "exit_page" -> segment.string(exits[v]);
+      case "channel" -> channels[v];
+      default -> {
+        Integer column = VISIT_COLUMN.get(Property.columnOf(property));
+        yield column == null ? null : segment.string(segment.visitValue(v, column));
+      }
+    };
+  }
+
+  int pageviews(int v) {
+    return pageviews[v];
+  }
+
+  int events(int v) {
+    return events[v];
+  }
+
+  long start(int v) {
+    return segment.timestamp(segment.firstHit(v));
+  }
+
+  long last(int v) {
+    return lasts[v];
+  }
+
   /** The visit rebuilt as the reports count it, its hits as rows. */
   SequencedVisit visit(int v) {
     SequencedVisit visit = null;
@@ -215,7 +275,7 @@ final class IndexedSegment {
   /** About how many bytes of heap this holds: the segment and its bitmaps. */
   long heapBytes() {
     long bytes = segment.heapBytes();
-    bytes += 8L * channels.length;
+    bytes += 8L * channels.length + 28L * pageviews.length;
     for (Map<String, RoaringBitmap> values : index.values()) {
       for (RoaringBitmap bitmap : values.values()) {
         bytes += 80 + bitmap.getSizeInBytes();
