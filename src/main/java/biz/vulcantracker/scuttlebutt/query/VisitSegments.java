@@ -86,7 +86,17 @@ public final class VisitSegments {
   Source<IndexedSegment, NotUsed> segments(Site site, LocalDate from, LocalDate to) {
     String siteId = site.id();
     long incarnation = site.createdAt().toEpochMilli();
-    return Source.completionStage(store.counts(siteId, from.minusDays(1), to.plusDays(1)))
+    Optional<LocalDate> oldestKept = site.oldestKeptDay(LocalDate.now(site.timezone()));
+    return Source.completionStage(store.counts(siteId, from.minusDays(1), to.plusDays(1)).thenApply(read -> {
+          // Days before the site's retention have no hits by definition: their counts were deleted with them.
+          Map<LocalDate, Long> counts = new TreeMap<>(read);
+          oldestKept.ifPresent(oldest -> {
+            for (LocalDate day = from.minusDays(1); day.isBefore(oldest) && !day.isAfter(to.plusDays(1)); day = day.plusDays(1)) {
+              counts.put(day, 0L);
+            }
+          });
+          return counts;
+        }))
         .flatMapConcat(counts -> Source.from(from.datesUntil(to.plusDays(1)).filter(day -> counts.get(day) == null || counts.get(day) > 0).toList())
             .mapAsync(LOOKUPS, day -> lookUp(siteId, day, versionsOf(incarnation, counts, day)))
             .fold(new ArrayList<Found>(), (found, one) -> {
