@@ -82,7 +82,7 @@ final class IndexedSegment {
       int visit = v;
       List<Integer> origin = CHANNEL_COLUMNS.stream().map(c -> segment.visitValue(visit, c)).toList();
       channels[v] = channelOf.computeIfAbsent(origin, o -> SequencedVisit.channelOf(column -> segment.string(
-          segment.visitValue(visit, VisitSegment.VISIT_COLUMNS.indexOf(column)))));
+          segment.visitValue(visit, VISIT_COLUMN.get(column)))));
       addValue(CHANNEL, channels[v], v);
       int entry = VisitSegment.NONE;
       int exit = VisitSegment.NONE;

@@ -3,7 +3,6 @@ package biz.vulcantracker.scuttlebutt.query;
 import biz.vulcantracker.enrich.AcquisitionChannels;
 import biz.vulcantracker.katric.Dimensions;
 import biz.vulcantracker.model.Property;
-import biz.vulcantracker.model.VisitRule;
 import biz.vulcantracker.store.HitRow;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -75,14 +74,6 @@ final class SequencedVisit {
       }
     }
     return positions.getOrDefault(hit, -1);
-  }
-
-  boolean isBounce() {
-    return VisitRule.isBounce(pageviews, events);
-  }
-
-  long durationMs() {
-    return VisitRule.durationMs(start, last, pageviews, events);
   }
 
   /** The visit's value of a visit property of docs/api.md, or null. */
