@@ -40,6 +40,7 @@ import biz.vulcantracker.scuttlebutt.query.ScanLimits;
 import biz.vulcantracker.scuttlebutt.query.LiveModel;
 import biz.vulcantracker.scuttlebutt.query.ReportDefinitions;
 import biz.vulcantracker.scuttlebutt.query.StatsQueries;
+import biz.vulcantracker.scuttlebutt.query.RollupRows;
 import biz.vulcantracker.scuttlebutt.query.VisitSegments;
 import biz.vulcantracker.store.DailyBreakdownsTable;
 import biz.vulcantracker.store.DailyTotalsTable;
@@ -164,10 +165,12 @@ public final class VulcanNode implements AutoCloseable {
       ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));
       LiveModel liveModel = new LiveModel(ClusterSharding.get(system));
       ReportDefinitions definitions = new ReportDefinitions(new SiteDefinitions(session, store));
-      VisitSegments segments = new VisitSegments(hits::read, new SegmentTables(hitDays, new VisitSegmentsTable(session, store)),
-          config.getBytes("vulcan.scuttlebutt.scans.segment-memory"));
+      SegmentTables segmentTables = new SegmentTables(hitDays, new VisitSegmentsTable(session, store));
+      VisitSegments segments = new VisitSegments(hits::read, segmentTables, config.getBytes("vulcan.scuttlebutt.scans.segment-memory"));
       Telemetry.get(system).reportSegments(segments, VisitSegments::fromMemory, VisitSegments::fromStore, VisitSegments::fromHits);
-      StatsQueries queries = new StatsQueries(dailyTotals, breakdowns, hourly,
+      RollupRows rollupRows = new RollupRows(breakdowns, segmentTables, config.getBytes("vulcan.scuttlebutt.rollup-memory"));
+      Telemetry.get(system).reportRollupRows(rollupRows, RollupRows::fromMemory, RollupRows::fromTable);
+      StatsQueries queries = new StatsQueries(dailyTotals, rollupRows, hourly,
           new FilteredStats(segments, system, ScanLimits.fromConfig(config)), liveModel, definitions);
       KeyQuotas quotas = new KeyQuotas(KeyQuotas.Settings.fromConfig(config));
       routes.add(new StatsRoutes(access, queries, quotas, definitions).route());

@@ -3,7 +3,11 @@ package biz.vulcantracker.store;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 
-/** Writes a rollup to the rollup tables and its hits to the hits table, all concurrently, then the days' hit counts. */
+/**
+ * Writes a rollup to the rollup tables and its hits to the hits table, all concurrently, then the
+ * days' hit counts: a count never names hits or rollup rows the tables do not have yet, which is what
+ * lets the reports keep segments and rows while the counts stay the same.
+ */
 public final class RollupTables implements RollupWriter {
 
   private final DailyTotalsTable totals;
@@ -26,8 +30,7 @@ public final class RollupTables implements RollupWriter {
     return totals.write(siteId, rollup.totals())
         .thenCombine(breakdowns.write(siteId, rollup.breakdowns()), (a, b) -> Done.getInstance())
         .thenCombine(hours.write(siteId, rollup.hours()), (a, b) -> Done.getInstance())
-        // The counts after the hits: a count never names hits the table does not have yet.
-        .thenCombine(hits.write(siteId, rollup.hits()).thenCompose(done -> hitDays.write(siteId, rollup.hitDays())),
-            (a, b) -> Done.getInstance());
+        .thenCombine(hits.write(siteId, rollup.hits()), (a, b) -> Done.getInstance())
+        .thenCompose(done -> hitDays.write(siteId, rollup.hitDays()));
   }
 }

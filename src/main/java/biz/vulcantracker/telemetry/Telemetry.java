@@ -158,6 +158,13 @@ public final class Telemetry implements Extension {
     FunctionCounter.builder("vulcan.report.segments", segments, built).description(description).tag("from", "hits").register(registry);
   }
 
+  /** Days of breakdown rows read by the unfiltered reports, by where they came from. */
+  public <T> void reportRollupRows(T rows, ToDoubleFunction<T> memory, ToDoubleFunction<T> table) {
+    String description = "Days of breakdown rows read by the reports, by where they came from";
+    FunctionCounter.builder("vulcan.report.rollup.days", rows, memory).description(description).tag("from", "memory").register(registry);
+    FunctionCounter.builder("vulcan.report.rollup.days", rows, table).description(description).tag("from", "table").register(registry);
+  }
+
   /** The live-report WebSockets open on this node. */
   public void liveSockets(IntSupplier open) {
     Gauge.builder("vulcan.live.sockets", open::getAsInt).description("Open live-report WebSockets").register(registry);

@@ -16,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -203,6 +204,41 @@ class FiltersIT {
         .isGreaterThanOrEqualTo(built + 2);
   }
 
+  /**
+   * An unfiltered breakdown reads the rows of days whose hits stay the same from this node's memory,
+   * and a day's rows from the table again once it (or a day either side) gains a hit.
+   */
+  @Test
+  void breakdownsKeepRowsOfUnchangedDaysAndFollowLateHits() throws Exception {
+    String kept = "kept-rows.example";
+    ApiClient.SiteKeys keys = api.createSite(kept, List.of(kept), "UTC");
+    String path = "/api/v1/sites/" + kept + "/stats/breakdown?period=custom&from=" + DAY1 + "&to=" + DAY2
+        + "&property=page&metrics=pageviews";
+    var first = api.postLog(kept, keys.ingestToken(), "combined", line("192.0.2.10", DAY1, "10:00:00", "/a", "-", FIREFOX) + "\n"
+        + line("192.0.2.11", DAY2, "11:00:00", "/a", "-", CHROME) + "\n" + line("192.0.2.11", DAY2, "11:01:00", "/b", "-", CHROME) + "\n",
+        "kept-1");
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    eventually(Duration.ofSeconds(60), () -> assertThat(pageviewsByPage(api.get(path, keys.reportKey()))).isEqualTo(Map.of("/a", 2, "/b", 1)));
+    long fromTable = metric("vulcan_report_rollup_days_total", "table");
+    long fromMemory = metric("vulcan_report_rollup_days_total", "memory");
+    assertThat(pageviewsByPage(api.get(path, keys.reportKey()))).isEqualTo(Map.of("/a", 2, "/b", 1));
+    assertThat(metric("vulcan_report_rollup_days_total", "table")).as("nothing changed: nothing read").isEqualTo(fromTable);
+    assertThat(metric("vulcan_report_rollup_days_total", "memory")).as("both days' rows kept").isEqualTo(fromMemory + 2);
+
+    var late = api.postLog(kept, keys.ingestToken(), "combined", line("192.0.2.12", DAY1, "09:00:00", "/b", "-", CHROME) + "\n", "kept-2");
+    assertThat(late.statusCode()).as(late.body()).isEqualTo(200);
+    eventually(Duration.ofSeconds(60), () -> assertThat(pageviewsByPage(api.get(path, keys.reportKey()))).isEqualTo(Map.of("/a", 2, "/b", 2)));
+    assertThat(metric("vulcan_report_rollup_days_total", "table")).as("the day that gained a hit, and the day after it")
+        .isGreaterThanOrEqualTo(fromTable + 2);
+  }
+
+  private static Map<String, Integer> pageviewsByPage(java.net.http.HttpResponse<String> response) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    Map<String, Integer> pageviews = new java.util.TreeMap<>();
+    ApiClient.json(response).get("results").forEach(row -> pageviews.put(row.get("page").asText(), row.get("pageviews").asInt()));
+    return pageviews;
+  }
+
   private static int pageviewsOf(java.net.http.HttpResponse<String> response) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return ApiClient.json(response).get("results").get("pageviews").get("value").asInt();
@@ -210,10 +246,15 @@ class FiltersIT {
 
   /** Visit segments this node's reports read, from where ({@code memory}, {@code store}, {@code hits}). */
   private static long segments(String from) throws Exception {
+    return metric("vulcan_report_segments_total", from);
+  }
+
+  /** A counter of this node's /metrics, summed over the series whose {@code from} label is {@code from}. */
+  private static long metric(String name, String from) throws Exception {
     String text = java.net.http.HttpClient.newHttpClient().send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.managementUri() + "/metrics")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-    return text.lines().filter(line -> line.startsWith("vulcan_report_segments_total{") && line.contains("from=\"" + from + "\""))
+    return text.lines().filter(line -> line.startsWith(name + "{") && line.contains("from=\"" + from + "\""))
         .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
   }
 

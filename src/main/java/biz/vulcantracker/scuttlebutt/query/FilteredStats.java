@@ -12,6 +12,7 @@ import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,14 @@ public final class FilteredStats {
      * (null for any other grouping).
      */
     default String visitProperty() {
+      return null;
+    }
+
+    /**
+     * The goals this grouping counts, each in its own group: a completing hit as an event, its
+     * visitor as converted, its visit as converting (null for any other grouping).
+     */
+    default List<Goal> goalsCounted() {
       return null;
     }
 
@@ -454,6 +463,14 @@ public final class FilteredStats {
     boolean countsWholeVisits() {
       return grouping.visitProperty() != null && !hasHitFilters() && !tallies.completions && tallies.revenue == null;
     }
+
+    /**
+     * Whether this counting counts goals' completions with no hit filter or goal filter: then the
+     * columns say which hits complete which goal, and only those hits are rebuilt.
+     */
+    boolean countsCompletionsOnly() {
+      return grouping.goalsCounted() != null && !hasHitFilters();
+    }
   }
 
   /** One report's pass over the visit segments: the segments in, the tallies per group out. */
@@ -497,6 +514,9 @@ public final class FilteredStats {
         if (counting.countsWholeVisits() && segment.indexesAll(counting.filters().visitFilters())) {
           countWholeVisits(segment, candidates[i], counting);
           candidates[i] = new RoaringBitmap();
+        } else if (counting.countsCompletionsOnly() && segment.indexesAll(counting.filters().visitFilters())) {
+          countCompletions(segment, candidates[i], counting);
+          candidates[i] = new RoaringBitmap();
         }
         any.or(candidates[i]);
       }
@@ -522,6 +542,43 @@ public final class FilteredStats {
         if (value != null) {
           counting.tallies().at(value, unit).countWholeVisit(segment.pageviews(v), segment.events(v), segment.start(v),
               segment.last(v), segment.segment.visitorId(v));
+        }
+      });
+    }
+
+    /**
+     * What {@link #count} does for a counting of goal completions with no hit filter, from the columns
+     * (the index has matched its visit filters exactly): a completing hit of a day in the period counts
+     * for each goal it completes, a visit started in the period for each goal one of its hits completes.
+     */
+    private void countCompletions(IndexedSegment segment, RoaringBitmap candidates, Counting counting) {
+      List<Goal> goals = counting.grouping().goalsCounted();
+      IndexedSegment.Completions completions = segment.completions(goals);
+      boolean visitsCount = period.contains(segment.segment.day());
+      String visitDay = segment.segment.day().toString();
+      boolean[] converted = new boolean[goals.size()];
+      candidates.forEach((IntConsumer) v -> {
+        Arrays.fill(converted, false);
+        for (int h = segment.firstHit(v); h < segment.hitsEnd(v); h++) {
+          int[] completed = completions.of(h);
+          if (completed.length == 0) {
+            continue;
+          }
+          HitRow hit = period.contains(segment.day(h)) ? segment.hit(v, h) : null;
+          for (int g : completed) {
+            converted[g] = true;
+            if (hit != null) {
+              counting.tallies().at(goals.get(g).name(), segment.dayLabel(h)).countHit(hit);
+            }
+          }
+        }
+        if (visitsCount) {
+          for (int g = 0; g < converted.length; g++) {
+            if (converted[g]) {
+              counting.tallies().at(goals.get(g).name(), visitDay).countVisit(segment.pageviews(v), segment.events(v),
+                  segment.start(v), segment.last(v));
+            }
+          }
         }
       });
     }
@@ -646,6 +703,11 @@ public final class FilteredStats {
     return new Grouping() {
       @Override
       public List<Goal> required() {
+        return goals;
+      }
+
+      @Override
+      public List<Goal> goalsCounted() {
         return goals;
       }
 

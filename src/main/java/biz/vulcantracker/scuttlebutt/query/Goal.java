@@ -94,10 +94,17 @@ public final class Goal {
 
   /** Whether the hit completes this goal. */
   public boolean completedBy(HitRow hit) {
-    if (event != null) {
-      return hit.isCustomEvent() && event.equals(hit.eventName());
-    }
-    return hit.isPageview() && hit.property("page") != null && pattern.matches(hit.property("page"));
+    return hit.isCustomEvent() ? completedByEvent(hit.eventName()) : hit.isPageview() && completedByPageview(hit.property("page"));
+  }
+
+  /** Whether a custom event of this name completes this goal. */
+  boolean completedByEvent(String eventName) {
+    return event != null && event.equals(eventName);
+  }
+
+  /** Whether a pageview of this page (null: none) completes this goal. */
+  boolean completedByPageview(String pagePath) {
+    return pattern != null && pagePath != null && pattern.matches(pagePath);
   }
 
   /** The goal a request body (or a stored definition) describes, under {@code id}. */

@@ -44,7 +44,12 @@ final class IndexedSegment {
   /** The visits with a hit after the segment's day, which a period starting the next day counts hits of. */
   private final RoaringBitmap goingOn = new RoaringBitmap();
   private final LocalDate[] days;
+  /** The day of each day offset as a report's unit names it. */
+  private final String[] dayLabels;
+  /** The id of "pageview" in the dictionary (none: an id no hit has). */
   private final int pageviewId;
+  /** Per string id, whether a hit of that event name is a custom event. */
+  private final boolean[] custom;
   /** Per visit, what counting it whole takes: its pageviews, custom events, last hit's time, entry and exit page. */
   private final int[] pageviews;
   private final int[] events;
@@ -56,14 +61,14 @@ final class IndexedSegment {
     this.segment = segment;
     int visits = segment.visits();
     this.all = visits == 0 ? new RoaringBitmap() : RoaringBitmap.bitmapOfRange(0, visits);
-    int pageview = -1;
+    int pageview = Integer.MIN_VALUE;
     for (int id = 0; id < segment.strings(); id++) {
       if (EventNames.PAGEVIEW.equals(segment.string(id))) {
         pageview = id;
       }
     }
     this.pageviewId = pageview;
-    boolean[] custom = new boolean[segment.strings()];
+    this.custom = new boolean[segment.strings()];
     for (int id = 0; id < custom.length; id++) {
       custom[id] = EventNames.isCustom(segment.string(id));
     }
@@ -111,8 +116,10 @@ final class IndexedSegment {
     }
     index.values().forEach(values -> values.values().forEach(RoaringBitmap::runOptimize));
     this.days = new LocalDate[maxOffset + 1];
+    this.dayLabels = new String[maxOffset + 1];
     for (int d = 0; d <= maxOffset; d++) {
       days[d] = segment.day().plusDays(d);
+      dayLabels[d] = days[d].toString();
     }
   }
 
@@ -247,8 +254,7 @@ final class IndexedSegment {
   SequencedVisit visit(int v) {
     SequencedVisit visit = null;
     for (int h = segment.firstHit(v); h < segment.firstHit(v + 1); h++) {
-      HitRow row = new HitRow(days[segment.dayOffset(h)], segment.hitVisitorId(h), "", segment.timestamp(h), null,
-          segment.string(segment.event(h)), new Values(v, h), props(h), false);
+      HitRow row = hit(v, h);
       if (visit == null) {
         visit = SequencedVisit.startedBy(row);
         visit.knownChannel(channels[v]);
@@ -257,6 +263,89 @@ final class IndexedSegment {
       }
     }
     return visit;
+  }
+
+  /** Hit {@code h} (of visit {@code v}) as a row. */
+  HitRow hit(int v, int h) {
+    return new HitRow(days[segment.dayOffset(h)], segment.hitVisitorId(h), "", segment.timestamp(h), null,
+        segment.string(segment.event(h)), new Values(v, h), props(h), false);
+  }
+
+  /** The hits of visit {@code v}: from this index up to {@link #hitsEnd}. */
+  int firstHit(int v) {
+    return segment.firstHit(v);
+  }
+
+  int hitsEnd(int v) {
+    return segment.firstHit(v + 1);
+  }
+
+  /** Whether hit {@code h} is a pageview. */
+  boolean isPageview(int h) {
+    return segment.event(h) == pageviewId;
+  }
+
+  /** The day of hit {@code h} as a report's unit names it ({@code 2026-11-27}). */
+  String dayLabel(int h) {
+    return dayLabels[segment.dayOffset(h)];
+  }
+
+  LocalDate day(int h) {
+    return days[segment.dayOffset(h)];
+  }
+
+  private static final int[] NO_GOALS = new int[0];
+
+  /** Which of {@code goals} each hit completes, for one report. */
+  Completions completions(List<Goal> goals) {
+    return new Completions(goals);
+  }
+
+  /**
+   * Which of a report's goals each hit completes, by {@link Goal#completedBy}'s rule applied to the
+   * columns: each distinct event name and page is tried once, when a hit first has it.
+   */
+  final class Completions {
+    private final List<Goal> goals;
+    private final int[][] byEvent = new int[segment.strings()][];
+    private final int[][] byPage = new int[segment.strings()][];
+
+    private Completions(List<Goal> goals) {
+      this.goals = goals;
+    }
+
+    /** The positions (in the goals) of the goals hit {@code h} completes. */
+    int[] of(int h) {
+      int event = segment.event(h);
+      if (event == pageviewId) {
+        int page = segment.hitValue(h, PAGE_COLUMN);
+        if (page == VisitSegment.NONE) {
+          return NO_GOALS;
+        }
+        if (byPage[page] == null) {
+          byPage[page] = matching(goal -> goal.completedByPageview(segment.string(page)));
+        }
+        return byPage[page];
+      }
+      if (event == VisitSegment.NONE || !custom[event]) {
+        return NO_GOALS; // a custom event without a name completes no event goal
+      }
+      if (byEvent[event] == null) {
+        byEvent[event] = matching(goal -> goal.completedByEvent(segment.string(event)));
+      }
+      return byEvent[event];
+    }
+
+    private int[] matching(Predicate<Goal> completes) {
+      int count = 0;
+      int[] positions = new int[goals.size()];
+      for (int g = 0; g < goals.size(); g++) {
+        if (completes.test(goals.get(g))) {
+          positions[count++] = g;
+        }
+      }
+      return count == 0 ? NO_GOALS : Arrays.copyOf(positions, count);
+    }
   }
 
   private Map<String, String> props(int h) {

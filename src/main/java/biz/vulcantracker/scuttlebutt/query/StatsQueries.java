@@ -2,7 +2,6 @@ package biz.vulcantracker.scuttlebutt.query;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.model.Property;
-import biz.vulcantracker.store.DailyBreakdownsTable;
 import biz.vulcantracker.store.DailyTotals;
 import biz.vulcantracker.store.DailyTotalsTable;
 import biz.vulcantracker.store.HourlyTotalsTable;
@@ -61,13 +60,13 @@ public final class StatsQueries {
   private static final DateTimeFormatter HOUR_LABEL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   private final DailyTotalsTable dailyTotals;
-  private final DailyBreakdownsTable breakdowns;
+  private final RollupRows breakdowns;
   private final HourlyTotalsTable hourly;
   private final FilteredStats filtered;
   private final LiveModel live;
   private final ReportDefinitions definitions;
 
-  public StatsQueries(DailyTotalsTable dailyTotals, DailyBreakdownsTable breakdowns, HourlyTotalsTable hourly,
+  public StatsQueries(DailyTotalsTable dailyTotals, RollupRows breakdowns, HourlyTotalsTable hourly,
       FilteredStats filtered, LiveModel live, ReportDefinitions definitions) {
     this.dailyTotals = dailyTotals;
     this.breakdowns = breakdowns;
@@ -287,7 +286,7 @@ public final class StatsQueries {
 
   /** The breakdown rows of the period, by value (values without a count left out). */
   private CompletionStage<Map<String, List<DailyTotals>>> rollupBreakdown(Site site, String property, Period period) {
-    return breakdowns.read(site.id(), Property.columnOf(property), period.from(), period.to()).thenApply(rows -> {
+    return breakdowns.read(site, Property.columnOf(property), period.from(), period.to()).thenApply(rows -> {
       Map<String, List<DailyTotals>> byValue = new HashMap<>();
       rows.stream().filter(row -> row.visitors() > 0 || row.pageviews() > 0 || row.events() > 0 || row.visits() > 0)
           .forEach(row -> byValue.computeIfAbsent(row.value(), v -> new ArrayList<>()).add(new DailyTotals(
