@@ -2,6 +2,7 @@ package biz.vulcantracker;
 
 import biz.vulcantracker.beacon.Anonymizer;
 import biz.vulcantracker.beacon.BeaconIntake;
+import biz.vulcantracker.beacon.LedgerTally;
 import biz.vulcantracker.beacon.BeaconRoutes;
 import biz.vulcantracker.beacon.BeaconSettings;
 import biz.vulcantracker.beacon.DailySalts;
@@ -26,6 +27,7 @@ import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.queue.RedisConnections;
 import biz.vulcantracker.scuttlebutt.DashboardRoutes;
 import biz.vulcantracker.scuttlebutt.ExportRoutes;
+import biz.vulcantracker.scuttlebutt.LedgerRoutes;
 import biz.vulcantracker.scuttlebutt.KeyQuotas;
 import biz.vulcantracker.scuttlebutt.LiveRoutes;
 import biz.vulcantracker.scuttlebutt.RealtimeRoutes;
@@ -40,11 +42,13 @@ import biz.vulcantracker.scuttlebutt.query.ScanLimits;
 import biz.vulcantracker.scuttlebutt.query.LiveModel;
 import biz.vulcantracker.scuttlebutt.query.ReportDefinitions;
 import biz.vulcantracker.scuttlebutt.query.StatsQueries;
+import biz.vulcantracker.scuttlebutt.query.LedgerReport;
 import biz.vulcantracker.scuttlebutt.query.RollupRows;
 import biz.vulcantracker.scuttlebutt.query.VisitSegments;
 import biz.vulcantracker.store.DailyBreakdownsTable;
 import biz.vulcantracker.store.DailyTotalsTable;
 import biz.vulcantracker.store.HitDaysTable;
+import biz.vulcantracker.store.LedgerDaysTable;
 import biz.vulcantracker.store.HitsTable;
 import biz.vulcantracker.store.SegmentTables;
 import biz.vulcantracker.store.VisitSegmentsTable;
@@ -135,6 +139,7 @@ public final class VulcanNode implements AutoCloseable {
     HourlyTotalsTable hourly = new HourlyTotalsTable(session, store);
     HitsTable hits = new HitsTable(session, store);
     HitDaysTable hitDays = new HitDaysTable(session, store);
+    LedgerDaysTable ledgerDays = new LedgerDaysTable(session, store);
     QueueSettings queue = QueueSettings.create(config);
 
     List<Route> routes = new ArrayList<>();
@@ -142,7 +147,7 @@ public final class VulcanNode implements AutoCloseable {
     RelayedClients relayed = new RelayedClients();
     KatricSettings katric = KatricSettings.create(config);
     // On katric nodes this hosts the entities; elsewhere it is the proxy reports ask them through.
-    SiteEntity.init(system, new RollupTables(dailyTotals, breakdowns, hourly, hits, hitDays),
+    SiteEntity.init(system, new RollupTables(dailyTotals, breakdowns, hourly, hits, hitDays, ledgerDays),
         (siteId, day) -> hits.read(siteId, day).runWith(Sink.seq(), system), katric);
     if (roles.contains(Roles.KATRIC)) {
       HitConsumer.init(system, queue, sites, katric);
@@ -155,7 +160,7 @@ public final class VulcanNode implements AutoCloseable {
           GeoLocator.open(beacon.geoipDatabase()), UserAgentClassifier.shared());
       HitProducer producer = new HitProducer(redis, queue);
       EdgeSpool spool = EdgeSpool.start(system, producer);
-      BeaconIntake intake = new BeaconIntake(beacon, sites, anonymizer, spool, Telemetry.get(system));
+      BeaconIntake intake = new BeaconIntake(beacon, sites, anonymizer, spool, Telemetry.get(system), LedgerTally.start(system, producer));
       beaconIntake = Optional.of(intake);
       routes.add(new BeaconRoutes(intake, producer, relayed).route());
       routes.add(new LogRoutes(new LogIntake(beacon, sites, anonymizer, producer, Telemetry.get(system))).route());
@@ -176,6 +181,7 @@ public final class VulcanNode implements AutoCloseable {
       routes.add(new StatsRoutes(access, queries, quotas, definitions).route());
       routes.add(new DefinitionRoutes(access, definitions).route());
       routes.add(new ExportRoutes(access, queries, quotas, definitions).route());
+      routes.add(new LedgerRoutes(access, new LedgerReport(ledgerDays), quotas).route());
       routes.add(new RealtimeRoutes(access, queries).route());
       LiveRoutes live = new LiveRoutes(system, access, new SiteTopics(system), liveModel, quotas);
       routes.add(live.route());

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.slf4j.Logger;
@@ -41,8 +42,11 @@ public final class BeaconIntake {
   private final SiteBudget siteBudget;
   private final EdgeSpool queue;
   private final Telemetry telemetry;
+  private final LedgerTally ledger;
 
-  public BeaconIntake(BeaconSettings settings, SiteCatalog sites, Anonymizer anonymizer, EdgeSpool queue, Telemetry telemetry) {
+  public BeaconIntake(BeaconSettings settings, SiteCatalog sites, Anonymizer anonymizer, EdgeSpool queue, Telemetry telemetry,
+      LedgerTally ledger) {
+    this.ledger = ledger;
     this.settings = settings;
     this.parser = new BeaconParser(settings);
     this.sites = sites;
@@ -70,6 +74,29 @@ public final class BeaconIntake {
    * {@link ApiError} when the request is refused.
    */
   public CompletionStage<Integer> accept(Caller caller, List<BeaconRequest> hits, HitAppender redis) {
+    CompletionStage<Integer> accepted;
+    try {
+      accepted = admit(caller, hits, redis);
+    } catch (ApiError refused) {
+      countInLedger(hits, refused.code());
+      throw refused;
+    }
+    return accepted.whenComplete((count, failure) -> {
+      if (failure != null) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        countInLedger(hits, cause instanceof ApiError error ? error.code() : "queue_unavailable");
+      }
+    });
+  }
+
+  /** Counts refused hits in their registered sites' ledgers (a hit naming no registered site is in no ledger). */
+  private void countInLedger(List<BeaconRequest> hits, String code) {
+    Map<String, Integer> perSite = new HashMap<>();
+    hits.stream().filter(hit -> hit.siteId() != null).forEach(hit -> perSite.merge(hit.siteId(), 1, Integer::sum));
+    perSite.forEach((siteId, count) -> sites.find(siteId).ifPresent(site -> ledger.refused(site, code, count)));
+  }
+
+  private CompletionStage<Integer> admit(Caller caller, List<BeaconRequest> hits, HitAppender redis) {
     InetAddress client = anonymizer.clientOf(caller.peer(), caller.forwardedFor());
     if (!rateLimiter.tryAcquire(client)) {
       throw new ApiError(StatusCodes.TOO_MANY_REQUESTS, "rate_limited", "too many hits from this client; slow down");

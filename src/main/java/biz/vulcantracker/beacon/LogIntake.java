@@ -7,7 +7,9 @@ import biz.vulcantracker.logformat.LogFormat;
 import biz.vulcantracker.logformat.LogLine;
 import biz.vulcantracker.logformat.LogLineException;
 import biz.vulcantracker.model.EventNames;
+import biz.vulcantracker.model.Ledger;
 import biz.vulcantracker.queue.HitProducer;
+import biz.vulcantracker.queue.LedgerEntry;
 import biz.vulcantracker.queue.QueuedHit;
 import biz.vulcantracker.store.Site;
 import biz.vulcantracker.store.SiteCatalog;
@@ -19,10 +21,13 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -89,6 +94,11 @@ public final class LogIntake {
     long keptFrom = batch.site().oldestKeptDay(java.time.LocalDate.now(batch.site().timezone()))
         .map(day -> day.atStartOfDay(batch.site().timezone()).toInstant().toEpochMilli()).orElse(Long.MIN_VALUE);
     List<CompletableFuture<QueuedHit>> hits = new ArrayList<>();
+    // The chunk's lines per day for the ledger: a line of a time out of range (or none) on today.
+    ZoneId zone = batch.site().timezone();
+    LocalDate today = LocalDate.now(zone);
+    Map<LocalDate, Map<String, Long>> skipped = new TreeMap<>();
+    Map<LocalDate, Long> received = new TreeMap<>();
     for (int i = 0; i < lines.size(); i++) {
       byte[] bytes = lines.get(i);
       if (isBlank(bytes)) {
@@ -101,50 +111,86 @@ public final class LogIntake {
         line = batch.format().parse(bytes, 0, bytes.length);
       } catch (LogLineException e) {
         report.rejected(lineNumber, "unparsable", e.getMessage());
+        countLine(received, skipped, today, "unparsable");
         continue;
       }
       if (line.timestamp() > latest) {
         report.rejected(lineNumber, "in_future", "the line's time " + Instant.ofEpochMilli(line.timestamp())
             + " is more than " + limits.maxFuture().toSeconds() + " s in the future (vulcan.beacon.log.max-future)");
+        countLine(received, skipped, today, "in_future");
         continue;
       }
       if (line.timestamp() < oldest) {
         report.rejected(lineNumber, "too_old", "the line's time " + Instant.ofEpochMilli(line.timestamp())
             + " is older than " + limits.maxAge().toDays() + " days (vulcan.katric.max-age)");
+        countLine(received, skipped, today, "too_old");
         continue;
       }
       if (line.timestamp() < keptFrom) {
         report.rejected(lineNumber, "beyond_retention", "the line's day is before the " + batch.site().retentionDays()
             + " days site '" + batch.site().id() + "' keeps");
+        countLine(received, skipped, today, "beyond_retention");
         continue;
       }
+      LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(line.timestamp()), zone);
       LogPageviewRule.Skip skip = rule.skipOf(line);
       boolean notFound = skip == LogPageviewRule.Skip.STATUS && rule.isNotFound(line);
       if (skip != null && !notFound) {
         report.skipped(skip);
+        countLine(received, skipped, day, skip.key());
         continue;
       }
       Optional<String> url = pageUrl(batch.site(), line);
       if (url.isEmpty()) {
         report.rejected(lineNumber, "bad_target", "$request: the target '" + line.target() + "' is not a path or URL");
+        countLine(received, skipped, day, "bad_target");
         continue;
       }
+      countLine(received, skipped, day, null);
       if (notFound) {
         report.notFound();
       }
       hits.add(anonymize(batch.site(), line, url.get(), batch.lineIds().idOf(bytes, line), notFound));
     }
+    List<LedgerEntry> ledger = LedgerEntry.of(batch.site().id(), skipped);
     return CompletableFuture.allOf(hits.toArray(CompletableFuture[]::new))
         .thenCompose(all -> {
           List<QueuedHit> queued = hits.stream().map(CompletableFuture::join).toList();
-          if (queued.isEmpty()) {
+          if (queued.isEmpty() && ledger.isEmpty()) {
             return CompletableFuture.completedFuture(null);
           }
-          CompletionStage<?> appended = batch.batchId().isPresent()
-              ? producer.appendOnce(onceKey(batch.site(), batch.batchId().get(), chunk), limits.batchIdRetention(), queued)
-              : producer.append(queued);
-          return appended.thenAccept(ignored -> report.queued(queued.size()));
+          if (batch.batchId().isEmpty()) {
+            return producer.append(queued).thenCompose(ids -> appendLedger(ledger)).thenAccept(ignored -> report.queued(queued.size()));
+          }
+          // The hits and the ledger of the chunk at most once, together; a chunk sent again is a duplicate, all its lines.
+          return producer.appendOnce(onceKey(batch.site(), batch.batchId().get(), chunk), limits.batchIdRetention(), queued, ledger)
+              .thenCompose(appended -> appended ? CompletableFuture.<Void>completedFuture(null) : appendLedger(LedgerEntry.of(
+                  batch.site().id(), repeated(received))))
+              .thenAccept(ignored -> report.queued(queued.size()));
         });
+  }
+
+  /** Counts a received line on its day, and under the rule that skipped it (null: queued). */
+  private static void countLine(Map<LocalDate, Long> received, Map<LocalDate, Map<String, Long>> skipped, LocalDate day, String rule) {
+    received.merge(day, 1L, Long::sum);
+    if (rule != null) {
+      skipped.computeIfAbsent(day, d -> new TreeMap<>()).merge(Ledger.skipped(rule), 1L, Long::sum);
+    }
+  }
+
+  /** The lines of a chunk sent again, per day: each one a duplicate of the repeated batch. */
+  private static Map<LocalDate, Map<String, Long>> repeated(Map<LocalDate, Long> received) {
+    Map<LocalDate, Map<String, Long>> repeated = new TreeMap<>();
+    received.forEach((day, lines) -> repeated.put(day, Map.of(Ledger.REPEATED_LOG_BATCH, lines)));
+    return repeated;
+  }
+
+  private CompletableFuture<Void> appendLedger(List<LedgerEntry> entries) {
+    CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+    for (LedgerEntry entry : entries) {
+      all = all.thenCompose(done -> producer.appendLedger(entry).thenAccept(id -> {}).toCompletableFuture());
+    }
+    return all;
   }
 
   /** The batch is read to its end: its lines are counted in the node's meters; the answer's JSON. */

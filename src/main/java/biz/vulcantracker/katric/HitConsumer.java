@@ -8,6 +8,7 @@ import biz.vulcantracker.katric.SiteEntity.RecordHits;
 import biz.vulcantracker.queue.PartitionReader;
 import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.queue.QueuedHit;
+import biz.vulcantracker.queue.LedgerEntry;
 import biz.vulcantracker.queue.QueuedHitCodec;
 import biz.vulcantracker.queue.RedisConnections;
 import biz.vulcantracker.queue.StreamEntry;
@@ -182,8 +183,7 @@ public final class HitConsumer {
     telemetry.batchSizes().record(batch.entries().size());
     Map<String, List<Decoded>> bySite = new LinkedHashMap<>();
     for (StreamEntry entry : batch.entries()) {
-      decode(entry).ifPresent(hit ->
-          bySite.computeIfAbsent(hit.siteId(), id -> new ArrayList<>()).add(new Decoded(entry.id(), hit)));
+      decode(entry).ifPresent(decoded -> bySite.computeIfAbsent(decoded.siteId(), id -> new ArrayList<>()).add(decoded));
     }
     long partLimit = partSize.bytes();
     List<CompletableFuture<Done>> asks = new ArrayList<>(bySite.size());
@@ -195,7 +195,12 @@ public final class HitConsumer {
   }
 
   /** A stream entry's hit, before enrichment. */
-  private record Decoded(String entryId, QueuedHit hit) {}
+  /** An entry read: a hit, or an edge's ledger entry. */
+  private record Decoded(String entryId, QueuedHit hit, LedgerEntry ledger) {
+    String siteId() {
+      return hit != null ? hit.siteId() : ledger.siteId();
+    }
+  }
 
   private CompletionStage<Done> recordSite(String siteId, List<Decoded> hits, long partLimit) {
     return sites.apply(siteId).thenCompose(site -> {
@@ -206,7 +211,9 @@ public final class HitConsumer {
       }
       ZoneId zone = site.get().timezone();
       List<PendingHit> enriched = hits.stream()
-          .map(d -> new PendingHit(d.entryId(), RecordedHit.from(d.hit(), enrich(site.get(), d.hit()), zone)))
+          .map(d -> d.hit() == null
+              ? new PendingHit(d.entryId(), null, d.ledger().counts())
+              : new PendingHit(d.entryId(), RecordedHit.from(d.hit(), enrich(site.get(), d.hit()), zone)))
           .toList();
       List<List<PendingHit>> parts = HitParts.split(enriched, partLimit);
       CompletionStage<Done> sent = CompletableFuture.completedFuture(Done.getInstance());
@@ -253,14 +260,16 @@ public final class HitConsumer {
         : sites.repository().find(siteId);
   }
 
-  private Optional<QueuedHit> decode(StreamEntry entry) {
+  private Optional<Decoded> decode(StreamEntry entry) {
     if (entry.fields() == null || entry.fields().isEmpty()) {
       log.warn("Skipping deleted entry {} of partition {}", entry.id(), partition);
       telemetry.invalidEntries().increment();
       return Optional.empty();
     }
     try {
-      return Optional.of(QueuedHitCodec.decode(entry.fields()));
+      return Optional.of(LedgerEntry.isLedger(entry.fields())
+          ? new Decoded(entry.id(), null, LedgerEntry.decode(entry.fields()))
+          : new Decoded(entry.id(), QueuedHitCodec.decode(entry.fields()), null));
     } catch (IllegalArgumentException e) {
       // A malformed entry can never be counted; acknowledging it keeps it from blocking the partition.
       log.warn("Skipping malformed entry {} of partition {}: {}", entry.id(), partition, e.getMessage());

@@ -2,9 +2,11 @@ package biz.vulcantracker.katric;
 
 import biz.vulcantracker.common.CborSerializable;
 import biz.vulcantracker.common.Roles;
+import biz.vulcantracker.model.Ledger;
 import biz.vulcantracker.queue.EntryId;
 import biz.vulcantracker.store.HitReader;
 import biz.vulcantracker.store.HitRow;
+import biz.vulcantracker.store.LedgerDay;
 import biz.vulcantracker.store.Rollup;
 import biz.vulcantracker.store.RollupWriter;
 import biz.vulcantracker.telemetry.Telemetry;
@@ -18,6 +20,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.TreeSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.pekko.Done;
@@ -76,6 +80,8 @@ public final class SiteEntity
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY = EntityTypeKey.create(Command.class, "Site");
 
   static final long CURRENT_WINDOW_MS = Duration.ofMinutes(5).toMillis();
+  /** Ledger rows kept between batches (the least recently used go; a batch reads those it lacks). */
+  private static final int MAX_LEDGER_ROWS = 64;
   /** After a failed read of the hits table, parts that need it are refused for this long (the consumer backs off). */
   private static final long LOAD_FAILURE_HOLD_MS = 1_000;
 
@@ -105,21 +111,41 @@ public final class SiteEntity
   /** The answer to {@link GetCurrentVisitors}. */
   public record CurrentVisitors(int visitors) implements CborSerializable {}
 
-  /** Days read from the hits table to become resident (sent by the entity to itself). */
-  record DaysLoaded(Map<LocalDate, List<HitRow>> days, String failure) implements Command {}
+  /**
+   * Days read from the hits table to become resident, and ledger rows read back (sent by the entity
+   * to itself); {@code ledgerRead} names the ledger days read (those without a row have none).
+   */
+  record DaysLoaded(Map<LocalDate, List<HitRow>> days, Set<LocalDate> ledgerRead, Map<LocalDate, LedgerDay> ledger, String failure)
+      implements Command {}
 
-  /** A batch's hits and rows written, or not (sent by the entity to itself). */
-  record BatchWrites(RecordHits command, String lastEntryId, LiveReport live, String failure) implements Command {}
+  /** A batch's hits and rows written (its ledger rows among them), or not (sent by the entity to itself). */
+  record BatchWrites(RecordHits command, String lastEntryId, LiveReport live, List<LedgerDay> ledger, String failure) implements Command {}
 
   /**
-   * A hit read from the stream and not yet acknowledged, already enriched: only what the entity
-   * counts travels to it (no User-Agent, no full URL).
+   * An entry read from the stream and not yet acknowledged: a hit, already enriched (only what the
+   * entity counts travels to it: no User-Agent, no full URL), or an edge's ledger entry.
+   *
+   * @param hit the hit, or null for a ledger entry
+   * @param ledger a ledger entry's counts per day and key ({@link biz.vulcantracker.queue.LedgerEntry}), or null for a hit
    */
-  public record PendingHit(String entryId, RecordedHit hit) implements CborSerializable {
+  public record PendingHit(String entryId, RecordedHit hit, Map<String, Map<String, Long>> ledger) implements CborSerializable {
 
-    /** At least the bytes this hit takes in a serialized {@link RecordHits}. */
+    public PendingHit(String entryId, RecordedHit hit) {
+      this(entryId, hit, null);
+    }
+
+    /** At least the bytes this entry takes in a serialized {@link RecordHits}. */
     int sizeBound() {
-      return RecordedHit.cborBytes(entryId) + hit.sizeBound();
+      int bytes = RecordedHit.cborBytes(entryId) + (hit == null ? 0 : hit.sizeBound());
+      if (ledger != null) {
+        for (Map.Entry<String, Map<String, Long>> day : ledger.entrySet()) {
+          bytes += 16 + RecordedHit.cborBytes(day.getKey());
+          for (String key : day.getValue().keySet()) {
+            bytes += 10 + RecordedHit.cborBytes(key);
+          }
+        }
+      }
+      return bytes;
     }
   }
 
@@ -149,7 +175,15 @@ public final class SiteEntity
   private List<HitRow> pending = new ArrayList<>();
   /** Per partition, the next part expected of the batch being received. */
   private final Map<Integer, Integer> nextParts = new HashMap<>();
+  /** The ledger rows of days this incarnation counted, as last written (read from the table first); a bounded few. */
+  private final Map<LocalDate, LedgerDay> ledgerRows = new LinkedHashMap<>(16, 0.75f, true);
+  /** What the entries of the batch being received add to the ledger, per day and key: written with its last part. */
+  private Map<LocalDate, Map<String, Long>> ledgerDelta = new TreeMap<>();
+  /** Per partition, the last entry counted into {@link #ledgerDelta}: a batch sent again after a refused part counts nothing twice. */
+  private final Map<Integer, String> ledgerMarks = new HashMap<>();
   private boolean loading;
+  /** A batch's writes are in flight (until its {@link BatchWrites}). */
+  private boolean writing;
   private long loadFailedAt;
   private String loadFailure;
 
@@ -244,7 +278,7 @@ public final class SiteEntity
     if (missing.isEmpty() || (loadFailure != null && System.currentTimeMillis() - loadFailedAt < LOAD_FAILURE_HOLD_MS)) {
       return false;
     }
-    load(missing);
+    load(missing, Set.of());
     return true;
   }
 
@@ -257,26 +291,40 @@ public final class SiteEntity
   }
 
   private ReplyEffect<Event, SiteState> onRecordHits(SiteState state, RecordHits command) {
-    if (loading) {
+    if (loading || writing) {
+      // One batch's writes at a time: a consumer that gave up waiting and sent its batch again must
+      // find the first one's ledger rows written, not count beside them.
       return Effect().stash();
     }
     SiteModel days = modelFor(ZoneId.of(command.timezone()));
     String watermark = state.watermark(command.partition());
     List<HitRow> fresh = new ArrayList<>();
+    List<PendingHit> freshEntries = new ArrayList<>();
     Set<LocalDate> touched = new HashSet<>();
-    for (PendingHit pending : command.hits()) {
-      if (EntryId.isAfter(pending.entryId(), watermark)) {
-        HitRow row = pending.hit().toRow();
+    Set<LocalDate> ledgerTouched = new HashSet<>(ledgerDelta.keySet());
+    pending.forEach(hit -> ledgerTouched.add(hit.day()));
+    for (PendingHit entry : command.hits()) {
+      if (!EntryId.isAfter(entry.entryId(), watermark)) {
+        continue;
+      }
+      freshEntries.add(entry);
+      if (entry.hit() != null) {
+        HitRow row = entry.hit().toRow();
         fresh.add(row);
         touched.add(row.day());
+      } else {
+        entry.ledger().keySet().forEach(day -> ledgerTouched.add(LocalDate.parse(day)));
       }
     }
+    ledgerTouched.addAll(touched);
     Set<LocalDate> missing = days.missingFor(touched);
-    if (!missing.isEmpty()) {
+    Set<LocalDate> missingLedger = new HashSet<>(ledgerTouched);
+    missingLedger.removeAll(ledgerRows.keySet());
+    if (!missing.isEmpty() || !missingLedger.isEmpty()) {
       if (loadFailure != null && System.currentTimeMillis() - loadFailedAt < LOAD_FAILURE_HOLD_MS) {
         return Effect().reply(command.replyTo(), StatusReply.error("site " + siteId + " could not read its hits: " + loadFailure));
       }
-      load(missing);
+      load(missing, missingLedger);
       return Effect().stash();
     }
     int expected = nextParts.getOrDefault(command.partition(), 0);
@@ -287,6 +335,7 @@ public final class SiteEntity
     }
     List<HitRow> added = days.add(fresh, System.currentTimeMillis());
     pending.addAll(added);
+    countIntoLedger(command.partition(), freshEntries, fresh);
     Telemetry.get(context.getSystem()).repeatedHits().increment(fresh.size() - added.size());
     if (!command.lastPart()) {
       nextParts.put(command.partition(), command.part() + 1);
@@ -297,32 +346,91 @@ public final class SiteEntity
     // write failed is written again when the batch comes again (and adds nothing).
     Set<LocalDate> counted = new HashSet<>(touched);
     pending.forEach(hit -> counted.add(hit.day()));
+    String lastEntryId = command.hits().isEmpty() ? null : command.hits().get(command.hits().size() - 1).entryId();
     Rollup rollup = days.rollup(pending, counted);
+    if (lastEntryId != null) {
+      rollup = rollup.withLedger(ledgerRowsOf(state, days, ledgerTouched, command.partition(), lastEntryId));
+    }
     pending = new ArrayList<>();
+    ledgerDelta = new TreeMap<>();
     days.evictBeyond(settings.residentDays(), SiteModel.daysAround(touched));
     ZoneId zone = ZoneId.of(command.timezone());
     LiveReport live = days.liveReport(siteId, System.currentTimeMillis(), zone, CURRENT_WINDOW_MS);
-    String lastEntryId = command.hits().isEmpty() ? null : command.hits().get(command.hits().size() - 1).entryId();
+    List<LedgerDay> ledger = rollup.ledger();
+    writing = true;
     context.pipeToSelf(rollups.write(siteId, rollup), (done, error) ->
-        new BatchWrites(command, lastEntryId, live, error == null ? null : String.valueOf(error.getMessage())));
+        new BatchWrites(command, lastEntryId, live, ledger, error == null ? null : String.valueOf(error.getMessage())));
     return Effect().noReply();
   }
 
-  private void load(Set<LocalDate> missing) {
+  private void load(Set<LocalDate> missing, Set<LocalDate> missingLedger) {
     loading = true;
     Map<LocalDate, CompletableFuture<List<HitRow>>> reads = new TreeMap<>();
     for (LocalDate day : missing) {
       reads.put(day, hitReader.read(siteId, day).toCompletableFuture());
     }
+    CompletableFuture<Map<LocalDate, LedgerDay>> ledger = rollups.ledgerDays(siteId, List.copyOf(new TreeSet<>(missingLedger)))
+        .toCompletableFuture();
     CompletableFuture<Map<LocalDate, List<HitRow>>> all = CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new))
         .thenApply(v -> {
           Map<LocalDate, List<HitRow>> loaded = new TreeMap<>();
           reads.forEach((day, read) -> loaded.put(day, read.join()));
           return loaded;
         });
-    context.pipeToSelf(all, (loaded, error) -> error == null
-        ? new DaysLoaded(loaded, null)
-        : new DaysLoaded(Map.of(), String.valueOf(error.getMessage())));
+    Set<LocalDate> ledgerRead = Set.copyOf(missingLedger);
+    context.pipeToSelf(all.thenCombine(ledger, (loaded, rows) -> new DaysLoaded(loaded, ledgerRead, rows, null)), (loaded, error) ->
+        error == null ? loaded : new DaysLoaded(Map.of(), Set.of(), Map.of(), String.valueOf(error.getMessage())));
+  }
+
+  /**
+   * Counts the part's entries after the watermark and after what this batch counted already into
+   * {@link #ledgerDelta}: each hit as an arrival of its kind of id on its day, each edge entry's counts.
+   *
+   * @param rows the rows of the part's hits among {@code entries}, in order
+   */
+  private void countIntoLedger(int partition, List<PendingHit> entries, List<HitRow> rows) {
+    String mark = ledgerMarks.get(partition);
+    int row = 0;
+    for (PendingHit entry : entries) {
+      HitRow hit = entry.hit() == null ? null : rows.get(row++);
+      if (!EntryId.isAfter(entry.entryId(), mark)) {
+        continue;
+      }
+      if (hit != null) {
+        ledgerDelta.computeIfAbsent(hit.day(), d -> new TreeMap<>())
+            .merge(Ledger.arrived(Ledger.IdKind.ofHitKey(hit.hitKey())), 1L, Long::sum);
+      } else {
+        entry.ledger().forEach((day, counts) -> counts.forEach((key, count) ->
+            ledgerDelta.computeIfAbsent(LocalDate.parse(day), d -> new TreeMap<>()).merge(key, count, Long::sum)));
+      }
+      mark = entry.entryId();
+    }
+    if (mark != null) {
+      ledgerMarks.put(partition, mark);
+    }
+  }
+
+  /**
+   * The ledger rows of the batch ending at {@code lastEntryId}: per day, the counts before it plus what
+   * it added, with the stored counts of the model's resident days. A row a batch wrote whose watermark
+   * was never persisted (the node died between the two; that batch is being counted again now) counts
+   * from the row before it.
+   */
+  private List<LedgerDay> ledgerRowsOf(SiteState state, SiteModel days, Set<LocalDate> touched, int partition, String lastEntryId) {
+    List<LedgerDay> rows = new ArrayList<>();
+    for (LocalDate day : new TreeSet<>(touched)) {
+      LedgerDay before = ledgerRows.getOrDefault(day, LedgerDay.empty(day));
+      boolean unpersisted = before.batch() != null && EntryId.isAfter(before.batch(), state.watermark(before.partition()));
+      Map<String, Long> base = unpersisted ? before.previous() : before.counts();
+      Map<String, Long> counts = new TreeMap<>(base);
+      ledgerDelta.getOrDefault(day, Map.of()).forEach((key, count) -> counts.merge(key, count, Long::sum));
+      Map<String, Long> stored = days.storedCounts(day);
+      if (stored != null) {
+        counts.putAll(stored);
+      }
+      rows.add(new LedgerDay(day, counts, base, partition, lastEntryId));
+    }
+    return rows;
   }
 
   private ReplyEffect<Event, SiteState> onDaysLoaded(SiteState state, DaysLoaded loaded) {
@@ -335,12 +443,14 @@ public final class SiteEntity
       loadFailure = null;
       long now = System.currentTimeMillis();
       loaded.days().forEach((day, hits) -> model.load(day, hits, now));
+      loaded.ledgerRead().forEach(day -> ledgerRows.put(day, loaded.ledger().getOrDefault(day, LedgerDay.empty(day))));
     }
     return Effect().none().thenNoReply().thenUnstashAll();
   }
 
   private ReplyEffect<Event, SiteState> onBatchWrites(SiteState state, BatchWrites written) {
     RecordHits command = written.command();
+    writing = false;
     if (written.failure() != null) {
       // Memory may now hold hits the table does not: start over from the table.
       if (model != null) {
@@ -348,16 +458,29 @@ public final class SiteEntity
       }
       pending = new ArrayList<>();
       nextParts.clear();
+      forgetLedger();
       return Effect().reply(command.replyTo(),
-          StatusReply.error("rollup write failed for site " + siteId + ": " + written.failure()));
+          StatusReply.<Done>error("rollup write failed for site " + siteId + ": " + written.failure())).thenUnstashAll();
+    }
+    written.ledger().forEach(row -> ledgerRows.put(row.day(), row));
+    while (ledgerRows.size() > MAX_LEDGER_ROWS) {
+      ledgerRows.remove(ledgerRows.keySet().iterator().next());
     }
     liveTopic.tell(Topic.publish(written.live()));
     if (written.lastEntryId() == null || !EntryId.isAfter(written.lastEntryId(), state.watermark(command.partition()))) {
-      return Effect().reply(command.replyTo(), StatusReply.ack()); // a redelivery: the watermark is there already
+      return Effect().reply(command.replyTo(), StatusReply.ack()).thenUnstashAll(); // a redelivery: the watermark is there already
     }
     return Effect()
         .persist(new BatchWritten(command.partition(), written.lastEntryId()))
-        .thenReply(command.replyTo(), s -> StatusReply.ack());
+        .thenReply(command.replyTo(), s -> StatusReply.ack())
+        .thenUnstashAll();
+  }
+
+  /** Nothing counted into the ledger and not written is known any more: the batch is counted again from the watermark. */
+  private void forgetLedger() {
+    ledgerRows.clear();
+    ledgerDelta = new TreeMap<>();
+    ledgerMarks.clear();
   }
 
   @Override
@@ -369,7 +492,9 @@ public final class SiteEntity
           model = null;
           pending = new ArrayList<>();
           nextParts.clear();
+          forgetLedger();
           loading = false;
+          writing = false;
           log.info("Site {} recovered on this node", siteId); // where a site lives, for operators and the cluster tests
         })
         .build();

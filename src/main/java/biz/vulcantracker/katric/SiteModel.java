@@ -1,5 +1,6 @@
 package biz.vulcantracker.katric;
 
+import biz.vulcantracker.model.Ledger;
 import biz.vulcantracker.model.Property;
 import biz.vulcantracker.model.ReservedProps;
 import biz.vulcantracker.model.VisitRule;
@@ -100,6 +101,20 @@ final class SiteModel {
     return missing;
   }
 
+  /** The ledger's stored counts of a resident day ({@link Ledger#stored}, {@link Ledger#STORED_BOTS}), or null. */
+  Map<String, Long> storedCounts(LocalDate day) {
+    ResidentDay resident = days.get(day);
+    if (resident == null) {
+      return null;
+    }
+    Map<String, Long> counts = new HashMap<>();
+    for (Ledger.IdKind kind : Ledger.IdKind.values()) {
+      counts.put(Ledger.stored(kind), resident.stored[kind.ordinal()]);
+    }
+    counts.put(Ledger.STORED_BOTS, resident.storedBots);
+    return counts;
+  }
+
   boolean isResident(LocalDate day) {
     return days.containsKey(day);
   }
@@ -134,6 +149,8 @@ final class SiteModel {
       if (!day.keys.add(hit.key)) {
         continue; // this hit is held already: counted once
       }
+      day.stored[Ledger.IdKind.ofHitKey(row.hitKey()).ordinal()]++;
+      day.storedBots += row.bot() ? 1 : 0;
       day.use = ++useCounter;
       added.add(row);
       byVisitor.computeIfAbsent(hit.visitorId, id -> new ArrayList<>()).add(hit);
@@ -606,9 +623,14 @@ final class SiteModel {
     }
   }
 
-  /** One resident day: the keys of its hits, the ids with hits on it, its sample of property keys. */
+  /**
+   * One resident day: the keys of its hits, the ids with hits on it, its sample of property keys, and
+   * how many of its hits have each kind of id and are robots' (the ledger's stored counts).
+   */
   private static final class ResidentDay {
     final LongOpenHashSet keys = new LongOpenHashSet();
+    final long[] stored = new long[Ledger.IdKind.values().length];
+    long storedBots;
     final LongOpenHashSet visitorIds = new LongOpenHashSet();
     final PropKeySample propKeys = new PropKeySample();
     long use;

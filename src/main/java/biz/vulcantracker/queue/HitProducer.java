@@ -22,16 +22,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class HitProducer implements HitAppender {
 
-  /** KEYS: stream, once-key; ARGV: seconds to keep the once-key, then each hit's JSON. */
+  /** KEYS: stream, once-key; ARGV: seconds to keep the once-key, then each entry's field and JSON. */
   private static final String APPEND_ONCE = """
       if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then
         return 0
       end
-      for i = 2, #ARGV do
-        redis.call('XADD', KEYS[1], '*', '%s', ARGV[i])
+      for i = 2, #ARGV, 2 do
+        redis.call('XADD', KEYS[1], '*', ARGV[i], ARGV[i + 1])
       end
       return 1
-      """.formatted(QueuedHitCodec.FIELD);
+      """;
 
   private final RedisConnections redis;
   private final QueueSettings settings;
@@ -69,23 +69,52 @@ public final class HitProducer implements HitAppender {
    * appended now, false if an earlier call had appended them.
    */
   public CompletionStage<Boolean> appendOnce(String onceKey, Duration keep, List<QueuedHit> hits) {
-    if (hits.isEmpty()) {
+    return appendOnce(onceKey, keep, hits, List.of());
+  }
+
+  /**
+   * {@link #appendOnce(String, Duration, List)} with ledger entries of the same site after the hits,
+   * in the same script: what was skipped of a log chunk is counted exactly when its hits are queued.
+   */
+  public CompletionStage<Boolean> appendOnce(String onceKey, Duration keep, List<QueuedHit> hits, List<LedgerEntry> ledger) {
+    if (hits.isEmpty() && ledger.isEmpty()) {
       return CompletableFuture.completedFuture(false);
     }
-    String stream = settings.hitStream(settings.partitionOf(hits.get(0).siteId()));
-    String[] args = new String[hits.size() + 1];
-    args[0] = Long.toString(Math.max(1, keep.toSeconds()));
-    for (int i = 0; i < hits.size(); i++) {
-      if (!hits.get(i).siteId().equals(hits.get(0).siteId())) {
-        throw new IllegalArgumentException("appendOnce takes the hits of one site");
-      }
-      args[i + 1] = QueuedHitCodec.encode(hits.get(i)).get(QueuedHitCodec.FIELD);
+    String siteId = hits.isEmpty() ? ledger.get(0).siteId() : hits.get(0).siteId();
+    String stream = settings.hitStream(settings.partitionOf(siteId));
+    List<String> args = new ArrayList<>(1 + 2 * (hits.size() + ledger.size()));
+    args.add(Long.toString(Math.max(1, keep.toSeconds())));
+    for (QueuedHit hit : hits) {
+      requireSite(siteId, hit.siteId());
+      args.add(QueuedHitCodec.FIELD);
+      args.add(QueuedHitCodec.encode(hit).get(QueuedHitCodec.FIELD));
+    }
+    for (LedgerEntry entry : ledger) {
+      requireSite(siteId, entry.siteId());
+      args.add(LedgerEntry.FIELD);
+      args.add(entry.encode().get(LedgerEntry.FIELD));
     }
     return redis.producer().thenCompose(conn -> {
-      CompletionStage<Long> appended = conn.async().eval(APPEND_ONCE, ScriptOutputType.INTEGER, new String[] {stream, onceKey}, args);
+      CompletionStage<Long> appended = conn.async().eval(APPEND_ONCE, ScriptOutputType.INTEGER, new String[] {stream, onceKey},
+          args.toArray(String[]::new));
       scheduleFlush(conn);
       return appended.thenApply(result -> result == 1L);
     });
+  }
+
+  /** Appends a ledger entry to its site's partition (what an edge refused of the site's input). */
+  public CompletionStage<String> appendLedger(LedgerEntry entry) {
+    return redis.producer().thenCompose(conn -> {
+      CompletionStage<String> added = conn.async().xadd(settings.hitStream(settings.partitionOf(entry.siteId())), entry.encode());
+      scheduleFlush(conn);
+      return added;
+    });
+  }
+
+  private static void requireSite(String siteId, String other) {
+    if (!siteId.equals(other)) {
+      throw new IllegalArgumentException("appendOnce takes the entries of one site");
+    }
   }
 
   private void scheduleFlush(StatefulRedisConnection<String, String> conn) {

@@ -1,10 +1,13 @@
 package biz.vulcantracker.store;
 
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 
 /**
- * Writes a rollup to the rollup tables and its hits to the hits table, all concurrently, then the
+ * Writes a rollup to the rollup tables, its hits to the hits table and its ledger rows, all concurrently, then the
  * days' hit counts: a count never names hits or rollup rows the tables do not have yet, which is what
  * lets the reports keep segments and rows while the counts stay the same.
  */
@@ -15,9 +18,11 @@ public final class RollupTables implements RollupWriter {
   private final HourlyTotalsTable hours;
   private final HitsTable hits;
   private final HitDaysTable hitDays;
+  private final LedgerDaysTable ledger;
 
   public RollupTables(DailyTotalsTable totals, DailyBreakdownsTable breakdowns, HourlyTotalsTable hours, HitsTable hits,
-      HitDaysTable hitDays) {
+      HitDaysTable hitDays, LedgerDaysTable ledger) {
+    this.ledger = ledger;
     this.totals = totals;
     this.breakdowns = breakdowns;
     this.hours = hours;
@@ -26,11 +31,17 @@ public final class RollupTables implements RollupWriter {
   }
 
   @Override
+  public CompletionStage<Map<LocalDate, LedgerDay>> ledgerDays(String siteId, List<LocalDate> days) {
+    return ledger.read(siteId, days);
+  }
+
+  @Override
   public CompletionStage<Done> write(String siteId, Rollup rollup) {
     return totals.write(siteId, rollup.totals())
         .thenCombine(breakdowns.write(siteId, rollup.breakdowns()), (a, b) -> Done.getInstance())
         .thenCombine(hours.write(siteId, rollup.hours()), (a, b) -> Done.getInstance())
         .thenCombine(hits.write(siteId, rollup.hits()), (a, b) -> Done.getInstance())
+        .thenCombine(ledger.write(siteId, rollup.ledger()), (a, b) -> Done.getInstance())
         .thenCompose(done -> hitDays.write(siteId, rollup.hitDays()));
   }
 }

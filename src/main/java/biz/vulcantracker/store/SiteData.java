@@ -37,7 +37,8 @@ public final class SiteData {
     CompletionStage<Done> totals = session.executeWrite("DELETE FROM " + keyspace + ".daily_totals WHERE site_id = ?", siteId)
         .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".hourly_totals WHERE site_id = ?", siteId))
         .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".site_definitions WHERE site_id = ?", siteId))
-        .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".hit_days WHERE site_id = ?", siteId));
+        .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".hit_days WHERE site_id = ?", siteId))
+        .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".ledger_days WHERE site_id = ?", siteId));
     // The breakdowns are partitioned by (site, property), and custom event properties are the
     // sender's: their partitions are found by listing the table's partition keys.
     CompletionStage<Done> breakdowns = forEachBreakdown(siteId, property -> session.executeWrite(
@@ -54,7 +55,8 @@ public final class SiteData {
     CompletionStage<Done> totals = session.executeWrite("DELETE FROM " + keyspace + ".daily_totals WHERE site_id = ? AND day < ?", siteId, keptFrom)
         .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".hourly_totals WHERE site_id = ? AND hour < ?",
             siteId, keptFromInstant))
-        .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".hit_days WHERE site_id = ? AND day < ?", siteId, keptFrom));
+        .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".hit_days WHERE site_id = ? AND day < ?", siteId, keptFrom))
+        .thenCompose(done -> session.executeWrite("DELETE FROM " + keyspace + ".ledger_days WHERE site_id = ? AND day < ?", siteId, keptFrom));
     CompletionStage<Done> breakdowns = forEachBreakdown(siteId, property -> session.executeWrite(
         "DELETE FROM " + keyspace + ".daily_breakdowns WHERE site_id = ? AND property = ? AND day < ?", siteId, property, keptFrom));
     // The hits table's day partitions are the site's days too.

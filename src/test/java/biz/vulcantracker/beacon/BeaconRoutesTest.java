@@ -62,7 +62,7 @@ class BeaconRoutesTest extends RouteTestBase {
     Anonymizer anonymizer = new Anonymizer(settings.trustedProxies(), new VisitorIds(new DailySalts(typed, settings)),
         GeoLocator.open(settings.geoipDatabase()), biz.vulcantracker.enrich.UserAgentClassifier.shared());
     EdgeSpool spool = EdgeSpool.start(typed, new HitProducer(redis, QueueSettings.create(config)));
-    BeaconIntake intake = new BeaconIntake(settings, sites, anonymizer, spool, Telemetry.get(typed));
+    BeaconIntake intake = new BeaconIntake(settings, sites, anonymizer, spool, Telemetry.get(typed), LedgerTally.unsent());
     route = testRoute(new BeaconRoutes(intake, hits -> {
       appended.addAll(hits);
       return CompletableFuture.completedFuture(hits.stream().map(QueuedHit::hitId).toList());

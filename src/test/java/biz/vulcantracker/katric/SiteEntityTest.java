@@ -11,6 +11,9 @@ import biz.vulcantracker.queue.QueuedHit;
 import biz.vulcantracker.store.BreakdownRow;
 import biz.vulcantracker.store.DailyTotals;
 import biz.vulcantracker.store.HitRow;
+import biz.vulcantracker.store.LedgerDay;
+import biz.vulcantracker.store.Rollup;
+import biz.vulcantracker.store.RollupWriter;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -203,6 +206,58 @@ class SiteEntityTest {
     // Signup row is written with it.
     flaky.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("2-0", "bb", "Signup", NOON_UTC), hit("3-0", "cc", "pageview", NOON_UTC)));
     assertThat(rows.get(rows.size() - 1)).contains(new BreakdownRow(DAY, "event", "Signup", 1, 0, 0, 1, 0, 0));
+  }
+
+  /**
+   * The ledger's arrivals are counted once per entry though a batch's writes landed and its
+   * watermark was never persisted (the node died between the two): the batch sent again counts from
+   * the row before it. A spool replay (the same hit under a new entry) is an arrival the table does
+   * not hold twice: a duplicate. An edge's ledger entry adds its counts once, redelivered or not.
+   */
+  @Test
+  void theLedgerCountsEachEntryOnceThroughAWriteWhoseWatermarkWasLost() {
+    Map<LocalDate, LedgerDay> ledger = new ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicBoolean dieAfterWriting = new java.util.concurrent.atomic.AtomicBoolean();
+    RollupWriter tables = new RollupWriter() {
+      @Override
+      public CompletableFuture<Done> write(String siteId, Rollup rollup) {
+        rollup.hits().forEach(hit -> table.computeIfAbsent(hit.day(), d -> new CopyOnWriteArrayList<>()).add(hit));
+        rollup.ledger().forEach(row -> ledger.put(row.day(), row));
+        return dieAfterWriting.getAndSet(false)
+            ? CompletableFuture.failedFuture(new IllegalStateException("the node died before its watermark was persisted"))
+            : CompletableFuture.completedFuture(Done.getInstance());
+      }
+
+      @Override
+      public CompletableFuture<Map<LocalDate, LedgerDay>> ledgerDays(String siteId, List<LocalDate> days) {
+        Map<LocalDate, LedgerDay> found = new java.util.HashMap<>();
+        days.forEach(day -> {
+          if (ledger.containsKey(day)) {
+            found.put(day, ledger.get(day));
+          }
+        });
+        return CompletableFuture.completedFuture(found);
+      }
+    };
+    var site = EventSourcedBehaviorTestKit.<Command, Event, SiteState>create(testKit.system(), SiteEntity.create("d.example",
+        tables, this::read, SessionsTest.SETTINGS));
+    site.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("1-0", "aa", "pageview", NOON_UTC)));
+    dieAfterWriting.set(true);
+    PendingHit refusals = new PendingHit("3-0", null, Map.of(DAY.toString(), Map.of("refused:origin_not_allowed", 2L)));
+    var died = site.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("2-0", "bb", "pageview", NOON_UTC), refusals));
+    assertThat(died.reply().isError()).isTrue();
+    assertThat(ledger.get(DAY).counts()).containsEntry("arrived:hit_id", 2L).containsEntry("refused:origin_not_allowed", 2L);
+    site.restart();
+
+    PendingHit replayed = new PendingHit("5-0", hit("1-0", "aa", "pageview", NOON_UTC).hit());
+    var again = site.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo,
+        hit("2-0", "bb", "pageview", NOON_UTC), refusals, hit("4-0", "cc", "pageview", NOON_UTC), replayed));
+    assertThat(again.reply().isSuccess()).isTrue();
+    assertThat(ledger.get(DAY).counts()).containsEntry("arrived:hit_id", 4L).containsEntry("stored:hit_id", 3L)
+        .containsEntry("stored:bots", 0L).containsEntry("refused:origin_not_allowed", 2L);
+    // Delivered once more after its watermark was persisted: nothing changes.
+    site.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("4-0", "cc", "pageview", NOON_UTC), refusals, replayed));
+    assertThat(ledger.get(DAY).counts()).containsEntry("arrived:hit_id", 4L).containsEntry("refused:origin_not_allowed", 2L);
   }
 
   @Test

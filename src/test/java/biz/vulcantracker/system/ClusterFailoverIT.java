@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import biz.vulcantracker.ApiClient;
 import biz.vulcantracker.IntegrationFixture;
 import biz.vulcantracker.queue.QueueSettings;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -164,6 +165,19 @@ class ClusterFailoverIT {
       String key = sites.get(site).reportKey();
       assertThat(api.aggregate(site, key, "pageviews", firstDay, lastDay)).as(site + " pageviews").isEqualTo(beacons.answered204(site));
       assertThat(api.aggregate(site, key, "visitors", firstDay, lastDay)).as(site + " visitors").isEqualTo(beacons.answered204(site));
+      // The ledger counted each entry once although the killed node's were delivered again: every
+      // hit received is counted, none is a duplicate.
+      JsonNode days = ApiClient.json(api.get("/api/v1/sites/" + site + "/ledger?period=custom&from=" + firstDay + "&to=" + lastDay, key))
+          .get("results");
+      long received = 0;
+      long counted = 0;
+      for (JsonNode day : days) {
+        received += day.get("received").asLong();
+        counted += day.get("counted").asLong();
+        assertThat(day.get("duplicates").size()).as(site + " duplicates on " + day.get("date")).isZero();
+      }
+      assertThat(received).as(site + " received in the ledger").isEqualTo(beacons.answered204(site));
+      assertThat(counted).as(site + " counted in the ledger").isEqualTo(beacons.answered204(site));
     }
   }
 
