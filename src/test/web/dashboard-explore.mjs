@@ -35,6 +35,8 @@ try {
   const rowsOf = (list) => page.evaluate((l) => [...document.querySelectorAll(`[data-list="${l}"] tbody tr`)]
     .map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent.trim())), list);
   steps.opened.bots = await rowsOf('bot');
+  steps.opened.ledger = await rowsOf('ledger');
+  steps.opened.ledgerReceived = await page.evaluate(() => document.querySelector('[data-list="ledger"] h2 small')?.textContent.trim());
   await page.click('.tab:text("Not found")');
   steps.notFound = await settled();
   steps.notFound.rows = await rowsOf('event:props:path');

@@ -200,6 +200,28 @@
         `<tr><td class="name"><span>${escape(r.bot)}</span></td><td class="num">${number.format(r.bots)}</td></tr>`).join('')}</tbody></table></section>` : '';
   }
 
+  // Where the period's hits went (docs/api.md, "The ledger"): every line summed over its days.
+  function renderLedger(days) {
+    const total = { received: 0, counted: 0, bots: 0 };
+    const groups = { duplicates: {}, refused: {}, skipped: {} };
+    days.forEach((day) => {
+      ['received', 'counted', 'bots'].forEach((line) => { total[line] += day[line]; });
+      Object.keys(groups).forEach((group) => Object.entries(day[group]).forEach(([key, n]) => {
+        groups[group][key] = (groups[group][key] || 0) + n;
+      }));
+    });
+    if (!total.received) { $('ledger').innerHTML = ''; return; }
+    const row = (label, n, line) => `<tr data-line="${escape(line)}"><td class="name"><span>${escape(label)}</span></td>`
+      + `<td class="num">${number.format(n)}</td></tr>`;
+    const rows = [row('Counted', total.counted, 'counted'), row('Bots', total.bots, 'bots')];
+    [['duplicates', 'Duplicate'], ['refused', 'Refused'], ['skipped', 'Skipped']].forEach(([group, label]) =>
+      Object.entries(groups[group]).sort((a, b) => b[1] - a[1]).forEach(([key, n]) =>
+        rows.push(row(`${label}: ${key.replaceAll('_', ' ')}`, n, `${group}.${key}`))));
+    $('ledger').innerHTML = `<section class="panel" data-list="ledger"><h2>Where the hits went
+      <small>${number.format(total.received)} received</small></h2>
+      <table><thead><tr><th>line</th><th>Hits</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+  }
+
   let goals = [];
   let funnels = [];
   let segments = [];
@@ -218,12 +240,13 @@
     const p = periodParam() + filterParam();
     const interval = state.period === 'day' ? 'hour' : state.period === '12mo' || state.period === '6mo' ? 'month' : 'day';
     try {
-      const [aggregate, series, goalRows, funnel, bots, ...tops] = await Promise.all([
+      const [aggregate, series, goalRows, funnel, bots, ledger, ...tops] = await Promise.all([
         get(`/stats/aggregate?${p}${compareParam()}&metrics=${metrics.join(',')}`),
         get(`/stats/timeseries?${p}${compareParam()}&interval=${interval}&metrics=visitors,pageviews`),
         goals.length ? get(`/stats/breakdown?${p}&property=goal&metrics=visitors,events,conversion_rate&limit=20`) : [],
         state.funnel ? fetchJson(`/stats/funnel?${p}&funnel=${encodeURIComponent(state.funnel)}`).then((b) => b.steps) : [],
         get(`/stats/breakdown?${periodParam()}&property=bot&metrics=bots&limit=5`), // bots take no filters
+        get(`/ledger?${periodParam()}`), // nor does the ledger
         ...panels.map((views, i) => { const [property, , metric, only] = views[state.views[i]];
           const filters = only ? periodParam() + filterParam(only) : p; // a view of some events only (the 404s)
           return get(`/stats/breakdown?${filters}&property=${encodeURIComponent(property)}&metrics=visitors,${metric}&limit=10`); }),
@@ -234,6 +257,7 @@
       renderGoals(goalRows);
       renderFunnel(funnel);
       renderBots(bots);
+      renderLedger(ledger);
       $('lists').innerHTML = panels.map((views, i) => renderList(i, tops[i])).join('');
       $('cards').dataset.channel = $('channel').value || 'all'; // what the figures shown are of
       $('cards').dataset.view = location.search; // what view they are of, for whoever waits on them

@@ -79,6 +79,9 @@ public record LedgerEntry(String siteId, Map<String, Map<String, Long>> counts) 
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException("a ledger entry's day is an ISO date: " + day);
       }
+      if (counts == null) {
+        throw new IllegalArgumentException("a ledger entry's day has counts");
+      }
       counts.forEach((key, count) -> {
         if (!Ledger.isEdgeKey(key) || count == null || count < 0) {
           throw new IllegalArgumentException("not a ledger key an edge sends, or a negative count: " + key);

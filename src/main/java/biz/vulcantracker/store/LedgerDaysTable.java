@@ -25,9 +25,9 @@ public final class LedgerDaysTable {
   public LedgerDaysTable(CassandraSession session, StoreSettings settings) {
     this.session = session;
     String table = settings.keyspace() + ".ledger_days";
-    this.upsert = session.prepare("INSERT INTO " + table + " (site_id, day, counts, previous, partition, batch) VALUES (?, ?, ?, ?, ?, ?)");
-    this.selectDays = session.prepare("SELECT day, counts, previous, partition, batch FROM " + table + " WHERE site_id = ? AND day IN ?");
-    this.selectRange = session.prepare("SELECT day, counts, previous, partition, batch FROM " + table
+    this.upsert = session.prepare("INSERT INTO " + table + " (site_id, day, counts, previous, stream_partition, last_entry) VALUES (?, ?, ?, ?, ?, ?)");
+    this.selectDays = session.prepare("SELECT day, counts, previous, stream_partition, last_entry FROM " + table + " WHERE site_id = ? AND day IN ?");
+    this.selectRange = session.prepare("SELECT day, counts, previous, stream_partition, last_entry FROM " + table
         + " WHERE site_id = ? AND day >= ? AND day <= ?");
   }
 
@@ -63,7 +63,7 @@ public final class LedgerDaysTable {
     for (Row row : rows) {
       LocalDate day = row.getLocalDate("day");
       days.put(day, new LedgerDay(day, row.getMap("counts", String.class, Long.class), row.getMap("previous", String.class, Long.class),
-          row.getInt("partition"), row.getString("batch")));
+          row.getInt("stream_partition"), row.getString("last_entry")));
     }
     return days;
   }

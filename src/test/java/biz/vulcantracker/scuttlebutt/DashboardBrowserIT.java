@@ -150,6 +150,9 @@ class DashboardBrowserIT {
     assertThat(steps.path("opened").path("funnel").toString()).isEqualTo("[\"2 visitors · 100.0%\",\"1 visitors · 50.0%\"]");
     assertThat(steps.path("opened").path("goals").toString()).isEqualTo("[[\"Signup\",\"1\",\"1\",\"33.3%\"]]");
     assertThat(steps.path("opened").path("bots").toString()).isEqualTo("[[\"Googlebot\",\"1\"]]");
+    // Where today's hits went: v1's four, v2's two, v3's one, and the robot.
+    assertThat(steps.path("opened").path("ledger").toString()).isEqualTo("[[\"Counted\",\"7\"],[\"Bots\",\"1\"]]");
+    assertThat(steps.path("opened").path("ledgerReceived").asText()).isEqualTo("8 received");
     assertThat(steps.path("notFound").path("rows").toString()).isEqualTo("[[\"/nope\",\"1\",\"1\"]]");
     assertThat(steps.path("notFound").path("search").asText()).contains("view5=event:props:path");
     // A click on a row filters by it, and the address says so.

@@ -124,7 +124,7 @@ class LedgerIT {
       }
       assertThat(columns).containsEntry("received", Long.toString(sent)).containsEntry("counted", "11")
           .containsEntry("duplicates:log_batch", "13").containsEntry("refused:origin_not_allowed", "3").containsEntry("bots", "1");
-      assertThat(api.get("/api/v1/sites/" + SITE + "/ledger?period=day&date=" + today, "not-the-key").statusCode()).isEqualTo(401);
+      assertThat(api.get("/api/v1/sites/" + SITE + "/ledger?period=day&date=" + today, "not-the-key").statusCode()).isEqualTo(403);
     }
   }
 
