@@ -86,6 +86,11 @@ class RedeliveryIT {
       assertThat(api.beaconGet("s=redeliver.example&u=https://redeliver.example/more", "192.0.2.9", "UA").statusCode()).isEqualTo(204);
       eventually(WITHIN, () -> assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(7));
       assertThat(api.aggregate(site.id(), site.reportKey(), "visitors")).isEqualTo(4);
+      // The ledger too counted each entry once, however often it was delivered: no duplicates.
+      var ledger = ApiClient.json(api.get("/api/v1/sites/" + site.id() + "/ledger?period=day", site.reportKey())).get("results").get(0);
+      assertThat(ledger.get("received").asLong()).isEqualTo(7);
+      assertThat(ledger.get("counted").asLong()).isEqualTo(7);
+      assertThat(ledger.get("duplicates").size()).isZero();
     } finally {
       redis.aclDeluser(user);
     }

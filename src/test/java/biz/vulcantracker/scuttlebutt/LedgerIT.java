@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
  *           a pageview from Googlebot                       bots 1
  *           3 pageviews of a host not the site's            refused.origin_not_allowed 3
  *           a pageview of an unknown site                   in no site's ledger
+ *           260 pageviews from one address at once          counted as answered 204, refused.rate_limited as 429
  * log       13 lines (4 pageviews, a 404, 2 static, a POST, a 500, a bot, 2 unparsable, one in the future)
  *           as batch ledger-1, as ledger-1 again, then as ledger-2
  *           first: counted 5, skipped static 2, method 1, status 1, bot 1, unparsable 2, in_future 1
@@ -71,6 +72,16 @@ class LedgerIT {
       }
       expected.put("refused.origin_not_allowed", 3L);
       assertThat(api.beaconGet("s=nosuch.example&u=https%3A%2F%2Fnosuch.example%2F", "192.0.2.41", "Lost").statusCode()).isEqualTo(403);
+      // One client over its rate limit (burst 200, 20 a second, the production setting): whatever
+      // the answers were, each 204 is counted and each 429 refused.
+      int sentByOne = 0;
+      Map<Integer, Long> answers = new TreeMap<>();
+      for (; sentByOne < 260; sentByOne++) {
+        answers.merge(api.beaconGet("s=" + SITE + "&u=https%3A%2F%2F" + SITE + "%2Fflood", "192.0.2.50", "Flood").statusCode(), 1L, Long::sum);
+      }
+      assertThat(answers.keySet()).containsExactly(204, 429);
+      expected.merge("counted", answers.get(204), Long::sum);
+      expected.put("refused.rate_limited", answers.get(429));
 
       ZonedDateTime at = ZonedDateTime.now(ZoneOffset.UTC).minusMinutes(2);
       if (at.toLocalDate().isBefore(today)) {
@@ -105,7 +116,7 @@ class LedgerIT {
       expected.put("duplicates.log_line", 5L);
       skippedOnce.forEach((key, count) -> expected.merge(key, count, Long::sum));
 
-      long sent = 5 + 2 + 1 + 3 + 3L * lines.size(); // every input to the site, the unknown site's beacon not
+      long sent = 5 + 2 + 1 + 3 + sentByOne + 3L * lines.size(); // every input to the site, the unknown site's beacon not
       expected.put("received", sent);
       String path = "/api/v1/sites/" + SITE + "/ledger?period=day&date=" + today;
       eventually(Duration.ofSeconds(60), () -> assertThat(linesOf(api.get(path, site.reportKey()))).isEqualTo(expected));
@@ -122,7 +133,7 @@ class LedgerIT {
       for (int i = 0; i < names.length; i++) {
         columns.put(names[i], values[i]);
       }
-      assertThat(columns).containsEntry("received", Long.toString(sent)).containsEntry("counted", "11")
+      assertThat(columns).containsEntry("received", Long.toString(sent)).containsEntry("counted", Long.toString(expected.get("counted")))
           .containsEntry("duplicates:log_batch", "13").containsEntry("refused:origin_not_allowed", "3").containsEntry("bots", "1");
       assertThat(api.get("/api/v1/sites/" + SITE + "/ledger?period=day&date=" + today, "not-the-key").statusCode()).isEqualTo(403);
     }
