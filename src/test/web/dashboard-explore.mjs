@@ -48,6 +48,13 @@ try {
   steps.reloaded = await settled();
   await page.click('.chip .remove');
   steps.removed = await settled();
+  // A value with a | in it: the click filters by exactly that value (the | made plain), not by two.
+  await page.click('.tab:text("UTM campaign")');
+  await settled();
+  await page.click('[data-list="utm_campaign"] tr.row');
+  steps.campaign = await settled();
+  await page.click('.chip .remove');
+  await settled();
   await page.selectOption('#filter-key', 'page');
   await page.selectOption('#filter-op', 'contains');
   await page.fill('#filter-value', 'pric');

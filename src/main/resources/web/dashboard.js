@@ -31,11 +31,23 @@
   document.title = `${site} · Vulcan Tracker`;
   $('site').textContent = site;
 
+  // The filters of the address, cut at each ; that no backslash makes plain.
+  function splitFilters(text) {
+    const filters = [];
+    let start = 0;
+    for (let i = 0; i < text.length; i++) {
+      if (text[i] === '\\') i++;
+      else if (text[i] === ';') { filters.push(text.slice(start, i)); start = i + 1; }
+    }
+    filters.push(text.slice(start));
+    return filters.filter(Boolean);
+  }
+
   // The view: read from the address, written back on every change.
   const query = new URLSearchParams(location.search);
   const state = {
     period: query.get('period') || 'day', from: query.get('from') || '', to: query.get('to') || '',
-    compare: query.get('compare') || '', filters: (query.get('filters') || '').split(';').filter(Boolean),
+    compare: query.get('compare') || '', filters: splitFilters(query.get('filters') || ''),
     views: panels.map((views, i) => Math.max(0, views.findIndex(([p, , m]) => viewName(p, m) === query.get(`view${i}`)))),
     funnel: query.get('funnel') || '',
   };
@@ -81,6 +93,11 @@
   }
   const compareParam = () => (state.compare ? `&compare=${state.compare}` : '');
 
+  // A filter value's |, *, ; and backslash are plain after a backslash (docs/api.md): a clicked or
+  // typed value selects exactly itself; "contains" puts stars around the escaped text.
+  function plain(value) { return value.replace(/[\\|*;]/g, (c) => `\\${c}`); }
+  function unescapeValue(value) { return value.replace(/\\([\\|*;])/g, '$1'); }
+
   function describeFilter(filter) {
     if (filter.startsWith('segment==')) {
       const segment = segments.find((s) => s.id === filter.slice(9));
@@ -89,9 +106,9 @@
     const at = filter.search(/==|!=/);
     const name = filter.slice(0, at).replace('_', ' ');
     const value = filter.slice(at + 2);
-    if (filter[at] === '!') return `${name} is not ${value}`;
-    if (value.length > 2 && value.startsWith('*') && value.endsWith('*')) return `${name} contains ${value.slice(1, -1)}`;
-    return `${name} is ${value}`;
+    if (filter[at] === '!') return `${name} is not ${unescapeValue(value)}`;
+    if (/^\*.+[^\\]\*$/.test(value)) return `${name} contains ${unescapeValue(value.slice(1, -1))}`;
+    return `${name} is ${unescapeValue(value)}`;
   }
   function renderFilterBar() {
     $('filters').innerHTML = state.filters.map((f, i) => `<span class="chip" data-filter="${escape(f)}">${escape(describeFilter(f))}
@@ -150,7 +167,7 @@
   }
 
   // A value that the filter syntax can carry (';' separates filters): only those rows filter on a click.
-  const filterable = (value) => typeof value === 'string' && !value.includes(';');
+  const filterable = (value) => typeof value === 'string';
   const columnTitles = { pageviews: 'Pageviews', visits: 'Visits', events: 'Events', time_on_page: 'Time on page', scroll_depth: 'Scroll depth' };
   function renderList(panel, rows) {
     const [property, , metric] = panels[panel][state.views[panel]];
@@ -159,7 +176,7 @@
     const max = Math.max(1, ...rows.map((r) => r.visitors));
     const tabs = panels[panel].map(([p, title], v) =>
       `<button class="tab${v === state.views[panel] ? ' on' : ''}" data-panel="${panel}" data-view="${v}">${title}</button>`).join('');
-    const body = rows.length ? rows.map((r) => `<tr${filterable(r[column]) ? ` class="row" data-filter="${escape(`${property}==${r[column]}`)}"` : ''}>
+    const body = rows.length ? rows.map((r) => `<tr${filterable(r[column]) ? ` class="row" data-filter="${escape(`${property}==${plain(r[column])}`)}"` : ''}>
       <td class="name"><div class="bar" style="width:${(100 * r.visitors) / max}%"></div>
       <span title="${escape(r[column])}">${escape(r[column])}</span></td><td class="num">${number.format(r.visitors)}</td>
       ${columns.map((m) => `<td class="num">${format(m, r[m])}</td>`).join('')}</tr>`).join('')
@@ -172,7 +189,7 @@
   function renderGoals(rows) {
     if (!goals.length) { $('goals').innerHTML = ''; return; }
     const max = Math.max(1, ...rows.map((r) => r.visitors));
-    const body = rows.length ? rows.map((r) => `<tr class="row" data-filter="${escape(`goal==${r.goal}`)}"><td class="name">
+    const body = rows.length ? rows.map((r) => `<tr class="row" data-filter="${escape(`goal==${plain(r.goal)}`)}"><td class="name">
       <div class="bar" style="width:${(100 * r.visitors) / max}%"></div><span>${escape(r.goal)}</span></td>
       <td class="num">${number.format(r.visitors)}</td><td class="num">${number.format(r.events)}</td>
       <td class="num">${format('conversion_rate', r.conversion_rate)}</td></tr>`).join('')
@@ -319,9 +336,9 @@
   $('filter-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const value = $('filter-value').value.trim();
-    if (!value || value.includes(';')) return;
+    if (!value) return;
     const op = $('filter-op').value;
-    addFilter(`${$('filter-key').value}${op === 'not' ? '!=' : '=='}${op === 'contains' ? `*${value}*` : value}`);
+    addFilter(`${$('filter-key').value}${op === 'not' ? '!=' : '=='}${op === 'contains' ? `*${plain(value)}*` : plain(value)}`);
     $('filter-value').value = '';
   });
   $('segment').addEventListener('change', () => {

@@ -108,7 +108,8 @@ class DashboardBrowserIT {
         {"8.8.8.1", "u=https%3A%2F%2Fexplore.example%2F&n=engagement&e=5000&sd=40"},
         {"8.8.8.1", "u=https%3A%2F%2Fexplore.example%2Fpricing"},
         {"8.8.8.1", "u=https%3A%2F%2Fexplore.example%2Fpricing&n=Signup"}, {"8.8.8.2", "u=https%3A%2F%2Fexplore.example%2F"},
-        {"8.8.8.3", "u=https%3A%2F%2Fexplore.example%2Fdocs" + google},
+        // v3 came from a campaign whose name has a | in it.
+        {"8.8.8.3", "u=https%3A%2F%2Fexplore.example%2Fdocs%3Futm_campaign%3Dspring%257Csale" + google},
         // v2 also hits a page not found (the script's vulcan('404') sends its path).
         {"8.8.8.2", "u=https%3A%2F%2Fexplore.example%2Fnope&n=404&p=%7B%22path%22%3A%22%2Fnope%22%7D"}};
     for (String[] beacon : beacons) {
@@ -159,6 +160,9 @@ class DashboardBrowserIT {
     assertThat(steps.path("clickedGoogle").path("visitors").asText()).isEqualTo("2");
     assertThat(steps.path("clickedGoogle").path("search").asText()).contains("filters=source==Google", "view1=source");
     assertThat(steps.path("clickedGoogle").path("chips").toString()).isEqualTo("[\"source is Google\"]");
+    assertThat(steps.path("campaign").path("visitors").asText()).isEqualTo("1");
+    assertThat(steps.path("campaign").path("chips").toString()).isEqualTo("[\"utm campaign is spring|sale\"]");
+    assertThat(steps.path("campaign").path("search").asText()).contains("filters=utm_campaign==spring\\|sale");
     // The address alone brings the same view back.
     assertThat(steps.path("reloaded").path("visitors").asText()).isEqualTo("2");
     assertThat(steps.path("reloaded").path("chips").toString()).isEqualTo("[\"source is Google\"]");

@@ -3,7 +3,6 @@ package biz.vulcantracker.scuttlebutt.query;
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.model.Property;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -115,7 +114,7 @@ public record Filters(List<Filter> visitFilters, List<Filter> hitFilters, List<F
   }
 
   private static List<String> parts(String parameter) {
-    return Arrays.stream(parameter.split(";")).map(String::strip).filter(part -> !part.isEmpty()).toList();
+    return Glob.split(parameter, ';').stream().map(String::strip).filter(part -> !part.isEmpty()).toList();
   }
 
   /** Parses the parameter (null or blank: no filters); a malformed one is a 400 {@code bad_filter}. */
@@ -129,7 +128,7 @@ public record Filters(List<Filter> visitFilters, List<Filter> hitFilters, List<F
     List<Filter> visit = new ArrayList<>();
     List<Filter> hit = new ArrayList<>();
     List<Filter> goal = new ArrayList<>();
-    for (String part : parameter.split(";")) {
+    for (String part : Glob.split(parameter, ';')) {
       if (part.isBlank()) {
         continue;
       }
@@ -151,7 +150,7 @@ public record Filters(List<Filter> visitFilters, List<Filter> hitFilters, List<F
         continue;
       }
       String value = part.substring(at + 2);
-      if (key.equals(Property.CHANNEL.key()) && Arrays.stream(value.split("\\|", -1)).allMatch(LEGACY_CHANNELS::contains)) {
+      if (key.equals(Property.CHANNEL.key()) && Glob.split(value, '|').stream().allMatch(LEGACY_CHANNELS::contains)) {
         key = Property.ORIGIN.key(); // the name origin had before the acquisition channel took it
       }
       if (!Property.KEYS.contains(key) && !Property.isEventProp(key)) {

@@ -1,12 +1,14 @@
 package biz.vulcantracker.scuttlebutt.query;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * A filter value of docs/api.md: alternatives separated by {@code |}, each a literal with {@code *}
- * matching any run of characters. Matched in time linear in the value and the pattern, whatever
- * either holds.
+ * matching any run of characters; a backslash makes the {@code |}, {@code *}, {@code ;} or
+ * backslash after it a plain character (as Plausible's {@code \|}), so any value can be matched
+ * exactly. Matched in time linear in the value and the pattern, whatever either holds.
  *
  * <p>Hand-written rather than compiled to {@code java.util.regex}: there {@code ****…x} backtracks
  * exponentially, and a report key is meant to be shared. A linear-time regex library (RE2/J) would be
@@ -25,11 +27,47 @@ final class Glob {
 
   /** The value as a glob; the caller has bounded its length and number of alternatives. */
   static Glob of(String value) {
-    return new Glob(Arrays.stream(value.split("\\|", -1)).map(Alternative::new).toList());
+    return new Glob(split(value, '|').stream().map(Alternative::new).toList());
   }
 
   static int alternativesOf(String value) {
-    return value.split("\\|", -1).length;
+    return split(value, '|').size();
+  }
+
+  /** The characters a backslash makes plain. */
+  private static final String ESCAPED = "\\|*;";
+
+  /** The text cut at each {@code separator} no backslash makes plain; the pieces keep their backslashes. */
+  static List<String> split(String text, char separator) {
+    List<String> pieces = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\\' && i + 1 < text.length() && ESCAPED.indexOf(text.charAt(i + 1)) >= 0) {
+        i++;
+      } else if (c == separator) {
+        pieces.add(text.substring(start, i));
+        start = i + 1;
+      }
+    }
+    pieces.add(text.substring(start));
+    return pieces;
+  }
+
+  /** The text with each backslash that makes a character plain taken out. */
+  static String unescape(String text) {
+    if (text.indexOf('\\') < 0) {
+      return text;
+    }
+    StringBuilder plain = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\\' && i + 1 < text.length() && ESCAPED.indexOf(text.charAt(i + 1)) >= 0) {
+        c = text.charAt(++i);
+      }
+      plain.append(c);
+    }
+    return plain.toString();
   }
 
   boolean matches(String value) {
@@ -49,9 +87,9 @@ final class Glob {
     private final Part[] middle;
 
     Alternative(String text) {
-      String[] parts = text.split("\\*", -1);
+      String[] parts = split(text, '*').stream().map(Glob::unescape).toArray(String[]::new);
       if (parts.length == 1) {
-        literal = text;
+        literal = parts[0];
         prefix = suffix = "";
         middle = new Part[0];
       } else {

@@ -94,6 +94,25 @@ class FiltersTest {
   }
 
   /**
+   * A backslash makes the |, *, ; or backslash after it a plain character, so a clicked value
+   * selects exactly itself; before any other character it stays a backslash.
+   */
+  @Test
+  void aBackslashMakesTheNextSeparatorPlain() {
+    assertThat(Filters.parse("utm_campaign==spring\\|sale").matchesVisit(key -> "spring|sale")).isTrue();
+    assertThat(Filters.parse("utm_campaign==spring\\|sale").matchesVisit(key -> "spring")).isFalse();
+    assertThat(Filters.parse("utm_campaign==spring|sale").matchesVisit(key -> "spring")).isTrue();
+    assertThat(Filters.parse("page==/a\\*b").matchesHit(key -> "/a*b")).isTrue();
+    assertThat(Filters.parse("page==/a\\*b").matchesHit(key -> "/axb")).isFalse();
+    assertThat(Filters.parse("page==/a\\;b;country==DE").matchesHit(key -> key.equals("page") ? "/a;b" : "DE")).isTrue();
+    assertThat(Filters.parse("page==/a\\;b;country==DE").hitFilters()).hasSize(1);
+    assertThat(Filters.parse("page==C:\\\\dir").matchesHit(key -> "C:\\dir")).isTrue();
+    assertThat(Filters.parse("page==/a\\b").matchesHit(key -> "/a\\b")).isTrue();
+    assertThat(Filters.parse("page==*\\**").matchesHit(key -> "/x*y")).isTrue();
+    assertThat(Filters.parse("page==*\\**").matchesHit(key -> "/xy")).isFalse();
+  }
+
+  /**
    * Patterns that make a backtracking matcher take exponential or quadratic time, each over a thousand
    * values of the longest kept length (2,048 characters): all of them within a second.
    */
