@@ -14,10 +14,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,8 +90,12 @@ public final class VisitSegments {
     return built.sum();
   }
 
-  /** The segments of the site's days of {@code [from, to]} with hits, in day order. */
-  Source<IndexedSegment, NotUsed> segments(Site site, LocalDate from, LocalDate to) {
+  /**
+   * The segments of the site's days of {@code [from, to]} with hits, in day order; builds run on
+   * {@code materializer} with {@code attributes} (the scans' dispatcher), each shared by the reports
+   * that need the same days meanwhile.
+   */
+  Source<IndexedSegment, NotUsed> segments(Site site, LocalDate from, LocalDate to, Materializer materializer, Attributes attributes) {
     String siteId = site.id();
     long incarnation = site.createdAt().toEpochMilli();
     Optional<LocalDate> oldestKept = site.oldestKeptDay(LocalDate.now(site.timezone()));
@@ -104,7 +116,7 @@ public final class VisitSegments {
               return found;
             })
             .flatMapConcat(found -> Source.from(runs(found)))
-            .flatMapConcat(run -> run.segment != null ? Source.single(run.segment) : build(site, run.days, counts)));
+            .flatMapConcat(run -> run.segment != null ? Source.single(run.segment) : shared(site, run.days, counts, materializer, attributes)));
   }
 
   /** The {@link VisitSegment#versions} a current segment of {@code day} has, or null when a count is not known. */
@@ -164,6 +176,81 @@ public final class VisitSegments {
       runs.add(new Run(null, days));
     }
     return runs;
+  }
+
+  /**
+   * A build in flight: the reports that need the same days from the same counts while it runs wait
+   * for it rather than read and sequence the same hits again (a dashboard asks a dozen reports of one
+   * period at once). It is cancelled, its reads with it, when the last report waiting for it is gone.
+   */
+  private static final class SharedBuild {
+    final CompletableFuture<List<IndexedSegment>> result = new CompletableFuture<>();
+    volatile UniqueKillSwitch killSwitch;
+    /** Reports waiting for it; guarded by {@link #building}. */
+    int waiting;
+  }
+
+  private final Map<String, SharedBuild> building = new HashMap<>();
+
+  private Source<IndexedSegment, NotUsed> shared(Site site, List<LocalDate> days, Map<LocalDate, Long> counts,
+      Materializer materializer, Attributes attributes) {
+    List<Long> read = new ArrayList<>();
+    days.get(0).minusDays(1).datesUntil(days.get(days.size() - 1).plusDays(2)).forEach(day -> read.add(counts.get(day)));
+    String key = site.id() + '\u0000' + site.createdAt().toEpochMilli() + '\u0000' + days + '\u0000' + read;
+    return Source.lazySource(() -> {
+      SharedBuild shared;
+      boolean first;
+      synchronized (building) {
+        shared = building.get(key);
+        first = shared == null;
+        if (first) {
+          shared = new SharedBuild();
+          building.put(key, shared);
+        }
+        shared.waiting++;
+      }
+      if (first) {
+        SharedBuild started = shared;
+        Pair<UniqueKillSwitch, CompletionStage<List<IndexedSegment>>> run = build(site, days, counts)
+            .viaMat(KillSwitches.single(), Keep.right())
+            .toMat(Sink.seq(), Keep.both())
+            .withAttributes(attributes)
+            .run(materializer);
+        started.killSwitch = run.first();
+        run.second().whenComplete((segments, failure) -> {
+          synchronized (building) {
+            building.remove(key, started);
+          }
+          if (failure != null) {
+            started.result.completeExceptionally(failure);
+          } else {
+            started.result.complete(segments);
+          }
+        });
+      }
+      SharedBuild waited = shared;
+      return Source.completionStage(waited.result)
+          .<IndexedSegment>mapConcat(segments -> segments)
+          .watchTermination((notUsed, done) -> {
+            done.whenComplete((ok, failure) -> leave(key, waited));
+            return NotUsed.getInstance();
+          });
+    }).mapMaterializedValue(notUsed -> NotUsed.getInstance());
+  }
+
+  /** A report no longer waits for a build: the last one to go cancels it, unless it is done. */
+  private void leave(String key, SharedBuild shared) {
+    boolean cancel;
+    synchronized (building) {
+      shared.waiting--;
+      cancel = shared.waiting == 0 && !shared.result.isDone();
+      if (cancel) {
+        building.remove(key, shared);
+      }
+    }
+    if (cancel && shared.killSwitch != null) {
+      shared.killSwitch.abort(new CancellationException("no report waits for this build any more"));
+    }
   }
 
   /** Builds the segments of consecutive days from the hits of those days and one either side, and keeps them. */

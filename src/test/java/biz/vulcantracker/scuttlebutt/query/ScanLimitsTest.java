@@ -76,6 +76,26 @@ class ScanLimitsTest {
     assertThat(readEnded).succeedsWithin(Duration.ofSeconds(2));
   }
 
+  /**
+   * Reports asked at once of the same days (a dashboard's dozen) wait for one build of those days:
+   * each day's hits are read once, and every report counts them all.
+   */
+  @Test
+  void reportsAskedAtOnceShareOneBuild() throws Exception {
+    Map<LocalDate, java.util.concurrent.atomic.AtomicInteger> reads = new ConcurrentHashMap<>();
+    FilteredStats stats = new FilteredStats(segmentsOf((site, day) -> {
+      reads.computeIfAbsent(day, d -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+      return day.equals(DAY) ? pageviews(day, 300).throttle(1000, Duration.ofSeconds(1)) : Source.empty();
+    }), testKit.system(), PRODUCTION);
+    List<CompletableFuture<Map<String, List<DailyTotals>>>> reports = IntStream.range(0, 4)
+        .mapToObj(i -> stats.tally(SITE, ONE_DAY, Filters.parse("page==/p*"), FilteredStats.byDay(LocalDate::toString)).toCompletableFuture())
+        .toList();
+    for (CompletableFuture<Map<String, List<DailyTotals>>> report : reports) {
+      assertThat(report.get(10, TimeUnit.SECONDS).get(DAY.toString()).get(0).pageviews()).isEqualTo(300);
+    }
+    assertThat(reads).isNotEmpty().allSatisfy((day, count) -> assertThat(count.get()).as(day.toString()).isEqualTo(1));
+  }
+
   @Test
   void aLongerPeriodThanTheLimitIsRefusedBeforeAnyRead() {
     FilteredStats stats = new FilteredStats(segmentsOf((site, day) -> {
