@@ -302,7 +302,9 @@ public final class SiteEntity
     List<PendingHit> freshEntries = new ArrayList<>();
     Set<LocalDate> touched = new HashSet<>();
     Set<LocalDate> ledgerTouched = new HashSet<>(ledgerDelta.keySet());
-    pending.forEach(hit -> ledgerTouched.add(hit.day()));
+    if (command.lastPart()) { // the days of the batch's earlier parts (and of hits an aborted batch left) are written now
+      pending.forEach(hit -> ledgerTouched.add(hit.day()));
+    }
     for (PendingHit entry : command.hits()) {
       if (!EntryId.isAfter(entry.entryId(), watermark)) {
         continue;

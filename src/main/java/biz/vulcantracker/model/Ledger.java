@@ -42,12 +42,20 @@ public final class Ledger {
 
   /** Entries of hits of this kind the site entity took from the queue. */
   public static String arrived(IdKind kind) {
-    return "arrived:" + kind.key();
+    return ARRIVED[kind.ordinal()];
   }
 
   /** Distinct hits of this kind the hits table holds. */
   public static String stored(IdKind kind) {
-    return "stored:" + kind.key();
+    return STORED[kind.ordinal()];
+  }
+
+  /** The keys made once: a site entity names one for every hit it counts. */
+  private static final String[] ARRIVED = keys("arrived:");
+  private static final String[] STORED = keys("stored:");
+
+  private static String[] keys(String prefix) {
+    return java.util.Arrays.stream(IdKind.values()).map(kind -> prefix + kind.key()).toArray(String[]::new);
   }
 
   /** Distinct hits of robots the hits table holds (of any kind). */

@@ -7,9 +7,10 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 
 /**
- * Writes a rollup to the rollup tables, its hits to the hits table and its ledger rows, all concurrently, then the
- * days' hit counts: a count never names hits or rollup rows the tables do not have yet, which is what
- * lets the reports keep segments and rows while the counts stay the same.
+ * Writes a rollup to the rollup tables, its hits to the hits table and its ledger rows, all
+ * concurrently, and the days' hit counts after the hits and the breakdown rows: a count never names
+ * hits or rows the tables do not have yet, which is what lets the reports keep visit segments and
+ * breakdown rows while the counts stay the same.
  */
 public final class RollupTables implements RollupWriter {
 
@@ -37,11 +38,14 @@ public final class RollupTables implements RollupWriter {
 
   @Override
   public CompletionStage<Done> write(String siteId, Rollup rollup) {
-    return totals.write(siteId, rollup.totals())
+    // The counts after the hits and the breakdown rows, the two the reports keep while the counts stay.
+    CompletionStage<Done> versioned = hits.write(siteId, rollup.hits())
         .thenCombine(breakdowns.write(siteId, rollup.breakdowns()), (a, b) -> Done.getInstance())
-        .thenCombine(hours.write(siteId, rollup.hours()), (a, b) -> Done.getInstance())
-        .thenCombine(hits.write(siteId, rollup.hits()), (a, b) -> Done.getInstance())
-        .thenCombine(ledger.write(siteId, rollup.ledger()), (a, b) -> Done.getInstance())
         .thenCompose(done -> hitDays.write(siteId, rollup.hitDays()));
+    return totals.write(siteId, rollup.totals())
+        .thenCombine(hours.write(siteId, rollup.hours()), (a, b) -> Done.getInstance())
+        .thenCombine(ledger.write(siteId, rollup.ledger()), (a, b) -> Done.getInstance())
+        .thenCombine(versioned, (a, b) -> Done.getInstance());
   }
+
 }
