@@ -57,6 +57,9 @@ class MetricsIT {
       assertThat(api.postLog("metrics.example", site.ingestToken(), "combined", lines, null).statusCode()).isEqualTo(200);
       assertThat(api.postLog("metrics.example", "wrong-token", "combined", lines, null).statusCode()).isEqualTo(401);
       eventually(Duration.ofSeconds(30), () -> assertThat(api.aggregate("metrics.example", site.reportKey(), "pageviews")).isEqualTo(5));
+      // The refused beacon of elsewhere.example reaches the site's ledger within the edge's 5 s.
+      eventually(Duration.ofSeconds(30), () -> assertThat(ApiClient.json(api.get("/api/v1/sites/metrics.example/ledger?period=day",
+          site.reportKey())).at("/results/0/refused/origin_not_allowed").asLong()).isEqualTo(1));
 
       WebSocket socket = http.newWebSocketBuilder().subprotocols("vulcan-live", site.reportKey())
           .buildAsync(URI.create("ws://127.0.0.1:" + node.httpPort() + "/api/v1/sites/metrics.example/live"),
@@ -74,7 +77,8 @@ class MetricsIT {
       assertThat(metrics.get("vulcan_hits_rejected_total{channel=\"log\",reason=\"unauthorized\"}")).isEqualTo(1.0);
       assertThat(metrics.get("vulcan_log_lines_skipped_total{reason=\"static\"}")).isEqualTo(1.0);
       assertThat(metrics.get("vulcan_consumer_batch_entries_count")).isGreaterThanOrEqualTo(1.0);
-      assertThat(metrics.get("vulcan_consumer_batch_entries_sum")).isEqualTo(5.0);
+      // Five hits, and two ledger entries: the log chunk's skipped lines, the edge's refusal.
+      assertThat(metrics.get("vulcan_consumer_batch_entries_sum")).isEqualTo(7.0);
       assertThat(metrics.get("vulcan_persist_seconds_count")).isGreaterThanOrEqualTo(1.0);
       assertThat(metrics.get("vulcan_consumer_invalid_entries_total")).isEqualTo(0.0);
       assertThat(metrics).containsKeys("jvm_memory_used_bytes{area=\"heap\",id=\"G1 Eden Space\"}", "process_uptime_seconds",
