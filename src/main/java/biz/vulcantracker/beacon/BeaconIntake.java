@@ -89,6 +89,19 @@ public final class BeaconIntake {
     });
   }
 
+  /**
+   * A GET's hit, parsed from its query; a malformed one is refused, and counted in the ledger of the
+   * registered site its {@code s} names (a malformed body names none it can be trusted for).
+   */
+  public List<BeaconRequest> parseQuery(Map<String, String> params) {
+    try {
+      return List.of(parser.fromQuery(params));
+    } catch (ApiError malformed) {
+      Optional.ofNullable(params.get("s")).flatMap(sites::find).ifPresent(site -> ledger.refused(site, malformed.code(), 1));
+      throw malformed;
+    }
+  }
+
   /** Counts refused hits in their registered sites' ledgers (a hit naming no registered site is in no ledger). */
   private void countInLedger(List<BeaconRequest> hits, String code) {
     Map<String, Integer> perSite = new HashMap<>();

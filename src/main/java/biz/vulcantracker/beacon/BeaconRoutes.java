@@ -48,7 +48,7 @@ public final class BeaconRoutes {
     return concat(
         script.route(),
         pathPrefix("api", () -> pathPrefix("v1", () -> path("beacon", () -> extractRequest(request -> concat(
-            get(() -> parameterMap(params -> answer(request, () -> List.of(intake.parser().fromQuery(params))))),
+            get(() -> parameterMap(params -> answer(request, () -> intake.parseQuery(params)))),
             post(() -> readBody(request)),
             options(() -> complete(preflight(request)))))))));
   }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
  *           a pageview from Googlebot                       bots 1
  *           3 pageviews of a host not the site's            refused.origin_not_allowed 3
  *           a pageview of an unknown site                   in no site's ledger
+ *           a pageview of an ftp: URL                       refused.bad_url 1
  *           260 pageviews from one address at once          counted as answered 204, refused.rate_limited as 429
  * log       13 lines (4 pageviews, a 404, 2 static, a POST, a 500, a bot, 2 unparsable, one in the future)
  *           as batch ledger-1, as ledger-1 again, then as ledger-2
@@ -72,6 +73,8 @@ class LedgerIT {
       }
       expected.put("refused.origin_not_allowed", 3L);
       assertThat(api.beaconGet("s=nosuch.example&u=https%3A%2F%2Fnosuch.example%2F", "192.0.2.41", "Lost").statusCode()).isEqualTo(403);
+      assertThat(api.beaconGet("s=" + SITE + "&u=ftp%3A%2F%2F" + SITE + "%2Ffile", "192.0.2.42", "Malformed").statusCode()).isEqualTo(400);
+      expected.put("refused.bad_url", 1L);
       // One client over its rate limit (burst 200, 20 a second, the production setting): whatever
       // the answers were, each 204 is counted and each 429 refused.
       int sentByOne = 0;
@@ -116,7 +119,7 @@ class LedgerIT {
       expected.put("duplicates.log_line", 5L);
       skippedOnce.forEach((key, count) -> expected.merge(key, count, Long::sum));
 
-      long sent = 5 + 2 + 1 + 3 + sentByOne + 3L * lines.size(); // every input to the site, the unknown site's beacon not
+      long sent = 5 + 2 + 1 + 3 + 1 + sentByOne + 3L * lines.size(); // every input to the site, the unknown site's beacon not
       expected.put("received", sent);
       String path = "/api/v1/sites/" + SITE + "/ledger?period=day&date=" + today;
       eventually(Duration.ofSeconds(60), () -> assertThat(linesOf(api.get(path, site.reportKey()))).isEqualTo(expected));

@@ -33,7 +33,7 @@ final class FrontBeacons {
 
   /** A GET's hit, from its decoded query. */
   CompletionStage<Answer> get(RequestHead head, Map<String, String> params, InetAddress peer, HitAppender redis) {
-    return accept(head, peer, () -> List.of(intake.parser().fromQuery(params)), redis);
+    return accept(head, peer, () -> intake.parseQuery(params), redis);
   }
 
   /** A POST's hits, from its body (one object or an array). */
