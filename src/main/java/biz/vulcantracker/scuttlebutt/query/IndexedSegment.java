@@ -280,11 +280,6 @@ final class IndexedSegment {
     return segment.firstHit(v + 1);
   }
 
-  /** Whether hit {@code h} is a pageview. */
-  boolean isPageview(int h) {
-    return segment.event(h) == pageviewId;
-  }
-
   /** The day of hit {@code h} as a report's unit names it ({@code 2026-11-27}). */
   String dayLabel(int h) {
     return dayLabels[segment.dayOffset(h)];
