@@ -1,5 +1,6 @@
 package biz.vulcantracker.scuttlebutt.query;
 
+import biz.vulcantracker.model.Glob;
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.Json;
 import biz.vulcantracker.store.HitRow;

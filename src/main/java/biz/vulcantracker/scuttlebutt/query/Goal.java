@@ -1,5 +1,7 @@
 package biz.vulcantracker.scuttlebutt.query;
 
+import biz.vulcantracker.model.Glob;
+import biz.vulcantracker.model.GoalMatch;
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.Json;
 import biz.vulcantracker.model.ReservedProps;
@@ -26,8 +28,8 @@ public final class Goal {
   private final String event;
   private final String page;
   private final String currency;
-  /** The page pattern compiled once: a goal is matched against every hit of a scan. */
-  private final Glob pattern;
+  /** The rule compiled once: a goal is matched against every hit of a scan. */
+  private final GoalMatch match;
 
   public Goal(String id, String name, String event, String page) {
     this(id, name, event, page, null);
@@ -56,7 +58,7 @@ public final class Goal {
     this.currency = currency;
     this.event = event;
     this.page = page;
-    this.pattern = page == null ? null : Glob.of(page);
+    this.match = page == null ? GoalMatch.ofEvent(event) : GoalMatch.ofPage(page);
   }
 
   public String id() {
@@ -89,7 +91,7 @@ public final class Goal {
 
   /** A page goal's pattern, or null. */
   Glob pagePattern() {
-    return pattern;
+    return match.pagePattern();
   }
 
   /** Whether the hit completes this goal. */
@@ -99,12 +101,12 @@ public final class Goal {
 
   /** Whether a custom event of this name completes this goal. */
   boolean completedByEvent(String eventName) {
-    return event != null && event.equals(eventName);
+    return match.completedByEvent(eventName);
   }
 
   /** Whether a pageview of this page (null: none) completes this goal. */
   boolean completedByPageview(String pagePath) {
-    return pattern != null && pagePath != null && pattern.matches(pagePath);
+    return match.completedByPageview(pagePath);
   }
 
   /** The goal a request body (or a stored definition) describes, under {@code id}. */

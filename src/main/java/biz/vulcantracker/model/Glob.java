@@ -1,4 +1,4 @@
-package biz.vulcantracker.scuttlebutt.query;
+package biz.vulcantracker.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +17,7 @@ import java.util.List;
  * taken at its leftmost place after the one before; a later place never lets more parts fit), and
  * each part is searched with Knuth–Morris–Pratt, so no character of the value is read twice.
  */
-final class Glob {
+public final class Glob {
 
   private final List<Alternative> alternatives;
 
@@ -26,11 +26,11 @@ final class Glob {
   }
 
   /** The value as a glob; the caller has bounded its length and number of alternatives. */
-  static Glob of(String value) {
+  public static Glob of(String value) {
     return new Glob(split(value, '|').stream().map(Alternative::new).toList());
   }
 
-  static int alternativesOf(String value) {
+  public static int alternativesOf(String value) {
     return split(value, '|').size();
   }
 
@@ -38,7 +38,7 @@ final class Glob {
   private static final String ESCAPED = "\\|*;";
 
   /** The text cut at each {@code separator} no backslash makes plain; the pieces keep their backslashes. */
-  static List<String> split(String text, char separator) {
+  public static List<String> split(String text, char separator) {
     List<String> pieces = new ArrayList<>();
     int start = 0;
     for (int i = 0; i < text.length(); i++) {
@@ -55,7 +55,7 @@ final class Glob {
   }
 
   /** The text with each backslash that makes a character plain taken out. */
-  static String unescape(String text) {
+  public static String unescape(String text) {
     if (text.indexOf('\\') < 0) {
       return text;
     }
@@ -70,7 +70,7 @@ final class Glob {
     return plain.toString();
   }
 
-  boolean matches(String value) {
+  public boolean matches(String value) {
     for (Alternative alternative : alternatives) {
       if (alternative.matches(value)) {
         return true;
