@@ -20,6 +20,8 @@ import biz.vulcantracker.common.Roles;
 import biz.vulcantracker.katric.HitConsumer;
 import biz.vulcantracker.katric.KatricSettings;
 import biz.vulcantracker.katric.SiteEntity;
+import biz.vulcantracker.katric.StoredAlerts;
+import biz.vulcantracker.katric.WebhookSender;
 import biz.vulcantracker.ops.HttpServer;
 import biz.vulcantracker.ops.QueueMetrics;
 import biz.vulcantracker.queue.HitProducer;
@@ -147,8 +149,10 @@ public final class VulcanNode implements AutoCloseable {
     RelayedClients relayed = new RelayedClients();
     KatricSettings katric = KatricSettings.create(config);
     // On katric nodes this hosts the entities; elsewhere it is the proxy reports ask them through.
+    SiteDefinitions siteDefinitions = new SiteDefinitions(session, store);
     SiteEntity.init(system, new RollupTables(dailyTotals, breakdowns, hourly, hits, hitDays, ledgerDays),
-        (siteId, day) -> hits.read(siteId, day).runWith(Sink.seq(), system), katric);
+        (siteId, day) -> hits.read(siteId, day).runWith(Sink.seq(), system), katric,
+        new StoredAlerts(siteDefinitions, hourly, new WebhookSender(system)));
     if (roles.contains(Roles.KATRIC)) {
       HitConsumer.init(system, queue, sites, katric);
       QueueMetrics.start(system, queue);
@@ -169,7 +173,7 @@ public final class VulcanNode implements AutoCloseable {
     if (roles.contains(Roles.SCUTTLEBUTT)) {
       ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));
       LiveModel liveModel = new LiveModel(ClusterSharding.get(system));
-      ReportDefinitions definitions = new ReportDefinitions(new SiteDefinitions(session, store));
+      ReportDefinitions definitions = new ReportDefinitions(siteDefinitions);
       SegmentTables segmentTables = new SegmentTables(hitDays, new VisitSegmentsTable(session, store));
       VisitSegments segments = new VisitSegments(hits::read, segmentTables, config.getBytes("vulcan.scuttlebutt.scans.segment-memory"));
       Telemetry.get(system).reportSegments(segments, VisitSegments::fromMemory, VisitSegments::fromStore, VisitSegments::fromHits);

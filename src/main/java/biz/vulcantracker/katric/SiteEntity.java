@@ -11,6 +11,7 @@ import biz.vulcantracker.store.Rollup;
 import biz.vulcantracker.store.RollupWriter;
 import biz.vulcantracker.telemetry.Telemetry;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -84,6 +85,11 @@ public final class SiteEntity
   private static final int MAX_LEDGER_ROWS = 64;
   /** After a failed read of the hits table, parts that need it are refused for this long (the consumer backs off). */
   private static final long LOAD_FAILURE_HOLD_MS = 1_000;
+  /** How long the alert rules read are used before they are read again (a rule made or deleted shows within this). */
+  static final long RULES_FRESH_MS = 10_000;
+  /** Webhook attempts of one firing before it is given up: with the backoff capped at 5 minutes, about a day. */
+  static final int MAX_DELIVERY_ATTEMPTS = 300;
+  private static final long MAX_BACKOFF_MS = Duration.ofMinutes(5).toMillis();
 
   public sealed interface Command extends CborSerializable {}
 
@@ -119,7 +125,29 @@ public final class SiteEntity
       implements Command {}
 
   /** A batch's hits and rows written (its ledger rows among them), or not (sent by the entity to itself). */
-  record BatchWrites(RecordHits command, String lastEntryId, LiveReport live, List<LedgerDay> ledger, String failure) implements Command {}
+  record BatchWrites(RecordHits command, String lastEntryId, LiveReport live, List<LedgerDay> ledger, List<HitRow> added,
+      String failure) implements Command {}
+
+  /** The site's alert rules read (sent by the entity to itself). */
+  record RulesRead(List<AlertRule> rules, String failure) implements Command {}
+
+  /** A closed hour's pageviews and its baseline hours' read for the spike and drop rules (sent by the entity to itself). */
+  record HourRead(Instant hour, Map<Instant, Long> pageviews, String failure) implements Command {}
+
+  /**
+   * A webhook attempt's outcome: the receiver's status, or 0 with a failure, or {@link #NO_WEBHOOK}
+   * when the firing's rule has none any more (sent by the entity to itself).
+   */
+  record DeliveryAttempted(String deliveryId, int attempt, int status, String failure) implements Command {
+    static final int NO_WEBHOOK = -1;
+  }
+
+  /**
+   * Try a firing's delivery again: sent through sharding after a backoff, so an entity retrying is
+   * not passivated as idle; an incarnation other than the one that scheduled it ignores it (it
+   * delivers its undelivered firings itself from its start).
+   */
+  public record RetryDelivery(String deliveryId, int attempt, String incarnation) implements Command {}
 
   /**
    * An entry read from the stream and not yet acknowledged: a hit, already enriched (only what the
@@ -160,11 +188,23 @@ public final class SiteEntity
    */
   public record HitsRecorded(int partition, String lastEntryId, List<RecordedHit> hits) implements Event, SizeBounded {}
 
+  /**
+   * An alert rule fired in a window (persisted before anything is sent: it fires once per window
+   * whatever fails after); {@code deliver}: its body waits for the rule's webhook.
+   */
+  public record AlertFired(String ruleId, String window, String deliveryId, String body, boolean deliver)
+      implements Event, SizeBounded {}
+
+  /** A firing was delivered to its webhook, or given up (its rule was deleted, or every attempt failed). */
+  public record AlertDelivered(String deliveryId, boolean givenUp) implements Event, SizeBounded {}
+
   private final String siteId;
   private final RollupWriter rollups;
   private final HitReader hitReader;
   private final KatricSettings settings;
   private final ActorRef<Topic.Command<LiveReport>> liveTopic;
+  private final ActorRef<Topic.Command<AlertFiring>> alertTopic;
+  private final AlertSources alerts;
   private final ActorContext<Command> context;
   private final SnapshotAdapter<SiteState> snapshots;
 
@@ -182,13 +222,23 @@ public final class SiteEntity
   /** Per partition, the last entry counted into {@link #ledgerDelta}: a batch sent again after a refused part counts nothing twice. */
   private final Map<Integer, String> ledgerMarks = new HashMap<>();
   private boolean loading;
+  /** The alert rules as last read, when, and whether a read is in flight. */
+  private List<AlertRule> rules = List.of();
+  private long rulesReadAt;
+  private boolean readingRules;
+  private boolean readingHour;
+  private final AlertCheck alertCheck;
+  /** Firings whose delivery this incarnation has under way (an attempt in flight or a retry scheduled). */
+  private final Set<String> delivering = new HashSet<>();
+  /** Tells this incarnation's scheduled retries from another's (the entity may have moved since). */
+  private final String incarnation = java.util.UUID.randomUUID().toString();
   /** A batch's writes are in flight (until its {@link BatchWrites}). */
   private boolean writing;
   private long loadFailedAt;
   private String loadFailure;
 
-  private SiteEntity(String siteId, RollupWriter rollups, HitReader hitReader, KatricSettings settings,
-      ActorRef<Topic.Command<LiveReport>> liveTopic, ActorContext<Command> context, SnapshotAdapter<SiteState> snapshots) {
+  private SiteEntity(String siteId, RollupWriter rollups, HitReader hitReader, KatricSettings settings, AlertSources alerts,
+      ActorContext<Command> context, SnapshotAdapter<SiteState> snapshots) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), siteId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
@@ -197,21 +247,26 @@ public final class SiteEntity
     this.rollups = rollups;
     this.hitReader = hitReader;
     this.settings = settings;
-    this.liveTopic = liveTopic;
+    this.liveTopic = context.spawn(LiveReport.topic(siteId), "live");
+    this.alertTopic = context.spawn(AlertFiring.topic(siteId), "alerts");
+    this.alerts = alerts;
+    this.alertCheck = new AlertCheck(siteId);
     this.context = context;
   }
 
   /** Registers the entity type with Cluster Sharding (a proxy only, on nodes without the role). */
-  public static void init(ActorSystem<?> system, RollupWriter rollups, HitReader hitReader, KatricSettings settings) {
+  public static void init(ActorSystem<?> system, RollupWriter rollups, HitReader hitReader, KatricSettings settings,
+      AlertSources alerts) {
     ClusterSharding.get(system)
         .init(
-            Entity.of(ENTITY_TYPE_KEY, context -> create(context.getEntityId(), rollups, hitReader, settings))
+            Entity.of(ENTITY_TYPE_KEY, context -> create(context.getEntityId(), rollups, hitReader, settings, alerts))
                 .withRole(Roles.KATRIC));
   }
 
-  public static Behavior<Command> create(String siteId, RollupWriter rollups, HitReader hitReader, KatricSettings settings) {
-    return Behaviors.setup(context -> new SiteEntity(siteId, rollups, hitReader, settings,
-        context.spawn(LiveReport.topic(siteId), "live"), context, StateSnapshot.adapter(context.getSystem())));
+  public static Behavior<Command> create(String siteId, RollupWriter rollups, HitReader hitReader, KatricSettings settings,
+      AlertSources alerts) {
+    return Behaviors.setup(context -> new SiteEntity(siteId, rollups, hitReader, settings, alerts, context,
+        StateSnapshot.adapter(context.getSystem())));
   }
 
   @Override
@@ -236,6 +291,15 @@ public final class SiteEntity
         .onCommand(RecordHits.class, this::onRecordHits)
         .onCommand(DaysLoaded.class, this::onDaysLoaded)
         .onCommand(BatchWrites.class, this::onBatchWrites)
+        .onCommand(RulesRead.class, this::onRulesRead)
+        .onCommand(HourRead.class, this::onHourRead)
+        .onCommand(DeliveryAttempted.class, this::onDeliveryAttempted)
+        .onCommand(RetryDelivery.class, (state, retry) -> {
+          if (retry.incarnation().equals(incarnation) && state.undelivered().containsKey(retry.deliveryId())) {
+            attemptDelivery(state, retry.deliveryId(), retry.attempt());
+          }
+          return Effect().noReply();
+        })
         .onCommand(GetCurrentVisitors.class, (state, query) -> awaitingToday(ZoneId.of(query.timezone()))
             ? Effect().stash()
             : Effect().reply(query.replyTo(), new CurrentVisitors(model.visitorsActiveSince(query.now() - CURRENT_WINDOW_MS))))
@@ -359,9 +423,10 @@ public final class SiteEntity
     ZoneId zone = ZoneId.of(command.timezone());
     LiveReport live = days.liveReport(siteId, System.currentTimeMillis(), zone, CURRENT_WINDOW_MS);
     List<LedgerDay> ledger = rollup.ledger();
+    List<HitRow> written = rollup.hits();
     writing = true;
     context.pipeToSelf(rollups.write(siteId, rollup), (done, error) ->
-        new BatchWrites(command, lastEntryId, live, ledger, error == null ? null : String.valueOf(error.getMessage())));
+        new BatchWrites(command, lastEntryId, live, ledger, written, error == null ? null : String.valueOf(error.getMessage())));
     return Effect().noReply();
   }
 
@@ -458,6 +523,7 @@ public final class SiteEntity
       if (model != null) {
         model.clear();
       }
+      alertCheck.forget();
       pending = new ArrayList<>();
       nextParts.clear();
       forgetLedger();
@@ -469,13 +535,154 @@ public final class SiteEntity
       ledgerRows.remove(ledgerRows.keySet().iterator().next());
     }
     liveTopic.tell(Topic.publish(written.live()));
-    if (written.lastEntryId() == null || !EntryId.isAfter(written.lastEntryId(), state.watermark(command.partition()))) {
-      return Effect().reply(command.replyTo(), StatusReply.ack()).thenUnstashAll(); // a redelivery: the watermark is there already
+    List<Event> events = new ArrayList<>();
+    if (written.lastEntryId() != null && EntryId.isAfter(written.lastEntryId(), state.watermark(command.partition()))) {
+      events.add(new BatchWritten(command.partition(), written.lastEntryId()));
+    } // else a redelivery: the watermark is there already
+    long now = System.currentTimeMillis();
+    List<AlertCheck.Firing> firings = alertCheck.afterBatch(rules, model, modelZone, views(written.added()), now, state.lastFired());
+    events.addAll(fired(state, firings));
+    readRulesIfStale(now);
+    judgeClosedHour(now);
+    if (events.isEmpty()) {
+      return Effect().reply(command.replyTo(), StatusReply.ack()).thenUnstashAll();
     }
     return Effect()
-        .persist(new BatchWritten(command.partition(), written.lastEntryId()))
+        .persist(events)
+        .thenRun(after -> announce(after, firings))
         .thenReply(command.replyTo(), s -> StatusReply.ack())
         .thenUnstashAll();
+  }
+
+  private static List<AlertCheck.HitRowView> views(List<HitRow> hits) {
+    List<AlertCheck.HitRowView> views = new ArrayList<>(hits.size());
+    for (HitRow hit : hits) {
+      if (!hit.bot()) {
+        views.add(new AlertCheck.HitRowView(hit.timestamp(), hit.day(), hit.isPageview(), hit.isCustomEvent(), hit.eventName(),
+            hit.property("page")));
+      }
+    }
+    return views;
+  }
+
+  /** The events of these firings; a firing that would push an undelivered one out counts it as given up. */
+  private List<Event> fired(SiteState state, List<AlertCheck.Firing> firings) {
+    List<Event> events = new ArrayList<>();
+    int waiting = state.undelivered().size();
+    for (AlertCheck.Firing firing : firings) {
+      boolean deliver = rules.stream().anyMatch(rule -> rule.id().equals(firing.ruleId()) && rule.webhook() != null);
+      if (deliver && ++waiting > SiteState.MAX_UNDELIVERED) {
+        Telemetry.get(context.getSystem()).alertDelivery("given_up");
+        log.warn("Site {}: more than {} alert firings wait for their webhooks; the oldest is given up", siteId,
+            SiteState.MAX_UNDELIVERED);
+      }
+      events.add(new AlertFired(firing.ruleId(), firing.window(), firing.deliveryId(), firing.body(), deliver));
+    }
+    return events;
+  }
+
+  /** After firings are persisted: each on the live sockets, and to its webhook. */
+  private void announce(SiteState state, List<AlertCheck.Firing> firings) {
+    for (AlertCheck.Firing firing : firings) {
+      Telemetry.get(context.getSystem()).alertFired(rules.stream().filter(rule -> rule.id().equals(firing.ruleId()))
+          .map(rule -> rule.kind().key()).findFirst().orElse("unknown"));
+      alertTopic.tell(Topic.publish(new AlertFiring(siteId, firing.body())));
+      if (state.undelivered().containsKey(firing.deliveryId()) && !delivering.contains(firing.deliveryId())) {
+        attemptDelivery(state, firing.deliveryId(), 0);
+      }
+    }
+  }
+
+  private void readRulesIfStale(long now) {
+    if (!readingRules && now - rulesReadAt >= RULES_FRESH_MS) {
+      readingRules = true;
+      context.pipeToSelf(alerts.rules(siteId), (read, error) ->
+          new RulesRead(read, error == null ? null : String.valueOf(error.getMessage())));
+    }
+  }
+
+  private ReplyEffect<Event, SiteState> onRulesRead(SiteState state, RulesRead read) {
+    readingRules = false;
+    rulesReadAt = System.currentTimeMillis();
+    if (read.failure() != null) {
+      log.warn("Site {} could not read its alert rules: {}", siteId, read.failure());
+      return Effect().noReply();
+    }
+    rules = read.rules();
+    // Firings persisted by an earlier incarnation (or waiting for these rules) are delivered now.
+    state.undelivered().keySet().stream().filter(id -> !delivering.contains(id)).toList()
+        .forEach(id -> attemptDelivery(state, id, 0));
+    List<AlertCheck.Firing> firings = model == null || writing || loading ? List.of()
+        : alertCheck.afterBatch(rules, model, modelZone, List.of(), rulesReadAt, state.lastFired());
+    return persistFirings(state, firings);
+  }
+
+  private ReplyEffect<Event, SiteState> persistFirings(SiteState state, List<AlertCheck.Firing> firings) {
+    if (firings.isEmpty()) {
+      return Effect().noReply();
+    }
+    return Effect().persist(fired(state, firings)).thenRun(after -> announce(after, firings)).thenNoReply();
+  }
+
+  /** Reads the last closed hour and its baseline when a spike or drop rule has not judged it yet. */
+  private void judgeClosedHour(long now) {
+    Instant hour = readingHour ? null : alertCheck.hourToJudge(rules, model, now);
+    if (hour == null) {
+      return;
+    }
+    readingHour = true;
+    List<Instant> hours = new ArrayList<>(AlertCheck.baselineHours(hour, modelZone));
+    hours.add(0, hour);
+    context.pipeToSelf(alerts.pageviews(siteId, hours), (read, error) ->
+        new HourRead(hour, read, error == null ? null : String.valueOf(error.getMessage())));
+  }
+
+  private ReplyEffect<Event, SiteState> onHourRead(SiteState state, HourRead read) {
+    readingHour = false;
+    if (read.failure() != null || modelZone == null) {
+      log.warn("Site {} could not read the hours its spike and drop alerts judge: {}", siteId, read.failure());
+      return Effect().noReply();
+    }
+    return persistFirings(state,
+        alertCheck.judgeHour(rules, read.hour(), modelZone, read.pageviews(), System.currentTimeMillis(), state.lastFired()));
+  }
+
+  /** One webhook attempt of an undelivered firing; a firing whose rule is gone (or has no webhook now) is given up. */
+  private void attemptDelivery(SiteState state, String deliveryId, int attempt) {
+    SiteState.Undelivered firing = state.undelivered().get(deliveryId);
+    if (firing == null || rulesReadAt == 0) {
+      return; // delivered meanwhile, or the rules are not read yet (their reading delivers it)
+    }
+    AlertRule rule = rules.stream().filter(r -> r.id().equals(firing.ruleId())).findFirst().orElse(null);
+    delivering.add(deliveryId);
+    if (rule == null || rule.webhook() == null) {
+      context.getSelf().tell(new DeliveryAttempted(deliveryId, attempt, DeliveryAttempted.NO_WEBHOOK, "its rule has no webhook any more"));
+      return;
+    }
+    context.pipeToSelf(alerts.post(rule.webhook(), rule.secret(), deliveryId, firing.body()), (status, error) ->
+        new DeliveryAttempted(deliveryId, attempt, status == null ? 0 : status, error == null ? null : String.valueOf(error)));
+  }
+
+  private ReplyEffect<Event, SiteState> onDeliveryAttempted(SiteState state, DeliveryAttempted attempt) {
+    String id = attempt.deliveryId();
+    boolean delivered = attempt.status() >= 200 && attempt.status() <= 299;
+    if (delivered || attempt.status() == DeliveryAttempted.NO_WEBHOOK || attempt.attempt() + 1 >= MAX_DELIVERY_ATTEMPTS) {
+      delivering.remove(id);
+      Telemetry.get(context.getSystem()).alertDelivery(delivered ? "delivered" : "given_up");
+      if (!delivered) {
+        log.warn("Site {}: alert firing {} given up after {} attempts: {}", siteId, id, attempt.attempt() + 1,
+            attempt.failure() != null ? attempt.failure() : "status " + attempt.status());
+      }
+      return Effect().persist(new AlertDelivered(id, !delivered)).thenNoReply();
+    }
+    Telemetry.get(context.getSystem()).alertDelivery("failed");
+    long backoff = Math.min(MAX_BACKOFF_MS, 1_000L << Math.min(attempt.attempt(), 20));
+    long jittered = (long) (backoff * (0.8 + 0.4 * java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
+    RetryDelivery retry = new RetryDelivery(id, attempt.attempt() + 1, incarnation);
+    var entity = ClusterSharding.get(context.getSystem()).entityRefFor(ENTITY_TYPE_KEY, siteId);
+    context.getSystem().scheduler().scheduleOnce(Duration.ofMillis(jittered), () -> entity.tell(retry),
+        context.getSystem().executionContext());
+    return Effect().noReply();
   }
 
   /** Nothing counted into the ledger and not written is known any more: the batch is counted again from the watermark. */
@@ -497,6 +704,10 @@ public final class SiteEntity
           forgetLedger();
           loading = false;
           writing = false;
+          readingHour = false;
+          delivering.clear();
+          rulesReadAt = 0;
+          readRulesIfStale(System.currentTimeMillis());
           log.info("Site {} recovered on this node", siteId); // where a site lives, for operators and the cluster tests
         })
         .build();
@@ -508,6 +719,9 @@ public final class SiteEntity
         .forAnyState()
         .onEvent(BatchWritten.class, (state, event) -> state.advanced(event.partition(), event.lastEntryId()))
         .onEvent(HitsRecorded.class, (state, event) -> state.advanced(event.partition(), event.lastEntryId()))
+        .onEvent(AlertFired.class, (state, event) -> state.fired(event.ruleId(), event.window(), event.deliveryId(),
+            event.deliver() ? new SiteState.Undelivered(event.ruleId(), event.body()) : null))
+        .onEvent(AlertDelivered.class, (state, event) -> state.delivered(event.deliveryId()))
         .build();
   }
 }

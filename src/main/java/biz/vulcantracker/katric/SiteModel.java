@@ -523,6 +523,18 @@ final class SiteModel {
     }
   }
 
+  /** Every resident hit of {@code day} that is no bot, as the alert check reads it (the day must be resident). */
+  void forEachHit(LocalDate day, java.util.function.Consumer<AlertCheck.HitRowView> action) {
+    for (VisitorHits visitor : visitors.values()) {
+      for (ResidentHit hit : visitor.hits) {
+        if (hit.day.equals(day) && hit.kind != ResidentHit.Kind.BOT) {
+          action.accept(new AlertCheck.HitRowView(hit.timestamp, hit.day, hit.kind == ResidentHit.Kind.PAGEVIEW,
+              hit.kind == ResidentHit.Kind.EVENT, hit.event, hit.page));
+        }
+      }
+    }
+  }
+
   /** Visitors with a hit at or after {@code since} (within the last half hour). */
   int visitorsActiveSince(long since) {
     int count = 0;

@@ -27,7 +27,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * A site's goals, funnels and segments (docs/api.md, "Goals", "Funnels", "Segments"): listed with the site's report key
+ * A site's goals, funnels, segments and alert rules (docs/api.md, "Goals", "Funnels", "Segments", "Alerts"): listed with the site's report key
  * (the dashboard shows them), created and deleted with the admin token.
  */
 public final class DefinitionRoutes {
@@ -46,11 +46,20 @@ public final class DefinitionRoutes {
             kind(request, siteId, "goals", definitions::goals, Goal::toJson, definitions::addGoal, definitions::deleteGoal),
             kind(request, siteId, "funnels", definitions::funnels, Funnel::toJson, definitions::addFunnel, definitions::deleteFunnel),
             kind(request, siteId, "segments", definitions::segments, Segment::toJson, definitions::addSegment,
-                definitions::deleteSegment))));
+                definitions::deleteSegment),
+            // An alert's answer to its creation carries its webhook's signing secret, shown this once.
+            kind(request, siteId, "alerts", definitions::alerts, alert -> alert.toJson(false), alert -> alert.toJson(true),
+                definitions::addAlert, definitions::deleteAlert))));
   }
 
   private <T> Route kind(HttpRequest request, String siteId, String name, Function<String, CompletionStage<List<T>>> list,
       Function<T, ObjectNode> describe, BiFunction<String, String, CompletionStage<T>> add,
+      BiFunction<String, String, CompletionStage<Boolean>> delete) {
+    return kind(request, siteId, name, list, describe, describe, add, delete);
+  }
+
+  private <T> Route kind(HttpRequest request, String siteId, String name, Function<String, CompletionStage<List<T>>> list,
+      Function<T, ObjectNode> describe, Function<T, ObjectNode> describeCreated, BiFunction<String, String, CompletionStage<T>> add,
       BiFunction<String, String, CompletionStage<Boolean>> delete) {
     return pathPrefix(name, () -> concat(
         pathEnd(() -> concat(
@@ -66,7 +75,7 @@ public final class DefinitionRoutes {
             post(() -> access.admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> {
               access.authorize(request, siteId);
               return add.apply(siteId, body).thenApply(item -> HttpResponse.create().withStatus(StatusCodes.CREATED)
-                  .withEntity(ContentTypes.APPLICATION_JSON, describe.apply(item).toString()));
+                  .withEntity(ContentTypes.APPLICATION_JSON, describeCreated.apply(item).toString()));
             })))))),
         path(PathMatchers.segment(), id -> Directives.delete(() -> access.admin(request, () -> respond(() -> {
           access.authorize(request, siteId);

@@ -100,6 +100,18 @@ public final class Telemetry implements Extension {
         .tag("reason", reason).register(registry).increment(count);
   }
 
+  /** Alert rules that fired (persisted by their site entity), by kind. */
+  public void alertFired(String kind) {
+    Counter.builder("vulcan.alerts.fired").description("Alert firings persisted, by rule kind")
+        .tag("kind", kind).register(registry).increment();
+  }
+
+  /** Webhook attempts of alert firings, by outcome (delivered, failed: retried later, given_up). */
+  public void alertDelivery(String outcome) {
+    Counter.builder("vulcan.alerts.deliveries").description("Webhook attempts of alert firings, by outcome")
+        .tag("outcome", outcome).register(registry).increment();
+  }
+
   public Timer persistLatency() {
     return persistLatency;
   }

@@ -69,7 +69,7 @@ class SiteEntityTest {
           return CompletableFuture.completedFuture(Done.getInstance());
         },
         this::read,
-        SessionsTest.SETTINGS));
+        SessionsTest.SETTINGS, AlertSources.NONE));
   }
 
   private CompletableFuture<List<HitRow>> read(String siteId, LocalDate day) {
@@ -197,7 +197,7 @@ class SiteEntityTest {
           return CompletableFuture.completedFuture(Done.getInstance());
         },
         this::read,
-        SessionsTest.SETTINGS));
+        SessionsTest.SETTINGS, AlertSources.NONE));
     // A first batch, then one whose write fails (neither its hits nor its rows are stored).
     flaky.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("1-0", "aa", "pageview", NOON_UTC)));
     var failed = flaky.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("2-0", "bb", "Signup", NOON_UTC)));
@@ -240,7 +240,7 @@ class SiteEntityTest {
       }
     };
     var site = EventSourcedBehaviorTestKit.<Command, Event, SiteState>create(testKit.system(), SiteEntity.create("d.example",
-        tables, this::read, SessionsTest.SETTINGS));
+        tables, this::read, SessionsTest.SETTINGS, AlertSources.NONE));
     site.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("1-0", "aa", "pageview", NOON_UTC)));
     dieAfterWriting.set(true);
     PendingHit refusals = new PendingHit("3-0", null, Map.of(DAY.toString(), Map.of("refused:origin_not_allowed", 2L)));
@@ -286,7 +286,7 @@ class SiteEntityTest {
     var failing = EventSourcedBehaviorTestKit.<Command, Event, SiteState>create(testKit.system(), SiteEntity.create("b.example",
         (site, rollup) -> CompletableFuture.failedFuture(new IllegalStateException("Cassandra is away")),
         (site, day) -> CompletableFuture.completedFuture(List.of()),
-        SessionsTest.SETTINGS));
+        SessionsTest.SETTINGS, AlertSources.NONE));
     var result = failing.<StatusReply<Done>>runCommand(replyTo -> record(0, replyTo, hit("1-0", "aa", "pageview", NOON_UTC)));
     assertThat(result.reply().isError()).isTrue();
     // The watermark moves only after the writes: the redelivery counts the hit.

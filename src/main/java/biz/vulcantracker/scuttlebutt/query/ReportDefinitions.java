@@ -2,6 +2,7 @@ package biz.vulcantracker.scuttlebutt.query;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.Json;
+import biz.vulcantracker.katric.AlertRule;
 import biz.vulcantracker.store.SiteDefinitions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +18,7 @@ import java.util.function.Consumer;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
- * A site's goals, funnels and segments: created from request bodies (checked, capped per site), listed in the
+ * A site's goals, funnels, segments and alert rules: created from request bodies (checked, capped per site), listed in the
  * order they were made, deleted. Reports read them each time they run, so a change shows at once on
  * every node.
  */
@@ -95,6 +96,32 @@ public final class ReportDefinitions {
       check.accept(all);
       return put(siteId, kind, id, json).thenApply(done -> item);
     });
+  }
+
+  /** The site's alert rules (docs/api.md, "Alerts"), in the order they were made. */
+  public CompletionStage<List<AlertRule>> alerts(String siteId) {
+    return list(siteId, AlertRule.DEFINITION_KIND, AlertRule::fromStored);
+  }
+
+  /**
+   * Adds the alert rule the body describes, with a new signing secret (shown in the answer once); a
+   * goal rule copies the site's goal it names, so its site entity counts it without the goals.
+   */
+  public CompletionStage<AlertRule> addAlert(String siteId, String body) {
+    JsonNode json = parse(body);
+    byte[] secret = new byte[32];
+    RANDOM.nextBytes(secret);
+    return goals(siteId).thenCompose(goals -> {
+      AlertRule rule = AlertRule.fromRequest(newId(), json, HexFormat.of().formatHex(secret), id -> goals.stream()
+          .filter(goal -> goal.id().equals(id)).findFirst()
+          .map(goal -> new AlertRule.GoalRef(goal.id(), goal.event(), goal.page())).orElse(null));
+      return add(siteId, AlertRule.DEFINITION_KIND, "alerts", AlertRule.MAX_PER_SITE, alerts(siteId), rule, rule.id(),
+          rule.toJson(true).toString(), all -> {});
+    });
+  }
+
+  public CompletionStage<Boolean> deleteAlert(String siteId, String id) {
+    return delete(siteId, AlertRule.DEFINITION_KIND, id);
   }
 
   public CompletionStage<Boolean> deleteSegment(String siteId, String id) {
