@@ -29,6 +29,8 @@ try {
     expected, { timeout: 20000 });
   // The lists follow the cards within a few seconds.
   await page.waitForFunction(() => document.querySelector('[data-list="page"]').textContent.includes('/live-2'), null, { timeout: 20000 });
+  // The alert rule on current visitors fired with the second of them, and the panel shows it live.
+  await page.waitForSelector('#alerts tr.firing', { timeout: 20000 });
   await page.screenshot({ path: screenshot, fullPage: true });
   const shown = await page.evaluate(() => ({
     notReloaded: window.notReloaded === true,
@@ -37,6 +39,7 @@ try {
     pages: [...document.querySelectorAll('[data-list="page"] tbody tr')].map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent.trim())),
     attribution: document.querySelector('footer').textContent.includes('IP Geolocation by DB-IP'),
     minuteBars: document.querySelectorAll('#minutes rect').length,
+    alerts: [...document.querySelectorAll('#alerts tbody tr')].map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent.trim())),
   }));
   // The traffic switch: each channel's cards come from the filtered reports.
   const pageviewsOf = async (channel) => {

@@ -239,11 +239,35 @@
       <table><thead><tr><th>line</th><th>Hits</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
   }
 
+  // Alerts: the site's rules, and their latest firings as the live socket brings them (newest first).
+  let alerts = [];
+  let firings = [];
+  function describeAlert(rule) {
+    switch (rule.kind) {
+      case 'goal': return `goal reached ${number.format(rule.count)} times in a day`;
+      case 'visitors': return `more than ${number.format(rule.above)} current visitors`;
+      case 'not_found': return `${number.format(rule.count)}+ pages not found in ${rule.minutes} min`;
+      default: return `${rule.kind} ×${rule.factor} against ${rule.weeks} weeks`;
+    }
+  }
+  function renderAlerts() {
+    if (!alerts.length && !firings.length) { $('alerts').innerHTML = ''; return; }
+    const rules = alerts.map((rule) => `<tr data-alert="${escape(rule.id)}"><td class="name"><span>${escape(rule.name)}</span></td>`
+      + `<td>${escape(describeAlert(rule))}</td></tr>`);
+    const fired = firings.map((f) => `<tr class="firing" data-delivery="${escape(f.delivery)}"><td class="name">`
+      + `<span>${escape(f.alert.name)}</span></td><td>fired ${escape(new Date(f.fired_at).toLocaleTimeString())}: `
+      + `${number.format(f.value)}</td></tr>`);
+    $('alerts').innerHTML = `<section class="panel" data-list="alerts"><h2>Alerts <small>${alerts.length} rule${alerts.length === 1 ? "" : "s"}</small></h2>
+      <table><thead><tr><th>rule</th><th>when</th></tr></thead><tbody>${fired.join('')}${rules.join('')}</tbody></table></section>`;
+  }
+
   let goals = [];
   let funnels = [];
   let segments = [];
   async function loadDefinitions() {
-    [goals, funnels, segments] = await Promise.all(['goals', 'funnels', 'segments'].map((kind) => fetchJson(`/${kind}`).then((b) => b[kind])));
+    [goals, funnels, segments, alerts] = await Promise.all(['goals', 'funnels', 'segments', 'alerts']
+      .map((kind) => fetchJson(`/${kind}`).then((b) => b[kind])));
+    renderAlerts();
     if (funnels.length && !funnels.some((f) => f.id === state.funnel)) state.funnel = funnels[0].id;
     $('segment').innerHTML = '<option value="">Segments…</option>'
       + segments.map((s) => `<option value="${escape(s.id)}">${escape(s.name)}</option>`).join('');
@@ -299,6 +323,7 @@
     socket.onopen = () => { backoff = 1000; $('live-dot').classList.add('on'); };
     socket.onmessage = (event) => {
       const message = JSON.parse(event.data);
+      if (JSON.stringify(message.alerts) !== JSON.stringify(firings)) { firings = message.alerts; renderAlerts(); }
       $('current').textContent = `${number.format(message.current_visitors)} current visitor${message.current_visitors === 1 ? '' : 's'}`;
       renderMinutes(message.minutes);
       if (state.period === 'day' && message.type === 'update') {

@@ -183,7 +183,8 @@ public final class VulcanNode implements AutoCloseable {
           new FilteredStats(segments, system, ScanLimits.fromConfig(config)), liveModel, definitions);
       KeyQuotas quotas = new KeyQuotas(KeyQuotas.Settings.fromConfig(config));
       routes.add(new StatsRoutes(access, queries, quotas, definitions).route());
-      routes.add(new DefinitionRoutes(access, definitions).route());
+      routes.add(new DefinitionRoutes(access, definitions, siteId -> ClusterSharding.get(system)
+          .entityRefFor(SiteEntity.ENTITY_TYPE_KEY, siteId).tell(new SiteEntity.ReadAlertRules())).route());
       routes.add(new ExportRoutes(access, queries, quotas, definitions).route());
       routes.add(new LedgerRoutes(access, new LedgerReport(ledgerDays), quotas).route());
       routes.add(new RealtimeRoutes(access, queries).route());

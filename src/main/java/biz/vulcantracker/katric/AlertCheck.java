@@ -35,7 +35,7 @@ import java.util.Map;
 final class AlertCheck {
 
   /** A firing decided: persisted ({@link SiteEntity.AlertFired}) before it is delivered. */
-  record Firing(String ruleId, String window, String deliveryId, String body) {}
+  record Firing(String ruleId, String window, String deliveryId, String body, long firedAt) {}
 
   private static final long HOUR_MS = Duration.ofHours(1).toMillis();
   private static final long MINUTE_MS = Duration.ofMinutes(1).toMillis();
@@ -91,7 +91,7 @@ final class AlertCheck {
         }
         case VISITORS -> {
           long value = model.visitorsActiveSince(now - SiteEntity.CURRENT_WINDOW_MS);
-          if (value >= rule.threshold()) {
+          if (value > rule.threshold()) {
             fire(rule, Instant.ofEpochMilli(model.hourOf(now)).toString(), value, null, now, lastFired, firings);
           }
         }
@@ -237,7 +237,10 @@ final class AlertCheck {
       body.put("baseline", Math.round(baseline * 100) / 100.0);
     }
     body.set("alert", rule.describe());
-    firings.add(new Firing(rule.id(), window, deliveryId, body.toString()));
+    if (body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > SiteState.MAX_FIRING_BYTES) {
+      body.set("alert", Json.MAPPER.createObjectNode().put("id", rule.id()).put("kind", rule.kind().key()));
+    }
+    firings.add(new Firing(rule.id(), window, deliveryId, body.toString(), now));
   }
 
   /** One id per (site, rule, window): a receiver that keeps ids drops a firing sent again after a failover. */

@@ -17,7 +17,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  * goal's event or page pattern, so the entity needs nothing else to count completions. The webhook's
  * signing secret is made when the rule is and shown once ({@link #toJson(boolean)}).
  *
- * @param threshold {@code goal}: completions today; {@code visitors}: current visitors;
+ * @param threshold {@code goal}: completions today; {@code visitors}: current visitors (fires above it);
  *     {@code not_found}: 404s in {@code minutes}; {@code spike}, {@code drop}: the least pageviews
  *     (of the hour for a spike, of the baseline for a drop) for the rule to judge at all
  * @param factor {@code spike}: the hour has at least factor × the baseline; {@code drop}: at most baseline ÷ factor

@@ -18,6 +18,8 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * subscribes through a topic actor of the same name ({@link #topic(String)}).
  *
  * @param minutes pageviews per minute (epoch minute → count), at most the last 30 minutes of hit time
+ * @param alerts the site's latest alert firings (their webhook bodies, newest first; at most
+ *     {@link SiteState#MAX_RECENT_FIRINGS}, of the last day): a socket that missed an update still sees each
  */
 public record LiveReport(
     String siteId,
@@ -25,12 +27,18 @@ public record LiveReport(
     Map<String, List<BreakdownRow>> top,
     int currentVisitors,
     Map<Long, Integer> minutes,
-    long publishedAt) implements CborSerializable {
+    long publishedAt,
+    List<String> alerts) implements CborSerializable {
 
   /** The properties whose top values a live report carries. */
   public static final List<String> TOP_PROPERTIES = List.of("page", "source", "country", "device");
   public static final int TOP_SIZE = 10;
   public static final int MINUTES = 30;
+
+  /** This report with the site's latest alert firings. */
+  public LiveReport withAlerts(List<String> latest) {
+    return new LiveReport(siteId, today, top, currentVisitors, minutes, publishedAt, latest);
+  }
 
   /** The pub-sub topic of a site's live reports (one actor per node and site; they find each other). */
   public static Behavior<Topic.Command<LiveReport>> topic(String siteId) {

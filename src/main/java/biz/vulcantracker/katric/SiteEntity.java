@@ -128,6 +128,9 @@ public final class SiteEntity
   record BatchWrites(RecordHits command, String lastEntryId, LiveReport live, List<LedgerDay> ledger, List<HitRow> added,
       String failure) implements Command {}
 
+  /** The site's alert rules changed (one was made or deleted): read them now rather than within {@link #RULES_FRESH_MS}. */
+  public record ReadAlertRules() implements Command {}
+
   /** The site's alert rules read (sent by the entity to itself). */
   record RulesRead(List<AlertRule> rules, String failure) implements Command {}
 
@@ -192,7 +195,7 @@ public final class SiteEntity
    * An alert rule fired in a window (persisted before anything is sent: it fires once per window
    * whatever fails after); {@code deliver}: its body waits for the rule's webhook.
    */
-  public record AlertFired(String ruleId, String window, String deliveryId, String body, boolean deliver)
+  public record AlertFired(String ruleId, String window, String deliveryId, String body, boolean deliver, long firedAt)
       implements Event, SizeBounded {}
 
   /** A firing was delivered to its webhook, or given up (its rule was deleted, or every attempt failed). */
@@ -203,7 +206,6 @@ public final class SiteEntity
   private final HitReader hitReader;
   private final KatricSettings settings;
   private final ActorRef<Topic.Command<LiveReport>> liveTopic;
-  private final ActorRef<Topic.Command<AlertFiring>> alertTopic;
   private final AlertSources alerts;
   private final ActorContext<Command> context;
   private final SnapshotAdapter<SiteState> snapshots;
@@ -226,6 +228,8 @@ public final class SiteEntity
   private List<AlertRule> rules = List.of();
   private long rulesReadAt;
   private boolean readingRules;
+  /** The rules changed since the read in flight (if any) began: read them again. */
+  private boolean rulesChanged;
   private boolean readingHour;
   private final AlertCheck alertCheck;
   /** Firings whose delivery this incarnation has under way (an attempt in flight or a retry scheduled). */
@@ -248,7 +252,6 @@ public final class SiteEntity
     this.hitReader = hitReader;
     this.settings = settings;
     this.liveTopic = context.spawn(LiveReport.topic(siteId), "live");
-    this.alertTopic = context.spawn(AlertFiring.topic(siteId), "alerts");
     this.alerts = alerts;
     this.alertCheck = new AlertCheck(siteId);
     this.context = context;
@@ -292,6 +295,11 @@ public final class SiteEntity
         .onCommand(DaysLoaded.class, this::onDaysLoaded)
         .onCommand(BatchWrites.class, this::onBatchWrites)
         .onCommand(RulesRead.class, this::onRulesRead)
+        .onCommand(ReadAlertRules.class, (state, read) -> {
+          rulesChanged = true;
+          readRulesIfStale(System.currentTimeMillis());
+          return Effect().noReply();
+        })
         .onCommand(HourRead.class, this::onHourRead)
         .onCommand(DeliveryAttempted.class, this::onDeliveryAttempted)
         .onCommand(RetryDelivery.class, (state, retry) -> {
@@ -305,7 +313,8 @@ public final class SiteEntity
             : Effect().reply(query.replyTo(), new CurrentVisitors(model.visitorsActiveSince(query.now() - CURRENT_WINDOW_MS))))
         .onCommand(GetLiveReport.class, (state, query) -> awaitingToday(ZoneId.of(query.timezone()))
             ? Effect().stash()
-            : Effect().reply(query.replyTo(), model.liveReport(siteId, query.now(), ZoneId.of(query.timezone()), CURRENT_WINDOW_MS)))
+            : Effect().reply(query.replyTo(), model.liveReport(siteId, query.now(), ZoneId.of(query.timezone()), CURRENT_WINDOW_MS)
+                .withAlerts(state.recentFirings(query.now()))))
         .onCommand(Forget.class, (state, forget) -> {
           model.clear();
           return Effect().stop().thenReply(forget.replyTo(), stopped -> Done.getInstance());
@@ -534,7 +543,6 @@ public final class SiteEntity
     while (ledgerRows.size() > MAX_LEDGER_ROWS) {
       ledgerRows.remove(ledgerRows.keySet().iterator().next());
     }
-    liveTopic.tell(Topic.publish(written.live()));
     List<Event> events = new ArrayList<>();
     if (written.lastEntryId() != null && EntryId.isAfter(written.lastEntryId(), state.watermark(command.partition()))) {
       events.add(new BatchWritten(command.partition(), written.lastEntryId()));
@@ -545,11 +553,15 @@ public final class SiteEntity
     readRulesIfStale(now);
     judgeClosedHour(now);
     if (events.isEmpty()) {
+      liveTopic.tell(Topic.publish(written.live().withAlerts(state.recentFirings(now))));
       return Effect().reply(command.replyTo(), StatusReply.ack()).thenUnstashAll();
     }
     return Effect()
         .persist(events)
-        .thenRun(after -> announce(after, firings))
+        .thenRun(after -> {
+          liveTopic.tell(Topic.publish(written.live().withAlerts(after.recentFirings(now))));
+          announce(after, firings);
+        })
         .thenReply(command.replyTo(), s -> StatusReply.ack())
         .thenUnstashAll();
   }
@@ -576,17 +588,16 @@ public final class SiteEntity
         log.warn("Site {}: more than {} alert firings wait for their webhooks; the oldest is given up", siteId,
             SiteState.MAX_UNDELIVERED);
       }
-      events.add(new AlertFired(firing.ruleId(), firing.window(), firing.deliveryId(), firing.body(), deliver));
+      events.add(new AlertFired(firing.ruleId(), firing.window(), firing.deliveryId(), firing.body(), deliver, firing.firedAt()));
     }
     return events;
   }
 
-  /** After firings are persisted: each on the live sockets, and to its webhook. */
+  /** After firings are persisted: each to its webhook (the live report shows them from the state). */
   private void announce(SiteState state, List<AlertCheck.Firing> firings) {
     for (AlertCheck.Firing firing : firings) {
       Telemetry.get(context.getSystem()).alertFired(rules.stream().filter(rule -> rule.id().equals(firing.ruleId()))
           .map(rule -> rule.kind().key()).findFirst().orElse("unknown"));
-      alertTopic.tell(Topic.publish(new AlertFiring(siteId, firing.body())));
       if (state.undelivered().containsKey(firing.deliveryId()) && !delivering.contains(firing.deliveryId())) {
         attemptDelivery(state, firing.deliveryId(), 0);
       }
@@ -594,8 +605,9 @@ public final class SiteEntity
   }
 
   private void readRulesIfStale(long now) {
-    if (!readingRules && now - rulesReadAt >= RULES_FRESH_MS) {
+    if (!readingRules && (rulesChanged || now - rulesReadAt >= RULES_FRESH_MS)) {
       readingRules = true;
+      rulesChanged = false;
       context.pipeToSelf(alerts.rules(siteId), (read, error) ->
           new RulesRead(read, error == null ? null : String.valueOf(error.getMessage())));
     }
@@ -604,6 +616,9 @@ public final class SiteEntity
   private ReplyEffect<Event, SiteState> onRulesRead(SiteState state, RulesRead read) {
     readingRules = false;
     rulesReadAt = System.currentTimeMillis();
+    if (rulesChanged) {
+      readRulesIfStale(rulesReadAt); // a rule changed while these were read
+    }
     if (read.failure() != null) {
       log.warn("Site {} could not read its alert rules: {}", siteId, read.failure());
       return Effect().noReply();
@@ -720,7 +735,8 @@ public final class SiteEntity
         .onEvent(BatchWritten.class, (state, event) -> state.advanced(event.partition(), event.lastEntryId()))
         .onEvent(HitsRecorded.class, (state, event) -> state.advanced(event.partition(), event.lastEntryId()))
         .onEvent(AlertFired.class, (state, event) -> state.fired(event.ruleId(), event.window(), event.deliveryId(),
-            event.deliver() ? new SiteState.Undelivered(event.ruleId(), event.body()) : null))
+            event.deliver() ? new SiteState.Undelivered(event.ruleId(), event.body()) : null,
+            new SiteState.Recent(event.firedAt(), event.body())))
         .onEvent(AlertDelivered.class, (state, event) -> state.delivered(event.deliveryId()))
         .build();
   }

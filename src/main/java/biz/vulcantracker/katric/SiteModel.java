@@ -552,7 +552,7 @@ final class SiteModel {
     for (String property : LiveReport.TOP_PROPERTIES) {
       top.put(property, top(today, property, LiveReport.TOP_SIZE));
     }
-    return new LiveReport(siteId, totals(today), top, visitorsActiveSince(now - currentWindowMs), new TreeMap<>(minutes), now);
+    return new LiveReport(siteId, totals(today), top, visitorsActiveSince(now - currentWindowMs), new TreeMap<>(minutes), now, List.of());
   }
 
   private void forgetBefore(long since) {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -34,10 +35,13 @@ public final class DefinitionRoutes {
 
   private final ReportAccess access;
   private final ReportDefinitions definitions;
+  private final Consumer<String> alertsChanged;
 
-  public DefinitionRoutes(ReportAccess access, ReportDefinitions definitions) {
+  /** @param alertsChanged told the site id after one of its alert rules was made or deleted (its entity reads them again) */
+  public DefinitionRoutes(ReportAccess access, ReportDefinitions definitions, Consumer<String> alertsChanged) {
     this.access = access;
     this.definitions = definitions;
+    this.alertsChanged = alertsChanged;
   }
 
   public Route route() {
@@ -49,7 +53,14 @@ public final class DefinitionRoutes {
                 definitions::deleteSegment),
             // An alert's answer to its creation carries its webhook's signing secret, shown this once.
             kind(request, siteId, "alerts", definitions::alerts, alert -> alert.toJson(false), alert -> alert.toJson(true),
-                definitions::addAlert, definitions::deleteAlert))));
+                (site, body) -> definitions.addAlert(site, body).thenApply(alert -> {
+                  alertsChanged.accept(site);
+                  return alert;
+                }),
+                (site, id) -> definitions.deleteAlert(site, id).thenApply(deleted -> {
+                  alertsChanged.accept(site);
+                  return deleted;
+                })))));
   }
 
   private <T> Route kind(HttpRequest request, String siteId, String name, Function<String, CompletionStage<List<T>>> list,

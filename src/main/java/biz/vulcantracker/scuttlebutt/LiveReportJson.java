@@ -14,7 +14,8 @@ import java.util.List;
  * The JSON of a live message: {@code type} ({@code snapshot} first, then {@code update}), when the
  * entity made it ({@code published}), today's
  * aggregate with every metric computed as the stats API computes it, the current visitors, the top
- * values, and the pageviews of each of the last 30 minutes up to {@code now} (oldest first).
+ * values, the latest alert firings (newest first), and the pageviews of each of the last 30 minutes
+ * up to {@code now} (oldest first).
  */
 final class LiveReportJson {
 
@@ -50,6 +51,14 @@ final class LiveReportJson {
         }
       }
     });
+    ArrayNode alerts = json.putArray("alerts");
+    for (String firing : report.alerts()) {
+      try {
+        alerts.add(Json.MAPPER.readTree(firing)); // made by the entity from a JSON tree: always parses
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException("an alert firing is not JSON", e);
+      }
+    }
     ArrayNode minutes = json.putArray("minutes");
     long last = Math.floorDiv(now, MINUTE_MS);
     for (long minute = last - LiveReport.MINUTES + 1; minute <= last; minute++) {

@@ -4,7 +4,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import biz.vulcantracker.common.ApiError;
-import biz.vulcantracker.katric.AlertFiring;
 import biz.vulcantracker.katric.LiveReport;
 import biz.vulcantracker.scuttlebutt.query.LiveModel;
 import biz.vulcantracker.store.Site;
@@ -38,7 +37,7 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
 /**
  * {@code GET /api/v1/sites/{site}/live} with {@code Sec-WebSocket-Protocol: vulcan-live, <report key>}: a WebSocket that first sends a
  * {@code snapshot} of the site's live picture, then an {@code update} after each batch its entity
- * persisted, and an {@code alert} for each firing of the site's alert rules.
+ * persisted (each with the recent firings of the site's alert rules).
  *
  * <p>Each socket is a subscriber actor (an {@link ActorSource} subscribed to the site's topic on
  * this node, so the entity may live on any node) feeding a stream that keeps only the latest report
@@ -183,13 +182,7 @@ public final class LiveRoutes {
         .via(new LatestAtMostEvery<Tagged>(Duration.ofSeconds(1).dividedBy(MAX_PER_SECOND),
             (older, newer) -> older.type().equals("snapshot") ? new Tagged("snapshot", newer.report()) : newer))
         .map(tagged -> (Message) TextMessage.create(LiveReportJson.render(tagged.type(), tagged.report(), System.currentTimeMillis())));
-    // Firings are few (each rule at most once per window) and each matters: never conflated, only
-    // bounded (a client that never reads loses the oldest beyond the buffer).
-    Pair<ActorRef<AlertFiring>, Source<AlertFiring, NotUsed>> alerts =
-        ActorSource.<AlertFiring>actorRef(firing -> false, firing -> Optional.empty(), SUBSCRIBER_BUFFER, OverflowStrategy.dropHead())
-            .preMaterialize(system);
-    topics.alertsOf(site.id()).tell(Topic.subscribe(alerts.first()));
-    return out.merge(alerts.second().map(firing -> (Message) TextMessage.create("{\"type\":\"alert\",\"alert\":" + firing.body() + "}")));
+    return out;
   }
 
   /**

@@ -1,6 +1,5 @@
 package biz.vulcantracker.scuttlebutt;
 
-import biz.vulcantracker.katric.AlertFiring;
 import biz.vulcantracker.katric.LiveReport;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +18,6 @@ public final class SiteTopics {
 
   private final ActorSystem<?> system;
   private final ConcurrentHashMap<String, ActorRef<Topic.Command<LiveReport>>> topics = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, ActorRef<Topic.Command<AlertFiring>>> alertTopics = new ConcurrentHashMap<>();
 
   public SiteTopics(ActorSystem<?> system) {
     this.system = system;
@@ -28,11 +26,5 @@ public final class SiteTopics {
   public ActorRef<Topic.Command<LiveReport>> of(String siteId) {
     return topics.computeIfAbsent(siteId, id ->
         system.systemActorOf(LiveReport.topic(id), "live-topic-" + URLEncoder.encode(id, StandardCharsets.UTF_8), Props.empty()));
-  }
-
-  /** The site's topic of alert firings. */
-  public ActorRef<Topic.Command<AlertFiring>> alertsOf(String siteId) {
-    return alertTopics.computeIfAbsent(siteId, id ->
-        system.systemActorOf(AlertFiring.topic(id), "alert-topic-" + URLEncoder.encode(id, StandardCharsets.UTF_8), Props.empty()));
   }
 }

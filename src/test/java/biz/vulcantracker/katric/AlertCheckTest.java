@@ -83,7 +83,7 @@ class AlertCheckTest {
 
   @Test
   void aVisitorsRuleFiresOncePerHourAboveItsThreshold() {
-    AlertRule rule = rule("v", "{\"kind\":\"visitors\",\"above\":3}");
+    AlertRule rule = rule("v", "{\"kind\":\"visitors\",\"above\":2}");
     AlertCheck check = new AlertCheck("s");
     // Visitors with a hit in the last 5 minutes: 1 and 2 (3 was 6 minutes ago).
     assertThat(batch(check, rule, pageview(1, "/", NOW - MINUTE), pageview(2, "/", NOW - 2 * MINUTE),

@@ -61,6 +61,11 @@ class DashboardBrowserIT {
       assertThat(api.postLog("dash.example", site.ingestToken(), "combined", line, null).statusCode()).isEqualTo(200);
       eventually(Duration.ofSeconds(30), () -> assertThat(api.aggregate("dash.example", site.reportKey(), "pageviews")).isEqualTo(4));
       String currentVisitors = logged.isAfter(now.minusMinutes(5)) ? "5 current visitors" : "4 current visitors";
+      // An alert rule the two beacons sent while the page is open trip (the current visitors go from 2 or 3 to 4 or 5).
+      assertThat(api.send(java.net.http.HttpRequest.newBuilder(api.uri("/api/v1/sites/dash.example/alerts"))
+          .header("Authorization", "Bearer " + IntegrationFixture.ADMIN_TOKEN)
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\": \"Crowd\", \"kind\": \"visitors\", \"above\": 3}")))
+          .statusCode()).isEqualTo(201);
 
       Path screenshot = Path.of("target/dashboard.png").toAbsolutePath();
       Files.deleteIfExists(screenshot);
@@ -86,6 +91,10 @@ class DashboardBrowserIT {
       assertThat(shown.path("pages").toString()).contains("[\"/\",\"2\",\"2\"]", "[\"/live-2\",\"1\",\"1\"]");
       assertThat(shown.path("attribution").asBoolean()).isTrue();
       assertThat(shown.path("minuteBars").asInt()).isEqualTo(30);
+      // The firing came over the live socket; the rule is listed under it.
+      assertThat(shown.path("alerts").get(0).get(0).asText()).isEqualTo("Crowd");
+      assertThat(shown.path("alerts").get(0).get(1).asText()).matches("fired .*: [45]");
+      assertThat(shown.path("alerts").get(1).toString()).isEqualTo("[\"Crowd\",\"more than 3 current visitors\"]");
       assertThat(screenshot).exists();
       assertThat(Files.size(screenshot)).isGreaterThan(10_000);
     }

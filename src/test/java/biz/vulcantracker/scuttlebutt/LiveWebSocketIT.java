@@ -163,7 +163,7 @@ class LiveWebSocketIT {
       top.put(property, rows);
     }
     return new LiveReport("live.example", new DailyTotals(LocalDate.now(), 1, 1, 1, 0, 0, 0, 0), top, marker, Map.of(),
-        System.currentTimeMillis());
+        System.currentTimeMillis(), List.of());
   }
 
   private static long usedHeapAfterGc() throws InterruptedException {
