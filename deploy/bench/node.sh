@@ -10,7 +10,7 @@ say() { echo "[bench] $*" >&2; }
 # The benchmark nodes' admin token (a node refuses one under 32 characters).
 bench_admin_token=bench-admin-token-0123456789abcdef
 
-# bench_prepare <name> <port number n (3-5, 7; edge.sh takes ports of 6)>: work folder, ports, the jar, clean-up on exit.
+# bench_prepare <name> <port number n (3-5, 7-9; edge.sh takes ports of 6)>: work folder, ports, the jar, clean-up on exit.
 bench_prepare() {
   work=$repo/.local/bench-$1
   export VULCAN_LOCAL_DIR=$work VULCAN_REDIS_PORT=2${2}379 VULCAN_CQL_PORT=2${2}042 VULCAN_STORAGE_PORT=2${2}700

@@ -82,11 +82,15 @@
   function showError(error) { $('error').style.display = 'block'; $('error').textContent = `Could not load the report: ${error.message}`; }
 
   // The filters every report takes: the filter bar's and the traffic switch's.
-  function filterParam(extra) {
+  function filterText(extra) {
     const all = [...state.filters];
     if (extra) all.push(extra);
     if ($('channel').value) all.push(`origin==${$('channel').value}`);
-    return all.length ? `&filters=${encodeURIComponent(all.join(';'))}` : '';
+    return all.join(';');
+  }
+  function filterParam(extra) {
+    const text = filterText(extra);
+    return text ? `&filters=${encodeURIComponent(text)}` : '';
   }
   function periodParam() {
     return state.period === 'custom' ? `period=custom&from=${state.from}&to=${state.to}` : `period=${state.period}`;
@@ -307,6 +311,7 @@
   }
 
   function changed() {
+    sendFilters();
     saveState();
     renderFilterBar();
     $('dates').style.display = state.period === 'custom' ? '' : 'none';
@@ -316,18 +321,24 @@
   // Live: a snapshot, then updates; today's cards follow them while "Today" is shown unfiltered.
   let backoff = 1000;
   let refresh = null;
+  let liveSocket = null;
+  // The socket's aggregate follows the view's filters (docs/api.md): today's cards stay live when filtered.
+  function sendFilters() {
+    if (liveSocket && liveSocket.readyState === WebSocket.OPEN) liveSocket.send(JSON.stringify({ type: 'filters', filters: filterText() }));
+  }
   function connect() {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     // The key is offered as a subprotocol beside vulcan-live, never in the URL (docs/api.md).
     const socket = new WebSocket(`${scheme}://${location.host}${api}/live`, ['vulcan-live', key]);
-    socket.onopen = () => { backoff = 1000; $('live-dot').classList.add('on'); };
+    liveSocket = socket;
+    socket.onopen = () => { backoff = 1000; $('live-dot').classList.add('on'); sendFilters(); };
     socket.onmessage = (event) => {
       const message = JSON.parse(event.data);
       if (JSON.stringify(message.alerts) !== JSON.stringify(firings)) { firings = message.alerts; renderAlerts(); }
       $('current').textContent = `${number.format(message.current_visitors)} current visitor${message.current_visitors === 1 ? '' : 's'}`;
       renderMinutes(message.minutes);
       if (state.period === 'day' && message.type === 'update') {
-        if (!$('channel').value && !state.filters.length && !state.compare) { // live numbers are of all traffic, today
+        if (!state.compare && (message.filters || '') === filterText()) { // live numbers of today, under the view's filters
           renderCards(Object.fromEntries(metrics.map((m) => [m, { value: message.aggregate[m] }])));
         }
         clearTimeout(refresh); // the rest follows a moment later, at most every 5 s
@@ -357,7 +368,7 @@
   });
   for (const id of ['from', 'to']) $(id).addEventListener('change', () => { state[id] = $(id).value; if (state.from && state.to) changed(); });
   $('compare').addEventListener('change', () => { state.compare = $('compare').value; changed(); });
-  $('channel').addEventListener('change', load);
+  $('channel').addEventListener('change', () => { sendFilters(); load(); });
   $('filter-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const value = $('filter-value').value.trim();

@@ -188,7 +188,7 @@ public final class VulcanNode implements AutoCloseable {
       routes.add(new ExportRoutes(access, queries, quotas, definitions).route());
       routes.add(new LedgerRoutes(access, new LedgerReport(ledgerDays), quotas).route());
       routes.add(new RealtimeRoutes(access, queries).route());
-      LiveRoutes live = new LiveRoutes(system, access, new SiteTopics(system), liveModel, quotas);
+      LiveRoutes live = new LiveRoutes(system, access, new SiteTopics(system), liveModel, quotas, queries, definitions);
       routes.add(live.route());
       liveSockets = live::openSockets;
       Telemetry.get(system).liveSockets(live::openSockets);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON of a live message: {@code type} ({@code snapshot} first, then {@code update}), when the
@@ -24,19 +25,33 @@ final class LiveReportJson {
   private LiveReportJson() {}
 
   static String render(String type, LiveReport report, long now) {
+    return render(type, report, now, null, null, null);
+  }
+
+  /**
+   * @param filters the filters {@code aggregate} is of, or null: then the aggregate is today's totals
+   * @param refusal why the client's filters were not applied, or null
+   */
+  static String render(String type, LiveReport report, long now, String filters, Map<String, Number> aggregate, String refusal) {
     ObjectNode json = Json.MAPPER.createObjectNode()
         .put("type", type)
         .put("site", report.siteId())
         .put("date", report.today().day().toString())
         .put("published", Instant.ofEpochMilli(report.publishedAt()).toString())
         .put("current_visitors", report.currentVisitors());
-    ObjectNode aggregate = json.putObject("aggregate");
+    if (filters != null) {
+      json.put("filters", filters);
+    }
+    if (refusal != null) {
+      json.put("filters_error", refusal);
+    }
+    ObjectNode totals = json.putObject("aggregate");
     for (String metric : Metrics.ALL) {
-      Number value = Metrics.value(metric, List.of(report.today()));
+      Number value = aggregate != null ? aggregate.get(metric) : Metrics.value(metric, List.of(report.today()));
       if (value instanceof BigDecimal decimal) {
-        aggregate.put(metric, decimal);
-      } else {
-        aggregate.put(metric, value.longValue());
+        totals.put(metric, decimal);
+      } else if (value != null) {
+        totals.put(metric, value.longValue());
       }
     }
     ObjectNode top = json.putObject("top");

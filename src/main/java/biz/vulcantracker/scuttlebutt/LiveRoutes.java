@@ -5,7 +5,18 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.katric.LiveReport;
+import biz.vulcantracker.common.Json;
+import biz.vulcantracker.scuttlebutt.query.Filters;
 import biz.vulcantracker.scuttlebutt.query.LiveModel;
+import biz.vulcantracker.scuttlebutt.query.Metrics;
+import biz.vulcantracker.scuttlebutt.query.Period;
+import biz.vulcantracker.scuttlebutt.query.ReportDefinitions;
+import biz.vulcantracker.scuttlebutt.query.StatsQueries;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import biz.vulcantracker.store.Site;
 import java.net.URI;
 import java.time.Duration;
@@ -37,7 +48,8 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
 /**
  * {@code GET /api/v1/sites/{site}/live} with {@code Sec-WebSocket-Protocol: vulcan-live, <report key>}: a WebSocket that first sends a
  * {@code snapshot} of the site's live picture, then an {@code update} after each batch its entity
- * persisted (each with the recent firings of the site's alert rules).
+ * persisted (each with the recent firings of the site's alert rules). A client may send
+ * {@code {"type": "filters", "filters": …}}: the aggregate of the messages after it is of those filters.
  *
  * <p>Each socket is a subscriber actor (an {@link ActorSource} subscribed to the site's topic on
  * this node, so the entity may live on any node) feeding a stream that keeps only the latest report
@@ -53,6 +65,8 @@ public final class LiveRoutes {
   /** The subprotocol of the live report; the key is offered beside it. */
   public static final String PROTOCOL = "vulcan-live";
   static final int MAX_PER_SECOND = 4;
+  /** The longest message a client may send (a filters message); longer ones are read and refused. */
+  static final int MAX_CLIENT_CHARS = 4_096;
   private static final int SUBSCRIBER_BUFFER = 8;
   /** How often a socket also asks for the report itself (see {@link #socket}). */
   static final Duration REFRESH = Duration.ofSeconds(5);
@@ -62,10 +76,15 @@ public final class LiveRoutes {
   private final SiteTopics topics;
   private final LiveModel liveModel;
   private final KeyQuotas quotas;
+  private final StatsQueries queries;
+  private final ReportDefinitions definitions;
   private final AtomicInteger openSockets = new AtomicInteger();
 
-  public LiveRoutes(ActorSystem<?> system, ReportAccess access, SiteTopics topics, LiveModel liveModel, KeyQuotas quotas) {
+  public LiveRoutes(ActorSystem<?> system, ReportAccess access, SiteTopics topics, LiveModel liveModel, KeyQuotas quotas,
+      StatsQueries queries, ReportDefinitions definitions) {
     this.system = system;
+    this.queries = queries;
+    this.definitions = definitions;
     this.access = access;
     this.topics = topics;
     this.liveModel = liveModel;
@@ -132,12 +151,13 @@ public final class LiveRoutes {
    * the last place gets an error message and is closed) and given back when it closes.
    */
   private Flow<Message, Message, NotUsed> socket(Site site, String holder) {
+    LiveView view = new LiveView();
     Source<Message, NotUsed> out = Source.lazySource(() -> {
       if (!quotas.openSocket(holder)) {
         ApiError full = tooManySockets();
         return Source.<Message>single(TextMessage.create(ApiError.json(full.code(), full.getMessage())));
       }
-      return reports(site).watchTermination((notUsed, done) -> {
+      return reports(site, holder, view).watchTermination((notUsed, done) -> {
         openSockets.incrementAndGet();
         done.whenComplete((ok, error) -> {
           openSockets.decrementAndGet();
@@ -147,10 +167,15 @@ public final class LiveRoutes {
       });
     }).mapMaterializedValue(future -> NotUsed.getInstance());
     Materializer materializer = Materializer.matFromSystem(system);
-    // What the client sends is read and dropped (streamed messages must be drained, or the socket stalls).
+    // What the client sends is read whole (streamed messages must be drained, or the socket stalls),
+    // kept up to MAX_CLIENT_CHARS: a {"type": "filters"} message sets the view's filters.
     Sink<Message, ?> in = Sink.foreach(message -> {
       if (message.isText()) {
-        message.asTextMessage().getStreamedText().runWith(Sink.ignore(), materializer);
+        message.asTextMessage().getStreamedText()
+            .runFold(new StringBuilder(), (text, part) -> text.length() + part.length() > MAX_CLIENT_CHARS ? text.append('\u0000') : text.append(part),
+                materializer)
+            .thenCompose(text -> readFilters(site, text.toString()))
+            .thenAccept(view::filter);
       } else {
         message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer);
       }
@@ -162,13 +187,59 @@ public final class LiveRoutes {
     return new ApiError(StatusCodes.TOO_MANY_REQUESTS, "too_many_sockets", "this key has as many live sockets open as it may");
   }
 
+  /**
+   * The filters a client set with {@code {"type": "filters", "filters": "<the stats API's filters>"}}
+   * (saved segments included; {@code ""} for none), or a refusal for ones that do not parse.
+   */
+  private CompletionStage<LiveFilters> readFilters(Site site, String text) {
+    JsonNode message;
+    try {
+      message = text.indexOf('\u0000') >= 0 ? null : Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      message = null;
+    }
+    if (message == null || !"filters".equals(message.path("type").asText()) || !message.path("filters").isTextual()) {
+      return CompletableFuture.completedFuture(LiveFilters.refused("a client message is {\"type\": \"filters\", \"filters\": \"…\"} of at most "
+          + MAX_CLIENT_CHARS + " characters"));
+    }
+    String filters = message.path("filters").asText();
+    return definitions.filters(site.id(), filters)
+        .thenApply(parsed -> parsed.isEmpty() ? LiveFilters.NONE : new LiveFilters(filters, parsed, null))
+        .exceptionally(error -> LiveFilters.refused(error.getCause() instanceof ApiError refusal ? refusal.getMessage() : "bad filters"));
+  }
+
+  /** A socket's filters: none, some, or a refusal of the last ones sent (then the aggregate is of all traffic). */
+  private record LiveFilters(String text, Filters parsed, String refusal) {
+    static final LiveFilters NONE = new LiveFilters(null, null, null);
+
+    static LiveFilters refused(String why) {
+      return new LiveFilters(null, null, why);
+    }
+  }
+
+  /** One socket's filters, and the report last sent (sent again, filtered anew, when the filters change). */
+  private static final class LiveView {
+    final AtomicReference<LiveFilters> filters = new AtomicReference<>(LiveFilters.NONE);
+    final AtomicReference<LiveReport> last = new AtomicReference<>();
+    volatile ActorRef<LiveReport> subscriber;
+
+    void filter(LiveFilters changed) {
+      filters.set(changed);
+      LiveReport report = last.get();
+      if (report != null && subscriber != null) {
+        subscriber.tell(report);
+      }
+    }
+  }
+
   /** The socket's messages: the snapshot, then the updates. */
-  private Source<Message, NotUsed> reports(Site site) {
+  private Source<Message, NotUsed> reports(Site site, String holder, LiveView view) {
     Pair<ActorRef<LiveReport>, Source<LiveReport, NotUsed>> subscriber =
         ActorSource.<LiveReport>actorRef(report -> false, report -> Optional.empty(), SUBSCRIBER_BUFFER, OverflowStrategy.dropHead())
             .preMaterialize(system);
     // Subscribed before the snapshot is asked for: an update that is newer than the snapshot waits in the buffer.
     topics.of(site.id()).tell(Topic.subscribe(subscriber.first()));
+    view.subscriber = subscriber.first();
     CompletionStage<LiveReport> snapshot = liveModel.report(site);
     // The entity's topic learns of this subscriber through the cluster's receptionist, which takes
     // a moment (seconds on a busy node): an update published meanwhile never arrives. The report is
@@ -181,8 +252,25 @@ public final class LiveRoutes {
         .concat(subscriber.second().merge(refreshes).map(report -> new Tagged("update", report)))
         .via(new LatestAtMostEvery<Tagged>(Duration.ofSeconds(1).dividedBy(MAX_PER_SECOND),
             (older, newer) -> older.type().equals("snapshot") ? new Tagged("snapshot", newer.report()) : newer))
-        .map(tagged -> (Message) TextMessage.create(LiveReportJson.render(tagged.type(), tagged.report(), System.currentTimeMillis())));
+        .mapAsync(1, tagged -> render(site, holder, view, tagged));
     return out;
+  }
+
+  /**
+   * A report as its message: with filters, today's aggregate is the stats API's under them (asked in
+   * the key's query lane, as any report); the rest is of all traffic.
+   */
+  private CompletionStage<Message> render(Site site, String holder, LiveView view, Tagged tagged) {
+    view.last.set(tagged.report());
+    LiveFilters filters = view.filters.get();
+    if (filters.parsed() == null) {
+      return CompletableFuture.completedFuture(TextMessage.create(
+          LiveReportJson.render(tagged.type(), tagged.report(), System.currentTimeMillis(), null, null, filters.refusal())));
+    }
+    Period today = Period.parse(Map.of("period", "day", "date", tagged.report().today().day().toString()), site.timezone());
+    return quotas.query(holder, () -> queries.aggregate(site, today, filters.parsed(), Metrics.ALL))
+        .handle((aggregate, error) -> TextMessage.create(LiveReportJson.render(tagged.type(), tagged.report(), System.currentTimeMillis(),
+            error == null ? filters.text() : null, aggregate, error == null ? null : "the filtered aggregate failed: " + error.getMessage())));
   }
 
   /**

@@ -99,6 +99,47 @@ class LiveWebSocketIT {
     eventually(Duration.ofSeconds(10), () -> assertThat(node.liveSockets()).isZero());
   }
 
+  /**
+   * A client's filters narrow the aggregate of every message after them to the stats API's under
+   * those filters; filters that do not parse are refused in the messages, which keep all traffic.
+   */
+  @Test
+  void aClientsFiltersNarrowItsAggregate() throws Exception {
+    ApiClient.SiteKeys filtered = api.createSite("filtered.example", List.of("filtered.example"), "UTC");
+    Client client = new Client();
+    client.socket = offering(filtered.reportKey()).buildAsync(
+        URI.create("ws://127.0.0.1:" + node.httpPort() + "/api/v1/sites/filtered.example/live"), client).join();
+    OPEN.add(client.socket);
+    assertThat(client.next().path("type").asText()).isEqualTo("snapshot");
+    client.socket.sendText("{\"type\": \"filters\", \"filters\": \"page==/pricing|/docs\"}", true).join();
+    // By hand: /pricing twice (two visitors), /docs once, / three times.
+    String[][] hits = {{"198.51.100.31", "/"}, {"198.51.100.31", "/pricing"}, {"198.51.100.32", "/pricing"}, {"198.51.100.33", "/"},
+        {"198.51.100.33", "/docs"}, {"198.51.100.34", "/"}};
+    for (String[] hit : hits) {
+      assertThat(api.beaconGet("s=filtered.example&u=https%3A%2F%2Ffiltered.example" + hit[1].replace("/", "%2F"), hit[0], "Live")
+          .statusCode()).isEqualTo(204);
+    }
+    JsonNode update = client.until(message -> message.path("filters").asText().equals("page==/pricing|/docs")
+        && message.path("aggregate").path("pageviews").asLong() == 3);
+    assertThat(update.path("aggregate").path("visitors").asLong()).isEqualTo(3);
+    JsonNode stats = ApiClient.json(api.get("/api/v1/sites/filtered.example/stats/aggregate?period=day&filters="
+        + java.net.URLEncoder.encode("page==/pricing|/docs", java.nio.charset.StandardCharsets.UTF_8) + "&metrics="
+        + String.join(",", Metrics.ALL), filtered.reportKey())).path("results");
+    for (String metric : Metrics.ALL) {
+      assertThat(update.path("aggregate").path(metric).asText()).as(metric).isEqualTo(stats.path(metric).path("value").asText());
+    }
+    // Back to all traffic, then filters that do not parse (and a message that is no filters message).
+    client.socket.sendText("{\"type\": \"filters\", \"filters\": \"\"}", true).join();
+    client.until(message -> !message.has("filters") && message.path("aggregate").path("pageviews").asLong() == 6);
+    client.socket.sendText("{\"type\": \"filters\", \"filters\": \"nonsense==1\"}", true).join();
+    JsonNode refused = client.until(message -> message.has("filters_error"));
+    assertThat(refused.path("aggregate").path("pageviews").asLong()).isEqualTo(6);
+    client.socket.sendText("x".repeat(LiveRoutes.MAX_CLIENT_CHARS + 1), true).join();
+    client.socket.sendText("{\"type\": \"filters\", \"filters\": \"page==/docs\"}", true).join();
+    assertThat(client.until(message -> message.path("filters").asText().equals("page==/docs")).path("aggregate").path("pageviews")
+        .asLong()).isEqualTo(1);
+  }
+
   @Test
   void aClientThatNeverReadsIsNotBufferedFor() throws Exception {
     Client reader = connect(site.reportKey(), null);
