@@ -141,7 +141,7 @@ public final class SiteEntity
    * A webhook attempt's outcome: the receiver's status, or 0 with a failure, or {@link #NO_WEBHOOK}
    * when the firing's rule has none any more (sent by the entity to itself).
    */
-  record DeliveryAttempted(String deliveryId, int attempt, int status, String failure) implements Command {
+  record DeliveryAttempted(String deliveryId, int attempt, int status, String failure, String incarnation) implements Command {
     static final int NO_WEBHOOK = -1;
   }
 
@@ -234,8 +234,11 @@ public final class SiteEntity
   private final AlertCheck alertCheck;
   /** Firings whose delivery this incarnation has under way (an attempt in flight or a retry scheduled). */
   private final Set<String> delivering = new HashSet<>();
-  /** Tells this incarnation's scheduled retries from another's (the entity may have moved since). */
-  private final String incarnation = java.util.UUID.randomUUID().toString();
+  /**
+   * Tells this incarnation's attempts and scheduled retries from another's (the entity may have
+   * moved since, or been restarted in place after a journal failure).
+   */
+  private String incarnation = java.util.UUID.randomUUID().toString();
   /** A batch's writes are in flight (until its {@link BatchWrites}). */
   private boolean writing;
   private long loadFailedAt;
@@ -671,14 +674,19 @@ public final class SiteEntity
     AlertRule rule = rules.stream().filter(r -> r.id().equals(firing.ruleId())).findFirst().orElse(null);
     delivering.add(deliveryId);
     if (rule == null || rule.webhook() == null) {
-      context.getSelf().tell(new DeliveryAttempted(deliveryId, attempt, DeliveryAttempted.NO_WEBHOOK, "its rule has no webhook any more"));
+      context.getSelf().tell(new DeliveryAttempted(deliveryId, attempt, DeliveryAttempted.NO_WEBHOOK, "its rule has no webhook any more",
+          incarnation));
       return;
     }
+    String sentBy = incarnation;
     context.pipeToSelf(alerts.post(rule.webhook(), rule.secret(), deliveryId, firing.body()), (status, error) ->
-        new DeliveryAttempted(deliveryId, attempt, status == null ? 0 : status, error == null ? null : String.valueOf(error)));
+        new DeliveryAttempted(deliveryId, attempt, status == null ? 0 : status, error == null ? null : String.valueOf(error), sentBy));
   }
 
   private ReplyEffect<Event, SiteState> onDeliveryAttempted(SiteState state, DeliveryAttempted attempt) {
+    if (!attempt.incarnation().equals(incarnation)) {
+      return Effect().noReply(); // an attempt from before a restart: this incarnation delivers the firing itself
+    }
     String id = attempt.deliveryId();
     boolean delivered = attempt.status() >= 200 && attempt.status() <= 299;
     if (delivered || attempt.status() == DeliveryAttempted.NO_WEBHOOK || attempt.attempt() + 1 >= MAX_DELIVERY_ATTEMPTS) {
@@ -721,6 +729,7 @@ public final class SiteEntity
           writing = false;
           readingHour = false;
           delivering.clear();
+          incarnation = java.util.UUID.randomUUID().toString();
           rulesReadAt = 0;
           readRulesIfStale(System.currentTimeMillis());
           log.info("Site {} recovered on this node", siteId); // where a site lives, for operators and the cluster tests
