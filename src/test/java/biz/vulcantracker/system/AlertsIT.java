@@ -6,19 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import biz.vulcantracker.ApiClient;
 import biz.vulcantracker.IntegrationFixture;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,7 +62,7 @@ class AlertsIT {
       String listed = api.get("/api/v1/sites/" + SITE + "/alerts", site.reportKey()).body();
       assertThat(listed).contains("Three signups").contains("127.0.0.1").doesNotContain("secret").doesNotContain("/hook");
 
-      List<String> liveMessages = liveSocket(edge, site.reportKey());
+      List<String> liveMessages = LiveMessages.open(edge.httpPort, SITE, site.reportKey()).messages();
 
       LocalDate today = LocalDate.now(ZoneOffset.UTC);
       signup(api, 1);
@@ -139,26 +134,5 @@ class AlertsIT {
         .POST(HttpRequest.BodyPublishers.ofString(body)));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     return response.body();
-  }
-
-  private static List<String> liveSocket(NodeProcess edge, String reportKey) {
-    List<String> messages = new CopyOnWriteArrayList<>();
-    HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("vulcan-live", reportKey).buildAsync(
-        URI.create("ws://127.0.0.1:" + edge.httpPort + "/api/v1/sites/" + SITE + "/live"),
-        new WebSocket.Listener() {
-          private final StringBuilder partial = new StringBuilder();
-
-          @Override
-          public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-              messages.add(partial.toString());
-              partial.setLength(0);
-            }
-            socket.request(1);
-            return null;
-          }
-        }).join();
-    return messages;
   }
 }

@@ -10,9 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -22,9 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,25 +70,8 @@ class ClusterFailoverIT {
       }
 
       // A live WebSocket on the reports node, fed by an entity on a katric node.
-      List<String> liveMessages = new CopyOnWriteArrayList<>();
-      WebSocket live = HttpClient.newHttpClient().newWebSocketBuilder()
-          .subprotocols("vulcan-live", sites.get("failover0.example").reportKey()).buildAsync(
-          URI.create("ws://127.0.0.1:" + edge.httpPort + "/api/v1/sites/failover0.example/live"),
-          new WebSocket.Listener() {
-            // A message can come in several frames: only a whole one is a message.
-            private final StringBuilder partial = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-              partial.append(data);
-              if (last) {
-                liveMessages.add(partial.toString());
-                partial.setLength(0);
-              }
-              socket.request(1);
-              return null;
-            }
-          }).join();
+      LiveMessages live = LiveMessages.open(edge.httpPort, "failover0.example", sites.get("failover0.example").reportKey());
+      List<String> liveMessages = live.messages();
 
       LocalDate firstDay = LocalDate.now(ZoneOffset.UTC);
       BeaconLoad beacons = BeaconLoad.atRate(api, RATE, sites.keySet().stream().sorted().toArray(String[]::new));
@@ -133,7 +111,7 @@ class ClusterFailoverIT {
       // The reports node, which hosts no entity, got live updates and asks entities for realtime visitors.
       eventually(Duration.ofSeconds(60), () -> assertThat(liveMessages)
           .anySatisfy(message -> assertThat(ApiClient.json(message).path("aggregate").path("pageviews").asLong()).isPositive()));
-      live.abort();
+      live.socket().abort();
       // An entity that moved to a survivor reads today back from the table first; under this load a
       // read can time out, and the entity then answers from what it holds until a read succeeds.
       eventually(Duration.ofSeconds(60), () -> assertThat(ApiClient.json(api.get("/api/v1/sites/failover1.example/realtime/visitors",
