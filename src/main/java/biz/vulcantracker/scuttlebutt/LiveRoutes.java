@@ -169,17 +169,17 @@ public final class LiveRoutes {
     Materializer materializer = Materializer.matFromSystem(system);
     // What the client sends is read whole (streamed messages must be drained, or the socket stalls),
     // kept up to MAX_CLIENT_CHARS: a {"type": "filters"} message sets the view's filters.
-    Sink<Message, ?> in = Sink.foreach(message -> {
+    // One message at a time: filters sent one after the other apply in that order.
+    Sink<Message, ?> in = Flow.<Message>create().mapAsync(1, message -> {
       if (message.isText()) {
-        message.asTextMessage().getStreamedText()
+        return message.asTextMessage().getStreamedText()
             .runFold(new StringBuilder(), (text, part) -> text.length() + part.length() > MAX_CLIENT_CHARS ? text.append('\u0000') : text.append(part),
                 materializer)
             .thenCompose(text -> readFilters(site, text.toString()))
-            .thenAccept(view::filter);
-      } else {
-        message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer);
+            .thenApply(Optional::of);
       }
-    });
+      return message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer).thenApply(done -> Optional.<LiveFilters>empty());
+    }).to(Sink.foreach(filters -> filters.ifPresent(view::filter)));
     return Flow.fromSinkAndSourceCoupled(in, out);
   }
 
@@ -203,9 +203,13 @@ public final class LiveRoutes {
           + MAX_CLIENT_CHARS + " characters"));
     }
     String filters = message.path("filters").asText();
-    return definitions.filters(site.id(), filters)
+    // Composed on a completed stage: filters that do not parse are refused by a throw, which becomes a failed stage here.
+    return CompletableFuture.completedFuture(filters).thenCompose(asked -> definitions.filters(site.id(), asked))
         .thenApply(parsed -> parsed.isEmpty() ? LiveFilters.NONE : new LiveFilters(filters, parsed, null))
-        .exceptionally(error -> LiveFilters.refused(error.getCause() instanceof ApiError refusal ? refusal.getMessage() : "bad filters"));
+        .exceptionally(error -> {
+          Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+          return LiveFilters.refused(cause instanceof ApiError refusal ? refusal.getMessage() : "the filters could not be read");
+        });
   }
 
   /** A socket's filters: none, some, or a refusal of the last ones sent (then the aggregate is of all traffic). */
