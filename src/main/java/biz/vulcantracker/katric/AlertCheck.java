@@ -23,8 +23,8 @@ import java.util.Map;
  * Judges a site's alert rules against its live model, on the entity's thread, after each persisted
  * batch. What it counts (today's completions per goal rule, the recent 404s) is a function of the
  * model's hits, recounted from the resident day whenever the model or the rules are new (a start, a
- * failover, a failed write, a rule added), then moved by each batch's new hits — never by arrival order or redelivery, since
- * the model adds a hit once.
+ * failover, a failed write, a rule added), then moved by each batch's new hits — never by arrival
+ * order or redelivery, since the model adds a hit once.
  *
  * <p>Each rule fires at most once per window (a goal rule per local day, a visitors rule per local
  * hour, a 404 rule per block of its minutes, a spike or drop rule per judged hour): the window a rule
@@ -37,10 +37,9 @@ final class AlertCheck {
   /** A firing decided: persisted ({@link SiteEntity.AlertFired}) before it is delivered. */
   record Firing(String ruleId, String window, String deliveryId, String body, long firedAt) {}
 
-  private static final long HOUR_MS = Duration.ofHours(1).toMillis();
   private static final long MINUTE_MS = Duration.ofMinutes(1).toMillis();
   /** More 404s than any rule's threshold can ask for are not kept: bounds the memory a 404 flood takes. */
-  private static final int MAX_RECENT_404S = 100_000;
+  private static final long MAX_RECENT_404S = AlertRule.MAX_NOT_FOUND;
   private static final long MAX_MINUTES_MS = AlertRule.MAX_MINUTES * MINUTE_MS;
 
   private final String siteId;

@@ -54,6 +54,8 @@ public record AlertRule(
   static final int MAX_MINUTES = 60;
   static final int MAX_WEEKS = 8;
   static final long MAX_THRESHOLD = 1_000_000_000L;
+  /** The most 404s a rule may wait for: the entity keeps the times of at most this many. */
+  static final long MAX_NOT_FOUND = 100_000;
   static final double MIN_FACTOR = 1.1;
   static final double MAX_FACTOR = 100;
 
@@ -115,7 +117,7 @@ public record AlertRule(
       }
       case VISITORS -> threshold = number(body, "above", 1, MAX_THRESHOLD, null);
       case NOT_FOUND -> {
-        threshold = number(body, "count", 1, MAX_THRESHOLD, null);
+        threshold = number(body, "count", 1, MAX_NOT_FOUND, null);
         minutes = (int) number(body, "minutes", 1, MAX_MINUTES, 5L);
       }
       case SPIKE, DROP -> {
@@ -135,7 +137,7 @@ public record AlertRule(
   }
 
   /**
-   * The rule as JSON: what is stored ({@code withSecret}: the secret, and what a goal rule copied),
+   * The rule as JSON: what is stored ({@code stored}: the webhook, its secret, and what a goal rule copied),
    * or what is shown (no secret, the webhook's host only: a webhook URL often is a credential).
    */
   public ObjectNode toJson(boolean stored) {

@@ -129,7 +129,7 @@ class AlertCheckTest {
   void hostileRulesAreRefused() {
     for (String body : List.of("[]", "{\"kind\":\"nope\"}", "{\"kind\":\"goal\",\"goal\":\"g\"}",
         "{\"kind\":\"visitors\",\"above\":0}", "{\"kind\":\"visitors\",\"above\":1e20}", "{\"kind\":\"visitors\",\"above\":\"5\"}",
-        "{\"kind\":\"not_found\",\"count\":5,\"minutes\":61}", "{\"kind\":\"spike\",\"factor\":1.0}",
+        "{\"kind\":\"not_found\",\"count\":5,\"minutes\":61}", "{\"kind\":\"not_found\",\"count\":100001}", "{\"kind\":\"spike\",\"factor\":1.0}",
         "{\"kind\":\"spike\",\"factor\":\"NaN\"}", "{\"kind\":\"drop\",\"weeks\":9}",
         "{\"kind\":\"visitors\",\"above\":5,\"webhook\":\"javascript:alert(1)\"}",
         "{\"kind\":\"visitors\",\"above\":5,\"webhook\":\"https://user:pw@example.com/\"}",
