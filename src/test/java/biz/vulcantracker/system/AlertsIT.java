@@ -36,18 +36,10 @@ class AlertsIT {
   void eachFiringReachesTheWebhookOnceThroughAnOutageAndANodeKill() throws Exception {
     IntegrationFixture.avoidMidnight();
     String prefix = IntegrationFixture.freshPrefix("alerts");
-    int seed = NodeProcess.freePort();
     List<NodeProcess> nodes = new ArrayList<>();
     try (WebhookReceiver receiver = WebhookReceiver.start()) {
-      nodes.add(NodeProcess.start("node-0", "beacon,scuttlebutt", prefix, seed, seed, directory));
-      nodes.get(0).awaitReady(Duration.ofMinutes(3));
-      nodes.add(NodeProcess.start("node-1", "katric", prefix, NodeProcess.freePort(), seed, directory));
-      nodes.add(NodeProcess.start("node-2", "katric", prefix, NodeProcess.freePort(), seed, directory));
-      for (NodeProcess node : nodes) {
-        node.awaitReady(Duration.ofMinutes(3));
-      }
+      NodeProcess.startEdgeAndTwoKatric(prefix, directory, nodes);
       NodeProcess edge = nodes.get(0);
-      eventually(Duration.ofSeconds(30), () -> assertThat(edge.upMembers()).isEqualTo(3));
       ApiClient api = new ApiClient(edge.httpPort);
       ApiClient.SiteKeys site = api.createSite(SITE, List.of(SITE), "UTC");
 

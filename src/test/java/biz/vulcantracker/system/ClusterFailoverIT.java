@@ -47,20 +47,11 @@ class ClusterFailoverIT {
     IntegrationFixture.avoidMidnight();
     String prefix = IntegrationFixture.freshPrefix("failover");
     QueueSettings queue = QueueSettings.create(ConfigFactory.load());
-    int seed = NodeProcess.freePort();
     List<NodeProcess> nodes = new ArrayList<>();
     try (RedisClient redis = IntegrationFixture.redisClient()) {
       RedisCommands<String, String> commands = redis.connect().sync();
-      // The edge and the reports without katric: they reach the entities and live topics through the cluster.
-      nodes.add(NodeProcess.start("node-0", "beacon,scuttlebutt", prefix, seed, seed, directory));
-      nodes.get(0).awaitReady(Duration.ofMinutes(3)); // the first creates the schema
-      nodes.add(NodeProcess.start("node-1", "katric", prefix, NodeProcess.freePort(), seed, directory));
-      nodes.add(NodeProcess.start("node-2", "katric", prefix, NodeProcess.freePort(), seed, directory));
-      for (NodeProcess node : nodes) {
-        node.awaitReady(Duration.ofMinutes(3));
-      }
+      NodeProcess.startEdgeAndTwoKatric(prefix, directory, nodes);
       NodeProcess edge = nodes.get(0);
-      eventually(Duration.ofSeconds(30), () -> assertThat(edge.upMembers()).isEqualTo(3));
 
       ApiClient api = new ApiClient(edge.httpPort);
       Map<String, ApiClient.SiteKeys> sites = new ConcurrentHashMap<>();

@@ -85,6 +85,25 @@ final class NodeProcess implements AutoCloseable {
     return new NodeProcess(name, httpPort, managementPort, remotePort, log, builder.start());
   }
 
+  /**
+   * The cluster the failover tests run: node-0 with the edge and the reports but no katric (it
+   * reaches the entities and live topics through the cluster; it starts first and creates the
+   * schema), node-1 and node-2 with katric; added to {@code nodes} as they start (the caller closes
+   * them), returned once all three are ready and Up.
+   */
+  static void startEdgeAndTwoKatric(String prefix, Path directory, List<NodeProcess> nodes) throws Exception {
+    int seed = freePort();
+    nodes.add(start("node-0", "beacon,scuttlebutt", prefix, seed, seed, directory));
+    nodes.get(0).awaitReady(Duration.ofMinutes(3));
+    nodes.add(start("node-1", "katric", prefix, freePort(), seed, directory));
+    nodes.add(start("node-2", "katric", prefix, freePort(), seed, directory));
+    for (NodeProcess node : nodes) {
+      node.awaitReady(Duration.ofMinutes(3));
+    }
+    IntegrationFixture.eventually(Duration.ofSeconds(30),
+        () -> org.assertj.core.api.Assertions.assertThat(nodes.get(0).upMembers()).isEqualTo(3));
+  }
+
   /** Waits until {@code /ready} answers 200 (Redis, Cassandra, cluster membership). */
   void awaitReady(Duration timeout) throws Exception {
     Instant deadline = Instant.now().plus(timeout);
