@@ -1,5 +1,6 @@
 package biz.vulcantracker.beacon;
 
+import biz.vulcantracker.model.Property;
 import biz.vulcantracker.beacon.spool.EdgeSpool;
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.queue.HitAppender;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class BeaconIntake {
 
   private static final Logger log = LoggerFactory.getLogger(BeaconIntake.class);
-  private static final String CHANNEL = "beacon";
+  private static final String CHANNEL = Property.BEACON_ORIGIN;
 
   private final BeaconSettings settings;
   private final BeaconParser parser;

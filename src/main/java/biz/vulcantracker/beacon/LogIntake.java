@@ -8,6 +8,7 @@ import biz.vulcantracker.logformat.LogLine;
 import biz.vulcantracker.logformat.LogLineException;
 import biz.vulcantracker.model.EventNames;
 import biz.vulcantracker.model.Ledger;
+import biz.vulcantracker.model.Property;
 import biz.vulcantracker.queue.HitProducer;
 import biz.vulcantracker.queue.LedgerEntry;
 import biz.vulcantracker.queue.QueuedHit;
@@ -43,7 +44,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  */
 public final class LogIntake {
 
-  static final String CHANNEL = "log";
+  static final String CHANNEL = Property.LOG_ORIGIN;
   static final int MAX_PATH_CHARS = 1024;
   private static final int MAX_BATCH_ID_LENGTH = 200;
 

@@ -2,6 +2,8 @@ package biz.vulcantracker.katric;
 
 import biz.vulcantracker.model.Ledger;
 import biz.vulcantracker.model.Property;
+import biz.vulcantracker.model.SamePageview;
+import java.util.BitSet;
 import biz.vulcantracker.model.ReservedProps;
 import biz.vulcantracker.model.VisitRule;
 import biz.vulcantracker.store.BreakdownRow;
@@ -324,11 +326,42 @@ final class SiteModel {
       done.addAll(chain);
       List<ResidentHit> timeline = new ArrayList<>();
       for (long member : chain) {
-        timeline.addAll(visitors.get(member).hits);
+        List<ResidentHit> hits = visitors.get(member).hits;
+        BitSet seen = seenByScript(hits);
+        for (int i = 0; i < hits.size(); i++) {
+          if (!seen.get(i)) {
+            timeline.add(hits.get(i));
+          }
+        }
       }
       timeline.sort(ResidentHit::compare);
       contributeChain(timeline, into, sign);
     }
+  }
+
+  /**
+   * Which of one visitor's hits (in time order) are log pageviews its script also sent
+   * ({@link SamePageview}, per visitor and day): all traffic counts the script's alone.
+   */
+  private static BitSet seenByScript(List<ResidentHit> hits) {
+    BitSet seen = new BitSet();
+    int from = 0;
+    while (from < hits.size()) {
+      LocalDate day = hits.get(from).day;
+      int to = from;
+      while (to < hits.size() && hits.get(to).day.equals(day)) {
+        to++;
+      }
+      int offset = from;
+      SamePageview.seenByScript(hits.subList(from, to), hit -> hit.timestamp, hit -> isPageviewOf(hit, true),
+          hit -> isPageviewOf(hit, false), hit -> hit.page).stream().forEach(i -> seen.set(offset + i));
+      from = to;
+    }
+    return seen;
+  }
+
+  private static boolean isPageviewOf(ResidentHit hit, boolean log) {
+    return hit.kind == ResidentHit.Kind.PAGEVIEW && Property.LOG_ORIGIN.equals(hit.visit.valueOf(Property.ORIGIN_COLUMN)) == log;
   }
 
   private void contributeChain(List<ResidentHit> timeline, Contribution into, int sign) {

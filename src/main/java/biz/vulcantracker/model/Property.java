@@ -42,7 +42,7 @@ public enum Property {
    * Where the hit came in: {@code beacon} (the tracking script) or {@code log} (an access log).
    * Stored under its first name, {@code channel}, which the acquisition channel has taken in reports.
    */
-  ORIGIN("origin", "channel", Level.VISIT),
+  ORIGIN("origin", Property.ORIGIN_COLUMN, Level.VISIT),
   /** The acquisition channel (Organic Search, Email, …): derived from a visit's source and UTM tags when a report runs. */
   CHANNEL("channel", null, Level.DERIVED);
 
@@ -65,6 +65,12 @@ public enum Property {
     /** A visit's, computed from its stored properties when a report runs: no column, no rollup. */
     DERIVED
   }
+
+  /** The {@link #ORIGIN} of a hit of the tracking script, and of an access log's line. */
+  public static final String BEACON_ORIGIN = "beacon";
+  public static final String LOG_ORIGIN = "log";
+  /** The column hits store their {@link #ORIGIN} under. */
+  public static final String ORIGIN_COLUMN = "channel";
 
   /** The prefix of a custom event property's key: {@code event:props:<name>}. */
   public static final String EVENT_PROPS_PREFIX = "event:props:";

@@ -37,7 +37,7 @@ public final class VisitSegment {
   public static final List<String> HIT_COLUMNS = Property.HIT_COLUMNS.stream().filter(Property::isHitLevel).toList();
   /** Where no value is: a missing property. */
   public static final int NONE = -1;
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2; // 2: log pageviews the script also sent are left out of visits
   /** The site's creation time and three days' counts. */
   public static final int VERSIONS = 4;
 

@@ -1,5 +1,7 @@
 package biz.vulcantracker.scuttlebutt.query;
 
+import biz.vulcantracker.model.Property;
+import biz.vulcantracker.model.SamePageview;
 import biz.vulcantracker.model.VisitRule;
 import biz.vulcantracker.store.HitRow;
 import java.time.Duration;
@@ -7,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -67,12 +70,21 @@ final class VisitSequencer {
   }
 
   private void flushGroup() {
-    List<HitRow> hits = group;
+    List<HitRow> read = group;
     group = new ArrayList<>();
-    if (hits.isEmpty()) {
+    if (read.isEmpty()) {
       return;
     }
-    hits.sort(Comparator.comparingLong(HitRow::timestamp));
+    read.sort(Comparator.comparingLong(HitRow::timestamp).thenComparing(HitRow::hitKey));
+    // A group is one visitor's hits of one day: the log pageviews its script also sent are the script's in all traffic.
+    BitSet seen = SamePageview.seenByScript(read, HitRow::timestamp, hit -> isPageviewOf(hit, true), hit -> isPageviewOf(hit, false),
+        hit -> hit.property("page"));
+    List<HitRow> hits = new ArrayList<>(read.size() - seen.cardinality());
+    for (int i = 0; i < read.size(); i++) {
+      if (!seen.get(i)) {
+        hits.add(read.get(i));
+      }
+    }
     long visitor = hits.get(0).visitorId();
     SequencedVisit open = held.remove(visitor);
     if (open == null && continuesAcrossUtcMidnight(hits.get(0))) {
@@ -82,6 +94,10 @@ final class VisitSequencer {
       return;
     }
     sequence(visitor, hits, open);
+  }
+
+  private static boolean isPageviewOf(HitRow hit, boolean log) {
+    return hit.isPageview() && Property.LOG_ORIGIN.equals(hit.property(Property.ORIGIN_COLUMN)) == log;
   }
 
   /** True for a visitor's first hit of a UTC day that may go on with a visit under the previous day's id. */
