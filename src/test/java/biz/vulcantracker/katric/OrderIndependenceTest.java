@@ -109,7 +109,9 @@ class OrderIndependenceTest {
    * share of visits start just before a local or a UTC midnight. A person's visitor id is a hash of
    * (person, UTC day) and every hit names the previous UTC day's id, as the edge does. Half the
    * people come through the script (with engagement and custom events), half through the access
-   * log (pageviews only).
+   * log (pageviews only); of the script's people, every other one's server logs too: each of their
+   * pageviews also comes as a log line 0.5–4 s before it (the request, then the page's script), and
+   * now and then only as the line (the script was blocked).
    */
   static List<RecordedHit> traffic(ZoneId zone, Random random) {
     List<RecordedHit> hits = new ArrayList<>();
@@ -140,7 +142,14 @@ class OrderIndependenceTest {
           String event = log || kind < 6 ? EventNames.PAGEVIEW : kind < 8 ? "Signup" : EventNames.ENGAGEMENT;
           Dimensions dims = dims(PAGES.get(random.nextInt(PAGES.size())), source, browser, country, log ? "log" : "beacon",
               random.nextInt(30) == 0);
-          hits.add(hit((log ? "log-" : "b-") + serial++, at, zone, person, event, dims));
+          boolean blocked = person % 4 == 0 && event.equals(EventNames.PAGEVIEW) && !dims.bot() && random.nextInt(5) == 0;
+          if (person % 4 == 0 && event.equals(EventNames.PAGEVIEW) && !dims.bot()) {
+            Dimensions line = dims(dims.page(), source, browser, country, "log", false);
+            hits.add(hit("log-" + serial++, at - 500 - random.nextInt(3_500), zone, person, event, line));
+          }
+          if (!blocked) {
+            hits.add(hit((log ? "log-" : "b-") + serial++, at, zone, person, event, dims));
+          }
           at += Duration.ofSeconds(5 + random.nextInt(28 * 60)).toMillis();
         }
         at += Duration.ofMinutes(31 + random.nextInt(16 * 60)).toMillis();
@@ -201,8 +210,12 @@ class OrderIndependenceTest {
           }
         }
       }
+      Set<RecordedHit> seenByScript = seenByScript(unique.values());
       Map<Long, List<RecordedHit>> people = new HashMap<>();
       for (RecordedHit hit : unique.values()) {
+        if (seenByScript.contains(hit)) {
+          continue; // the script's pageview stands for it in all traffic
+        }
         if (hit.dims().bot()) {
           row(totals, day(hit.timestamp()))[6]++;
           row(hours, hour(hit.timestamp()))[6]++;
@@ -211,6 +224,35 @@ class OrderIndependenceTest {
         people.computeIfAbsent(root(parent, hit.visitorId()), p -> new ArrayList<>()).add(hit);
       }
       people.values().forEach(this::person);
+    }
+
+    /**
+     * docs/api.md's same pageview, by its definition: per visitor id, local day and page, each log
+     * pageview in time order takes the earliest script pageview not yet taken that is at most 10 s
+     * before it, if that one is at most 10 s after it.
+     */
+    private Set<RecordedHit> seenByScript(java.util.Collection<RecordedHit> hits) {
+      Map<List<Object>, List<RecordedHit>> groups = new HashMap<>();
+      for (RecordedHit hit : hits) {
+        if (!hit.dims().bot() && hit.eventName().equals(EventNames.PAGEVIEW)) {
+          groups.computeIfAbsent(List.of(hit.visitorId(), day(hit.timestamp()), hit.dims().page()), k -> new ArrayList<>()).add(hit);
+        }
+      }
+      Set<RecordedHit> seen = new HashSet<>();
+      for (List<RecordedHit> group : groups.values()) {
+        List<RecordedHit> lines = group.stream().filter(h -> h.dims().channel().equals("log"))
+            .sorted(Comparator.comparingLong(RecordedHit::timestamp)).toList();
+        List<Long> beacons = new ArrayList<>(group.stream().filter(h -> !h.dims().channel().equals("log"))
+            .map(RecordedHit::timestamp).sorted().toList());
+        for (RecordedHit line : lines) {
+          beacons.removeIf(at -> at < line.timestamp() - 10_000);
+          if (!beacons.isEmpty() && beacons.get(0) <= line.timestamp() + 10_000) {
+            beacons.remove(0);
+            seen.add(line);
+          }
+        }
+      }
+      return seen;
     }
 
     private static long root(Map<Long, Long> parent, long id) {
