@@ -387,7 +387,7 @@ public final class FilteredStats {
     Scan scan = new Scan(period, countings);
     // Segments are counted side by side, each into tallies of its own, and the tallies added up.
     Executor scans = system.dispatchers().lookup(DispatcherSelector.fromConfig(limits.dispatcher()));
-    CompletionStage<Done> scanned = segments.segments(site, scan.firstDay(), period.to(), Materializer.matFromSystem(system), ActorAttributes.dispatcher(limits.dispatcher()))
+    CompletionStage<Done> scanned = segments.segments(site, scan.firstDay(), period.to(), filters.origin(), Materializer.matFromSystem(system), ActorAttributes.dispatcher(limits.dispatcher()))
         .mapAsync(PARALLEL_SEGMENTS, segment -> CompletableFuture.supplyAsync(() -> {
           Scan part = scan.part();
           part.accept(segment);
@@ -427,7 +427,7 @@ public final class FilteredStats {
       throw new ApiError(StatusCodes.BAD_REQUEST, "period_too_long", "a report of bots covers at most " + limits.maxDays() + " days");
     }
     Map<String, Long> byName = new HashMap<>();
-    CompletionStage<Done> scanned = segments.segments(site, period.from(), period.to(), Materializer.matFromSystem(system), ActorAttributes.dispatcher(limits.dispatcher()))
+    CompletionStage<Done> scanned = segments.segments(site, period.from(), period.to(), null, Materializer.matFromSystem(system), ActorAttributes.dispatcher(limits.dispatcher()))
         .completionTimeout(limits.timeout())
         .toMat(Sink.foreach(segment -> segment.segment.bots().forEach((name, count) ->
             byName.merge(byName.containsKey(name) || byName.size() < limits.maxGroups() - 1 ? name : OTHER, count, Long::sum))),

@@ -68,6 +68,22 @@ public record Filters(List<Filter> visitFilters, List<Filter> hitFilters, List<F
         .toList();
   }
 
+  /**
+   * The one origin the filters keep ({@code beacon} or {@code log}), or null when they keep both or
+   * neither: a report of one origin is counted from that origin's hits alone, so it keeps the
+   * pageviews that all traffic counts once (the log's view has every line the log counted).
+   */
+  public String origin() {
+    List<Filter> onOrigin = visitFilters.stream().filter(filter -> filter.key().equals(Property.ORIGIN.key())).toList();
+    if (onOrigin.isEmpty()) {
+      return null;
+    }
+    List<String> kept = java.util.stream.Stream.of(Property.BEACON_ORIGIN, Property.LOG_ORIGIN)
+        .filter(origin -> onOrigin.stream().allMatch(filter -> filter.test(key -> origin)))
+        .toList();
+    return kept.size() == 1 ? kept.get(0) : null;
+  }
+
   boolean matchesVisit(Function<String, String> values) {
     return allMatch(visitFilters, values);
   }

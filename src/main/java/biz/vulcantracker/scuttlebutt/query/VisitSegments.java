@@ -1,5 +1,6 @@
 package biz.vulcantracker.scuttlebutt.query;
 
+import biz.vulcantracker.model.Property;
 import biz.vulcantracker.store.HitRow;
 import biz.vulcantracker.store.SegmentStore;
 import biz.vulcantracker.store.Site;
@@ -43,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * columns. Visits are followed from their start day into the next one and across the days a build
  * reads, as the site entity follows them: a visitor whose hits never pause for 30 minutes over more
  * than a day is the one case where a visit's end can depend on which days were built together.
+ *
+ * <p>A segment is of all traffic, or of one {@linkplain Property#ORIGIN origin}'s hits alone (what
+ * the script saw, what the log saw: each keeps the pageviews that all traffic counts once, see
+ * {@link biz.vulcantracker.model.SamePageview}). One origin's segments are kept in this node's
+ * memory only: they are asked for less, and built from the same read.
  */
 public final class VisitSegments {
 
@@ -91,11 +97,12 @@ public final class VisitSegments {
   }
 
   /**
-   * The segments of the site's days of {@code [from, to]} with hits, in day order; builds run on
-   * {@code materializer} with {@code attributes} (the scans' dispatcher), each shared by the reports
-   * that need the same days meanwhile.
+   * The segments of the site's days of {@code [from, to]} with hits, in day order, of all traffic
+   * ({@code origin} null) or of one origin's hits; builds run on {@code materializer} with
+   * {@code attributes} (the scans' dispatcher), each shared by the reports that need the same days meanwhile.
    */
-  Source<IndexedSegment, NotUsed> segments(Site site, LocalDate from, LocalDate to, Materializer materializer, Attributes attributes) {
+  Source<IndexedSegment, NotUsed> segments(Site site, LocalDate from, LocalDate to, String origin, Materializer materializer,
+      Attributes attributes) {
     String siteId = site.id();
     long incarnation = site.createdAt().toEpochMilli();
     Optional<LocalDate> oldestKept = site.oldestKeptDay(LocalDate.now(site.timezone()));
@@ -110,13 +117,13 @@ public final class VisitSegments {
           return counts;
         }))
         .flatMapConcat(counts -> Source.from(from.datesUntil(to.plusDays(1)).filter(day -> counts.get(day) == null || counts.get(day) > 0).toList())
-            .mapAsync(LOOKUPS, day -> lookUp(siteId, day, versionsOf(incarnation, counts, day)))
+            .mapAsync(LOOKUPS, day -> lookUp(siteId, day, origin, versionsOf(incarnation, counts, day)))
             .fold(new ArrayList<Found>(), (found, one) -> {
               found.add(one);
               return found;
             })
             .flatMapConcat(found -> Source.from(runs(found)))
-            .flatMapConcat(run -> run.segment != null ? Source.single(run.segment) : shared(site, run.days, counts, materializer, attributes)));
+            .flatMapConcat(run -> run.segment != null ? Source.single(run.segment) : shared(site, run.days, origin, counts, materializer, attributes)));
   }
 
   /** The {@link VisitSegment#versions} a current segment of {@code day} has, or null when a count is not known. */
@@ -132,14 +139,17 @@ public final class VisitSegments {
   /** A segment found, or days to build together. */
   private record Run(IndexedSegment segment, List<LocalDate> days) {}
 
-  private CompletionStage<Found> lookUp(String siteId, LocalDate day, long[] versions) {
+  private CompletionStage<Found> lookUp(String siteId, LocalDate day, String origin, long[] versions) {
     if (versions == null) {
       return CompletableFuture.completedFuture(new Found(day, null));
     }
-    IndexedSegment held = memory.getIfPresent(key(siteId, day));
+    IndexedSegment held = memory.getIfPresent(key(siteId, day, origin));
     if (held != null && held.segment.isBuiltFrom(versions)) {
       remembered.increment();
       return CompletableFuture.completedFuture(new Found(day, held));
+    }
+    if (origin != null) {
+      return CompletableFuture.completedFuture(new Found(day, null));
     }
     return store.read(siteId, day, versions).handle((read, failure) -> {
       if (failure != null) {
@@ -151,7 +161,7 @@ public final class VisitSegments {
       }
       stored.increment();
       IndexedSegment segment = new IndexedSegment(read.get());
-      memory.put(key(siteId, day), segment);
+      memory.put(key(siteId, day, null), segment);
       return new Found(day, segment);
     });
   }
@@ -192,11 +202,11 @@ public final class VisitSegments {
 
   private final Map<String, SharedBuild> building = new HashMap<>();
 
-  private Source<IndexedSegment, NotUsed> shared(Site site, List<LocalDate> days, Map<LocalDate, Long> counts,
+  private Source<IndexedSegment, NotUsed> shared(Site site, List<LocalDate> days, String origin, Map<LocalDate, Long> counts,
       Materializer materializer, Attributes attributes) {
     List<Long> read = new ArrayList<>();
     days.get(0).minusDays(1).datesUntil(days.get(days.size() - 1).plusDays(2)).forEach(day -> read.add(counts.get(day)));
-    String key = site.id() + '\u0000' + site.createdAt().toEpochMilli() + '\u0000' + days + '\u0000' + read;
+    String key = site.id() + '\u0000' + site.createdAt().toEpochMilli() + '\u0000' + days + '\u0000' + read + '\u0000' + origin;
     return Source.lazySource(() -> {
       SharedBuild shared;
       boolean first;
@@ -211,7 +221,7 @@ public final class VisitSegments {
       }
       if (first) {
         SharedBuild started = shared;
-        Pair<UniqueKillSwitch, CompletionStage<List<IndexedSegment>>> run = build(site, days, counts)
+        Pair<UniqueKillSwitch, CompletionStage<List<IndexedSegment>>> run = build(site, days, origin, counts)
             .viaMat(KillSwitches.single(), Keep.right())
             .toMat(Sink.seq(), Keep.both())
             .withAttributes(attributes)
@@ -254,13 +264,13 @@ public final class VisitSegments {
   }
 
   /** Builds the segments of consecutive days from the hits of those days and one either side, and keeps them. */
-  private Source<IndexedSegment, NotUsed> build(Site site, List<LocalDate> days, Map<LocalDate, Long> counts) {
+  private Source<IndexedSegment, NotUsed> build(Site site, List<LocalDate> days, String origin, Map<LocalDate, Long> counts) {
     String siteId = site.id();
     LocalDate first = days.get(0);
     LocalDate last = days.get(days.size() - 1);
     return Source.from(first.minusDays(1).datesUntil(last.plusDays(2)).toList())
         .flatMapConcat(day -> hits.read(siteId, day))
-        .fold(new Build(site.timezone(), site.createdAt().toEpochMilli(), first, last), (build, row) -> {
+        .fold(new Build(site.timezone(), site.createdAt().toEpochMilli(), first, last, origin), (build, row) -> {
           build.accept(row);
           return build;
         })
@@ -273,12 +283,14 @@ public final class VisitSegments {
             IndexedSegment segment = new IndexedSegment(built);
             segments.add(segment);
             this.built.increment();
-            memory.put(key(siteId, built.day()), segment);
-            store.write(siteId, built).whenComplete((done, failure) -> {
-              if (failure != null) {
-                log.warn("Visit segment of site {} day {} not kept: {}", siteId, built.day(), String.valueOf(failure.getMessage()));
-              }
-            });
+            memory.put(key(siteId, built.day(), origin), segment);
+            if (origin == null) {
+              store.write(siteId, built).whenComplete((done, failure) -> {
+                if (failure != null) {
+                  log.warn("Visit segment of site {} day {} not kept: {}", siteId, built.day(), String.valueOf(failure.getMessage()));
+                }
+              });
+            }
           }
           // Awaited, so that the next report knows these days' counts and finds the segments current.
           Map<LocalDate, Long> unknown = new TreeMap<>(build.seen);
@@ -297,25 +309,30 @@ public final class VisitSegments {
    * The segments of the days of {@code [first, last]} built from {@code rows}, the hits of those days
    * and one either side in the hits table's order (by day, a visitor's hits of a day together).
    */
-  static List<IndexedSegment> built(ZoneId zone, LocalDate first, LocalDate last, List<HitRow> rows) {
-    Build build = new Build(zone, 0, first, last);
+  static List<IndexedSegment> built(ZoneId zone, LocalDate first, LocalDate last, String origin, List<HitRow> rows) {
+    Build build = new Build(zone, 0, first, last, origin);
     rows.forEach(build::accept);
     return build.finish().stream().map(IndexedSegment::new).toList();
   }
 
-  private static String key(String siteId, LocalDate day) {
-    return siteId + '\u0000' + day;
+  private static String key(String siteId, LocalDate day, String origin) {
+    return siteId + '\u0000' + day + (origin == null ? "" : '\u0000' + origin);
   }
 
-  /** One build's pass over the hits: visits sequenced and sorted into their start days' segments, each day's hits counted. */
+  /**
+   * One build's pass over the hits: visits sequenced (of one origin's hits, or all) and sorted into
+   * their start days' segments, each day's hits counted (all of them: what {@code hit_days} counts).
+   */
   private static final class Build {
     private final long incarnation;
+    private final String origin;
     private final VisitSequencer sequencer;
     private final Map<LocalDate, VisitSegment.Builder> builders = new TreeMap<>();
     final Map<LocalDate, Long> seen = new HashMap<>();
 
-    Build(ZoneId zone, long incarnation, LocalDate first, LocalDate last) {
+    Build(ZoneId zone, long incarnation, LocalDate first, LocalDate last, String origin) {
       this.incarnation = incarnation;
+      this.origin = origin;
       for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
         builders.put(day, VisitSegment.builder(day));
       }
@@ -333,6 +350,9 @@ public final class VisitSegments {
 
     void accept(HitRow row) {
       seen.merge(row.day(), 1L, Long::sum);
+      if (origin != null && !origin.equals(row.property(Property.ORIGIN_COLUMN))) {
+        return;
+      }
       if (row.bot()) { // a bot's hit is kept for the count of bots only
         Optional.ofNullable(builders.get(row.day())).ifPresent(builder -> builder.bot(row.property("browser")));
       } else {

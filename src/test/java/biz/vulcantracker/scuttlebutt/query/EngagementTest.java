@@ -34,7 +34,7 @@ class EngagementTest {
     Period period = new Period(DAY, DAY);
     FilteredStats.Scan scan = new FilteredStats.Scan(period,
         List.of(new FilteredStats.Counting(Filters.NONE, List.of(), FilteredStats.byProperty("page"), tallies)));
-    VisitSegments.built(ZoneOffset.UTC, DAY, DAY, rows).forEach(scan::accept);
+    VisitSegments.built(ZoneOffset.UTC, DAY, DAY, null, rows).forEach(scan::accept);
 
     Map<String, FilteredStats.EngagementTotal> engagement = tallies.engagement();
     assertThat(engagement.get("/").timeOnPageSeconds()).isEqualTo(20);
@@ -50,7 +50,7 @@ class EngagementTest {
     FilteredStats.Tallies tallies = new FilteredStats.Tallies(Integer.MAX_VALUE, false);
     FilteredStats.Scan scan = new FilteredStats.Scan(new Period(DAY, DAY),
         List.of(new FilteredStats.Counting(Filters.NONE, List.of(), FilteredStats.byProperty("page"), tallies)));
-    VisitSegments.built(ZoneOffset.UTC, DAY, DAY,
+    VisitSegments.built(ZoneOffset.UTC, DAY, DAY, null,
         List.of(hit(3, 0, "pageview", "/", null), hit(3, 20_000, "pageview", "/b", null), hit(3, 20_010, "engagement", "/", "70")))
         .forEach(scan::accept);
     assertThat(tallies.engagement().get("/").scrollDepth()).isEqualTo(70);

@@ -119,8 +119,10 @@ class FilteredStatsTest {
           FilteredStats.Tallies indexed = new FilteredStats.Tallies(Integer.MAX_VALUE, parsed.hasGoals());
           FilteredStats.Scan scan = new FilteredStats.Scan(period, List.of(new FilteredStats.Counting(parsed, goalSets, grouping, indexed)));
           List<LocalDate> days = scan.firstDay().minusDays(1).datesUntil(period.to().plusDays(2)).toList();
-          List<HitRow> read = rows.stream().filter(row -> days.contains(row.day())).toList();
-          VisitSegments.built(zone, scan.firstDay(), period.to(), read).stream()
+          // A filter on one origin counts that origin's hits alone.
+          List<HitRow> read = rows.stream().filter(row -> days.contains(row.day()))
+              .filter(row -> parsed.origin() == null || parsed.origin().equals(row.property("channel"))).toList();
+          VisitSegments.built(zone, scan.firstDay(), period.to(), parsed.origin(), read).stream()
               .map(segment -> new IndexedSegment(biz.vulcantracker.store.VisitSegment.decode(segment.segment.encode())))
               .forEach(scan::accept);
 
@@ -143,7 +145,7 @@ class FilteredStatsTest {
         List.of(new FilteredStats.Counting(Filters.NONE, List.of(), grouping, tallies)));
     // The days a build of the period's segments reads: the period, the day before, and a day either side.
     List<LocalDate> days = scan.firstDay().minusDays(1).datesUntil(period.to().plusDays(2)).toList();
-    VisitSegments.built(zone, scan.firstDay(), period.to(), rows.stream().filter(row -> days.contains(row.day())).toList())
+    VisitSegments.built(zone, scan.firstDay(), period.to(), null, rows.stream().filter(row -> days.contains(row.day())).toList())
         .forEach(scan::accept);
     return tallies.totals();
   }
