@@ -405,6 +405,11 @@ public final class FilteredStats {
 
   /** The result of a finished scan; a scan stopped at its time limit is a 503 {@code report_too_slow}. */
   private <T> CompletionStage<T> afterScan(CompletionStage<Done> scanned, java.util.function.Supplier<T> result) {
+    return afterScan(limits, scanned, result);
+  }
+
+  /** The result of a finished scan under these limits; one stopped at its time limit is a 503 {@code report_too_slow}. */
+  static <T> CompletionStage<T> afterScan(ScanLimits limits, CompletionStage<Done> scanned, java.util.function.Supplier<T> result) {
     return scanned.handle((done, failure) -> {
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
       if (cause instanceof TimeoutException) {
@@ -769,7 +774,7 @@ public final class FilteredStats {
     };
   }
 
-  private static String valueOrNone(String value) {
+  static String valueOrNone(String value) {
     return value == null ? "(none)" : value;
   }
 }

@@ -75,10 +75,9 @@ final class VisitSequencer {
     if (read.isEmpty()) {
       return;
     }
-    read.sort(Comparator.comparingLong(HitRow::timestamp).thenComparing(HitRow::hitKey));
+    read.sort(IN_TIME_ORDER);
     // A group is one visitor's hits of one day: the log pageviews its script also sent are the script's in all traffic.
-    BitSet seen = SamePageview.seenByScript(read, HitRow::timestamp, hit -> isPageviewOf(hit, true), hit -> isPageviewOf(hit, false),
-        hit -> hit.property("page"));
+    BitSet seen = seenByScript(read);
     List<HitRow> hits = new ArrayList<>(read.size() - seen.cardinality());
     for (int i = 0; i < read.size(); i++) {
       if (!seen.get(i)) {
@@ -94,6 +93,15 @@ final class VisitSequencer {
       return;
     }
     sequence(visitor, hits, open);
+  }
+
+  /** The order of a visitor's hits the pairing and the sequencing read them in. */
+  static final Comparator<HitRow> IN_TIME_ORDER = Comparator.comparingLong(HitRow::timestamp).thenComparing(HitRow::hitKey);
+
+  /** Which of one visitor's hits of one day ({@link #IN_TIME_ORDER}) are log pageviews its script also sent ({@link SamePageview}). */
+  static BitSet seenByScript(List<HitRow> visitorDay) {
+    return SamePageview.seenByScript(visitorDay, HitRow::timestamp, hit -> isPageviewOf(hit, true), hit -> isPageviewOf(hit, false),
+        hit -> hit.property("page"));
   }
 
   private static boolean isPageviewOf(HitRow hit, boolean log) {
