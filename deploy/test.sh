@@ -13,11 +13,13 @@ export VULCAN_CQL_PORT=${VULCAN_TEST_CQL_PORT:-19042}
 export VULCAN_STORAGE_PORT=${VULCAN_TEST_STORAGE_PORT:-17000}
 
 # Debian packages the tests drive: Chromium for the browser tests (with playwright-core, never a
-# downloaded browser), syslog-ng with its HTTP module for the stock-forwarder test.
+# downloaded browser), syslog-ng with its HTTP module for the stock-forwarder test, nginx for the
+# script-coverage test (a site that writes an access log).
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v syslog-ng >/dev/null || missing+=(syslog-ng-core)
 ls /usr/lib/syslog-ng/*/libhttp.so >/dev/null 2>&1 || missing+=(syslog-ng-mod-http)
+[ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "[test] installing Debian packages: ${missing[*]}" >&2

@@ -243,6 +243,21 @@
       <table><thead><tr><th>line</th><th>Hits</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
   }
 
+  // Script coverage (docs/api.md): of the visits and pageviews the server log saw, the share the script saw too.
+  // Shown for sites that send their log; pages and browsers with the most log pageviews first.
+  function renderCoverage(coverage) {
+    if (!coverage.visits) { $('coverage').innerHTML = ''; return; }
+    const percent = (value) => `${value.toFixed(1)}%`;
+    const row = (label, share, kind) => `<tr data-${kind}="${escape(label)}"><td class="name"><span>${escape(label)}</span></td>`
+      + `<td class="num">${number.format(share.pageviews)}</td><td class="num">${percent(share.pageview_coverage)}</td></tr>`;
+    const rows = [...coverage.pages.slice(0, 5).map((p) => row(p.page, p, 'page')),
+      ...coverage.browsers.slice(0, 5).map((b) => row(b.browser, b, 'browser'))];
+    $('coverage').innerHTML = `<section class="panel" data-list="coverage"><h2>Script coverage
+      <small><span data-coverage="visits">${percent(coverage.visit_coverage)}</span> of ${number.format(coverage.visits)} log visits,
+      <span data-coverage="pageviews">${percent(coverage.pageview_coverage)}</span> of pageviews</small></h2>
+      <table><thead><tr><th>page · browser</th><th>Log views</th><th>Script saw</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+  }
+
   // Alerts: the site's rules, and their latest firings as the live socket brings them (newest first).
   let alerts = [];
   let firings = [];
@@ -285,13 +300,14 @@
     const p = periodParam() + filterParam();
     const interval = state.period === 'day' ? 'hour' : state.period === '12mo' || state.period === '6mo' ? 'month' : 'day';
     try {
-      const [aggregate, series, goalRows, funnel, bots, ledger, ...tops] = await Promise.all([
+      const [aggregate, series, goalRows, funnel, bots, ledger, coverage, ...tops] = await Promise.all([
         get(`/stats/aggregate?${p}${compareParam()}&metrics=${metrics.join(',')}`),
         get(`/stats/timeseries?${p}${compareParam()}&interval=${interval}&metrics=visitors,pageviews`),
         goals.length ? get(`/stats/breakdown?${p}&property=goal&metrics=visitors,events,conversion_rate&limit=20`) : [],
         state.funnel ? fetchJson(`/stats/funnel?${p}&funnel=${encodeURIComponent(state.funnel)}`).then((b) => b.steps) : [],
         get(`/stats/breakdown?${periodParam()}&property=bot&metrics=bots&limit=5`), // bots take no filters
         get(`/ledger?${periodParam()}`), // nor does the ledger
+        get(`/coverage?${periodParam()}`), // nor script coverage, which compares the two origins
         ...panels.map((views, i) => { const [property, , metric, only] = views[state.views[i]];
           const filters = only ? periodParam() + filterParam(only) : p; // a view of some events only (the 404s)
           return get(`/stats/breakdown?${filters}&property=${encodeURIComponent(property)}&metrics=visitors,${metric}&limit=10`); }),
@@ -303,6 +319,7 @@
       renderFunnel(funnel);
       renderBots(bots);
       renderLedger(ledger);
+      renderCoverage(coverage);
       $('lists').innerHTML = panels.map((views, i) => renderList(i, tops[i])).join('');
       $('cards').dataset.channel = $('channel').value || 'all'; // what the figures shown are of
       $('cards').dataset.view = location.search; // what view they are of, for whoever waits on them
