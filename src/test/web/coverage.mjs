@@ -3,9 +3,12 @@
 // ad-blocker does). Each opens its pages one after another, full page loads.
 // Prints one JSON line: the pages each opened, and the beacon answers the first one's browser had.
 //   node coverage.mjs <site URL> <scripted pages, comma-separated> <blocked pages, comma-separated>
+// Or, once the hits are counted, what the dashboard's script-coverage panel shows:
+//   node coverage.mjs --dashboard <dashboard URL with #key=...> <screenshot path>
 import { chromium } from 'playwright-core';
 
 const [site, scriptedPages, blockedPages] = process.argv.slice(2);
+const dashboard = site === '--dashboard';
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: [
@@ -15,6 +18,22 @@ const browser = await chromium.launch({
   ],
 });
 const result = { scripted: [], blocked: [], beacons: [], scriptRequestsAborted: 0 };
+if (dashboard) {
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    await page.goto(scriptedPages);
+    await page.waitForSelector('[data-list="coverage"]', { timeout: 20000 });
+    await page.locator('#coverage').screenshot({ path: blockedPages });
+    console.log(JSON.stringify(await page.evaluate(() => ({
+      visits: document.querySelector('[data-coverage="visits"]').textContent,
+      pageviews: document.querySelector('[data-coverage="pageviews"]').textContent,
+      rows: [...document.querySelectorAll('[data-list="coverage"] tbody tr')].map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent.trim())),
+    }))));
+  } finally {
+    await browser.close();
+  }
+  process.exit(0);
+}
 try {
   // Headless Chromium says "HeadlessChrome", which is dropped as a bot; the two visitors use an
   // ordinary Chrome and a Firefox (the same address, so the browser tells them apart).

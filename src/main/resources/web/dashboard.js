@@ -250,12 +250,13 @@
     const percent = (value) => `${value.toFixed(1)}%`;
     const row = (label, share, kind) => `<tr data-${kind}="${escape(label)}"><td class="name"><span>${escape(label)}</span></td>`
       + `<td class="num">${number.format(share.pageviews)}</td><td class="num">${percent(share.pageview_coverage)}</td></tr>`;
-    const rows = [...coverage.pages.slice(0, 5).map((p) => row(p.page, p, 'page')),
+    const group = (label) => `<tr><td class="name" colspan="3"><small>${label}</small></td></tr>`;
+    const rows = [...coverage.pages.slice(0, 5).map((p) => row(p.page, p, 'page')), group('By browser'),
       ...coverage.browsers.slice(0, 5).map((b) => row(b.browser, b, 'browser'))];
     $('coverage').innerHTML = `<section class="panel" data-list="coverage"><h2>Script coverage
       <small><span data-coverage="visits">${percent(coverage.visit_coverage)}</span> of ${number.format(coverage.visits)} log visits,
       <span data-coverage="pageviews">${percent(coverage.pageview_coverage)}</span> of pageviews</small></h2>
-      <table><thead><tr><th>page · browser</th><th>Log views</th><th>Script saw</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
+      <table><thead><tr><th>page</th><th>Log views</th><th>Script saw</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
   }
 
   // Alerts: the site's rules, and their latest firings as the live socket brings them (newest first).

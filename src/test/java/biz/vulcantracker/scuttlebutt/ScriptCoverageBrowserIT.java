@@ -94,6 +94,14 @@ class ScriptCoverageBrowserIT {
         coverage.path("browsers").forEach(row -> browsers.put(row.path("browser").asText(), row.path("visit_coverage").asDouble()));
         assertThat(browsers).isEqualTo(Map.of("Chrome", 100.0, "Firefox", 0.0));
         assertThat(coverage.path("days")).hasSize(1);
+
+        // The dashboard's panel shows the same (screenshot: target/coverage-panel.png).
+        JsonNode panel = BrowserScripts.run("coverage.mjs", "--dashboard", api.base() + "/dashboard/shop.test#key=" + site.reportKey(),
+            Path.of("target/coverage-panel.png").toAbsolutePath().toString());
+        assertThat(panel.path("visits").asText()).isEqualTo("50.0%");
+        assertThat(panel.path("pageviews").asText()).isEqualTo(percent(SCRIPTED.size(), views) + "%");
+        assertThat(panel.path("rows").toString()).contains("[\"/pricing\",\"2\",\"100.0%\"]", "[\"/about\",\"1\",\"0.0%\"]",
+            "[\"Firefox\",\"3\",\"0.0%\"]");
       } finally {
         if (forwarder != null) {
           forwarder.destroy();
