@@ -308,7 +308,9 @@
         state.funnel ? fetchJson(`/stats/funnel?${p}&funnel=${encodeURIComponent(state.funnel)}`).then((b) => b.steps) : [],
         get(`/stats/breakdown?${periodParam()}&property=bot&metrics=bots&limit=5`), // bots take no filters
         get(`/ledger?${periodParam()}`), // nor does the ledger
-        get(`/coverage?${periodParam()}`), // nor script coverage, which compares the two origins
+        // Nor script coverage, which compares the two origins; it reads the period's hits, so a
+        // period too long or too slow for it leaves its panel out rather than the whole view.
+        get(`/coverage?${periodParam()}`).catch(() => ({ visits: 0 })),
         ...panels.map((views, i) => { const [property, , metric, only] = views[state.views[i]];
           const filters = only ? periodParam() + filterParam(only) : p; // a view of some events only (the 404s)
           return get(`/stats/breakdown?${filters}&property=${encodeURIComponent(property)}&metrics=visitors,${metric}&limit=10`); }),

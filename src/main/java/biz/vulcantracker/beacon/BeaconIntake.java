@@ -1,8 +1,8 @@
 package biz.vulcantracker.beacon;
 
-import biz.vulcantracker.model.Property;
 import biz.vulcantracker.beacon.spool.EdgeSpool;
 import biz.vulcantracker.common.ApiError;
+import biz.vulcantracker.model.Property;
 import biz.vulcantracker.queue.HitAppender;
 import biz.vulcantracker.queue.QueuedHit;
 import biz.vulcantracker.store.Site;

@@ -2,9 +2,8 @@ package biz.vulcantracker.katric;
 
 import biz.vulcantracker.model.Ledger;
 import biz.vulcantracker.model.Property;
-import biz.vulcantracker.model.SamePageview;
-import java.util.BitSet;
 import biz.vulcantracker.model.ReservedProps;
+import biz.vulcantracker.model.SamePageview;
 import biz.vulcantracker.model.VisitRule;
 import biz.vulcantracker.store.BreakdownRow;
 import biz.vulcantracker.store.DailyTotals;
@@ -22,6 +21,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.zone.ZoneRules;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -6,6 +6,7 @@ import biz.vulcantracker.model.Property;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
@@ -78,7 +79,7 @@ public record Filters(List<Filter> visitFilters, List<Filter> hitFilters, List<F
     if (onOrigin.isEmpty()) {
       return null;
     }
-    List<String> kept = java.util.stream.Stream.of(Property.BEACON_ORIGIN, Property.LOG_ORIGIN)
+    List<String> kept = Stream.of(Property.BEACON_ORIGIN, Property.LOG_ORIGIN)
         .filter(origin -> onOrigin.stream().allMatch(filter -> filter.test(key -> origin)))
         .toList();
     return kept.size() == 1 ? kept.get(0) : null;
