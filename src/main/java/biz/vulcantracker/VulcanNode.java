@@ -40,6 +40,8 @@ import biz.vulcantracker.scuttlebutt.SitePurge;
 import biz.vulcantracker.scuttlebutt.SiteTopics;
 import biz.vulcantracker.scuttlebutt.DefinitionRoutes;
 import biz.vulcantracker.scuttlebutt.StatsRoutes;
+import biz.vulcantracker.scuttlebutt.people.AccountRoutes;
+import biz.vulcantracker.scuttlebutt.people.Accounts;
 import biz.vulcantracker.scuttlebutt.query.FilteredStats;
 import biz.vulcantracker.scuttlebutt.query.ScanLimits;
 import biz.vulcantracker.scuttlebutt.query.ScriptCoverage;
@@ -49,6 +51,7 @@ import biz.vulcantracker.scuttlebutt.query.StatsQueries;
 import biz.vulcantracker.scuttlebutt.query.LedgerReport;
 import biz.vulcantracker.scuttlebutt.query.RollupRows;
 import biz.vulcantracker.scuttlebutt.query.VisitSegments;
+import biz.vulcantracker.store.AccountTables;
 import biz.vulcantracker.store.DailyBreakdownsTable;
 import biz.vulcantracker.store.DailyTotalsTable;
 import biz.vulcantracker.store.HitDaysTable;
@@ -78,6 +81,7 @@ import java.util.function.IntSupplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -200,6 +204,9 @@ public final class VulcanNode implements AutoCloseable {
       RetentionSweep retention = RetentionSweep.start(system, sites, siteData, store.retentionSweepInterval(), maxAge);
       routes.add(new SiteAdminRoutes(access, sites, new SitePurge(system, siteData, maxAge), retention).route());
       routes.add(new DashboardRoutes().route());
+      // Argon2id takes tens of milliseconds of CPU and 19 MiB per hash: off the threads that serve HTTP.
+      routes.add(new AccountRoutes(new Accounts(new AccountTables(session, store),
+          system.dispatchers().lookup(DispatcherSelector.blocking()))).route());
     }
     await(sites.loaded());
 
