@@ -42,6 +42,11 @@ import biz.vulcantracker.scuttlebutt.DefinitionRoutes;
 import biz.vulcantracker.scuttlebutt.StatsRoutes;
 import biz.vulcantracker.scuttlebutt.people.AccountRoutes;
 import biz.vulcantracker.scuttlebutt.people.Accounts;
+import biz.vulcantracker.scuttlebutt.people.ApiKeys;
+import biz.vulcantracker.scuttlebutt.people.Members;
+import biz.vulcantracker.scuttlebutt.people.People;
+import biz.vulcantracker.scuttlebutt.people.ShareLinks;
+import biz.vulcantracker.scuttlebutt.PeopleRoutes;
 import biz.vulcantracker.scuttlebutt.query.FilteredStats;
 import biz.vulcantracker.scuttlebutt.query.ScanLimits;
 import biz.vulcantracker.scuttlebutt.query.ScriptCoverage;
@@ -52,6 +57,9 @@ import biz.vulcantracker.scuttlebutt.query.LedgerReport;
 import biz.vulcantracker.scuttlebutt.query.RollupRows;
 import biz.vulcantracker.scuttlebutt.query.VisitSegments;
 import biz.vulcantracker.store.AccountTables;
+import biz.vulcantracker.store.ApiKeyTables;
+import biz.vulcantracker.store.MemberTables;
+import biz.vulcantracker.store.ShareLinkTables;
 import biz.vulcantracker.store.DailyBreakdownsTable;
 import biz.vulcantracker.store.DailyTotalsTable;
 import biz.vulcantracker.store.HitDaysTable;
@@ -71,11 +79,13 @@ import biz.vulcantracker.store.StoreSettings;
 import biz.vulcantracker.telemetry.Telemetry;
 import com.typesafe.config.Config;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.apache.pekko.Done;
@@ -177,7 +187,13 @@ public final class VulcanNode implements AutoCloseable {
     }
     IntSupplier liveSockets = () -> 0;
     if (roles.contains(Roles.SCUTTLEBUTT)) {
-      ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"));
+      // Argon2id takes tens of milliseconds of CPU and 19 MiB per hash: off the threads that serve HTTP.
+      Executor hashing = system.dispatchers().lookup(DispatcherSelector.blocking());
+      Accounts accounts = new Accounts(new AccountTables(session, store), hashing);
+      Members members = new Members(new MemberTables(session, store), accounts);
+      People people = new People(accounts, members, new ApiKeys(new ApiKeyTables(session, store), members),
+          new ShareLinks(new ShareLinkTables(session, store), hashing, Clock.systemUTC()));
+      ReportAccess access = new ReportAccess(sites, config.getString("vulcan.admin.token"), people);
       LiveModel liveModel = new LiveModel(ClusterSharding.get(system));
       ReportDefinitions definitions = new ReportDefinitions(siteDefinitions);
       SegmentTables segmentTables = new SegmentTables(hitDays, new VisitSegmentsTable(session, store));
@@ -202,11 +218,10 @@ public final class VulcanNode implements AutoCloseable {
       SiteData siteData = new SiteData(session, store, system);
       Duration maxAge = config.getDuration("vulcan.katric.max-age");
       RetentionSweep retention = RetentionSweep.start(system, sites, siteData, store.retentionSweepInterval(), maxAge);
-      routes.add(new SiteAdminRoutes(access, sites, new SitePurge(system, siteData, maxAge), retention).route());
+      routes.add(new SiteAdminRoutes(access, sites, new SitePurge(system, siteData, maxAge, people), retention).route());
       routes.add(new DashboardRoutes().route());
-      // Argon2id takes tens of milliseconds of CPU and 19 MiB per hash: off the threads that serve HTTP.
-      routes.add(new AccountRoutes(new Accounts(new AccountTables(session, store),
-          system.dispatchers().lookup(DispatcherSelector.blocking()))).route());
+      routes.add(new AccountRoutes(people).route());
+      routes.add(new PeopleRoutes(access, definitions).route());
     }
     await(sites.loaded());
 

@@ -1,6 +1,7 @@
 package biz.vulcantracker.common;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
@@ -20,4 +21,17 @@ public final class Json {
       .build();
 
   private Json() {}
+
+  /** A request body that must be a JSON object; 400 {@code bad_json} otherwise. */
+  public static JsonNode objectOf(String body) {
+    try {
+      JsonNode node = MAPPER.readTree(body);
+      if (node != null && node.isObject()) {
+        return node;
+      }
+    } catch (Exception e) {
+      // answered below
+    }
+    throw new ApiError(org.apache.pekko.http.javadsl.model.StatusCodes.BAD_REQUEST, "bad_json", "send a JSON object");
+  }
 }

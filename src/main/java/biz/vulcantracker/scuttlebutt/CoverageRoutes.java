@@ -7,9 +7,9 @@ import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import biz.vulcantracker.common.Json;
+import biz.vulcantracker.scuttlebutt.people.Role;
 import biz.vulcantracker.scuttlebutt.query.Period;
 import biz.vulcantracker.scuttlebutt.query.ScriptCoverage;
-import biz.vulcantracker.store.Site;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
@@ -35,11 +35,11 @@ public final class CoverageRoutes {
 
   public Route route() {
     return path(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()).slash("coverage"), siteId ->
-        get(() -> extractRequest(request -> parameterMap(params -> StatsRoutes.respond(() -> {
-          Site site = access.authorize(request, siteId);
-          Period period = Period.parse(params, site.timezone());
-          return quotas.query(access.holder(request, site), () -> coverage.of(site, period).thenApply(report -> StatsRoutes.json(json(report))));
-        })))));
+        get(() -> extractRequest(request -> parameterMap(params -> StatsRoutes.respond(() -> access.authorize(request, siteId, Role.VIEWER).thenCompose(grant -> {
+          grant.requireWholeSite("script coverage");
+          Period period = Period.parse(params, grant.site().timezone());
+          return quotas.query(grant.holder(), () -> coverage.of(grant.site(), period).thenApply(report -> StatsRoutes.json(json(report))));
+        }))))));
   }
 
   private static ObjectNode json(ScriptCoverage.Report report) {

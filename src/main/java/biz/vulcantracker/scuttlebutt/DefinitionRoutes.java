@@ -7,6 +7,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.Json;
+import biz.vulcantracker.scuttlebutt.people.Role;
 import biz.vulcantracker.scuttlebutt.query.Funnel;
 import biz.vulcantracker.scuttlebutt.query.Goal;
 import biz.vulcantracker.scuttlebutt.query.ReportDefinitions;
@@ -28,8 +29,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * A site's goals, funnels, segments and alert rules (docs/api.md, "Goals", "Funnels", "Segments", "Alerts"): listed with the site's report key
- * (the dashboard shows them), created and deleted with the admin token.
+ * A site's goals, funnels, segments and alert rules (docs/api.md, "Goals", "Funnels", "Segments", "Alerts"): listed by whoever
+ * reads the site's reports (the dashboard shows them), created and deleted by its admins and owner (and the admin token).
  */
 public final class DefinitionRoutes {
 
@@ -74,28 +75,22 @@ public final class DefinitionRoutes {
       BiFunction<String, String, CompletionStage<Boolean>> delete) {
     return pathPrefix(name, () -> concat(
         pathEnd(() -> concat(
-            get(() -> respond(() -> {
-              access.authorize(request, siteId);
-              return list.apply(siteId).thenApply(all -> {
-                ObjectNode body = Json.MAPPER.createObjectNode();
-                ArrayNode items = body.putArray(name);
-                all.forEach(item -> items.add(describe.apply(item)));
-                return json(body);
-              });
-            })),
-            post(() -> access.admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> {
-              access.authorize(request, siteId);
-              return add.apply(siteId, body).thenApply(item -> HttpResponse.create().withStatus(StatusCodes.CREATED)
-                  .withEntity(ContentTypes.APPLICATION_JSON, describeCreated.apply(item).toString()));
-            })))))),
-        path(PathMatchers.segment(), id -> Directives.delete(() -> access.admin(request, () -> respond(() -> {
-          access.authorize(request, siteId);
-          return delete.apply(siteId, id).thenApply(deleted -> {
-            if (!deleted) {
-              throw new ApiError(StatusCodes.NOT_FOUND, "not_found", "site '" + siteId + "' has no such item of " + name);
-            }
-            return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
-          });
-        }))))));
+            get(() -> respond(() -> access.authorize(request, siteId, Role.VIEWER).thenCompose(grant -> list.apply(siteId)
+                .thenApply(all -> {
+                  ObjectNode body = Json.MAPPER.createObjectNode();
+                  ArrayNode items = body.putArray(name);
+                  all.forEach(item -> items.add(describe.apply(item)));
+                  return json(body);
+                })))),
+            post(() -> access.authorized(request, siteId, Role.ADMIN, grant -> entity(Unmarshaller.entityToString(), body -> respond(() ->
+                add.apply(siteId, body).thenApply(item -> HttpResponse.create().withStatus(StatusCodes.CREATED)
+                    .withEntity(ContentTypes.APPLICATION_JSON, describeCreated.apply(item).toString())))))))),
+        path(PathMatchers.segment(), id -> Directives.delete(() -> access.authorized(request, siteId, Role.ADMIN, grant -> respond(() ->
+            delete.apply(siteId, id).thenApply(deleted -> {
+              if (!deleted) {
+                throw new ApiError(StatusCodes.NOT_FOUND, "not_found", "site '" + siteId + "' has no such item of " + name);
+              }
+              return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+            })))))));
   }
 }

@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import biz.vulcantracker.model.Property;
+import biz.vulcantracker.scuttlebutt.people.Role;
 import biz.vulcantracker.scuttlebutt.query.ComparedStats;
 import biz.vulcantracker.scuttlebutt.query.Comparison;
 import biz.vulcantracker.scuttlebutt.query.Filters;
@@ -55,8 +56,8 @@ public final class ExportRoutes {
 
   public Route route() {
     return path(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()).slash("export"), siteId ->
-        get(() -> extractRequest(request -> parameterMap(params -> StatsRoutes.respond(() -> {
-          Site site = access.authorize(request, siteId);
+        get(() -> extractRequest(request -> parameterMap(params -> StatsRoutes.respond(() -> access.authorize(request, siteId, Role.VIEWER).thenCompose(grant -> {
+          Site site = grant.site();
           // A bad period or filter is answered 400 before any byte is sent; filters apply to every file.
           Period period = Period.parse(params, site.timezone());
           String periodName = params.getOrDefault("period", "day");
@@ -64,9 +65,9 @@ public final class ExportRoutes {
               ? StatsQueries.Interval.MONTH : StatsRoutes.intervalOf(params.get("interval"), period);
           Optional<Comparison> comparison = Comparison.parse(params, period);
           CsvZip zip = new CsvZip();
-          String holder = access.holder(request, site);
+          String holder = grant.holder();
           String name = site.id().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + periodName + ".zip";
-          return definitions.filters(site.id(), params.get("filters")).thenApply(filters -> {
+          return definitions.filters(site.id(), grant.filters(params.get("filters"))).thenApply(filters -> {
             // Each file is a report of its own within the key's quota: the zip takes one place at a time.
             Source<ByteString, ?> body = Source.from(files(interval, comparison))
                 .mapAsync(1, file -> quotas.query(holder, () -> file.rows().read(site, period, filters))
@@ -76,7 +77,7 @@ public final class ExportRoutes {
                 .withEntity(HttpEntities.createChunked(ZIP, body))
                 .addHeader(RawHeader.create("Content-Disposition", "attachment; filename=\"" + name + "\""));
           });
-        })))));
+        }))))));
   }
 
   /** Each file of the zip: its name and how to read its table, compared with an earlier period if asked. */

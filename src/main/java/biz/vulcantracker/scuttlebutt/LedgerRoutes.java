@@ -8,9 +8,9 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.Json;
+import biz.vulcantracker.scuttlebutt.people.Role;
 import biz.vulcantracker.scuttlebutt.query.LedgerReport;
 import biz.vulcantracker.scuttlebutt.query.Period;
-import biz.vulcantracker.store.Site;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -42,16 +42,16 @@ public final class LedgerRoutes {
 
   public Route route() {
     return path(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()).slash("ledger"), siteId ->
-        get(() -> extractRequest(request -> parameterMap(params -> StatsRoutes.respond(() -> {
-          Site site = access.authorize(request, siteId);
-          Period period = Period.parse(params, site.timezone());
+        get(() -> extractRequest(request -> parameterMap(params -> StatsRoutes.respond(() -> access.authorize(request, siteId, Role.VIEWER).thenCompose(grant -> {
+          grant.requireWholeSite("the ledger");
+          Period period = Period.parse(params, grant.site().timezone());
           String format = params.getOrDefault("format", "json");
           if (!format.equals("json") && !format.equals("csv")) {
             throw new ApiError(StatusCodes.BAD_REQUEST, "bad_format", "format is json or csv");
           }
-          return quotas.query(access.holder(request, site), () -> ledger.days(site, period)
+          return quotas.query(grant.holder(), () -> ledger.days(grant.site(), period)
               .thenApply(days -> format.equals("csv") ? csv(days) : StatsRoutes.json(json(days))));
-        })))));
+        }))))));
   }
 
   private static ObjectNode json(List<LedgerReport.Day> days) {

@@ -6,6 +6,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.katric.LiveReport;
 import biz.vulcantracker.common.Json;
+import biz.vulcantracker.scuttlebutt.people.Role;
 import biz.vulcantracker.scuttlebutt.query.Filters;
 import biz.vulcantracker.scuttlebutt.query.LiveModel;
 import biz.vulcantracker.scuttlebutt.query.Metrics;
@@ -99,30 +100,45 @@ public final class LiveRoutes {
   public Route route() {
     return path(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()).slash("live"), siteId ->
         get(() -> parameterOptional("token", inUrl -> extractRequest(request -> {
-          Site site;
-          String holder;
+          ReportAccess.Credential credential;
           try {
             if (inUrl.isPresent()) {
               // A URL is logged by proxies and kept in browser history: a key there is a key leaked.
               throw new ApiError(StatusCodes.BAD_REQUEST, "key_in_url",
                   "send the report key as a subprotocol (Sec-WebSocket-Protocol: " + PROTOCOL + ", <key>), never in the URL");
             }
-            String key = keyOf(request).orElseThrow(() -> new ApiError(StatusCodes.UNAUTHORIZED, "unauthorized",
-                "send the report key as a subprotocol: Sec-WebSocket-Protocol: " + PROTOCOL + ", <key>"));
-            if (access.isAdmin(key)) {
+            Optional<String> key = keyOf(request);
+            ReportAccess.Credential sent = ReportAccess.Credential.of(request);
+            if (key.isEmpty() && sent.session().isEmpty()) {
+              throw new ApiError(StatusCodes.UNAUTHORIZED, "unauthorized",
+                  "sign in, or send the report key as a subprotocol: Sec-WebSocket-Protocol: " + PROTOCOL + ", <key>");
+            }
+            if (key.isPresent() && access.isAdmin(key.get())) {
               // The admin token deletes sites: it never travels where a page's script can read it.
               throw new ApiError(StatusCodes.FORBIDDEN, "admin_token_refused", "the live report takes a site's report key, not the admin token");
             }
-            site = access.authorize(key, siteId);
-            checkOrigin(request, site);
-            holder = access.holder(key, site);
-            if (!quotas.hasSocketRoom(holder)) {
-              throw tooManySockets();
-            }
+            credential = new ReportAccess.Credential(key, key.isPresent() ? Optional.empty() : sent.session(), Optional.empty(), false);
           } catch (ApiError error) {
             return complete(error.toResponse());
           }
-          return handleWebSocketMessagesForProtocol(socket(site, holder), PROTOCOL);
+          return onComplete(() -> access.authorize(credential, siteId, Role.VIEWER), granted -> {
+            try {
+              ReportAccess.Grant grant = granted.get();
+              // The live picture is of all traffic: a share link kept to a segment reads the stats API instead.
+              grant.requireWholeSite("the live report");
+              checkOrigin(request, grant);
+              if (!quotas.hasSocketRoom(grant.holder())) {
+                throw tooManySockets();
+              }
+              return handleWebSocketMessagesForProtocol(socket(grant.site(), grant.holder()), PROTOCOL);
+            } catch (ApiError error) {
+              return complete(error.toResponse());
+            } catch (RuntimeException failed) {
+              Throwable cause = failed.getCause() != null ? failed.getCause() : failed;
+              return complete(cause instanceof ApiError error ? error.toResponse()
+                  : ApiError.response(StatusCodes.SERVICE_UNAVAILABLE, "store_unavailable", "try again later"));
+            }
+          });
         }))));
   }
 
@@ -278,17 +294,20 @@ public final class LiveRoutes {
   }
 
   /**
-   * Browsers send the page's origin with a WebSocket: it must be this server (the dashboard) or one
-   * of the site's domains (a live widget on the site). Other clients send none.
+   * Browsers send the page's origin with a WebSocket: it must be this server (the dashboard) or, for
+   * a key, one of the site's domains (a live widget on the site); a session's socket only this
+   * server. Other clients send none.
    */
-  private static void checkOrigin(HttpRequest request, Site site) {
+  private static void checkOrigin(HttpRequest request, ReportAccess.Grant grant) {
+    Site site = grant.site();
     Optional<String> origin = request.getHeader("Origin").map(HttpHeader::value);
     if (origin.isEmpty()) {
       return;
     }
     String originHost = hostOf(origin.get());
     String ownHost = request.getHeader("Host").map(HttpHeader::value).map(h -> hostOf("http://" + h)).orElse("");
-    if (originHost.isEmpty() || !(originHost.equals(ownHost) || site.acceptsHost(originHost))) {
+    boolean siteHostAllowed = grant.via() != ReportAccess.Via.SESSION && site.acceptsHost(originHost);
+    if (originHost.isEmpty() || !(originHost.equals(ownHost) || siteHostAllowed)) {
       throw new ApiError(StatusCodes.FORBIDDEN, "origin_not_allowed", "this origin may not open the live report of '" + site.id() + "'");
     }
   }

@@ -6,7 +6,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import biz.vulcantracker.common.Json;
-import biz.vulcantracker.store.Site;
+import biz.vulcantracker.scuttlebutt.people.Role;
 import biz.vulcantracker.scuttlebutt.query.StatsQueries;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -24,9 +24,9 @@ public final class RealtimeRoutes {
 
   public Route route() {
     return path(segment("api").slash("v1").slash("sites").slash(PathMatchers.segment()).slash("realtime").slash("visitors"), siteId ->
-        get(() -> extractRequest(request -> respond(() -> {
-          Site site = access.authorize(request, siteId);
-          return queries.currentVisitors(site).thenApply(visitors -> json(Json.MAPPER.createObjectNode().put("visitors", visitors)));
-        }))));
+        get(() -> extractRequest(request -> respond(() -> access.authorize(request, siteId, Role.VIEWER).thenCompose(grant -> {
+          grant.requireWholeSite("the realtime visitor count");
+          return queries.currentVisitors(grant.site()).thenApply(visitors -> json(Json.MAPPER.createObjectNode().put("visitors", visitors)));
+        })))));
   }
 }

@@ -8,6 +8,8 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.BearerToken;
 import biz.vulcantracker.common.Json;
+import biz.vulcantracker.common.RandomSecret;
+import biz.vulcantracker.scuttlebutt.people.Role;
 import biz.vulcantracker.store.RetentionSweep;
 import biz.vulcantracker.store.Site;
 import biz.vulcantracker.store.SiteCatalog;
@@ -15,12 +17,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.security.SecureRandom;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
@@ -34,13 +40,13 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * The admin API of the site registry (docs/api.md, "Sites"): create, list, read and delete sites,
- * and rotate a site's secrets. A secret is shown once, in the answer that made it; the registry
- * keeps its hash only.
+ * The site registry's API (docs/api.md, "Sites"): create, list, read and delete sites, change their
+ * settings and rotate their secrets — by the admin token, or by people as their roles allow (any
+ * signed-in person creates a site and owns it; admins change settings and secrets; the owner
+ * deletes it). A secret is shown once, in the answer that made it; the registry keeps its hash only.
  */
 public final class SiteAdminRoutes {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern SITE_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
   private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
   private static final int MAX_DOMAINS = 50;
@@ -61,13 +67,34 @@ public final class SiteAdminRoutes {
     return pathPrefix(segment("api").slash("v1").slash("sites"), () -> extractRequest(request -> concat(
         pathEnd(() -> concat(
             get(() -> respond(() -> list(request))),
-            post(() -> access.admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> create(body))))))),
+            post(() -> creator(request, creator -> entity(Unmarshaller.entityToString(), body -> respond(() -> create(body, creator))))))),
         path(PathMatchers.segment(), siteId -> concat(
-            get(() -> respond(() -> read(request, siteId))),
-            patch(() -> access.admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> update(siteId, body))))),
-            Directives.delete(() -> respond(() -> delete(request, siteId))))),
+            get(() -> respond(() -> access.authorize(request, siteId, Role.VIEWER).thenApply(grant -> json(describe(grant.site()))))),
+            patch(() -> access.authorized(request, siteId, Role.ADMIN, grant ->
+                entity(Unmarshaller.entityToString(), body -> respond(() -> update(siteId, body))))),
+            Directives.delete(() -> respond(() -> access.authorize(request, siteId, Role.OWNER).thenCompose(grant -> delete(siteId)))))),
         path(PathMatchers.segment().slash("keys"), siteId ->
-            post(() -> access.admin(request, () -> entity(Unmarshaller.entityToString(), body -> respond(() -> rotate(siteId, body)))))))));
+            post(() -> access.authorized(request, siteId, Role.ADMIN, grant ->
+                entity(Unmarshaller.entityToString(), body -> respond(() -> rotate(siteId, body)))))))));
+  }
+
+  /**
+   * Who may create a site: the admin token (automation; no one owns the site until the admin token
+   * gives it members) or any signed-in person (who becomes its owner). Checked before the body is read.
+   */
+  private Route creator(HttpRequest request, Function<Optional<String>, Route> inner) {
+    if (BearerToken.of(request).isPresent()) {
+      return access.admin(request, () -> inner.apply(Optional.empty()));
+    }
+    return onComplete(() -> access.signedIn(request), person -> {
+      if (person.isSuccess()) {
+        return inner.apply(Optional.of(person.get().email()));
+      }
+      Throwable failure = person.failed().get();
+      Throwable cause = failure.getCause() != null && !(failure instanceof ApiError) ? failure.getCause() : failure;
+      return complete(cause instanceof ApiError refused ? refused.toResponse()
+          : ApiError.response(StatusCodes.SERVICE_UNAVAILABLE, "store_unavailable", "try again later"));
+    });
   }
 
   /** A site's new secrets, which only the answer that made them carries. */
@@ -77,16 +104,16 @@ public final class SiteAdminRoutes {
     }
   }
 
-  private CompletionStage<HttpResponse> create(String body) {
+  private CompletionStage<HttpResponse> create(String body, Optional<String> owner) {
     Secrets secrets = Secrets.fresh();
     Site site = newSite(body, secrets);
-    return sites.repository().create(site).thenApply(created -> {
+    return sites.repository().create(site).thenCompose(created -> {
       if (!created) {
         throw new ApiError(StatusCodes.CONFLICT, "site_exists", "a site '" + site.id() + "' exists already");
       }
       sites.remember(site);
-      return json(withSecrets(describe(site), secrets)).withStatus(StatusCodes.CREATED);
-    });
+      return owner.isEmpty() ? CompletableFuture.<Void>completedFuture(null) : access.people().members().addOwner(site.id(), owner.get());
+    }).thenApply(done -> json(withSecrets(describe(site), secrets)).withStatus(StatusCodes.CREATED));
   }
 
   /**
@@ -160,22 +187,39 @@ public final class SiteAdminRoutes {
     return days.asInt();
   }
 
+  /** The admin token: every site; a signed-in person: the sites they have a role on (the installation's owner: every site), with it. */
   private CompletionStage<HttpResponse> list(HttpRequest request) {
-    access.requireAdmin(request);
-    return sites.repository().findAll().thenApply(all -> {
-      ArrayNode array = Json.MAPPER.createArrayNode();
-      all.stream().sorted(java.util.Comparator.comparing(Site::id)).forEach(site -> array.add(describe(site)));
-      return json(array);
+    if (BearerToken.of(request).isPresent()) {
+      access.requireAdmin(request);
+      return sites.repository().findAll().thenApply(all -> json(described(all, site -> null)));
+    }
+    return access.signedIn(request).thenCompose(person -> {
+      if (person.owner()) {
+        return sites.repository().findAll().thenApply(all -> json(described(all, site -> Role.OWNER)));
+      }
+      return access.people().members().sitesOf(person).thenApply(memberships -> {
+        Map<String, Role> roles = new HashMap<>();
+        memberships.forEach(m -> Role.of(m.role()).ifPresent(role -> roles.put(m.siteId(), role)));
+        List<Site> theirs = roles.keySet().stream().map(sites::find).flatMap(Optional::stream).toList();
+        return json(described(theirs, site -> roles.get(site.id())));
+      });
     });
   }
 
-  private CompletionStage<HttpResponse> read(HttpRequest request, String siteId) {
-    access.requireAdmin(request);
-    return sites.repository().find(siteId).thenApply(site -> json(describe(site.orElseThrow(() -> notFound(siteId)))));
+  private static ArrayNode described(List<Site> all, Function<Site, Role> role) {
+    ArrayNode array = Json.MAPPER.createArrayNode();
+    all.stream().sorted(Comparator.comparing(Site::id)).forEach(site -> {
+      ObjectNode described = describe(site);
+      Role theirs = role.apply(site);
+      if (theirs != null) {
+        described.put("role", theirs.key());
+      }
+      array.add(described);
+    });
+    return array;
   }
 
-  private CompletionStage<HttpResponse> delete(HttpRequest request, String siteId) {
-    access.requireAdmin(request);
+  private CompletionStage<HttpResponse> delete(String siteId) {
     // Out of the registry first (the edge refuses its hits, consumers skip them), then its data.
     return sites.repository().find(siteId).thenCompose(site -> {
       site.orElseThrow(() -> notFound(siteId));
@@ -242,9 +286,7 @@ public final class SiteAdminRoutes {
   }
 
   private static String secret() {
-    byte[] bytes = new byte[24];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return RandomSecret.urlSafe(24);
   }
 
   private static ApiError notFound(String siteId) {

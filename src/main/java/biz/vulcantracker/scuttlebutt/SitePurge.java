@@ -1,6 +1,7 @@
 package biz.vulcantracker.scuttlebutt;
 
 import biz.vulcantracker.katric.SiteEntity;
+import biz.vulcantracker.scuttlebutt.people.People;
 import biz.vulcantracker.store.SiteData;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -11,17 +12,20 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * What deleting a site deletes after its registry row: its entity (stopped, its journal and
- * snapshots deleted) and its rows (rollups, hits of every day a hit of it can have).
+ * snapshots deleted), its rows (rollups, hits of every day a hit of it can have), its members,
+ * invitations and share links.
  */
 public final class SitePurge {
 
   private final ActorSystem<?> system;
   private final SiteData data;
   private final Duration maxAge;
+  private final People people;
 
   /** @param maxAge the oldest a hit may be ({@code vulcan.katric.max-age}): the oldest day with hits */
-  public SitePurge(ActorSystem<?> system, SiteData data, Duration maxAge) {
+  public SitePurge(ActorSystem<?> system, SiteData data, Duration maxAge, People people) {
     this.system = system;
+    this.people = people;
     this.data = data;
     this.maxAge = maxAge;
   }
@@ -31,6 +35,9 @@ public final class SitePurge {
     // A day either side: sites' time zones run from UTC-12 to UTC+14.
     LocalDate first = today.minusDays(maxAge.toDays() + 1);
     LocalDate last = today.plusDays(1);
-    return SiteEntity.forget(system, siteId).thenCompose(forgotten -> data.purge(siteId, first, last));
+    return SiteEntity.forget(system, siteId).thenCompose(forgotten -> data.purge(siteId, first, last))
+        .thenCompose(purged -> people.members().forgetSite(siteId))
+        .thenCompose(forgotten -> people.shareLinks().forgetSite(siteId))
+        .thenApply(forgotten -> Done.getInstance());
   }
 }

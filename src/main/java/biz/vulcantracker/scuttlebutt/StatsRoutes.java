@@ -6,6 +6,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.Json;
 import biz.vulcantracker.model.Property;
+import biz.vulcantracker.scuttlebutt.people.Role;
 import biz.vulcantracker.scuttlebutt.query.ComparedStats;
 import biz.vulcantracker.scuttlebutt.query.Comparison;
 import biz.vulcantracker.scuttlebutt.query.Filters;
@@ -68,14 +69,18 @@ public final class StatsRoutes {
   }
 
   /**
-   * Runs a report of the site the request may read, within its key's {@link KeyQuotas}, under the
-   * request's filters (its saved segments expanded).
+   * Runs a report of the site the request may read, within its holder's {@link KeyQuotas}, under the
+   * request's filters (its saved segments expanded) kept within its grant's segment.
    */
   private CompletionStage<HttpResponse> limited(HttpRequest request, String siteId, Map<String, String> params,
       BiFunction<Site, Filters, CompletionStage<HttpResponse>> report) {
-    Site site = access.authorize(request, siteId);
-    return quotas.query(access.holder(request, site), () -> definitions.filters(site.id(), params.get("filters"))
-        .thenCompose(filters -> report.apply(site, filters)));
+    return access.authorize(request, siteId, Role.VIEWER).thenCompose(grant -> {
+      if ("realtime".equals(params.get("period"))) {
+        grant.requireWholeSite("period=realtime");
+      }
+      return quotas.query(grant.holder(), () -> definitions.filters(siteId, grant.filters(params.get("filters")))
+          .thenCompose(filters -> report.apply(grant.site(), filters)));
+    });
   }
 
   private CompletionStage<HttpResponse> aggregate(Site site, Map<String, String> params, Filters filters) {

@@ -25,14 +25,14 @@ class SiteAdminRoutesTest extends RouteTestBase {
   @BeforeAll
   void buildRoute() {
     // No purge: nothing here gets as far as deleting.
-    route = testRoute(new SiteAdminRoutes(new ReportAccess(SiteCatalog.of(List.of()), ADMIN), SiteCatalog.of(List.of()), null, null).route());
+    route = testRoute(new SiteAdminRoutes(new ReportAccess(SiteCatalog.of(List.of()), ADMIN, null), SiteCatalog.of(List.of()), null, null).route());
   }
 
   @Test
   void anAdminTokenUnderThirtyTwoCharactersIsRefused() {
-    assertThatThrownBy(() -> new ReportAccess(SiteCatalog.of(List.of()), "x".repeat(ReportAccess.MIN_ADMIN_TOKEN_CHARS - 1)))
+    assertThatThrownBy(() -> new ReportAccess(SiteCatalog.of(List.of()), "x".repeat(ReportAccess.MIN_ADMIN_TOKEN_CHARS - 1), null))
         .hasMessageContaining("at least 32");
-    assertThat(new ReportAccess(SiteCatalog.of(List.of()), "")).isNotNull(); // the admin API off
+    assertThat(new ReportAccess(SiteCatalog.of(List.of()), "", null)).isNotNull(); // the admin API off
     assertThat(ADMIN).hasSize(ReportAccess.MIN_ADMIN_TOKEN_CHARS);
   }
 

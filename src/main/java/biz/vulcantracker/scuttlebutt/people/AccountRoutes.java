@@ -2,6 +2,8 @@ package biz.vulcantracker.scuttlebutt.people;
 
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.delete;
+import static org.apache.pekko.http.javadsl.server.Directives.pathEnd;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
@@ -12,8 +14,11 @@ import static org.apache.pekko.http.javadsl.server.Directives.post;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.Json;
+import biz.vulcantracker.store.ApiKeyTables;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -28,14 +33,16 @@ import org.apache.pekko.http.javadsl.model.headers.HttpCookie;
 import org.apache.pekko.http.javadsl.model.headers.HttpCookiePair;
 import org.apache.pekko.http.javadsl.model.headers.SameSite;
 import org.apache.pekko.http.javadsl.model.headers.SetCookie;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /api/v1/account} (docs/api.md, "Accounts"): sign-up of the installation's first user,
- * sign-in, the signed-in user, sign-out and password change. A session is two cookies: the token,
+ * {@code /api/v1/account} (docs/api.md, "Accounts", "API keys"): sign-up of the installation's first
+ * user, sign-in, the signed-in user, sign-out, password change, opening and accepting an invitation,
+ * and the signed-in person's API keys. A session is two cookies: the token,
  * HTTP-only (no script reads it), and the CSRF token, which the dashboard's script reads and sends
  * back as {@code X-CSRF-Token} on every call that changes something; both SameSite=Strict and
  * Secure, so another site's page can neither send them nor read them.
@@ -48,9 +55,13 @@ public final class AccountRoutes {
   public static final String CSRF_HEADER = "X-CSRF-Token";
 
   private final Accounts accounts;
+  private final Members members;
+  private final ApiKeys apiKeys;
 
-  public AccountRoutes(Accounts accounts) {
-    this.accounts = accounts;
+  public AccountRoutes(People people) {
+    this.accounts = people.accounts();
+    this.members = people.members();
+    this.apiKeys = people.apiKeys();
   }
 
   public Route route() {
@@ -79,7 +90,51 @@ public final class AccountRoutes {
             accounts.user(cookie.map(HttpCookiePair::value).orElse(null)).thenApply(user -> {
               Accounts.User who = signedIn(user);
               return json(StatusCodes.OK, Json.MAPPER.createObjectNode().put("email", who.email()).put("owner", who.owner()), List.of());
-            })))))))));
+            }))))),
+        pathPrefix("invitation", () -> concat(
+            pathEnd(() -> post(() -> entity(Unmarshaller.entityToString(), body -> respond(() ->
+                members.invitation(fields(body).path("token").asText(null)).thenApply(invitation -> json(StatusCodes.OK,
+                    Json.MAPPER.createObjectNode().put("site", invitation.siteId()).put("email", invitation.email())
+                        .put("role", invitation.role().key()).put("has_account", invitation.hasAccount()), List.of())))))),
+            path("accept", () -> post(() -> entity(Unmarshaller.entityToString(), body -> respond(() -> {
+              JsonNode fields = fields(body);
+              return members.accept(fields.path("token").asText(null), fields.path("password").asText(null))
+                  .thenApply(session -> signedIn(StatusCodes.OK, session));
+            })))))),
+        pathPrefix("keys", () -> concat(
+            pathEnd(() -> concat(
+                get(() -> optionalCookie(SESSION_COOKIE, cookie -> respond(() ->
+                    accounts.user(cookie.map(HttpCookiePair::value).orElse(null)).thenCompose(user -> apiKeys.list(signedIn(user)))
+                        .thenApply(keys -> {
+                          ObjectNode body = Json.MAPPER.createObjectNode();
+                          ArrayNode list = body.putArray("keys");
+                          keys.forEach(key -> list.add(describe(key)));
+                          return json(StatusCodes.OK, body, List.of());
+                        })))),
+                post(() -> entity(Unmarshaller.entityToString(), body -> changing(token -> {
+                  JsonNode fields = fields(body);
+                  List<String> sites = new ArrayList<>();
+                  fields.path("sites").forEach(site -> sites.add(site.asText()));
+                  return accounts.user(token).thenCompose(user -> apiKeys.create(signedIn(user), fields.path("name").asText(null), sites,
+                          fields.path("scope").asText(null)))
+                      .thenApply(made -> json(StatusCodes.CREATED, describe(made.key()).put("key", made.token()), List.of()));
+                }))))),
+            path(PathMatchers.segment(), keyId -> delete(() -> changing(token -> accounts.user(token)
+                .thenCompose(user -> apiKeys.revoke(signedIn(user), keyId))
+                .thenApply(revoked -> {
+                  if (!revoked) {
+                    throw new ApiError(StatusCodes.NOT_FOUND, "unknown_key", "you have no API key '" + keyId + "'");
+                  }
+                  return HttpResponse.create().withStatus(StatusCodes.NO_CONTENT);
+                }))))))))));
+  }
+
+  private static ObjectNode describe(ApiKeyTables.ApiKey key) {
+    ObjectNode described = Json.MAPPER.createObjectNode().put("id", key.keyId()).put("name", key.name()).put("scope", key.scope())
+        .put("created_at", key.createdAt().toString());
+    ArrayNode sites = described.putArray("sites");
+    key.sites().stream().sorted().forEach(sites::add);
+    return described;
   }
 
   /** A call that changes something: a live session and its CSRF token in {@value #CSRF_HEADER}, else 401/403. */
@@ -101,15 +156,7 @@ public final class AccountRoutes {
   }
 
   private static JsonNode fields(String body) {
-    try {
-      JsonNode node = Json.MAPPER.readTree(body);
-      if (node != null && node.isObject()) {
-        return node;
-      }
-    } catch (Exception e) {
-      // answered below
-    }
-    throw new ApiError(StatusCodes.BAD_REQUEST, "bad_json", "send a JSON object");
+    return Json.objectOf(body);
   }
 
   private static HttpResponse signedIn(StatusCode status, Accounts.NewSession session) {

@@ -2,13 +2,12 @@ package biz.vulcantracker.scuttlebutt.people;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.BearerToken;
+import biz.vulcantracker.common.RandomSecret;
 import biz.vulcantracker.store.AccountTables;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -37,7 +36,6 @@ public final class Accounts {
   static final int MAX_EMAIL_CHARS = 254;
   /** Emails tracked for failed sign-ins at most: a flood of made-up emails cannot grow it without bound. */
   private static final int MAX_TRACKED_EMAILS = 100_000;
-  private static final SecureRandom RANDOM = new SecureRandom();
   /** Verified against when the email has no account, so that a miss costs what a hit costs. */
   private static final String DECOY = Passwords.hash(UUID.randomUUID().toString());
 
@@ -81,6 +79,30 @@ public final class Accounts {
         .thenCompose(created -> startSession(new User(address, true)));
   }
 
+  /**
+   * A session for someone who opened an invitation to {@code email}: a new account with the password
+   * when the email has none, else the account's own sign-in (the password must be its password).
+   */
+  public CompletionStage<NewSession> join(String email, String password) {
+    String address = normalized(email);
+    return tables.user(address).thenCompose(user -> {
+      if (user.isPresent()) {
+        return signIn(address, password);
+      }
+      Passwords.weakness(password).ifPresent(reason -> {
+        throw new ApiError(StatusCodes.BAD_REQUEST, "weak_password", reason);
+      });
+      return CompletableFuture.supplyAsync(() -> Passwords.hash(password), hashing)
+          .thenCompose(hash -> tables.create(new AccountTables.User(address, UUID.randomUUID().toString(), hash, false, Instant.now())))
+          .thenCompose(created -> created ? startSession(new User(address, false)) : signIn(address, password));
+    });
+  }
+
+  /** Whether the email has an account. */
+  public CompletionStage<Boolean> hasAccount(String email) {
+    return tables.user(normalized(email)).thenApply(Optional::isPresent);
+  }
+
   /** A session for the email and password, or 401 {@code bad_credentials} (429 after too many failures). */
   public CompletionStage<NewSession> signIn(String email, String password) {
     String address = normalized(email);
@@ -111,6 +133,11 @@ public final class Accounts {
     return tables.session(BearerToken.hashOf(token)).thenCompose(session -> session.isEmpty()
         ? CompletableFuture.completedFuture(Optional.<User>empty())
         : tables.user(session.get().email()).thenApply(user -> user.map(u -> new User(u.email(), u.instanceOwner()))));
+  }
+
+  /** The account of an email, as a signed-in user would be (for what acts on a person's behalf: their API keys). */
+  public CompletionStage<Optional<User>> userByEmail(String email) {
+    return tables.user(email).thenApply(user -> user.map(u -> new User(u.email(), u.instanceOwner())));
   }
 
   /** Whether the CSRF token is the session's. */
@@ -147,9 +174,7 @@ public final class Accounts {
   }
 
   private static String randomToken() {
-    byte[] bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return RandomSecret.urlSafe(32);
   }
 
   /** The email as accounts are keyed: trimmed, lower-case; 400 {@code bad_email} unless it looks like one. */

@@ -2,14 +2,13 @@ package biz.vulcantracker.scuttlebutt.query;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.Json;
+import biz.vulcantracker.common.RandomSecret;
 import biz.vulcantracker.katric.AlertRule;
 import biz.vulcantracker.store.SiteDefinitions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,7 +29,6 @@ public final class ReportDefinitions {
   private static final String GOALS = "goal";
   private static final String FUNNELS = "funnel";
   private static final String SEGMENTS = "segment";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final SiteDefinitions table;
 
@@ -60,6 +58,23 @@ public final class ReportDefinitions {
     }
     return segments(siteId).thenApply(segments -> Filters.parse(Filters.expand(parameter, id -> segments.stream()
         .filter(segment -> segment.id().equals(id)).map(Segment::filters).findFirst().orElse(null))));
+  }
+
+  /**
+   * The filters parameter with its saved segments written out, checked as {@link #filters} checks it:
+   * what a share link keeps, so that a segment changed or deleted later does not change the link.
+   */
+  public CompletionStage<String> expanded(String siteId, String parameter) {
+    if (!Filters.namesSegment(parameter)) {
+      Filters.parse(parameter);
+      return CompletableFuture.completedFuture(parameter == null ? "" : parameter.strip());
+    }
+    return segments(siteId).thenApply(segments -> {
+      String expanded = Filters.expand(parameter, id -> segments.stream()
+          .filter(segment -> segment.id().equals(id)).map(Segment::filters).findFirst().orElse(null));
+      Filters.parse(expanded);
+      return expanded;
+    });
   }
 
   /** Adds the goal the body describes; a second goal of the same name is a 409. */
@@ -109,10 +124,8 @@ public final class ReportDefinitions {
    */
   public CompletionStage<AlertRule> addAlert(String siteId, String body) {
     JsonNode json = parse(body);
-    byte[] secret = new byte[32];
-    RANDOM.nextBytes(secret);
     return goals(siteId).thenCompose(goals -> {
-      AlertRule rule = AlertRule.fromRequest(newId(), json, HexFormat.of().formatHex(secret), id -> goals.stream()
+      AlertRule rule = AlertRule.fromRequest(newId(), json, RandomSecret.hex(32), id -> goals.stream()
           .filter(goal -> goal.id().equals(id)).findFirst()
           .map(goal -> new AlertRule.GoalRef(goal.id(), goal.event(), goal.page())).orElse(null));
       return add(siteId, AlertRule.DEFINITION_KIND, "alerts", AlertRule.MAX_PER_SITE, alerts(siteId), rule, rule.id(),
@@ -160,9 +173,7 @@ public final class ReportDefinitions {
   }
 
   private static String newId() {
-    byte[] bytes = new byte[8];
-    RANDOM.nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
+    return RandomSecret.hex(8);
   }
 
   private static JsonNode parse(String body) {
