@@ -319,7 +319,9 @@ public final class SiteEntity
             : Effect().reply(query.replyTo(), model.liveReport(siteId, query.now(), ZoneId.of(query.timezone()), CURRENT_WINDOW_MS)
                 .withAlerts(state.recentFirings(query.now()))))
         .onCommand(Forget.class, (state, forget) -> {
-          model.clear();
+          if (model != null) { // null until the site's first hit: a site deleted before any has nothing in memory
+            model.clear();
+          }
           return Effect().stop().thenReply(forget.replyTo(), stopped -> Done.getInstance());
         })
         .build();
