@@ -1,10 +1,12 @@
 // The dashboard's script (served as /dashboard.js: the page's Content-Security-Policy runs no inline script).
 // What it shows is kept in the address (?period=…&filters=…&compare=…), so a view can be bookmarked and
-// shared; the report key stays in the fragment (#key=…), which the browser never sends anywhere.
+// shared. A report key or a share link's token stays in the fragment (#key=…), which the browser never
+// sends anywhere; without one, the signed-in session's cookies are the credential (docs/api.md, "Access and roles").
 (() => {
   'use strict';
   const site = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] || '');
-  const key = new URLSearchParams(location.hash.slice(1)).get('key') || '';
+  let key = new URLSearchParams(location.hash.slice(1)).get('key') || '';
+  let access = { role: 'viewer', via: 'report_key', segment: '' }; // what this credential may do (GET …/access)
   const api = `/api/v1/sites/${encodeURIComponent(site)}`;
   const metrics = ['visitors', 'visits', 'pageviews', 'views_per_visit', 'bounce_rate', 'visit_duration', 'events'];
   const labels = { visitors: 'Unique visitors', visits: 'Visits', pageviews: 'Pageviews', views_per_visit: 'Views per visit',
@@ -72,11 +74,24 @@
   };
   const escape = (text) => String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
 
+  // A key goes as a bearer token; a session's changes carry its CSRF token (the cookie the page may read).
+  function headers(changes) {
+    if (key) return { Authorization: `Bearer ${key}` };
+    const csrf = document.cookie.split('; ').find((c) => c.startsWith('vulcan_csrf='));
+    return changes && csrf ? { 'X-CSRF-Token': decodeURIComponent(csrf.slice('vulcan_csrf='.length)) } : {};
+  }
   async function fetchJson(path) {
-    const response = await fetch(api + path, { headers: { Authorization: `Bearer ${key}` } });
+    const response = await fetch(api + path, { headers: headers(false) });
     const body = await response.json();
     if (!response.ok) throw new Error(body.message || response.statusText);
     return body;
+  }
+  async function change(method, path, body) {
+    const response = await fetch(api + path, { method, headers: { ...headers(true), 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    const answer = response.status === 204 ? {} : await response.json();
+    if (!response.ok) throw new Error(answer.message || response.statusText);
+    return answer;
   }
   const get = async (path) => (await fetchJson(path)).results;
   function showError(error) { $('error').style.display = 'block'; $('error').textContent = `Could not load the report: ${error.message}`; }
@@ -296,6 +311,7 @@
   }
 
   let loading = 0;
+  let wholeSite = true;
   async function load() {
     const mine = ++loading;
     const p = periodParam() + filterParam();
@@ -306,11 +322,12 @@
         get(`/stats/timeseries?${p}${compareParam()}&interval=${interval}&metrics=visitors,pageviews`),
         goals.length ? get(`/stats/breakdown?${p}&property=goal&metrics=visitors,events,conversion_rate&limit=20`) : [],
         state.funnel ? fetchJson(`/stats/funnel?${p}&funnel=${encodeURIComponent(state.funnel)}`).then((b) => b.steps) : [],
-        get(`/stats/breakdown?${periodParam()}&property=bot&metrics=bots&limit=5`), // bots take no filters
-        get(`/ledger?${periodParam()}`), // nor does the ledger
+        // Bots, the ledger and script coverage are of the whole site: not shown through a link kept to a segment.
+        wholeSite ? get(`/stats/breakdown?${periodParam()}&property=bot&metrics=bots&limit=5`) : [], // bots take no filters
+        wholeSite ? get(`/ledger?${periodParam()}`) : [], // nor does the ledger
         // Nor script coverage, which compares the two origins; it reads the period's hits, so a
         // period too long or too slow for it leaves its panel out rather than the whole view.
-        get(`/coverage?${periodParam()}`).catch(() => ({ visits: 0 })),
+        wholeSite ? get(`/coverage?${periodParam()}`).catch(() => ({ visits: 0 })) : { visits: 0 },
         ...panels.map((views, i) => { const [property, , metric, only] = views[state.views[i]];
           const filters = only ? periodParam() + filterParam(only) : p; // a view of some events only (the 404s)
           return get(`/stats/breakdown?${filters}&property=${encodeURIComponent(property)}&metrics=visitors,${metric}&limit=10`); }),
@@ -349,7 +366,7 @@
   function connect() {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     // The key is offered as a subprotocol beside vulcan-live, never in the URL (docs/api.md).
-    const socket = new WebSocket(`${scheme}://${location.host}${api}/live`, ['vulcan-live', key]);
+    const socket = new WebSocket(`${scheme}://${location.host}${api}/live`, key ? ['vulcan-live', key] : ['vulcan-live']);
     liveSocket = socket;
     socket.onopen = () => { backoff = 1000; $('live-dot').classList.add('on'); sendFilters(); };
     socket.onmessage = (event) => {
@@ -416,7 +433,7 @@
   });
   $('export').addEventListener('click', async () => {
     try {
-      const response = await fetch(`${api}/export?${periodParam()}${filterParam()}${compareParam()}`, { headers: { Authorization: `Bearer ${key}` } });
+      const response = await fetch(`${api}/export?${periodParam()}${filterParam()}${compareParam()}`, { headers: headers(false) });
       if (!response.ok) throw new Error((await response.json()).message || response.statusText);
       const link = document.createElement('a');
       link.href = URL.createObjectURL(await response.blob());
@@ -426,14 +443,86 @@
     } catch (error) { showError(error); }
   });
   $('share').addEventListener('click', async () => {
+    if (access.via === 'session') { $('settings').scrollIntoView(); return; } // people share through links they can revoke
     const link = `${location.origin}${location.pathname}${location.search}#key=${encodeURIComponent(key)}`;
     try { await navigator.clipboard.writeText(link); $('share').textContent = 'Link copied'; } catch { prompt('Read-only link:', link); }
     setTimeout(() => { $('share').textContent = 'Share'; }, 2000);
   });
-  if (!key) { showError(new Error('add #key=<report key> to the address')); return; }
-  saveState();
-  renderFilterBar();
-  $('dates').style.display = state.period === 'custom' ? '' : 'none';
-  loadDefinitions().catch(showError).finally(load);
-  connect();
+
+  // Settings (admins and the owner, signed in): members, invitations and share links.
+  async function loadSettings() {
+    const [people, links] = await Promise.all([fetchJson('/members'), fetchJson('/shares')]);
+    $('members').innerHTML = people.members.map((m) => `<tr><td class="name"><span>${escape(m.email)}</span></td><td class="num">${m.role}</td>`
+      + `<td>${m.role === 'owner' ? '' : `<button class="light" data-remove-member="${escape(m.email)}">Remove</button>`}</td></tr>`).join('')
+      + people.invitations.map((i) => `<tr><td class="name"><span>${escape(i.email)}</span></td><td class="num">invited as ${i.role}</td>`
+      + `<td><button class="light" data-withdraw="${escape(i.email)}">Withdraw</button></td></tr>`).join('')
+      || '<tr><td class="empty">No members yet: invite someone</td></tr>';
+    $('shares').innerHTML = links.shares.map((l) => `<tr><td class="name"><span>${escape(l.label || 'Untitled')}</span></td>`
+      + `<td class="num">${l.password ? 'password' : ''} ${escape(l.filters)}</td>`
+      + `<td><button class="light" data-revoke="${escape(l.id)}">Revoke</button></td></tr>`).join('') || '<tr><td class="empty">No share links yet</td></tr>';
+  }
+  const settingsError = (error) => { $('settings-note').textContent = error.message; };
+  $('invite-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    change('POST', '/invitations', { email: $('invite-email').value, role: $('invite-role').value }).then((made) => {
+      $('invite-link').textContent = `${location.origin}${made.link}`;
+      $('invite-email').value = '';
+      return loadSettings();
+    }).catch(settingsError);
+  });
+  $('share-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    change('POST', '/shares', { label: $('share-label').value, password: $('share-password').value,
+      filters: $('share-filtered').checked ? filterText() : '' }).then((made) => {
+      $('share-link').textContent = `${location.origin}${made.link}`;
+      $('share-label').value = ''; $('share-password').value = '';
+      return loadSettings();
+    }).catch(settingsError);
+  });
+  $('settings').addEventListener('click', (event) => {
+    const target = event.target.closest('button[data-remove-member], button[data-withdraw], button[data-revoke]');
+    if (!target) return;
+    const { removeMember, withdraw, revoke } = target.dataset;
+    const path = removeMember ? `/members/${encodeURIComponent(removeMember)}`
+      : withdraw ? `/invitations/${encodeURIComponent(withdraw)}` : `/shares/${encodeURIComponent(revoke)}`;
+    change('DELETE', path).then(loadSettings).catch(settingsError);
+  });
+
+  // A share link with a password: unlocked once, then its unlock token is the key (in the fragment).
+  $('unlock').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      const unlocked = await change('POST', '/shares/unlock', { token: key, password: $('unlock-password').value });
+      key = unlocked.token;
+      history.replaceState(null, '', `${location.pathname}${location.search}#key=${encodeURIComponent(key)}`);
+      $('unlock').hidden = true;
+      start();
+    } catch (error) { $('unlock-note').textContent = error.message; }
+  });
+
+  // What this credential may do decides what is shown: no settings through a link, a key or to a viewer.
+  async function start() {
+    const response = await fetch(`${api}/access`, { headers: headers(false) });
+    const answer = await response.json().catch(() => ({}));
+    if (response.status === 401 && answer.error === 'password_required') { $('unlock').hidden = false; return; }
+    if (response.status === 401 && !key) { location.href = `/account#next=${encodeURIComponent(location.pathname + location.search)}`; return; }
+    if (!response.ok) { showError(new Error(answer.message || response.statusText)); return; }
+    access = answer;
+    document.body.dataset.role = access.role;
+    document.body.dataset.via = access.via;
+    wholeSite = !access.segment;
+    $('shared-note').textContent = access.via === 'share_link' ? `Shared view${access.segment ? ` of ${access.segment}` : ''}` : '';
+    $('account').hidden = access.via !== 'session';
+    $('share').hidden = access.via === 'session' && access.role === 'viewer';
+    const settings = access.via === 'session' && access.role !== 'viewer';
+    $('settings').hidden = !settings;
+    if (settings) loadSettings().catch(settingsError);
+    saveState();
+    renderFilterBar();
+    $('dates').style.display = state.period === 'custom' ? '' : 'none';
+    loadDefinitions().catch(showError).finally(load);
+    if (wholeSite) connect(); // the live picture is of the whole site
+    else $('current').textContent = 'not live';
+  }
+  start().catch(showError);
 })();

@@ -24,7 +24,9 @@ import org.apache.pekko.http.javadsl.server.Route;
  * or a referrer can never run as the dashboard, even if an escape were missed. The page is the same for every
  * site; it reads the site from its path and the report key from the URL fragment
  * ({@code #key=...}), which browsers never send to a server, and then talks to the stats API and
- * the live WebSocket with that key. A link with the fragment is the read-only share link.
+ * the live WebSocket with that key (a report key, or a share link's token); without one, with the
+ * signed-in session's cookies. {@code GET /account}: sign-up of the first user, sign-in, joining
+ * by an invitation link, a person's sites and API keys ({@code /account.js}).
  */
 public final class DashboardRoutes {
 
@@ -33,13 +35,19 @@ public final class DashboardRoutes {
 
   private final byte[] page = read("/web/dashboard.html");
   private final byte[] script = read("/web/dashboard.js");
+  private final byte[] accountPage = read("/web/account.html");
+  private final byte[] accountScript = read("/web/account.js");
 
   public Route route() {
     return concat(
         path(segment("dashboard").slash(PathMatchers.segment()), site -> get(() -> complete(
             HttpResponse.create().withEntity(ContentTypes.TEXT_HTML_UTF8, page).addHeaders(headers())))),
         path("dashboard.js", () -> get(() -> complete(
-            HttpResponse.create().withEntity(JAVASCRIPT, script).addHeaders(headers())))));
+            HttpResponse.create().withEntity(JAVASCRIPT, script).addHeaders(headers())))),
+        path("account", () -> get(() -> complete(
+            HttpResponse.create().withEntity(ContentTypes.TEXT_HTML_UTF8, accountPage).addHeaders(headers())))),
+        path("account.js", () -> get(() -> complete(
+            HttpResponse.create().withEntity(JAVASCRIPT, accountScript).addHeaders(headers())))));
   }
 
   private static final ContentType.WithCharset JAVASCRIPT =
