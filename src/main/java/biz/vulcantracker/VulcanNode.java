@@ -47,6 +47,9 @@ import biz.vulcantracker.scuttlebutt.people.Members;
 import biz.vulcantracker.scuttlebutt.people.People;
 import biz.vulcantracker.scuttlebutt.people.ShareLinks;
 import biz.vulcantracker.scuttlebutt.PeopleRoutes;
+import biz.vulcantracker.scuttlebutt.DigestRoutes;
+import biz.vulcantracker.scuttlebutt.digest.Digests;
+import biz.vulcantracker.scuttlebutt.mail.Mailer;
 import biz.vulcantracker.scuttlebutt.query.FilteredStats;
 import biz.vulcantracker.scuttlebutt.query.ScanLimits;
 import biz.vulcantracker.scuttlebutt.query.ScriptCoverage;
@@ -58,6 +61,7 @@ import biz.vulcantracker.scuttlebutt.query.RollupRows;
 import biz.vulcantracker.scuttlebutt.query.VisitSegments;
 import biz.vulcantracker.store.AccountTables;
 import biz.vulcantracker.store.ApiKeyTables;
+import biz.vulcantracker.store.DigestTables;
 import biz.vulcantracker.store.MemberTables;
 import biz.vulcantracker.store.ShareLinkTables;
 import biz.vulcantracker.store.DailyBreakdownsTable;
@@ -222,6 +226,7 @@ public final class VulcanNode implements AutoCloseable {
       routes.add(new DashboardRoutes().route());
       routes.add(new AccountRoutes(people).route());
       routes.add(new PeopleRoutes(access, definitions).route());
+      routes.add(new DigestRoutes(access, startDigests(system, config, session, store, sites, queries, definitions, hashing)).route());
     }
     await(sites.loaded());
 
@@ -252,6 +257,27 @@ public final class VulcanNode implements AutoCloseable {
       ClusterBootstrap.get(system).start();
     }
     return new VulcanNode(system, http, management, liveSockets);
+  }
+
+  /**
+   * Email digests when mail is set up: every reports node looks for due digests every
+   * {@code vulcan.digests.check-interval} (a delivery is claimed once, whoever looks).
+   */
+  private static Optional<Digests> startDigests(ActorSystem<?> system, Config config, CassandraSession session, StoreSettings store,
+      SiteCatalog sites, StatsQueries queries, ReportDefinitions definitions, Executor blocking) {
+    Mailer.Settings mail = Mailer.Settings.fromConfig(config);
+    if (!mail.enabled()) {
+      return Optional.empty();
+    }
+    Cluster cluster = Cluster.get(system);
+    Digests digests = new Digests(new DigestTables(session, store), sites, queries, definitions, new Mailer(mail), blocking,
+        Clock.systemUTC(), cluster.selfMember().uniqueAddress().toString(),
+        incarnation -> java.util.stream.StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
+            .anyMatch(member -> member.uniqueAddress().toString().equals(incarnation)),
+        config.getDuration("vulcan.digests.claim-lease"));
+    Duration every = config.getDuration("vulcan.digests.check-interval");
+    system.scheduler().scheduleWithFixedDelay(every, every, () -> digests.deliverDue(), system.executionContext());
+    return Optional.of(digests);
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {

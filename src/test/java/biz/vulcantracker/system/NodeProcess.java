@@ -60,6 +60,12 @@ final class NodeProcess implements AutoCloseable {
    */
   static NodeProcess start(String name, String roles, String prefix, int remotePort, int seedRemotePort, Path directory)
       throws IOException {
+    return start(name, roles, prefix, remotePort, seedRemotePort, directory, Map.of());
+  }
+
+  /** The same with more of the environment (settings a test needs beyond the cluster's). */
+  static NodeProcess start(String name, String roles, String prefix, int remotePort, int seedRemotePort, Path directory,
+      Map<String, String> more) throws IOException {
     int httpPort = freePort();
     int managementPort = freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
@@ -82,6 +88,7 @@ final class NodeProcess implements AutoCloseable {
     env.put("VULCAN_ADMIN_TOKEN", IntegrationFixture.ADMIN_TOKEN);
     env.put("VULCAN_TRUSTED_PROXIES", "127.0.0.1/32");
     env.put("VULCAN_SPOOL_DIR", directory.resolve(name + "-spool").toString());
+    env.putAll(more);
     return new NodeProcess(name, httpPort, managementPort, remotePort, log, builder.start());
   }
 
