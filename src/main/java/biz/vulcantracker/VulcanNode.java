@@ -49,6 +49,7 @@ import biz.vulcantracker.scuttlebutt.people.ShareLinks;
 import biz.vulcantracker.scuttlebutt.PeopleRoutes;
 import biz.vulcantracker.scuttlebutt.DigestRoutes;
 import biz.vulcantracker.scuttlebutt.digest.Digests;
+import biz.vulcantracker.scuttlebutt.mail.InvitationMail;
 import biz.vulcantracker.scuttlebutt.mail.Mailer;
 import biz.vulcantracker.scuttlebutt.query.FilteredStats;
 import biz.vulcantracker.scuttlebutt.query.ScanLimits;
@@ -225,8 +226,11 @@ public final class VulcanNode implements AutoCloseable {
       routes.add(new SiteAdminRoutes(access, sites, new SitePurge(system, siteData, maxAge, people), retention).route());
       routes.add(new DashboardRoutes().route());
       routes.add(new AccountRoutes(people).route());
-      routes.add(new PeopleRoutes(access, definitions).route());
-      routes.add(new DigestRoutes(access, startDigests(system, config, session, store, sites, queries, definitions, hashing)).route());
+      Mailer.Settings mail = Mailer.Settings.fromConfig(config);
+      Optional<Mailer> mailer = mail.enabled() ? Optional.of(new Mailer(mail)) : Optional.empty();
+      routes.add(new PeopleRoutes(access, definitions, new InvitationMail(mailer, hashing)).route());
+      routes.add(new DigestRoutes(access, mailer.map(m -> startDigests(system, config, session, store, sites, queries, definitions, m,
+          hashing))).route());
     }
     await(sites.loaded());
 
@@ -263,21 +267,17 @@ public final class VulcanNode implements AutoCloseable {
    * Email digests when mail is set up: every reports node looks for due digests every
    * {@code vulcan.digests.check-interval} (a delivery is claimed once, whoever looks).
    */
-  private static Optional<Digests> startDigests(ActorSystem<?> system, Config config, CassandraSession session, StoreSettings store,
-      SiteCatalog sites, StatsQueries queries, ReportDefinitions definitions, Executor blocking) {
-    Mailer.Settings mail = Mailer.Settings.fromConfig(config);
-    if (!mail.enabled()) {
-      return Optional.empty();
-    }
+  private static Digests startDigests(ActorSystem<?> system, Config config, CassandraSession session, StoreSettings store,
+      SiteCatalog sites, StatsQueries queries, ReportDefinitions definitions, Mailer mailer, Executor blocking) {
     Cluster cluster = Cluster.get(system);
-    Digests digests = new Digests(new DigestTables(session, store), sites, queries, definitions, new Mailer(mail), blocking,
+    Digests digests = new Digests(new DigestTables(session, store), sites, queries, definitions, mailer, blocking,
         Clock.systemUTC(), cluster.selfMember().uniqueAddress().toString(),
         incarnation -> java.util.stream.StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
             .anyMatch(member -> member.uniqueAddress().toString().equals(incarnation)),
         config.getDuration("vulcan.digests.claim-lease"));
     Duration every = config.getDuration("vulcan.digests.check-interval");
     system.scheduler().scheduleWithFixedDelay(every, every, () -> digests.deliverDue(), system.executionContext());
-    return Optional.of(digests);
+    return digests;
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {

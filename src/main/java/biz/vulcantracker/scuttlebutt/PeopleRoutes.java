@@ -7,6 +7,8 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.common.Json;
+import biz.vulcantracker.common.RandomSecret;
+import biz.vulcantracker.scuttlebutt.mail.InvitationMail;
 import biz.vulcantracker.scuttlebutt.people.Members;
 import biz.vulcantracker.scuttlebutt.people.People;
 import biz.vulcantracker.scuttlebutt.people.Role;
@@ -36,11 +38,13 @@ public final class PeopleRoutes {
   private final ReportAccess access;
   private final People people;
   private final ReportDefinitions definitions;
+  private final InvitationMail invitationMail;
 
-  public PeopleRoutes(ReportAccess access, ReportDefinitions definitions) {
+  public PeopleRoutes(ReportAccess access, ReportDefinitions definitions, InvitationMail invitationMail) {
     this.access = access;
     this.people = access.people();
     this.definitions = definitions;
+    this.invitationMail = invitationMail;
   }
 
   public Route route() {
@@ -101,13 +105,19 @@ public final class PeopleRoutes {
     JsonNode fields = Json.objectOf(body);
     String invitedBy = grant.holder().startsWith("user:") ? grant.holder().substring(5) : grant.via().name().toLowerCase(Locale.ROOT);
     return people.members().invite(siteId, invitedBy, fields.path("email").asText(null), fields.path("role").asText(null))
-        .thenApply(invited -> json(Json.MAPPER.createObjectNode()
-            .put("email", invited.invitation().email())
-            .put("role", invited.invitation().role())
-            .put("token", invited.token())
-            .put("link", "/account#invite=" + invited.token())
-            .put("expires_at", invited.invitation().createdAt().plus(Members.INVITATION_LIFETIME).toString()))
-            .withStatus(StatusCodes.CREATED));
+        .thenApply(invited -> {
+          String link = "/account#invite=" + invited.token();
+          invitationMail.send(invited.invitation().email(), siteId, invited.invitation().role(), invitedBy, link,
+              "<invitation." + RandomSecret.hex(16) + "@vulcan-tracker>");
+          return json(Json.MAPPER.createObjectNode()
+              .put("email", invited.invitation().email())
+              .put("role", invited.invitation().role())
+              .put("token", invited.token())
+              .put("link", link)
+              .put("mailed", invitationMail.enabled())
+              .put("expires_at", invited.invitation().createdAt().plus(Members.INVITATION_LIFETIME).toString()))
+              .withStatus(StatusCodes.CREATED);
+        });
   }
 
   private CompletionStage<HttpResponse> share(String siteId, String body) {

@@ -9,6 +9,9 @@ import biz.vulcantracker.VulcanNode;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -59,7 +62,10 @@ class AccessIT {
   void everyCredentialOnEveryEndpoint() throws Exception {
     IntegrationFixture.avoidMidnight();
     String prefix = IntegrationFixture.freshPrefix("access");
-    try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix));
+    GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+    smtp.start();
+    try (VulcanNode node = VulcanNode.start(IntegrationFixture.nodeConfig(prefix, Map.of("vulcan.mail.smtp-host", "127.0.0.1",
+            "vulcan.mail.smtp-port", smtp.getSmtp().getPort(), "vulcan.mail.starttls", "off", "vulcan.mail.public-url", "https://stats.test")));
         CqlSession cql = IntegrationFixture.cqlSession()) {
       ApiClient api = new ApiClient(node.httpPort());
 
@@ -77,7 +83,13 @@ class AccessIT {
       created(send(api, "POST", "/api/v1/sites", "{\"id\":\"" + OTHER + "\"}", null, boss.session(), boss.csrf()));
 
       // Invitations: boss invites alice (admin), alice invites bob (viewer), carol joins the other site only.
-      Who alice = join(api, invite(api, boss, SITE, "alice@example.com", "admin"), "alice", Role.ADMIN);
+      String aliceInvitation = invite(api, boss, SITE, "alice@example.com", "admin");
+      // The invitation is mailed to the invited person with its link.
+      eventually(Duration.ofSeconds(30), () -> assertThat(smtp.getReceivedMessagesForDomain("example.com")).anySatisfy(mail -> {
+        assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("alice@example.com");
+        assertThat(GreenMailUtil.getBody(mail)).contains("https://stats.test/account#invite=" + aliceInvitation);
+      }));
+      Who alice = join(api, aliceInvitation, "alice", Role.ADMIN);
       String bobInvitation = invite(api, alice, SITE, "Bob@Example.com", "viewer");
       JsonNode opened = ApiClient.json(send(api, "POST", "/api/v1/account/invitation", "{\"token\":\"" + bobInvitation + "\"}",
           null, null, null));
@@ -259,6 +271,8 @@ class AccessIT {
           .map(Row::getFormattedContents).collect(Collectors.joining("\n"));
       assertThat(stored).isNotEmpty().doesNotContain(aliceWrite.substring(20)).doesNotContain(segment.substring(20))
           .doesNotContain("link password 123");
+    } finally {
+      smtp.stop();
     }
   }
 
