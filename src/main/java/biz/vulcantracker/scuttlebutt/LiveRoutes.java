@@ -130,7 +130,7 @@ public final class LiveRoutes {
               if (!quotas.hasSocketRoom(grant.holder())) {
                 throw tooManySockets();
               }
-              return handleWebSocketMessagesForProtocol(socket(grant.site(), grant.holder()), PROTOCOL);
+              return handleWebSocketMessagesForProtocol(socket(grant.site(), grant.holder(), credential), PROTOCOL);
             } catch (ApiError error) {
               return complete(error.toResponse());
             } catch (RuntimeException failed) {
@@ -164,16 +164,18 @@ public final class LiveRoutes {
 
   /**
    * The socket: its place among the key's sockets is taken when it opens (one that lost a race for
-   * the last place gets an error message and is closed) and given back when it closes.
+   * the last place gets an error message and is closed) and given back when it closes. Its
+   * credential is asked again every {@code REFRESH}: a share link or key revoked, a member removed
+   * or a report key rotated closes the socket with an {@code access_revoked} message.
    */
-  private Flow<Message, Message, NotUsed> socket(Site site, String holder) {
+  private Flow<Message, Message, NotUsed> socket(Site site, String holder, ReportAccess.Credential credential) {
     LiveView view = new LiveView();
     Source<Message, NotUsed> out = Source.lazySource(() -> {
       if (!quotas.openSocket(holder)) {
         ApiError full = tooManySockets();
         return Source.<Message>single(TextMessage.create(ApiError.json(full.code(), full.getMessage())));
       }
-      return reports(site, holder, view).watchTermination((notUsed, done) -> {
+      return reports(site, holder, view).merge(revoked(site, credential), true).watchTermination((notUsed, done) -> {
         openSockets.incrementAndGet();
         done.whenComplete((ok, error) -> {
           openSockets.decrementAndGet();
@@ -197,6 +199,20 @@ public final class LiveRoutes {
       return message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer).thenApply(done -> Optional.<LiveFilters>empty());
     }).to(Sink.foreach(filters -> filters.ifPresent(view::filter)));
     return Flow.fromSinkAndSourceCoupled(in, out);
+  }
+
+  /** One {@code access_revoked} message once the socket's credential is refused (a store that does not answer refuses nothing). */
+  private Source<Message, NotUsed> revoked(Site site, ReportAccess.Credential credential) {
+    return Source.tick(REFRESH, REFRESH, "check")
+        .mapAsync(1, tick -> access.authorize(credential, site.id(), Role.VIEWER).handle((grant, failure) -> {
+          Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+          return cause instanceof ApiError refusal && (refusal.status().intValue() == 401 || refusal.status().intValue() == 403);
+        }))
+        .filter(refused -> refused)
+        .take(1)
+        .map(refused -> (Message) TextMessage.create(ApiError.json("access_revoked", "this socket's credential no longer reads site '"
+            + site.id() + "'")))
+        .mapMaterializedValue(cancellable -> NotUsed.getInstance());
   }
 
   private ApiError tooManySockets() {

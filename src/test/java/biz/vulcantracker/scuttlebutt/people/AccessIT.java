@@ -214,7 +214,26 @@ class AccessIT {
       assertThat(api.aggregate(SITE, open, "pageviews")).as("an open link sees the whole site").isEqualTo(4);
       assertThat(ApiClient.json(api.get(base + "/access", segment)).path("segment").asText()).isEqualTo("page==/blog*");
 
-      // Revoking a link ends it and its unlock tokens; revoking a key ends it; a removed member loses the site and their keys' reach.
+      // Revoking a link ends it and its unlock tokens (and closes a live socket it holds open); revoking a key ends it;
+      // a removed member loses the site and their keys' reach.
+      List<String> onOpenLink = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+      HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("vulcan-live", open)
+          .buildAsync(URI.create("ws://127.0.0.1:" + node.httpPort() + "/api/v1/sites/" + SITE + "/live"), new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+              onOpenLink.add(data.toString());
+              webSocket.request(1);
+              return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+              closed.set(true);
+              return null;
+            }
+          }).get(10, TimeUnit.SECONDS);
+      eventually(Duration.ofSeconds(10), () -> assertThat(onOpenLink).anySatisfy(m -> assertThat(m).contains("\"snapshot\"")));
       JsonNode shares = ApiClient.json(send(api, "GET", base + "/shares", null, null, alice.session(), null)).path("shares");
       for (JsonNode link : shares) {
         if (List.of("public", "locked").contains(link.path("label").asText())) {
@@ -224,6 +243,10 @@ class AccessIT {
       }
       assertThat(api.get(base + "/stats/aggregate?period=day&metrics=visitors", open).statusCode()).isEqualTo(403);
       assertThat(api.get(base + "/stats/aggregate?period=day&metrics=visitors", unlocked).statusCode()).isEqualTo(403);
+      eventually(Duration.ofSeconds(20), () -> {
+        assertThat(onOpenLink).anySatisfy(m -> assertThat(m).contains("access_revoked"));
+        assertThat(closed).isTrue();
+      });
       JsonNode aliceKeys = ApiClient.json(send(api, "GET", "/api/v1/account/keys", null, null, alice.session(), null)).path("keys");
       assertThat(aliceKeys.findValuesAsText("name")).containsExactly("alice read", "alice write");
       assertThat(aliceKeys.toString()).doesNotContain(aliceRead.substring(20));
