@@ -53,7 +53,7 @@ public final class ApiError extends RuntimeException {
       Supplier<CompletionStage<HttpResponse>> handler, Function<Throwable, HttpResponse> otherwise, Consumer<String> refused) {
     try {
       return handler.get().exceptionally(failure -> {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = unwrap(failure);
         if (cause instanceof ApiError error) {
           refused.accept(error.code());
           return error.toResponse();
@@ -64,6 +64,11 @@ public final class ApiError extends RuntimeException {
       refused.accept(error.code());
       return CompletableFuture.completedFuture(error.toResponse());
     }
+  }
+
+  /** The failure a stage failed with, out of the {@link CompletionException} that stages wrap it in. */
+  public static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 
   public static HttpResponse response(StatusCode status, String code, String message) {

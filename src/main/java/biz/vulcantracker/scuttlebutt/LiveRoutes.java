@@ -121,23 +121,14 @@ public final class LiveRoutes {
           } catch (ApiError error) {
             return complete(error.toResponse());
           }
-          return onComplete(() -> access.authorize(credential, siteId, Role.VIEWER), granted -> {
-            try {
-              ReportAccess.Grant grant = granted.get();
-              // The live picture is of all traffic: a share link kept to a segment reads the stats API instead.
-              grant.requireWholeSite("the live report");
-              checkOrigin(request, grant);
-              if (!quotas.hasSocketRoom(grant.holder())) {
-                throw tooManySockets();
-              }
-              return handleWebSocketMessagesForProtocol(socket(grant.site(), grant.holder(), credential), PROTOCOL);
-            } catch (ApiError error) {
-              return complete(error.toResponse());
-            } catch (RuntimeException failed) {
-              Throwable cause = failed.getCause() != null ? failed.getCause() : failed;
-              return complete(cause instanceof ApiError error ? error.toResponse()
-                  : ApiError.response(StatusCodes.SERVICE_UNAVAILABLE, "store_unavailable", "try again later"));
+          return ReportAccess.onStage(() -> access.authorize(credential, siteId, Role.VIEWER), grant -> {
+            // The live picture is of all traffic: a share link kept to a segment reads the stats API instead.
+            grant.requireWholeSite("the live report");
+            checkOrigin(request, grant);
+            if (!quotas.hasSocketRoom(grant.holder())) {
+              throw tooManySockets();
             }
+            return handleWebSocketMessagesForProtocol(socket(grant.site(), grant.holder(), credential), PROTOCOL);
           });
         }))));
   }
@@ -204,10 +195,8 @@ public final class LiveRoutes {
   /** One {@code access_revoked} message once the socket's credential is refused (a store that does not answer refuses nothing). */
   private Source<Message, NotUsed> revoked(Site site, ReportAccess.Credential credential) {
     return Source.tick(REFRESH, REFRESH, "check")
-        .mapAsync(1, tick -> access.authorize(credential, site.id(), Role.VIEWER).handle((grant, failure) -> {
-          Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-          return cause instanceof ApiError refusal && (refusal.status().intValue() == 401 || refusal.status().intValue() == 403);
-        }))
+        .mapAsync(1, tick -> access.authorize(credential, site.id(), Role.VIEWER).handle((grant, failure) ->
+            ApiError.unwrap(failure) instanceof ApiError refusal && (refusal.status().intValue() == 401 || refusal.status().intValue() == 403)))
         .filter(refused -> refused)
         .take(1)
         .map(refused -> (Message) TextMessage.create(ApiError.json("access_revoked", "this socket's credential no longer reads site '"

@@ -135,16 +135,24 @@ public final class ReportAccess {
    * checked before a byte of the body is read, so nobody else makes the node read one.
    */
   public Route authorized(HttpRequest request, String siteId, Role needed, Function<Grant, Route> inner) {
-    return Directives.onComplete(() -> authorize(request, siteId, needed), result -> {
-      if (result.isSuccess()) {
-        return inner.apply(result.get());
+    return onStage(() -> authorize(request, siteId, needed), inner);
+  }
+
+  /**
+   * The inner route of what the stage completes with; a refusal (an {@link ApiError} the stage
+   * fails with or {@code inner} throws) is answered as such, any other failure 503.
+   */
+  public static <T> Route onStage(Supplier<CompletionStage<T>> stage, Function<T, Route> inner) {
+    return Directives.onComplete(stage, result -> {
+      try {
+        if (result.isSuccess()) {
+          return inner.apply(result.get());
+        }
+        throw result.failed().get();
+      } catch (Throwable failure) {
+        return Directives.complete(ApiError.unwrap(failure) instanceof ApiError refused ? refused.toResponse()
+            : ApiError.response(StatusCodes.SERVICE_UNAVAILABLE, "store_unavailable", "try again later"));
       }
-      Throwable failure = result.failed().get();
-      failure = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-      if (failure instanceof ApiError refused) {
-        return Directives.complete(refused.toResponse());
-      }
-      return Directives.complete(ApiError.response(StatusCodes.SERVICE_UNAVAILABLE, "store_unavailable", "try again later"));
     });
   }
 

@@ -86,15 +86,7 @@ public final class SiteAdminRoutes {
     if (BearerToken.of(request).isPresent()) {
       return access.admin(request, () -> inner.apply(Optional.empty()));
     }
-    return onComplete(() -> access.signedIn(request), person -> {
-      if (person.isSuccess()) {
-        return inner.apply(Optional.of(person.get().email()));
-      }
-      Throwable failure = person.failed().get();
-      Throwable cause = failure.getCause() != null && !(failure instanceof ApiError) ? failure.getCause() : failure;
-      return complete(cause instanceof ApiError refused ? refused.toResponse()
-          : ApiError.response(StatusCodes.SERVICE_UNAVAILABLE, "store_unavailable", "try again later"));
-    });
+    return ReportAccess.onStage(() -> access.signedIn(request), person -> inner.apply(Optional.of(person.email())));
   }
 
   /** A site's new secrets, which only the answer that made them carries. */

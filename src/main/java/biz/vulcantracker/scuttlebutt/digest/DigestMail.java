@@ -1,5 +1,7 @@
 package biz.vulcantracker.scuttlebutt.digest;
 
+import static biz.vulcantracker.scuttlebutt.mail.Html.escape;
+
 import biz.vulcantracker.scuttlebutt.mail.Mailer;
 import biz.vulcantracker.scuttlebutt.query.ComparedStats;
 import biz.vulcantracker.scuttlebutt.query.StatsQueries;
@@ -118,20 +120,5 @@ final class DigestMail {
   private static String colour(String metric, BigDecimal change) {
     boolean better = metric.equals("bounce_rate") ? change.signum() < 0 : change.signum() > 0;
     return change.signum() == 0 ? "#6b7385" : better ? "#1a7f37" : "#c62828";
-  }
-
-  static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
   }
 }

@@ -34,8 +34,8 @@ public final class InvitationMail {
       String text = invitedBy + " invites you to see " + siteId + " on Vulcan Tracker as " + role + ".\n\nJoin: " + link
           + "\n\nThe link works once, for 7 days.\n";
       String html = "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;max-width:520px;margin:0 auto;padding:24px\">"
-          + "<p>" + escape(invitedBy) + " invites you to see <b>" + escape(siteId) + "</b> on Vulcan Tracker as " + escape(role) + ".</p>"
-          + "<p><a href=\"" + escape(link) + "\">Join " + escape(siteId) + "</a></p>"
+          + "<p>" + Html.escape(invitedBy) + " invites you to see <b>" + Html.escape(siteId) + "</b> on Vulcan Tracker as " + Html.escape(role) + ".</p>"
+          + "<p><a href=\"" + Html.escape(link) + "\">Join " + Html.escape(siteId) + "</a></p>"
           + "<p style=\"color:#6b7385;font-size:12px\">The link works once, for 7 days.</p></body></html>";
       try {
         m.send(new Mailer.Mail(to, "You are invited to " + siteId + " on Vulcan Tracker", text, html, messageId, Optional.empty()));
@@ -43,9 +43,5 @@ public final class InvitationMail {
         log.warn("The invitation to {} could not be mailed; the link was in the answer that made it", siteId, e);
       }
     }));
-  }
-
-  private static String escape(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

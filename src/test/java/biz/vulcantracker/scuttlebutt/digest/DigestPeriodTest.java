@@ -50,7 +50,7 @@ class DigestPeriodTest {
 
   @Test
   void whatVisitorsSentIsEscapedInTheHtmlPart() {
-    assertThat(DigestMail.escape("/<script>alert('x')</script>?a=1&b=\"2\""))
+    assertThat(biz.vulcantracker.scuttlebutt.mail.Html.escape("/<script>alert('x')</script>?a=1&b=\"2\""))
         .isEqualTo("/&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;?a=1&amp;b=&quot;2&quot;");
   }
 }
