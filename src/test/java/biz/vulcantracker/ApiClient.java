@@ -97,6 +97,11 @@ public final class ApiClient {
 
   /** {@code POST /api/v1/beacon/log} with the lines as the body; null token or batch id leave the header out. */
   public HttpResponse<String> postLog(String siteId, String token, String format, String lines, String batchId) {
+    return postLog(siteId, token, format, lines, batchId, null);
+  }
+
+  /** {@link #postLog(String, String, String, String, String)} with the body's offset in its file (null: no header). */
+  public HttpResponse<String> postLog(String siteId, String token, String format, String lines, String batchId, String offset) {
     String query = "?s=" + URLEncoder.encode(siteId, StandardCharsets.UTF_8)
         + (format == null ? "" : "&format=" + URLEncoder.encode(format, StandardCharsets.UTF_8));
     HttpRequest.Builder request = HttpRequest.newBuilder(uri("/api/v1/beacon/log" + query))
@@ -107,6 +112,9 @@ public final class ApiClient {
     }
     if (batchId != null) {
       request.header("X-Vulcan-Batch", batchId);
+    }
+    if (offset != null) {
+      request.header("X-Vulcan-Offset", offset);
     }
     return send(request);
   }

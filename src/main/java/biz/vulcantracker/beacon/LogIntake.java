@@ -77,11 +77,12 @@ public final class LogIntake {
    * A batch for the site whose ingest token was given, its lines in {@code formatSpec} (combined when
    * empty), optionally with the sender's batch id.
    */
-  public Batch open(Optional<String> token, Optional<String> siteId, Optional<String> formatSpec, Optional<String> batchId) {
+  public Batch open(Optional<String> token, Optional<String> siteId, Optional<String> formatSpec, Optional<String> batchId,
+      Optional<String> bodyOffset) {
     Site site = authorize(token, siteId.orElseThrow(() ->
         new ApiError(StatusCodes.BAD_REQUEST, "missing_field", "the site is missing: ?s=<site id>")));
     return new Batch(site, formatOf(formatSpec.filter(f -> !f.isBlank()).orElse("combined")), checkedBatchId(batchId),
-        new LogIngestReport(), new LogLineIds(site.id()));
+        new LogIngestReport(), new LogLineIds(site.id(), checkedOffset(bodyOffset)));
   }
 
   /** Parses, filters, anonymizes and queues one chunk (number {@code chunk}, from 0) of the batch's lines. */
@@ -102,6 +103,7 @@ public final class LogIntake {
     Map<LocalDate, Long> received = new TreeMap<>();
     for (int i = 0; i < lines.size(); i++) {
       byte[] bytes = lines.get(i);
+      long offset = batch.lineIds().place(bytes.length);
       if (isBlank(bytes)) {
         continue;
       }
@@ -151,7 +153,7 @@ public final class LogIntake {
       if (notFound) {
         report.notFound();
       }
-      hits.add(anonymize(batch.site(), line, url.get(), batch.lineIds().idOf(bytes, line), notFound));
+      hits.add(anonymize(batch.site(), line, url.get(), batch.lineIds().idOf(bytes, line, offset), notFound));
     }
     List<LedgerEntry> ledger = LedgerEntry.of(batch.site().id(), skipped);
     return CompletableFuture.allOf(hits.toArray(CompletableFuture[]::new))
@@ -290,6 +292,23 @@ public final class LogIntake {
           "X-Vulcan-Batch must be 1 to " + MAX_BATCH_ID_LENGTH + " printable ASCII characters without spaces");
     }
     return id;
+  }
+
+  private static long checkedOffset(Optional<String> header) {
+    Optional<String> value = header.map(String::strip).filter(v -> !v.isEmpty());
+    if (value.isEmpty()) {
+      return 0;
+    }
+    try {
+      long offset = Long.parseLong(value.get());
+      if (offset >= 0) {
+        return offset;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new ApiError(StatusCodes.BAD_REQUEST, "bad_offset",
+        "X-Vulcan-Offset must be the byte offset in its file where the body starts: a whole number from 0");
   }
 
   private String onceKey(Site site, String batchId, long chunk) {

@@ -4,31 +4,35 @@ import biz.vulcantracker.logformat.LogLine;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Map;
 
 /**
- * The hit ids of one request's log lines, derived from what the lines say rather than from when
- * they arrived: the same file sent again (a retry, a re-import a month later, overlapping rotated
- * files) gives the same ids, and katric counts each hit once. Two identical lines of one request
- * (two requests in the same second from one client) are told apart by their occurrence.
+ * The hit ids of one request's log lines, derived from what each line says and where it stands in
+ * its file rather than from when it arrived: the same file sent again (a retry, a re-import a month
+ * later, a rotated file read under its new name) gives the same ids, and katric counts each hit once.
+ * Two identical lines (the same client asking for the same page twice in one second) stand at
+ * different places, so they stay two hits even when they come in different requests.
+ *
+ * <p>Where a line stands is its byte offset in its file: the request's {@code X-Vulcan-Offset} (where
+ * its body starts in the file; the forwarder sends it, a whole file uploaded at once starts at 0) plus
+ * the bytes of the lines before it in the body.
  *
  * <p>The id is kept with the hit, and a digest of a known line with its address in it could be
  * reversed by trying every IPv4 address. So the address (and X-Forwarded-For) is cut out of the
  * line, and only 16 bits of a digest of the address go in instead: enough to tell apart two
- * clients' otherwise identical requests of the same second (busy pages, the same browser, sent in
- * different requests) but for one pair in 65,536, while every id stays equally likely to come
- * from 65,536 IPv4 addresses (and from any of an astronomical number of IPv6 ones).
+ * clients' otherwise identical requests of the same second at the same offset of two servers' logs
+ * but for one pair in 65,536, while every id stays equally likely to come from 65,536 IPv4 addresses
+ * (and from any of an astronomical number of IPv6 ones).
  */
 final class LogLineIds {
 
   private final String siteId;
-  private final Map<String, Integer> occurrences = new HashMap<>();
   private final MessageDigest sha256;
+  private long nextOffset;
 
-  LogLineIds(String siteId) {
+  LogLineIds(String siteId, long bodyOffset) {
     this.siteId = siteId;
+    this.nextOffset = bodyOffset;
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -36,8 +40,18 @@ final class LogLineIds {
     }
   }
 
-  /** The id of a line of this request (called in the request's line order). */
-  synchronized String idOf(byte[] bytes, LogLine line) {
+  /**
+   * The offset in its file of the request's next line, {@code lineBytes} long without its newline;
+   * called for every line of the request in order, blank and refused ones too.
+   */
+  synchronized long place(int lineBytes) {
+    long offset = nextOffset;
+    nextOffset += lineBytes + 1L;
+    return offset;
+  }
+
+  /** The id of the line at {@code offset} (from {@link #place}). */
+  synchronized String idOf(byte[] bytes, LogLine line, long offset) {
     String content = new String(bytes, StandardCharsets.UTF_8).strip();
     content = content.replace(line.address(), "");
     String client = line.address();
@@ -50,9 +64,9 @@ final class LogLineIds {
     sha256.update((byte) 0);
     sha256.update(clientDigest, 0, 2); // 16 bits of the client: see above
     sha256.update((byte) 0);
+    sha256.update(Long.toString(offset).getBytes(StandardCharsets.US_ASCII));
+    sha256.update((byte) 0);
     byte[] digest = sha256.digest(content.getBytes(StandardCharsets.UTF_8));
-    String contentId = HexFormat.of().formatHex(digest, 0, 16);
-    int occurrence = occurrences.merge(contentId, 1, Integer::sum) - 1;
-    return "log-" + contentId + (occurrence == 0 ? "" : "-" + occurrence);
+    return "log-" + HexFormat.of().formatHex(digest, 0, 16);
   }
 }

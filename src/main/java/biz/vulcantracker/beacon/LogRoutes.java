@@ -48,7 +48,7 @@ public final class LogRoutes {
   private CompletionStage<HttpResponse> ingest(
       HttpRequest request, Optional<String> siteId, Optional<String> format, Materializer materializer) {
     LogIntake.Batch batch = intake.open(BearerToken.of(request), siteId, format,
-        request.getHeader("X-Vulcan-Batch").map(HttpHeader::value));
+        request.getHeader("X-Vulcan-Batch").map(HttpHeader::value), request.getHeader("X-Vulcan-Offset").map(HttpHeader::value));
     var entity = request.entity();
     long maxBodyBytes = intake.limits().maxBodyBytes();
     if (entity.getContentLengthOption().orElse(0L) > maxBodyBytes) {

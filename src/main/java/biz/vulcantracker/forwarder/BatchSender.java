@@ -31,13 +31,18 @@ final class BatchSender {
     this.token = options.token();
   }
 
-  /** The endpoint's answer; null if {@code stopping} turned true while retrying. */
-  JsonNode send(byte[] lines, String batchId, BooleanSupplier stopping) throws InterruptedException {
+  /**
+   * Sends {@code lines}, which start at {@code fileOffset} of their file (the endpoint tells identical
+   * lines apart by where they stand). The endpoint's answer; null if {@code stopping} turned true
+   * while retrying.
+   */
+  JsonNode send(byte[] lines, String batchId, long fileOffset, BooleanSupplier stopping) throws InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(endpoint)
         .timeout(Duration.ofMinutes(2))
         .header("Authorization", "Bearer " + token)
         .header("Content-Type", "text/plain; charset=utf-8")
         .header("X-Vulcan-Batch", batchId)
+        .header("X-Vulcan-Offset", Long.toString(fileOffset))
         .POST(HttpRequest.BodyPublishers.ofByteArray(lines))
         .build();
     Duration backoff = FIRST_BACKOFF;

@@ -198,7 +198,7 @@ public final class Forwarder {
   /** Sends one batch until accepted and saves the new position; false if stopped first. */
   private boolean send(String fingerprint, LogFile.LineBatch batch) throws IOException, InterruptedException {
     String batchId = fingerprint + "-" + batch.start() + "-" + batch.end();
-    JsonNode answer = sender.send(batch.bytes(), batchId, () -> stopping);
+    JsonNode answer = sender.send(batch.bytes(), batchId, batch.start(), () -> stopping);
     if (answer == null) {
       return false;
     }

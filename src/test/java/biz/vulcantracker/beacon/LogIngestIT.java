@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigFactory;
 import io.lettuce.core.RedisClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -126,6 +127,34 @@ class LogIngestIT {
   }
 
   @Test
+  void identicalLinesInDifferentRequestsAreTwoHitsAndTheSameFileAgainIsNone() {
+    ApiClient.SiteKeys site = api.createSite("same.example", List.of("same.example"), "UTC");
+    // One client asks for /pricing twice in one second: two identical lines, which a forwarder
+    // following the log may send in two requests, each saying where it starts in the file.
+    String twice = line("198.51.100.20", "GET /pricing HTTP/1.1", 200, FIREFOX) + "\n";
+    String other = line("198.51.100.21", "GET /docs HTTP/1.1", 200, FIREFOX) + "\n";
+    String first = twice + other;
+    String file = first + twice;
+    int secondStarts = first.getBytes(StandardCharsets.UTF_8).length;
+    assertThat(ApiClient.json(api.postLog("same.example", site.ingestToken(), null, first, "f-0-" + secondStarts, "0"))
+        .path("queued").asLong()).isEqualTo(2);
+    assertThat(ApiClient.json(api.postLog("same.example", site.ingestToken(), null, twice, "f-" + secondStarts + "-end",
+        Integer.toString(secondStarts))).path("queued").asLong()).isEqualTo(1);
+    eventually(Duration.ofSeconds(30), () -> assertThat(api.aggregate("same.example", site.reportKey(), "pageviews")).isEqualTo(3));
+    // The same file again, in one request without a batch id (offset 0 by default), and its second
+    // part again under another batch id: the lines stand where they stood, nothing counts twice.
+    assertThat(ApiClient.json(api.postLog("same.example", site.ingestToken(), null, file, null)).path("queued").asLong()).isEqualTo(3);
+    api.postLog("same.example", site.ingestToken(), null, twice, "g", Integer.toString(secondStarts));
+    // A marker line after them shows the pipeline has caught up before the count is read again.
+    api.postLog("same.example", site.ingestToken(), null, line("198.51.100.22", "GET /marker HTTP/1.1", 200, FIREFOX),
+        null, "1000000");
+    eventually(Duration.ofSeconds(30), () -> assertThat(api.get(
+        "/api/v1/sites/same.example/stats/breakdown?property=page&metrics=pageviews", site.reportKey()).body()).contains("/marker"));
+    assertThat(api.aggregate("same.example", site.reportKey(), "pageviews")).isEqualTo(4);
+    assertThat(api.aggregate("same.example", site.reportKey(), "visitors")).isEqualTo(3);
+  }
+
+  @Test
   void readsAnNginxFormatGivenInTheQuery() {
     String format = "$remote_addr [$time_iso8601] \"$request\" $status \"$http_user_agent\"";
     String now = ZonedDateTime.now(ZoneOffset.ofHoursMinutes(5, 30)).minusSeconds(5).withNano(0)
@@ -147,6 +176,8 @@ class LogIngestIT {
     assertError(api.postLog("logs.example", site.reportKey(), null, body, null), 401, "unauthorized");
     assertError(api.postLog("logs.example", site.ingestToken(), "$remote_addr $status", body, null), 400, "bad_format");
     assertError(api.postLog("logs.example", site.ingestToken(), null, body, "bad id with spaces"), 400, "bad_batch_id");
+    assertError(api.postLog("logs.example", site.ingestToken(), null, body, null, "-1"), 400, "bad_offset");
+    assertError(api.postLog("logs.example", site.ingestToken(), null, body, null, "12ab"), 400, "bad_offset");
     assertError(api.postLog("logs.example", site.ingestToken(), null, "x".repeat(70_000), null), 400, "line_too_long");
     // The limit is lowered for this node (TEST_MAX_BODY): a body over 8 MB sent with its length is
     // answered 413 before it is read, and the early answer races the upload (a reset instead of the
