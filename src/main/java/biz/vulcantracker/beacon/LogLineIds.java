@@ -17,9 +17,8 @@ import java.util.HexFormat;
  * its body starts in the file; the forwarder sends it, a whole file uploaded at once starts at 0) plus
  * the bytes of the lines before it in the body.
  *
- * <p>The id is kept with the hit, and a digest of a known line with its address in it could be
- * reversed by trying every IPv4 address. So the address (and X-Forwarded-For) is cut out of the
- * line, and only 16 bits of a digest of the address go in instead: enough to tell apart two
+ * <p>The id is kept with the hit, so the address (and X-Forwarded-For) is cut out of the line
+ * ({@link LogLine#withoutClient}), and only 16 bits of a digest of the address go in instead: enough to tell apart two
  * clients' otherwise identical requests of the same second at the same offset of two servers' logs
  * but for one pair in 65,536, while every id stays equally likely to come from 65,536 IPv4 addresses
  * (and from any of an astronomical number of IPv6 ones).
@@ -52,13 +51,9 @@ final class LogLineIds {
 
   /** The id of the line at {@code offset} (from {@link #place}). */
   synchronized String idOf(byte[] bytes, LogLine line, long offset) {
-    String content = new String(bytes, StandardCharsets.UTF_8).strip();
-    content = content.replace(line.address(), "");
-    String client = line.address();
-    if (line.forwardedFor() != null && !line.forwardedFor().isEmpty()) {
-      content = content.replace(line.forwardedFor(), "");
-      client = client + " " + line.forwardedFor();
-    }
+    String content = line.withoutClient(new String(bytes, StandardCharsets.UTF_8).strip());
+    String client = line.forwardedFor() == null || line.forwardedFor().isEmpty()
+        ? line.address() : line.address() + " " + line.forwardedFor();
     byte[] clientDigest = sha256.digest(client.getBytes(StandardCharsets.UTF_8));
     sha256.update(siteId.getBytes(StandardCharsets.UTF_8));
     sha256.update((byte) 0);

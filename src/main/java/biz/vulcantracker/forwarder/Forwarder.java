@@ -1,5 +1,6 @@
 package biz.vulcantracker.forwarder;
 
+import biz.vulcantracker.logformat.LogFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ public final class Forwarder {
 
   private final ForwarderOptions options;
   private final BatchSender sender;
+  private final LogFormat format;
   private volatile boolean stopping;
   private long linesReceived;
   private long linesQueued;
@@ -39,6 +41,7 @@ public final class Forwarder {
   Forwarder(ForwarderOptions options) {
     this.options = options;
     this.sender = new BatchSender(options);
+    this.format = LogFormat.of(options.format());
   }
 
   /** The {@code forward} subcommand; exits the JVM with 0 (done or stopped), 1 (refused) or 2 (usage). */
@@ -136,7 +139,7 @@ public final class Forwarder {
         }
         Optional<LogFile> next = LogFile.open(path);
         if (next.isPresent()) {
-          Optional<String> nextFingerprint = next.get().fingerprint();
+          Optional<String> nextFingerprint = next.get().fingerprint(format);
           if (nextFingerprint.isPresent()) {
             file.close();
             file = next.get();
@@ -151,7 +154,7 @@ public final class Forwarder {
       } else {
         // Truncated (copytruncate): shorter than the position, or already refilled past it with new
         // content, which a new first line gives away.
-        Optional<String> nextFingerprint = file.fingerprint();
+        Optional<String> nextFingerprint = file.fingerprint(format);
         if (nextFingerprint.isPresent() && (file.size() < offset || !nextFingerprint.get().equals(fingerprint))) {
           fingerprint = nextFingerprint.get();
           offset = 0;
@@ -180,7 +183,7 @@ public final class Forwarder {
       return;
     }
     try (LogFile file = old.get()) {
-      if (!file.fingerprint().map(saved.fingerprint()::equals).orElse(false)) {
+      if (!file.fingerprint(format).map(saved.fingerprint()::equals).orElse(false)) {
         return;
       }
       System.err.println("forward: finishing the rotated " + rotated + " from byte " + saved.offset());
@@ -240,7 +243,7 @@ public final class Forwarder {
 
   private String waitForFingerprint(LogFile file) throws IOException, InterruptedException {
     while (!stopping) {
-      Optional<String> fingerprint = file.fingerprint();
+      Optional<String> fingerprint = file.fingerprint(format);
       if (fingerprint.isPresent()) {
         return fingerprint.get();
       }

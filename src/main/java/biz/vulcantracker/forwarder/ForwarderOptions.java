@@ -1,5 +1,6 @@
 package biz.vulcantracker.forwarder;
 
+import biz.vulcantracker.logformat.LogFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -87,8 +88,9 @@ public record ForwarderOptions(
     if (batchBytes < 1024 || batchBytes > 8 * 1024 * 1024) {
       throw new IllegalArgumentException("--batch-bytes must be between 1024 and 8388608");
     }
-    return new ForwarderOptions(url, values.get("site"), token.strip(), file,
-        values.getOrDefault("format", "combined"), follow, state, batchBytes,
+    String format = values.getOrDefault("format", "combined");
+    LogFormat.of(format); // refused here (IllegalArgumentException) rather than by the endpoint
+    return new ForwarderOptions(url, values.get("site"), token.strip(), file, format, follow, state, batchBytes,
         Duration.ofMillis(Long.parseLong(values.getOrDefault("flush-interval-ms", "2000"))));
   }
 

@@ -1,9 +1,12 @@
 package biz.vulcantracker.forwarder;
 
+import biz.vulcantracker.logformat.LogFormat;
+import biz.vulcantracker.logformat.LogLineException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,10 +19,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One open access log. Its identity is a fingerprint of its first line (up to 1 KB), not its inode:
- * the same content has the same identity after a rename (rotation) and in a copy (an import of the
- * same file again), while a truncated or recreated file starts a new identity. Batch ids are built
- * from it, which is what lets the endpoint recognise a batch it has already counted.
+ * One open access log. Its identity is a fingerprint of its first line (up to 1 KB, without the
+ * client address), not its inode: the same content has the same identity after a rename (rotation)
+ * and in a copy (an import of the same file again), while a truncated or recreated file starts a new
+ * identity. Batch ids are built from it, which is what lets the endpoint recognise a batch it has
+ * already counted.
  */
 final class LogFile implements Closeable {
 
@@ -55,8 +59,11 @@ final class LogFile implements Closeable {
     return channel.size();
   }
 
-  /** The fingerprint, once the first line is complete (or 1 KB long). */
-  Optional<String> fingerprint() throws IOException {
+  /**
+   * The fingerprint, once the first line is complete (or 1 KB long). It goes into batch ids, which
+   * the endpoint keeps for days: a line of {@code format} is digested without its client address.
+   */
+  Optional<String> fingerprint(LogFormat format) throws IOException {
     ByteBuffer head = ByteBuffer.allocate(FINGERPRINT_BYTES);
     while (head.hasRemaining() && channel.read(head, head.position()) > 0) {
       // read until the buffer is full or the file ends
@@ -68,10 +75,15 @@ final class LogFile implements Closeable {
       return Optional.empty();
     }
     int end = newline < 0 ? length : newline + 1;
+    String first = new String(bytes, 0, end, StandardCharsets.UTF_8);
+    try {
+      first = format.parse(bytes, 0, newline < 0 ? end : newline).withoutClient(first);
+    } catch (LogLineException e) {
+      // not a line of the format: it has no address the endpoint would read either
+    }
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(bytes, 0, end);
-      return Optional.of(HexFormat.of().formatHex(sha.digest(), 0, 12));
+      return Optional.of(HexFormat.of().formatHex(sha.digest(first.getBytes(StandardCharsets.UTF_8)), 0, 12));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
