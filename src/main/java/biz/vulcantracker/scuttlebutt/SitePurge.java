@@ -1,6 +1,7 @@
 package biz.vulcantracker.scuttlebutt;
 
 import biz.vulcantracker.katric.SiteEntity;
+import biz.vulcantracker.scuttlebutt.imports.Imports;
 import biz.vulcantracker.scuttlebutt.people.People;
 import biz.vulcantracker.store.SiteData;
 import java.time.Duration;
@@ -13,7 +14,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 /**
  * What deleting a site deletes after its registry row: its entity (stopped, its journal and
  * snapshots deleted), its rows (rollups, hits of every day a hit of it can have), its members,
- * invitations and share links.
+ * invitations, share links and imports.
  */
 public final class SitePurge {
 
@@ -21,11 +22,13 @@ public final class SitePurge {
   private final SiteData data;
   private final Duration maxAge;
   private final People people;
+  private final Imports imports;
 
   /** @param maxAge the oldest a hit may be ({@code vulcan.katric.max-age}): the oldest day with hits */
-  public SitePurge(ActorSystem<?> system, SiteData data, Duration maxAge, People people) {
+  public SitePurge(ActorSystem<?> system, SiteData data, Duration maxAge, People people, Imports imports) {
     this.system = system;
     this.people = people;
+    this.imports = imports;
     this.data = data;
     this.maxAge = maxAge;
   }
@@ -38,6 +41,7 @@ public final class SitePurge {
     return SiteEntity.forget(system, siteId).thenCompose(forgotten -> data.purge(siteId, first, last))
         .thenCompose(purged -> people.members().forgetSite(siteId))
         .thenCompose(forgotten -> people.shareLinks().forgetSite(siteId))
+        .thenCompose(forgotten -> imports.forgetSite(siteId))
         .thenApply(forgotten -> Done.getInstance());
   }
 }

@@ -47,6 +47,12 @@ public final class DailyTotalsTable {
         });
   }
 
+  /** The site's first day with a row: where its own data starts. */
+  public CompletionStage<java.util.Optional<LocalDate>> firstDay(String siteId) {
+    return session.selectOne("SELECT day FROM " + table + " WHERE site_id = ? ORDER BY day ASC LIMIT 1", siteId)
+        .thenApply(row -> row.map(r -> r.getLocalDate("day")));
+  }
+
   /** The days of {@code [from, to]} that have rows, newest first. */
   public CompletionStage<List<DailyTotals>> read(String siteId, LocalDate from, LocalDate to) {
     return session

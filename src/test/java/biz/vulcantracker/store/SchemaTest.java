@@ -10,9 +10,9 @@ class SchemaTest {
   @Test
   void appliesDeployCqlToTheConfiguredKeyspace() {
     List<String> statements = Schema.statements("it_x", 3);
-    assertThat(statements).hasSize(21);
+    assertThat(statements).hasSize(24);
     assertThat(statements.get(0)).startsWith("CREATE KEYSPACE IF NOT EXISTS it_x\n").contains("'replication_factor': 3");
-    assertThat(statements.subList(1, 21)).allSatisfy(s -> assertThat(s).startsWith("CREATE TABLE IF NOT EXISTS it_x."));
+    assertThat(statements.subList(1, 24)).allSatisfy(s -> assertThat(s).startsWith("CREATE TABLE IF NOT EXISTS it_x."));
     assertThat(String.join("\n", statements)).doesNotContain("vulcan.").doesNotContain("--");
   }
 }

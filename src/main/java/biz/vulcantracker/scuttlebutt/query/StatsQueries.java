@@ -2,6 +2,7 @@ package biz.vulcantracker.scuttlebutt.query;
 
 import biz.vulcantracker.common.ApiError;
 import biz.vulcantracker.model.Property;
+import biz.vulcantracker.store.BreakdownRow;
 import biz.vulcantracker.store.DailyTotals;
 import biz.vulcantracker.store.DailyTotalsTable;
 import biz.vulcantracker.store.HourlyTotalsTable;
@@ -33,7 +34,9 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  * and the live model's current visitors. Without filters they are answered from the rollup rows;
  * with filters from a scan of the hits table ({@link FilteredStats}), which counts the same way.
  * Every surface that shows numbers (the stats API, the CSV export, the realtime endpoint) asks here,
- * so they cannot disagree. A query the model cannot answer is refused with an {@link ApiError}.
+ * so they cannot disagree. The unfiltered daily and monthly series, aggregates and rollup breakdowns
+ * add the imported layer ({@link ImportedLayer}) for the days before the site's own data; hourly
+ * series and filtered reports are of the site's own hits only (an import has no hours and no hits). A query the model cannot answer is refused with an {@link ApiError}.
  */
 public final class StatsQueries {
 
@@ -65,15 +68,17 @@ public final class StatsQueries {
   private final FilteredStats filtered;
   private final LiveModel live;
   private final ReportDefinitions definitions;
+  private final ImportedLayer imported;
 
   public StatsQueries(DailyTotalsTable dailyTotals, RollupRows breakdowns, HourlyTotalsTable hourly,
-      FilteredStats filtered, LiveModel live, ReportDefinitions definitions) {
+      FilteredStats filtered, LiveModel live, ReportDefinitions definitions, ImportedLayer imported) {
     this.dailyTotals = dailyTotals;
     this.breakdowns = breakdowns;
     this.hourly = hourly;
     this.filtered = filtered;
     this.live = live;
     this.definitions = definitions;
+    this.imported = imported;
   }
 
   /** A group's rows under the filters, and without their goal filters (what a conversion rate divides by). */
@@ -92,9 +97,9 @@ public final class StatsQueries {
     requireNoFilterForBots(metrics, filters);
     requirePageBreakdown(metrics, null);
     if (filters.isEmpty()) {
-      return dailyTotals.read(site.id(), period.from(), period.to()).thenApply(days -> values(metrics, Counts.of(days)));
+      return withImported(site, period).thenApply(days -> values(metrics, Counts.of(days)));
     }
-    return scan(site, period, filters, metrics, FilteredStats.byDay(day -> ""), () -> dailyByBucket(site, period, day -> ""))
+    return scan(site, period, filters, metrics, FilteredStats.byDay(day -> ""), () -> dailyByBucket(site, period, day -> "", false))
         .thenApply(groups -> values(metrics, groups.getOrDefault("", Counts.of(List.of()))));
   }
 
@@ -201,22 +206,43 @@ public final class StatsQueries {
     }
     if (!filters.isEmpty()) {
       return scan(site, period, filters, metrics, FilteredStats.byDay(day -> bucketOf(day, interval)),
-          () -> dailyByBucket(site, period, day -> bucketOf(day, interval)))
+          () -> dailyByBucket(site, period, day -> bucketOf(day, interval), false))
           .thenApply(groups -> series(fill(buckets, groups), metrics));
     }
-    return dailyByBucket(site, period, day -> bucketOf(day, interval)).thenApply(byBucket -> {
+    return dailyByBucket(site, period, day -> bucketOf(day, interval), true).thenApply(byBucket -> {
       byBucket.forEach((bucket, rows) -> buckets.put(bucket, Counts.of(rows)));
       return series(buckets, metrics);
     });
   }
 
-  /** The daily totals of the period, by the bucket each day falls in. */
-  private CompletionStage<Map<String, List<DailyTotals>>> dailyByBucket(Site site, Period period, Function<LocalDate, String> bucket) {
-    return dailyTotals.read(site.id(), period.from(), period.to()).thenApply(days -> {
+  /**
+   * The daily totals of the period, with the imported layer's or without (the base a scan of the
+   * site's hits divides by), by the bucket each day falls in.
+   */
+  private CompletionStage<Map<String, List<DailyTotals>>> dailyByBucket(Site site, Period period, Function<LocalDate, String> bucket,
+      boolean withImported) {
+    CompletionStage<List<DailyTotals>> read = withImported ? withImported(site, period)
+        : dailyTotals.read(site.id(), period.from(), period.to());
+    return read.thenApply(days -> {
       Map<String, List<DailyTotals>> byBucket = new HashMap<>();
       days.forEach(row -> byBucket.computeIfAbsent(bucket.apply(row.day()), b -> new ArrayList<>()).add(row));
       return byBucket;
     });
+  }
+
+  /** The site's daily totals of the period and the imported layer's. */
+  private CompletionStage<List<DailyTotals>> withImported(Site site, Period period) {
+    return dailyTotals.read(site.id(), period.from(), period.to())
+        .thenCombine(imported.days(site, period.from(), period.to()), StatsQueries::concat);
+  }
+
+  private static <T> List<T> concat(List<T> own, List<T> imported) {
+    if (imported.isEmpty()) {
+      return own;
+    }
+    List<T> all = new ArrayList<>(own);
+    all.addAll(imported);
+    return all;
   }
 
   /**
@@ -252,7 +278,7 @@ public final class StatsQueries {
       }
       // Every goal's conversion rate divides by the visitors of the period under the filters but goals.
       return goalsOf(site, true).thenCompose(goals -> scan(site, period, filters, goals, FilteredStats.byGoal(goals),
-          FilteredStats.byDay(day -> ""), () -> dailyByBucket(site, period, day -> ""))).thenApply(counted -> {
+          FilteredStats.byDay(day -> ""), () -> dailyByBucket(site, period, day -> "", false))).thenApply(counted -> {
             List<DailyTotals> all = counted.base().getOrDefault("", List.of());
             Map<String, Counts> byGoal = new HashMap<>();
             counted.groups().forEach((goal, days) -> byGoal.put(goal, new Counts(days, all,
@@ -272,7 +298,7 @@ public final class StatsQueries {
     // A derived or stored-only property, time on page and scroll depth have no rollup: they are counted from the hits, filters or not.
     boolean fromRollups = filters.isEmpty() && Property.hasRollup(property) && metrics.stream().noneMatch(Metrics.OF_PAGES::contains);
     CompletionStage<Map<String, Counts>> values = fromRollups
-        ? rollupBreakdown(site, property, period).thenApply(byValue -> {
+        ? rollupBreakdown(site, property, period, true).thenApply(byValue -> {
           Map<String, Counts> counts = new HashMap<>();
           byValue.forEach((value, days) -> counts.put(value, Counts.of(days)));
           return counts;
@@ -280,13 +306,19 @@ public final class StatsQueries {
         : scan(site, period, filters, metrics, FilteredStats.byProperty(property),
             // Custom property keys beyond a day's sample have no rollup rows of their own.
             Property.hasRollup(property) && !property.startsWith(Property.EVENT_PROPS_PREFIX)
-                ? () -> rollupBreakdown(site, property, period) : null);
+                ? () -> rollupBreakdown(site, property, period, false) : null);
     return values.thenApply(byValue -> sortedPage(byValue, metrics, limit, page));
   }
 
-  /** The breakdown rows of the period, by value (values without a count left out). */
-  private CompletionStage<Map<String, List<DailyTotals>>> rollupBreakdown(Site site, String property, Period period) {
-    return breakdowns.read(site, Property.columnOf(property), period.from(), period.to()).thenApply(rows -> {
+  /** The breakdown rows of the period, with the imported layer's or without, by value (values without a count left out). */
+  private CompletionStage<Map<String, List<DailyTotals>>> rollupBreakdown(Site site, String property, Period period,
+      boolean withImported) {
+    String column = Property.columnOf(property);
+    CompletionStage<List<BreakdownRow>> read = breakdowns.read(site, column, period.from(), period.to());
+    if (withImported) {
+      read = read.thenCombine(imported.breakdown(site, column, period.from(), period.to()), StatsQueries::concat);
+    }
+    return read.thenApply(rows -> {
       Map<String, List<DailyTotals>> byValue = new HashMap<>();
       rows.stream().filter(row -> row.visitors() > 0 || row.pageviews() > 0 || row.events() > 0 || row.visits() > 0)
           .forEach(row -> byValue.computeIfAbsent(row.value(), v -> new ArrayList<>()).add(new DailyTotals(
