@@ -1,11 +1,11 @@
 // People in a real browser: the owner signs up on a fresh install, adds a site, signs out and in
 // again, opens a site's dashboard and from its settings invites a viewer and makes two share links
-// (one with a password); the viewer joins through the invitation link; strangers open both links.
-// Prints one JSON line of what each of them saw.
-//   node people.mjs <base URL> <site with traffic> <screenshot directory>
+// (one with a password) and imports an export, watching its progress; the viewer joins through the
+// invitation link; strangers open both links. Prints one JSON line of what each of them saw.
+//   node people.mjs <base URL> <site with traffic> <screenshot directory> <Plausible export zip>
 import { chromium } from 'playwright-core';
 
-const [base, site, shots] = process.argv.slice(2);
+const [base, site, shots, exportZip] = process.argv.slice(2);
 const PASSWORD = 'owner password 12';
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -72,6 +72,24 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('#shares tr').length === 2);
   result.settingsRows = await page.$$eval('#settings tr', (rows) => rows.map((r) => r.querySelector('td').textContent));
   await page.locator('#settings').screenshot({ path: `${shots}/people-settings.png` });
+
+  // An import from the settings, over the last 30 days: its row shows its progress, then done, and
+  // the reports load again with the imported days in them.
+  await page.goto(`${base}/dashboard/${site}?period=30d`);
+  await cardsIn(page);
+  await page.waitForSelector('#settings:not([hidden]) #imports tr');
+  await page.selectOption('#import-source', 'plausible');
+  await page.setInputFiles('#import-file', exportZip);
+  await page.click('#import-form button');
+  await page.waitForFunction(() => document.getElementById('import-note').textContent.startsWith('Importing'));
+  result.importNote = await page.textContent('#import-note');
+  await page.waitForFunction(() => document.querySelector('#imports .import-state')?.textContent === 'done', null, { timeout: 30000 });
+  result.importRow = await page.$eval('#imports tr', (row) => [...row.querySelectorAll('td')].map((td) => td.textContent));
+  // Before the import the last 30 days held the site's own 3 pageviews.
+  await page.waitForFunction(() => document.querySelector('[data-metric="pageviews"] .value')?.textContent.replace(/\D/g, '') > 3,
+    null, { timeout: 20000 });
+  result.withImport = await dashboardSeen(page);
+  await page.locator('#settings').screenshot({ path: `${shots}/people-import.png` });
 
   const viewer = await (await browser.newContext()).newPage();
   await viewer.goto(invitation);

@@ -449,9 +449,9 @@
     setTimeout(() => { $('share').textContent = 'Share'; }, 2000);
   });
 
-  // Settings (admins and the owner, signed in): members, invitations and share links.
+  // Settings (admins and the owner, signed in): members, invitations, share links and imports.
   async function loadSettings() {
-    const [people, links] = await Promise.all([fetchJson('/members'), fetchJson('/shares')]);
+    const [people, links] = await Promise.all([fetchJson('/members'), fetchJson('/shares'), loadImports()]);
     $('members').innerHTML = people.members.map((m) => `<tr><td class="name"><span>${escape(m.email)}</span></td><td class="num">${m.role}</td>`
       + `<td>${m.role === 'owner' ? '' : `<button class="light" data-remove-member="${escape(m.email)}">Remove</button>`}</td></tr>`).join('')
       + people.invitations.map((i) => `<tr><td class="name"><span>${escape(i.email)}</span></td><td class="num">invited as ${i.role}</td>`
@@ -462,6 +462,43 @@
       + `<td><button class="light" data-revoke="${escape(l.id)}">Revoke</button></td></tr>`).join('') || '<tr><td class="empty">No share links yet</td></tr>';
   }
   const settingsError = (error) => { $('settings-note').textContent = error.message; };
+
+  // Imports: the list with each one's progress, looked at again every second while one is written.
+  let importsPoll = null;
+  async function loadImports() {
+    const { imports } = await fetchJson('/imports');
+    const owner = access.role === 'owner';
+    $('imports').innerHTML = imports.map((i) => `<tr data-import="${escape(i.id)}"><td class="name"><span>`
+      + `${escape(i.source)} ${escape(i.file || '')}</span></td><td class="num">${escape(i.first_day)} – ${escape(i.last_day)}</td>`
+      + `<td class="num import-state">${i.state === 'importing' ? `importing ${i.progress}%` : escape(i.state)}${i.error ? `: ${escape(i.error)}` : ''}</td>`
+      + `<td>${owner && i.state !== 'importing' ? `<button class="light" data-delete-import="${escape(i.id)}">Delete</button>` : ''}</td></tr>`)
+      .join('') || '<tr><td class="empty">Nothing imported</td></tr>';
+    $('import-form').hidden = !owner;
+    const running = imports.some((i) => i.state === 'importing');
+    if (running && !importsPoll) {
+      importsPoll = setInterval(() => loadImports().catch(settingsError), 1000);
+    } else if (!running && importsPoll) {
+      clearInterval(importsPoll);
+      importsPoll = null;
+      load(); // what finished is in the reports now
+    }
+    return imports;
+  }
+  $('import-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const file = $('import-file').files[0];
+    if (!file) return;
+    $('import-note').textContent = `Reading ${file.name}…`;
+    try {
+      const response = await fetch(`${api}/imports?source=${encodeURIComponent($('import-source').value)}&name=${encodeURIComponent(file.name)}`,
+        { method: 'POST', headers: { ...headers(true), 'Content-Type': 'application/octet-stream' }, body: file });
+      const answer = await response.json();
+      if (!response.ok) throw new Error(answer.message || response.statusText);
+      $('import-note').textContent = `Importing ${answer.first_day} to ${answer.last_day}`;
+      $('import-file').value = '';
+      await loadImports();
+    } catch (error) { $('import-note').textContent = `Not imported: ${error.message}`; }
+  });
   $('invite-form').addEventListener('submit', (event) => {
     event.preventDefault();
     change('POST', '/invitations', { email: $('invite-email').value, role: $('invite-role').value }).then((made) => {
@@ -480,12 +517,13 @@
     }).catch(settingsError);
   });
   $('settings').addEventListener('click', (event) => {
-    const target = event.target.closest('button[data-remove-member], button[data-withdraw], button[data-revoke]');
+    const target = event.target.closest('button[data-remove-member], button[data-withdraw], button[data-revoke], button[data-delete-import]');
     if (!target) return;
-    const { removeMember, withdraw, revoke } = target.dataset;
+    const { removeMember, withdraw, revoke, deleteImport } = target.dataset;
     const path = removeMember ? `/members/${encodeURIComponent(removeMember)}`
-      : withdraw ? `/invitations/${encodeURIComponent(withdraw)}` : `/shares/${encodeURIComponent(revoke)}`;
-    change('DELETE', path).then(loadSettings).catch(settingsError);
+      : withdraw ? `/invitations/${encodeURIComponent(withdraw)}`
+        : deleteImport ? `/imports/${encodeURIComponent(deleteImport)}` : `/shares/${encodeURIComponent(revoke)}`;
+    change('DELETE', path).then(loadSettings).then(() => { if (deleteImport) load(); }).catch(settingsError);
   });
 
   // A share link with a password: unlocked once, then its unlock token is the key (in the fragment).

@@ -7,7 +7,10 @@ import biz.vulcantracker.ApiClient;
 import biz.vulcantracker.BrowserScripts;
 import biz.vulcantracker.IntegrationFixture;
 import biz.vulcantracker.VulcanNode;
+import biz.vulcantracker.scuttlebutt.imports.ExportFixtures;
+import biz.vulcantracker.scuttlebutt.imports.ExportFixtures.PlausibleDay;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +41,11 @@ class PeopleBrowserIT {
       }
       eventually(Duration.ofSeconds(30), () -> assertThat(api.aggregate(SITE, site.reportKey(), "pageviews")).isEqualTo(3));
 
-      JsonNode seen = BrowserScripts.run("people.mjs", api.base(), SITE, Path.of("target").toAbsolutePath().toString());
+      // An export of ten days of the last thirty, before the site's own first day (today).
+      List<PlausibleDay> imported = ExportFixtures.plausibleDays(java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(20), 10);
+      Path export = Files.write(Files.createTempDirectory("export").resolve("plausible-export.zip"), ExportFixtures.plausibleZip(imported));
+      JsonNode seen = BrowserScripts.run("people.mjs", api.base(), SITE, Path.of("target").toAbsolutePath().toString(),
+          export.toString());
 
       assertThat(seen.path("cookies").toString()).contains("\"name\":\"vulcan_session\",\"secure\":true,\"httpOnly\":true,\"sameSite\":\"Strict\"")
           .contains("\"name\":\"vulcan_csrf\",\"secure\":true,\"httpOnly\":false,\"sameSite\":\"Strict\"");
@@ -50,6 +57,11 @@ class PeopleBrowserIT {
       assertThat(seen.path("owner").path("settingsShown").asBoolean()).isTrue();
       assertThat(seen.path("owner").path("pageviews").asText()).isEqualTo("3");
       assertThat(seen.path("settingsRows").toString()).contains("viewer@example.com", "Public", "Board");
+      assertThat(seen.path("importNote").asText()).contains("Importing", imported.get(0).day().toString());
+      assertThat(seen.path("importRow").path(0).asText()).contains("plausible", "plausible-export.zip");
+      assertThat(seen.path("importRow").path(2).asText()).isEqualTo("done");
+      long pageviews = 3 + imported.stream().mapToLong(PlausibleDay::pageviews).sum();
+      assertThat(seen.path("withImport").path("pageviews").asText().replaceAll("[^0-9]", "")).isEqualTo(Long.toString(pageviews));
 
       assertThat(seen.path("invitationTitle").asText()).contains(SITE, "viewer", "viewer@example.com", "choose a password");
       assertThat(seen.path("viewer").path("role").asText()).isEqualTo("viewer");
