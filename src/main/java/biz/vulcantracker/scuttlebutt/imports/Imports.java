@@ -41,6 +41,8 @@ public final class Imports {
   /** A running import that has not moved for this long has lost its writer. */
   static final Duration STALLED = Duration.ofMinutes(2);
   public static final String INTERRUPTED = "interrupted";
+  /** The longest file name kept with an import (it is only shown). */
+  static final int MAX_FILE_NAME_CHARS = 200;
 
   private final ImportTables tables;
   private final ImportedLayer layer;
@@ -82,7 +84,8 @@ public final class Imports {
             }
           }
           Instant now = Instant.now();
-          Import row = new Import(site.id(), "imp_" + RandomSecret.hex(8), source, fileName, ImportTables.IMPORTING, null, by, now, now,
+          Import row = new Import(site.id(), "imp_" + RandomSecret.hex(8), source, shown(fileName), ImportTables.IMPORTING, null, by,
+              now, now,
               data.rowCount(), 0, data.firstDay(), data.lastDay(), Set.copyOf(data.properties()));
           return tables.put(row).thenApply(written -> {
             layer.changed(site.id());
@@ -90,6 +93,12 @@ public final class Imports {
             return row;
           });
         }));
+  }
+
+  /** The uploader's file name as kept: printable, at most {@value #MAX_FILE_NAME_CHARS} characters. */
+  static String shown(String fileName) {
+    String printable = fileName.replaceAll("\\p{Cntrl}", "").strip();
+    return printable.length() <= MAX_FILE_NAME_CHARS ? printable : printable.substring(0, MAX_FILE_NAME_CHARS);
   }
 
   private ImportedData read(Site site, String source, byte[] upload) {

@@ -36,7 +36,8 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  * Every surface that shows numbers (the stats API, the CSV export, the realtime endpoint) asks here,
  * so they cannot disagree. The unfiltered daily and monthly series, aggregates and rollup breakdowns
  * add the imported layer ({@link ImportedLayer}) for the days before the site's own data; hourly
- * series and filtered reports are of the site's own hits only (an import has no hours and no hits). A query the model cannot answer is refused with an {@link ApiError}.
+ * series and filtered reports are of the site's own hits only (an import has no hours and no
+ * hits). A query the model cannot answer is refused with an {@link ApiError}.
  */
 public final class StatsQueries {
 

@@ -90,6 +90,12 @@ class ExportReadingTest {
   }
 
   @Test
+  void theUploadersFileNameIsKeptPrintableAndShort() {
+    assertThat(Imports.shown(" export\u0000\n.zip ")).isEqualTo("export.zip");
+    assertThat(Imports.shown("x".repeat(5000))).hasSize(Imports.MAX_FILE_NAME_CHARS);
+  }
+
+  @Test
   void goatCounterLinesBecomeVisitsPerSessionAndDayInTheSitesZone() {
     String csv = "\"2,Path\",Title,Event,UserAgent,Browser,System,Session,Bot,Referrer,Referrer scheme,Screen size,Location,FirstVisit,Date\n"
         // One session across Berlin's midnight (22:50 and 23:10 UTC on Jan 1 are 23:50 and 00:10 local): two visits.
