@@ -10,6 +10,7 @@ import biz.vulcantracker.beacon.GeoLocator;
 import biz.vulcantracker.beacon.LogIntake;
 import biz.vulcantracker.beacon.LogRoutes;
 import biz.vulcantracker.beacon.RelayedClients;
+import biz.vulcantracker.beacon.RequestClients;
 import biz.vulcantracker.beacon.VisitorIds;
 import biz.vulcantracker.beacon.front.FrontLimits;
 import biz.vulcantracker.enrich.UserAgentClassifier;
@@ -173,6 +174,7 @@ public final class VulcanNode implements AutoCloseable {
     List<Route> routes = new ArrayList<>();
     Optional<BeaconIntake> beaconIntake = Optional.empty();
     RelayedClients relayed = new RelayedClients();
+    RequestClients clients = new RequestClients(relayed, BeaconSettings.create(config).trustedProxies());
     KatricSettings katric = KatricSettings.create(config);
     // On katric nodes this hosts the entities; elsewhere it is the proxy reports ask them through.
     SiteDefinitions siteDefinitions = new SiteDefinitions(session, store);
@@ -192,7 +194,7 @@ public final class VulcanNode implements AutoCloseable {
       EdgeSpool spool = EdgeSpool.start(system, producer);
       BeaconIntake intake = new BeaconIntake(beacon, sites, anonymizer, spool, Telemetry.get(system), LedgerTally.start(system, producer));
       beaconIntake = Optional.of(intake);
-      routes.add(new BeaconRoutes(intake, producer, relayed).route());
+      routes.add(new BeaconRoutes(intake, producer, clients).route());
       routes.add(new LogRoutes(new LogIntake(beacon, sites, anonymizer, producer, Telemetry.get(system))).route());
     }
     IntSupplier liveSockets = () -> 0;
@@ -234,7 +236,7 @@ public final class VulcanNode implements AutoCloseable {
       routes.add(new SiteAdminRoutes(access, sites, new SitePurge(system, siteData, maxAge, people, imports), retention).route());
       routes.add(new ImportRoutes(access, imports).route());
       routes.add(new DashboardRoutes().route());
-      routes.add(new AccountRoutes(people).route());
+      routes.add(new AccountRoutes(people, clients::keyOf).route());
       Mailer.Settings mail = Mailer.Settings.fromConfig(config);
       Optional<Mailer> mailer = mail.enabled() ? Optional.of(new Mailer(mail)) : Optional.empty();
       routes.add(new PeopleRoutes(access, definitions, new InvitationMail(mailer, hashing)).route());

@@ -34,13 +34,13 @@ public final class BeaconRoutes {
 
   private final BeaconIntake intake;
   private final HitAppender redis;
-  private final RelayedClients relayed;
+  private final RequestClients clients;
   private final TrackingScript script;
 
-  public BeaconRoutes(BeaconIntake intake, HitAppender redis, RelayedClients relayed) {
+  public BeaconRoutes(BeaconIntake intake, HitAppender redis, RequestClients clients) {
     this.intake = intake;
     this.redis = redis;
-    this.relayed = relayed;
+    this.clients = clients;
     this.script = new TrackingScript(intake.settings().scriptMaxAge());
   }
 
@@ -75,7 +75,7 @@ public final class BeaconRoutes {
   }
 
   private CompletionStage<HttpResponse> accept(HttpRequest request, List<BeaconRequest> hits) {
-    BeaconIntake.Caller caller = new BeaconIntake.Caller(peer(request), forwardedFor(request),
+    BeaconIntake.Caller caller = new BeaconIntake.Caller(clients.peer(request), RequestClients.forwardedFor(request),
         header(request, "Origin"), header(request, "User-Agent").orElse(""));
     return intake.accept(caller, hits, redis)
         .thenApply(count -> noContent(BeaconAnswers.accepted(caller.origin())));
@@ -97,30 +97,6 @@ public final class BeaconRoutes {
 
   private static Optional<String> header(HttpRequest request, String name) {
     return request.getHeader(name).map(HttpHeader::value);
-  }
-
-  /**
-   * Every X-Forwarded-For header, joined in order (RFC 9110: repeated fields are one list). Reading
-   * only the first would let a client put its forged hops in a first header and have the trusted
-   * proxy's appended one ignored.
-   */
-  static Optional<String> forwardedFor(HttpRequest request) {
-    List<String> values = new ArrayList<>();
-    for (HttpHeader header : request.getHeaders()) {
-      if (header.is("x-forwarded-for")) {
-        values.add(header.value());
-      }
-    }
-    return values.isEmpty() ? Optional.empty() : Optional.of(String.join(",", values));
-  }
-
-  /** The connection's peer, or the client behind it when the front relayed the request. */
-  private InetAddress peer(HttpRequest request) {
-    RemoteAddress remote = request.getAttribute(AttributeKeys.remoteAddress)
-        .orElseThrow(() -> new IllegalStateException("pekko.http.server.remote-address-attribute is off"));
-    return remote.getAddress()
-        .map(address -> relayed.clientOf(new InetSocketAddress(address, remote.getPort())))
-        .orElseThrow(() -> new IllegalStateException("the peer has no address"));
   }
 
   private HttpResponse failureResponse(Throwable cause) {

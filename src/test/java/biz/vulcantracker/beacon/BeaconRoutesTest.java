@@ -66,7 +66,7 @@ class BeaconRoutesTest extends RouteTestBase {
     route = testRoute(new BeaconRoutes(intake, hits -> {
       appended.addAll(hits);
       return CompletableFuture.completedFuture(hits.stream().map(QueuedHit::hitId).toList());
-    }, new RelayedClients()).route());
+    }, new RequestClients(new RelayedClients(), settings.trustedProxies())).route());
   }
 
   private static HttpRequest fromClient(HttpRequest request) {
@@ -110,8 +110,8 @@ class BeaconRoutesTest extends RouteTestBase {
     // In the order they came (addHeader would put each before the others).
     HttpRequest twoHeaders = HttpRequest.GET("/api/v1/beacon").withHeaders(List.of(
         RawHeader.create("X-Forwarded-For", "203.0.113.9"), RawHeader.create("X-Forwarded-For", "198.51.100.20, 10.0.0.2")));
-    assertThat(BeaconRoutes.forwardedFor(twoHeaders)).contains("203.0.113.9,198.51.100.20, 10.0.0.2");
-    assertThat(BeaconRoutes.forwardedFor(HttpRequest.GET("/api/v1/beacon"))).isEmpty();
+    assertThat(RequestClients.forwardedFor(twoHeaders)).contains("203.0.113.9,198.51.100.20, 10.0.0.2");
+    assertThat(RequestClients.forwardedFor(HttpRequest.GET("/api/v1/beacon"))).isEmpty();
   }
 
   @Test

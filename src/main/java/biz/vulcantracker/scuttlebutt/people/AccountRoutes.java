@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.delete;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEnd;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalCookie;
@@ -23,9 +24,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -57,8 +60,11 @@ public final class AccountRoutes {
   private final Accounts accounts;
   private final Members members;
   private final ApiKeys apiKeys;
+  private final ToLongFunction<HttpRequest> clientKey;
 
-  public AccountRoutes(People people) {
+  /** @param clientKey the keyed hash of a request's client, which sign-ins are limited by */
+  public AccountRoutes(People people, ToLongFunction<HttpRequest> clientKey) {
+    this.clientKey = clientKey;
     this.accounts = people.accounts();
     this.members = people.members();
     this.apiKeys = people.apiKeys();
@@ -73,11 +79,12 @@ public final class AccountRoutes {
           return accounts.signUpFirst(fields.path("email").asText(null), fields.path("password").asText(null))
               .thenApply(session -> signedIn(StatusCodes.CREATED, session));
         })))),
-        path("signin", () -> post(() -> entity(Unmarshaller.entityToString(), body -> respond(() -> {
+        path("signin", () -> post(() -> extractRequest(request -> entity(Unmarshaller.entityToString(), body -> respond(() -> {
           JsonNode fields = fields(body);
-          return accounts.signIn(fields.path("email").asText(null), fields.path("password").asText(null))
+          return accounts.signIn(fields.path("email").asText(null), fields.path("password").asText(null),
+                  clientKey.applyAsLong(request))
               .thenApply(session -> signedIn(StatusCodes.OK, session));
-        })))),
+        }))))),
         path("signout", () -> post(() -> changing(token -> accounts.signOut(token)
             .thenApply(done -> HttpResponse.create().withStatus(StatusCodes.NO_CONTENT).addHeaders(expired()))))),
         path("password", () -> post(() -> entity(Unmarshaller.entityToString(), body -> changing(token -> {
@@ -96,11 +103,12 @@ public final class AccountRoutes {
                 members.invitation(fields(body).path("token").asText(null)).thenApply(invitation -> json(StatusCodes.OK,
                     Json.MAPPER.createObjectNode().put("site", invitation.siteId()).put("email", invitation.email())
                         .put("role", invitation.role().key()).put("has_account", invitation.hasAccount()), List.of())))))),
-            path("accept", () -> post(() -> entity(Unmarshaller.entityToString(), body -> respond(() -> {
+            path("accept", () -> post(() -> extractRequest(request -> entity(Unmarshaller.entityToString(), body -> respond(() -> {
               JsonNode fields = fields(body);
-              return members.accept(fields.path("token").asText(null), fields.path("password").asText(null))
+              return members.accept(fields.path("token").asText(null), fields.path("password").asText(null),
+                      clientKey.applyAsLong(request))
                   .thenApply(session -> signedIn(StatusCodes.OK, session));
-            })))))),
+            }))))))),
         pathPrefix("keys", () -> concat(
             pathEnd(() -> concat(
                 get(() -> optionalCookie(SESSION_COOKIE, cookie -> respond(() ->

@@ -23,14 +23,18 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  * a CSRF token the dashboard sends back on every call that changes something (only their SHA-256
  * hashes are stored). Passwords are Argon2id hashes ({@link Passwords}), computed on
  * {@code hashing} (not the threads that serve HTTP). Failed sign-ins are limited per email
- * ({@value #MAX_FAILURES} per {@code FAILURE_WINDOW}); an unknown email costs the same hash as a known
- * one, so timing does not tell which emails have accounts.
+ * ({@value #MAX_FAILURES} per {@code FAILURE_WINDOW}) against guessing one person's password, and per
+ * client ({@value #MAX_CLIENT_FAILURES}, by its keyed hash: no address is kept) against one password
+ * tried on many emails; an unknown email costs the same hash as a known one, so timing does not tell
+ * which emails have accounts.
  */
 public final class Accounts {
 
   /** How long a session lasts after sign-in. */
   public static final Duration SESSION_LIFETIME = Duration.ofDays(14);
   static final int MAX_FAILURES = 10;
+  /** Higher than per email: an office or a campus signs in from one address. */
+  static final int MAX_CLIENT_FAILURES = 30;
   static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
   /** RFC 5321's longest address. */
   static final int MAX_EMAIL_CHARS = 254;
@@ -48,6 +52,11 @@ public final class Accounts {
   private final AccountTables tables;
   private final Executor hashing;
   private final Cache<String, AtomicInteger> failures = Caffeine.newBuilder()
+      .expireAfterWrite(FAILURE_WINDOW)
+      .maximumSize(MAX_TRACKED_EMAILS)
+      .build();
+
+  private final Cache<Long, AtomicInteger> clientFailures = Caffeine.newBuilder()
       .expireAfterWrite(FAILURE_WINDOW)
       .maximumSize(MAX_TRACKED_EMAILS)
       .build();
@@ -81,20 +90,21 @@ public final class Accounts {
 
   /**
    * A session for someone who opened an invitation to {@code email}: a new account with the password
-   * when the email has none, else the account's own sign-in (the password must be its password).
+   * when the email has none, else the account's own sign-in by {@code client} (the password must be
+   * its password).
    */
-  public CompletionStage<NewSession> join(String email, String password) {
+  public CompletionStage<NewSession> join(String email, String password, long client) {
     String address = normalized(email);
     return tables.user(address).thenCompose(user -> {
       if (user.isPresent()) {
-        return signIn(address, password);
+        return signIn(address, password, client);
       }
       Passwords.weakness(password).ifPresent(reason -> {
         throw new ApiError(StatusCodes.BAD_REQUEST, "weak_password", reason);
       });
       return CompletableFuture.supplyAsync(() -> Passwords.hash(password), hashing)
           .thenCompose(hash -> tables.create(new AccountTables.User(address, UUID.randomUUID().toString(), hash, false, Instant.now())))
-          .thenCompose(created -> created ? startSession(new User(address, false)) : signIn(address, password));
+          .thenCompose(created -> created ? startSession(new User(address, false)) : signIn(address, password, client));
     });
   }
 
@@ -103,19 +113,29 @@ public final class Accounts {
     return tables.user(normalized(email)).thenApply(Optional::isPresent);
   }
 
-  /** A session for the email and password, or 401 {@code bad_credentials} (429 after too many failures). */
-  public CompletionStage<NewSession> signIn(String email, String password) {
+  /**
+   * A session for the email and password tried by {@code client} (its keyed hash), or 401
+   * {@code bad_credentials} (429 after too many failures for the email or from the client).
+   */
+  public CompletionStage<NewSession> signIn(String email, String password, long client) {
     String address = normalized(email);
     AtomicInteger failed = failures.getIfPresent(address);
     if (failed != null && failed.get() >= MAX_FAILURES) {
       throw new ApiError(StatusCodes.TOO_MANY_REQUESTS, "too_many_attempts",
           "too many failed sign-ins for this email; try again in " + FAILURE_WINDOW.toMinutes() + " minutes");
     }
+    AtomicInteger failedHere = clientFailures.getIfPresent(client);
+    if (failedHere != null && failedHere.get() >= MAX_CLIENT_FAILURES) {
+      throw new ApiError(StatusCodes.TOO_MANY_REQUESTS, "too_many_attempts",
+          "too many failed sign-ins from this address; try again in " + FAILURE_WINDOW.toMinutes() + " minutes");
+    }
     return tables.user(address).thenComposeAsync(user -> {
       String stored = user.map(AccountTables.User::passwordHash).orElse(DECOY);
       boolean matches = password != null && Passwords.verify(password, stored) && user.isPresent();
       if (!matches) {
         failures.get(address, a -> new AtomicInteger()).incrementAndGet();
+        // Not forgotten on a success: an attacker's own account would otherwise reset it between guesses.
+        clientFailures.get(client, c -> new AtomicInteger()).incrementAndGet();
         throw new ApiError(StatusCodes.UNAUTHORIZED, "bad_credentials", "no account with this email and password");
       }
       failures.invalidate(address);

@@ -108,10 +108,11 @@ public final class Members {
 
   /**
    * Accepts an invitation: signs the invited email in (with a new account and this password when it
-   * has none, else with its password), makes it a member and uses the invitation up.
+   * has none, else with its password, as a sign-in by {@code client}), makes it a member and uses the
+   * invitation up.
    */
-  public CompletionStage<Accounts.NewSession> accept(String token, String password) {
-    return pending(token).thenCompose(invitation -> accounts.join(invitation.email(), password).thenCompose(session ->
+  public CompletionStage<Accounts.NewSession> accept(String token, String password, long client) {
+    return pending(token).thenCompose(invitation -> accounts.join(invitation.email(), password, client).thenCompose(session ->
         tables.put(new MemberTables.Member(invitation.siteId(), invitation.email(), invitation.role(), Instant.now()))
             .thenCompose(done -> tables.deleteInvitation(invitation.siteId(), invitation.email()))
             .thenApply(done -> session)));

@@ -96,7 +96,23 @@ class AccountsIT {
       assertThat(held.statusCode()).isEqualTo(429);
       assertThat(held.body()).contains("too_many_attempts");
       assertThat(signIn(api, "nobody@example.com", "whatever it is").statusCode()).isEqualTo(401);
+
+      // One password sprayed over many emails from one client (named by the test's trusted proxy on
+      // loopback): held after MAX_CLIENT_FAILURES, for any email; another client is not held up.
+      for (int i = 0; i < Accounts.MAX_CLIENT_FAILURES; i++) {
+        assertThat(signInFrom(api, "203.0.113.77", "person" + i + "@example.com", "Winter2026!").statusCode()).isEqualTo(401);
+      }
+      HttpResponse<String> sprayed = signInFrom(api, "203.0.113.77", "one.more@example.com", "Winter2026!");
+      assertThat(sprayed.statusCode()).isEqualTo(429);
+      assertThat(sprayed.body()).contains("too_many_attempts", "from this address");
+      assertThat(signInFrom(api, "198.51.100.3", "one.more@example.com", "Winter2026!").statusCode()).isEqualTo(401);
     }
+  }
+
+  private static HttpResponse<String> signInFrom(ApiClient api, String client, String email, String password) {
+    return api.send(HttpRequest.newBuilder(api.uri("/api/v1/account/signin")).header("Content-Type", "application/json")
+        .header("X-Forwarded-For", client)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}")));
   }
 
   private static HttpResponse<String> signIn(ApiClient api, String email, String password) {
