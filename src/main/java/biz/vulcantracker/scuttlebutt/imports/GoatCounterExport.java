@@ -169,13 +169,7 @@ final class GoatCounterExport {
       return upload;
     }
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(upload))) {
-      long room = limits.maxUncompressedBytes();
-      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, room + 1));
-      if (bytes.length > room) {
-        throw new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "import_too_large", "the export is larger than "
-            + room + " bytes uncompressed (vulcan.imports.max-uncompressed-bytes)");
-      }
-      return bytes;
+      return limits.unpack(in, 0);
     } catch (IOException e) {
       throw new ApiError(StatusCodes.BAD_REQUEST, "bad_import", "the gzip cannot be read (" + e.getMessage() + ")");
     }

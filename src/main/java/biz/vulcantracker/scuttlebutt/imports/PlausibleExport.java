@@ -3,7 +3,6 @@ package biz.vulcantracker.scuttlebutt.imports;
 import biz.vulcantracker.common.ApiError;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.Locale;
@@ -60,7 +59,7 @@ final class PlausibleExport {
         if (!tables.add(table)) {
           throw new ApiError(StatusCodes.BAD_REQUEST, "bad_import", "the zip has two files of the table imported_" + table);
         }
-        byte[] bytes = limited(in, limits.maxUncompressedBytes() - uncompressed, limits);
+        byte[] bytes = limits.unpack(in, uncompressed);
         uncompressed += bytes.length;
         try (CsvFile csv = new CsvFile(entry.getName(), new ByteArrayInputStream(bytes))) {
           if (readTable(table, csv, data, days)) {
@@ -168,15 +167,5 @@ final class PlausibleExport {
       case "tablet" -> "tablet";
       default -> "other";
     };
-  }
-
-  /** The entry's bytes, refused once the export's uncompressed size passes its limit (a zip bomb). */
-  private static byte[] limited(InputStream in, long room, ImportLimits limits) throws IOException {
-    byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, Math.max(0, room) + 1));
-    if (bytes.length > room) {
-      throw new ApiError(StatusCodes.PAYLOAD_TOO_LARGE, "import_too_large",
-          "the export is larger than " + limits.maxUncompressedBytes() + " bytes uncompressed (vulcan.imports.max-uncompressed-bytes)");
-    }
-    return bytes;
   }
 }
