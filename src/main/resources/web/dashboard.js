@@ -463,8 +463,11 @@
   }
   const settingsError = (error) => { $('settings-note').textContent = error.message; };
 
-  // Imports: the list with each one's progress, looked at again every second while one is written.
+  // Imports: the list with each one's progress, looked at again every second while one is written;
+  // the reports load again once the one started here (or watched running) is no longer running,
+  // even when it finished before the list was first looked at.
   let importsPoll = null;
+  let importAwaited = false;
   async function loadImports() {
     const { imports } = await fetchJson('/imports');
     const owner = access.role === 'owner';
@@ -480,6 +483,11 @@
     } else if (!running && importsPoll) {
       clearInterval(importsPoll);
       importsPoll = null;
+    }
+    if (running) {
+      importAwaited = true;
+    } else if (importAwaited) {
+      importAwaited = false;
       load(); // what finished is in the reports now
     }
     return imports;
@@ -496,6 +504,7 @@
       if (!response.ok) throw new Error(answer.message || response.statusText);
       $('import-note').textContent = `Importing ${answer.first_day} to ${answer.last_day}`;
       $('import-file').value = '';
+      importAwaited = true;
       await loadImports();
     } catch (error) { $('import-note').textContent = `Not imported: ${error.message}`; }
   });

@@ -149,7 +149,10 @@ public final class Imports {
 
   /** The site's imports, newest first, each with the state it is in now. */
   public CompletionStage<List<Import>> list(String siteId) {
-    return tables.imports(siteId).thenApply(imports -> imports.stream()
+    return tables.imports(siteId).thenApply(imports -> {
+      layer.seen(siteId, imports);
+      return imports;
+    }).thenApply(imports -> imports.stream()
         .map(i -> withState(i, stateOf(i), i.error()))
         .sorted((a, b) -> b.createdAt().compareTo(a.createdAt()))
         .toList());

@@ -33,8 +33,20 @@ public final class ImportedLayer {
     this.tables = tables;
     this.dailyTotals = dailyTotals;
     this.finished = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(FRESH)
-        .buildAsync((siteId, executor) -> tables.imports(siteId).thenApply(imports -> imports.stream()
-            .filter(i -> ImportTables.DONE.equals(i.state())).map(ImportTables.Import::importId).toList()).toCompletableFuture());
+        .buildAsync((siteId, executor) -> tables.imports(siteId).thenApply(ImportedLayer::done).toCompletableFuture());
+  }
+
+  private static List<String> done(List<ImportTables.Import> imports) {
+    return imports.stream().filter(i -> ImportTables.DONE.equals(i.state())).map(ImportTables.Import::importId).toList();
+  }
+
+  /**
+   * Takes a list of the site's imports just read from the store: it is at least as new as what this
+   * node holds, so a client that saw an import done in it and then asks for reports gets them with
+   * the import, even when the writer has not yet told this layer (or wrote on another node).
+   */
+  public void seen(String siteId, List<ImportTables.Import> imports) {
+    finished.put(siteId, CompletableFuture.completedFuture(done(imports)));
   }
 
   /** Forgets this node's list of the site's imports (one started, finished or deleted here). */
