@@ -5,12 +5,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +38,12 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
   /** Buckets per (site, day) partition: fewer rows per write against more of a day held per scan. */
   public static final int BUCKETS = 32;
 
-  private static final ObjectWriter WRITER = Json.MAPPER.writerFor(new TypeReference<List<Stored>>() {});
+  private static final int PACKED_FORMAT = 1;
+  private static final int HAS_PREVIOUS = 1;
+  private static final int BOT = 2;
   private static final ObjectReader READER = Json.MAPPER.readerFor(new TypeReference<List<Stored>>() {});
 
-  /** A hit as the {@code hits} column holds it (the day and bucket are the row's). */
+  /** A hit as the {@code hits} column of JSON held it, before the {@code packed} column (the day and bucket are the row's). */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   private record Stored(long visitor, String key, long ts, String event, Long previous,
       Map<String, String> properties, Map<String, String> props, Boolean bot) {}
@@ -78,22 +82,120 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
     }
   }
 
-  /** The {@code hits} column: a JSON array, readable in cqlsh. */
-  public String hitsJson() {
-    List<Stored> stored = new ArrayList<>(hits.size());
+  /**
+   * The {@code packed} column: a format number, the chunk's distinct strings once (a batch's hits
+   * repeat their pages, browsers, countries and property names), then each hit with its strings as
+   * indexes into them and its time as the difference from the previous hit's.
+   */
+  public ByteBuffer packed() {
+    Map<String, Integer> ids = new HashMap<>();
+    List<String> strings = new ArrayList<>();
+    int[] refs = new int[hits.size() * 2 + hits.stream().mapToInt(h -> 2 * (h.properties().size() + h.props().size())).sum()];
+    int r = 0;
     for (HitRow hit : hits) {
-      stored.add(new Stored(hit.visitorId(), hit.hitKey(), hit.timestamp(), hit.eventName(), hit.previousVisitorId(),
-          hit.properties(), hit.props(), hit.bot() ? Boolean.TRUE : null));
+      refs[r++] = idOf(hit.hitKey(), ids, strings);
+      refs[r++] = idOf(hit.eventName(), ids, strings);
+      for (Map<String, String> map : List.of(hit.properties(), hit.props())) {
+        for (Map.Entry<String, String> entry : map.entrySet()) {
+          refs[r++] = idOf(entry.getKey(), ids, strings);
+          refs[r++] = idOf(entry.getValue(), ids, strings);
+        }
+      }
     }
+    PackedBytes.Writer out = new PackedBytes.Writer(64 * hits.size() + 16 * strings.size());
+    out.varint(PACKED_FORMAT);
+    out.varint(strings.size());
+    strings.forEach(out::string);
+    out.varint(hits.size());
+    r = 0;
+    long previousTime = 0;
+    for (HitRow hit : hits) {
+      out.varint((hit.previousVisitorId() != null ? HAS_PREVIOUS : 0) | (hit.bot() ? BOT : 0));
+      out.varlong(hit.visitorId());
+      if (hit.previousVisitorId() != null) {
+        out.varlong(hit.previousVisitorId());
+      }
+      out.varlong(hit.timestamp() - previousTime);
+      previousTime = hit.timestamp();
+      out.varint(refs[r++]);
+      out.varint(refs[r++]);
+      for (Map<String, String> map : List.of(hit.properties(), hit.props())) {
+        out.varint(map.size());
+        for (int i = 0; i < map.size(); i++) {
+          out.varint(refs[r++]);
+          out.varint(refs[r++]);
+        }
+      }
+    }
+    return ByteBuffer.wrap(out.bytes());
+  }
+
+  /** A string's index in the chunk's dictionary, plus one (0: none). */
+  private static int idOf(String value, Map<String, Integer> ids, List<String> strings) {
+    if (value == null) {
+      return 0;
+    }
+    Integer id = ids.get(value);
+    if (id == null) {
+      id = strings.size();
+      ids.put(value, id);
+      strings.add(value);
+    }
+    return id + 1;
+  }
+
+  /** A row read back from its {@code packed} column. */
+  public static HitChunk of(LocalDate day, int bucket, String key, ByteBuffer packed) {
+    PackedBytes.Reader in = new PackedBytes.Reader(packed.duplicate(), "hit_chunks row " + day + "/" + bucket + "/" + key);
     try {
-      return WRITER.writeValueAsString(stored);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("strings and numbers always serialize", e);
+      if (in.varint() != PACKED_FORMAT) {
+        throw new IllegalArgumentException("hit_chunks row " + day + "/" + bucket + "/" + key + " is of another format");
+      }
+      String[] strings = new String[in.count()];
+      for (int i = 0; i < strings.length; i++) {
+        strings[i] = in.string();
+      }
+      int count = in.count();
+      List<HitRow> hits = new ArrayList<>(count);
+      long time = 0;
+      for (int h = 0; h < count; h++) {
+        int flags = in.varint();
+        long visitor = in.varlong();
+        Long previous = (flags & HAS_PREVIOUS) != 0 ? in.varlong() : null;
+        time += in.varlong();
+        String hitKey = stringOf(strings, in.id(strings.length));
+        String event = stringOf(strings, in.id(strings.length));
+        Map<String, String> properties = mapOf(in, strings);
+        Map<String, String> props = mapOf(in, strings);
+        hits.add(new HitRow(day, visitor, hitKey, time, previous, event, properties, props, (flags & BOT) != 0));
+      }
+      if (!in.atEnd()) {
+        throw new IllegalArgumentException("hit_chunks row " + day + "/" + bucket + "/" + key + " has bytes after its hits");
+      }
+      return new HitChunk(day, bucket, key, hits);
+    } catch (BufferUnderflowException | ArithmeticException e) {
+      throw new IllegalArgumentException("hit_chunks row " + day + "/" + bucket + "/" + key + " is cut short or damaged", e);
     }
   }
 
-  /** A row read back. */
-  public static HitChunk of(LocalDate day, int bucket, String key, String hitsJson) {
+  private static Map<String, String> mapOf(PackedBytes.Reader in, String[] strings) {
+    int size = in.count();
+    if (size == 0) {
+      return Map.of();
+    }
+    Map<String, String> map = new HashMap<>(size * 2);
+    for (int i = 0; i < size; i++) {
+      map.put(stringOf(strings, in.id(strings.length)), stringOf(strings, in.id(strings.length)));
+    }
+    return map;
+  }
+
+  private static String stringOf(String[] strings, int id) {
+    return id < 0 ? null : strings[id];
+  }
+
+  /** A row written before the {@code packed} column, from its {@code hits} column of JSON. */
+  public static HitChunk ofJson(LocalDate day, int bucket, String key, String hitsJson) {
     List<Stored> stored;
     try {
       stored = READER.readValue(hitsJson);

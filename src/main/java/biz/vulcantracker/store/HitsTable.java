@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import java.nio.ByteBuffer;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +35,8 @@ public final class HitsTable {
   public HitsTable(CassandraSession session, StoreSettings settings) {
     this.session = session;
     String table = settings.keyspace() + ".hit_chunks";
-    this.insert = session.prepare("INSERT INTO " + table + " (site_id, day, bucket, chunk, hits) VALUES (?, ?, ?, ?, ?)");
-    this.scan = session.prepare("SELECT day, bucket, chunk, hits FROM " + table + " WHERE site_id = ? AND day = ?");
+    this.insert = session.prepare("INSERT INTO " + table + " (site_id, day, bucket, chunk, packed) VALUES (?, ?, ?, ?, ?)");
+    this.scan = session.prepare("SELECT day, bucket, chunk, packed, hits FROM " + table + " WHERE site_id = ? AND day = ?");
   }
 
   /**
@@ -53,8 +54,8 @@ public final class HitsTable {
       LocalDate batchDay = null;
       int batchBytes = 0;
       for (HitChunk chunk : chunks) {
-        String hits = chunk.hitsJson();
-        if (batch != null && (!chunk.day().equals(batchDay) || batchBytes + hits.length() > BATCH_BYTES)) {
+        ByteBuffer hits = chunk.packed();
+        if (batch != null && (!chunk.day().equals(batchDay) || batchBytes + hits.remaining() > BATCH_BYTES)) {
           writes.add(session.executeWriteBatch(batch).toCompletableFuture());
           batch = null;
         }
@@ -64,7 +65,7 @@ public final class HitsTable {
           batchBytes = 0;
         }
         batch = batch.add(statement.bind(siteId, chunk.day(), chunk.bucket(), chunk.key(), hits));
-        batchBytes += hits.length();
+        batchBytes += hits.remaining();
       }
       writes.add(session.executeWriteBatch(batch).toCompletableFuture());
       return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(v -> Done.getInstance());
@@ -75,7 +76,9 @@ public final class HitsTable {
   public Source<HitRow, NotUsed> read(String siteId, LocalDate day) {
     CompletionStage<Statement<?>> statement = scan.thenApply(s -> s.bind(siteId, day).setPageSize(PAGE_SIZE));
     return session.select(statement)
-        .map(row -> Optional.of(HitChunk.of(row.getLocalDate("day"), row.getInt("bucket"), row.getString("chunk"), row.getString("hits"))))
+        .map(row -> Optional.of(row.isNull("packed")
+            ? HitChunk.ofJson(row.getLocalDate("day"), row.getInt("bucket"), row.getString("chunk"), row.getString("hits"))
+            : HitChunk.of(row.getLocalDate("day"), row.getInt("bucket"), row.getString("chunk"), row.getByteBuffer("packed"))))
         .concat(Source.single(Optional.empty())) // the end of the scan completes the last bucket
         .statefulMapConcat(() -> {
           HitChunkScan buckets = new HitChunkScan();

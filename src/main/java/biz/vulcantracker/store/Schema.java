@@ -34,7 +34,8 @@ public final class Schema {
   private static final Duration DDL_TIMEOUT = Duration.ofSeconds(60);
 
   /** Columns added to tables after they were first made: (table, column and type). Added when missing. */
-  private static final List<String[]> ADDED_COLUMNS = List.<String[]>of(new String[] {"sites", "retention_days int"});
+  private static final List<String[]> ADDED_COLUMNS = List.<String[]>of(
+      new String[] {"sites", "retention_days int"}, new String[] {"hit_chunks", "packed blob"});
 
   private Schema() {}
 

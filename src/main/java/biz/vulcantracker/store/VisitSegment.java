@@ -3,10 +3,8 @@ package biz.vulcantracker.store;
 import biz.vulcantracker.model.Property;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
-import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -290,7 +288,7 @@ public final class VisitSegment {
    * hit takes a dozen bytes or so.
    */
   public byte[] encode() {
-    Out out = new Out();
+    PackedBytes.Writer out = new PackedBytes.Writer(1 << 16);
     out.varint(FORMAT);
     out.varlong(day.toEpochDay());
     out.varint(VISIT_COLUMNS.size());
@@ -343,7 +341,7 @@ public final class VisitSegment {
 
   /** A segment read back; bytes of another format or layout, or damaged, are an {@link IllegalArgumentException}. */
   public static VisitSegment decode(byte[] bytes) {
-    In in = new In(ByteBuffer.wrap(bytes));
+    PackedBytes.Reader in = new PackedBytes.Reader(ByteBuffer.wrap(bytes), "visit segment");
     try {
       if (in.varint() != FORMAT) {
         throw new IllegalArgumentException("not a visit segment of format " + FORMAT);
@@ -353,13 +351,13 @@ public final class VisitSegment {
         throw new IllegalArgumentException("a visit segment of other columns");
       }
       long[] versions = {in.varlong(), in.varlong(), in.varlong(), in.varlong()};
-      String[] strings = new String[in.count(bytes.length)];
+      String[] strings = new String[in.count()];
       for (int i = 0; i < strings.length; i++) {
         strings[i] = in.string();
       }
-      int visits = in.count(bytes.length);
-      int hits = in.count(bytes.length);
-      int props = in.count(bytes.length);
+      int visits = in.count();
+      int hits = in.count();
+      int props = in.count();
       long[] visitorIds = new long[visits];
       int[] firstHit = new int[visits + 1];
       int[] visitValues = new int[visits * VISIT_COLUMNS.size()];
@@ -407,7 +405,7 @@ public final class VisitSegment {
       if (h != hits || p != props) {
         throw new IllegalArgumentException("a visit segment whose counts do not add up");
       }
-      int[] botNames = new int[in.count(bytes.length)];
+      int[] botNames = new int[in.count()];
       long[] botCounts = new long[botNames.length];
       for (int i = 0; i < botNames.length; i++) {
         botNames[i] = in.id(strings.length);
@@ -418,85 +416,6 @@ public final class VisitSegment {
     } catch (BufferUnderflowException | ArrayIndexOutOfBoundsException | NegativeArraySizeException | ArithmeticException
         | java.time.DateTimeException e) {
       throw new IllegalArgumentException("a damaged visit segment", e);
-    }
-  }
-
-  /** Variable-length integers (zigzag for signed values), strings as UTF-8 with their length. */
-  private static final class Out {
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
-
-    void varint(int value) {
-      varlong(value);
-    }
-
-    void varlong(long value) {
-      long zigzag = (value << 1) ^ (value >> 63);
-      while ((zigzag & ~0x7FL) != 0) {
-        bytes.write((int) ((zigzag & 0x7F) | 0x80));
-        zigzag >>>= 7;
-      }
-      bytes.write((int) zigzag);
-    }
-
-    void string(String s) {
-      byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-      varint(utf8.length);
-      bytes.write(utf8, 0, utf8.length);
-    }
-
-    byte[] bytes() {
-      return bytes.toByteArray();
-    }
-  }
-
-  private static final class In {
-    private final ByteBuffer buffer;
-
-    In(ByteBuffer buffer) {
-      this.buffer = buffer;
-    }
-
-    long varlong() {
-      long zigzag = 0;
-      for (int shift = 0; ; shift += 7) {
-        if (shift > 63) {
-          throw new IllegalArgumentException("a damaged visit segment: an integer too long");
-        }
-        byte b = buffer.get();
-        zigzag |= (long) (b & 0x7F) << shift;
-        if ((b & 0x80) == 0) {
-          break;
-        }
-      }
-      return (zigzag >>> 1) ^ -(zigzag & 1);
-    }
-
-    int varint() {
-      return Math.toIntExact(varlong());
-    }
-
-    /** A count of items, each at least a byte: no more than the bytes there are. */
-    int count(int limit) {
-      int count = varint();
-      if (count < 0 || count > limit) {
-        throw new IllegalArgumentException("a damaged visit segment: a count of " + count);
-      }
-      return count;
-    }
-
-    /** A dictionary id as written (one more than it, 0 for none). */
-    int id(int strings) {
-      int id = varint() - 1;
-      if (id < NONE || id >= strings) {
-        throw new IllegalArgumentException("a damaged visit segment: string " + id + " of " + strings);
-      }
-      return id;
-    }
-
-    String string() {
-      byte[] utf8 = new byte[count(buffer.remaining())];
-      buffer.get(utf8);
-      return new String(utf8, StandardCharsets.UTF_8);
     }
   }
 }

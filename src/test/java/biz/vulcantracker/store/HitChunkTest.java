@@ -1,7 +1,9 @@
 package biz.vulcantracker.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,10 +38,53 @@ class HitChunkTest {
     HitRow plain = new HitRow(DAY, -42L, "h2", 2_000L, null, "pageview", Map.of(), Map.of(), false);
     HitRow bot = new HitRow(DAY, -42L, "h3", 3_000L, null, "pageview", Map.of(), Map.of(), true);
     HitChunk chunk = HitChunk.split(List.of(custom, plain, bot)).get(0);
-    HitChunk read = HitChunk.of(chunk.day(), chunk.bucket(), chunk.key(), chunk.hitsJson());
+    HitChunk read = HitChunk.of(chunk.day(), chunk.bucket(), chunk.key(), chunk.packed());
     assertThat(read).isEqualTo(chunk);
     assertThat(read.hits()).containsExactly(custom, plain, bot);
     assertThat(read.hits().get(2).isPageview()).isFalse();
+  }
+
+  @Test
+  void everyChunkOfABatchReadsBackAsWrittenWithItsRepeatedStringsOnce() {
+    Random random = new Random(4);
+    List<HitRow> rows = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      long visitor = random.nextLong();
+      rows.add(new HitRow(DAY, visitor, "k" + i + "\u00e9\ud83d\ude00", random.nextLong(), random.nextBoolean() ? random.nextLong() : null,
+          random.nextInt(5) == 0 ? "Sign up" : "pageview", Map.of("page", "/p" + random.nextInt(200), "browser", "Firefox",
+              "country", "DE"), random.nextInt(9) == 0 ? Map.of("plan", "pro " + random.nextInt(3)) : Map.of(), random.nextInt(20) == 0));
+    }
+    for (HitChunk chunk : HitChunk.split(rows)) {
+      ByteBuffer packed = chunk.packed();
+      assertThat(HitChunk.of(chunk.day(), chunk.bucket(), chunk.key(), packed)).isEqualTo(chunk);
+      // "/p" pages, "Firefox" and "DE" once per chunk, not once per hit: about 30 bytes a hit besides its key.
+      assertThat(packed.remaining()).isLessThan(chunk.hits().size() * 60 + 200 * 8);
+    }
+  }
+
+  @Test
+  void aRowOfJsonFromBeforeThePackedColumnStillReads() {
+    String json = "[{\"visitor\":-42,\"key\":\"i:evt-1\",\"ts\":1000,\"event\":\"Signup\",\"previous\":7,"
+        + "\"properties\":{\"page\":\"/a\"},\"props\":{\"plan\":\"pro\"}},{\"visitor\":-42,\"key\":\"h3\",\"ts\":3000,"
+        + "\"event\":\"pageview\",\"bot\":true}]";
+    assertThat(HitChunk.ofJson(DAY, 5, "c", json).hits()).containsExactly(
+        new HitRow(DAY, -42L, "i:evt-1", 1_000L, 7L, "Signup", Map.of("page", "/a"), Map.of("plan", "pro"), false),
+        new HitRow(DAY, -42L, "h3", 3_000L, null, "pageview", Map.of(), Map.of(), true));
+  }
+
+  @Test
+  void aCutOrDamagedRowIsRefusedNotMisread() {
+    HitChunk chunk = HitChunk.split(hits(new Random(5), 50, 10, DAY)).get(0);
+    byte[] packed = new byte[chunk.packed().remaining()];
+    chunk.packed().get(packed);
+    for (int length = 0; length < packed.length; length++) {
+      ByteBuffer cut = ByteBuffer.wrap(java.util.Arrays.copyOf(packed, length));
+      assertThatThrownBy(() -> HitChunk.of(DAY, chunk.bucket(), chunk.key(), cut)).as("cut at " + length)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hit_chunks row");
+    }
+    byte[] longer = java.util.Arrays.copyOf(packed, packed.length + 1);
+    assertThatThrownBy(() -> HitChunk.of(DAY, chunk.bucket(), chunk.key(), ByteBuffer.wrap(longer)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bytes after its hits");
   }
 
   /**

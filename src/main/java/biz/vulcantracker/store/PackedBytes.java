@@ -1,0 +1,109 @@
+package biz.vulcantracker.store;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The byte format of the store's packed columns (visit segments, hit chunks): variable-length
+ * integers (zigzag for signed values), strings as UTF-8 with their length. Hand-written rather than
+ * CBOR or Smile through Jackson: the rows are columns of integers and dictionary ids, written on
+ * the pipeline's hot path, where Jackson's data binding of a chunk of hits took an eighth of a
+ * node's CPU in a log import (JFR); this is a loop over arrays and a few bytes per number.
+ */
+final class PackedBytes {
+
+  private PackedBytes() {}
+
+  static final class Writer {
+    private final ByteArrayOutputStream bytes;
+
+    Writer(int expectedBytes) {
+      this.bytes = new ByteArrayOutputStream(expectedBytes);
+    }
+
+    void varint(int value) {
+      varlong(value);
+    }
+
+    void varlong(long value) {
+      long zigzag = (value << 1) ^ (value >> 63);
+      while ((zigzag & ~0x7FL) != 0) {
+        bytes.write((int) ((zigzag & 0x7F) | 0x80));
+        zigzag >>>= 7;
+      }
+      bytes.write((int) zigzag);
+    }
+
+    void string(String s) {
+      byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+      varint(utf8.length);
+      bytes.write(utf8, 0, utf8.length);
+    }
+
+    byte[] bytes() {
+      return bytes.toByteArray();
+    }
+  }
+
+  /**
+   * Reads what a {@link Writer} wrote; what does not add up is an {@link IllegalArgumentException}
+   * naming {@code what} (a buffer read past its end is a {@link java.nio.BufferUnderflowException}).
+   */
+  static final class Reader {
+    private final ByteBuffer buffer;
+    private final String what;
+
+    Reader(ByteBuffer buffer, String what) {
+      this.buffer = buffer;
+      this.what = what;
+    }
+
+    long varlong() {
+      long zigzag = 0;
+      for (int shift = 0; ; shift += 7) {
+        if (shift > 63) {
+          throw new IllegalArgumentException("a damaged " + what + ": an integer too long");
+        }
+        byte b = buffer.get();
+        zigzag |= (long) (b & 0x7F) << shift;
+        if ((b & 0x80) == 0) {
+          break;
+        }
+      }
+      return (zigzag >>> 1) ^ -(zigzag & 1);
+    }
+
+    int varint() {
+      return Math.toIntExact(varlong());
+    }
+
+    /** A count of items, each at least a byte: no more than the bytes there are. */
+    int count() {
+      int count = varint();
+      if (count < 0 || count > buffer.remaining()) {
+        throw new IllegalArgumentException("a damaged " + what + ": a count of " + count);
+      }
+      return count;
+    }
+
+    /** An index into a dictionary of {@code size} strings, written one more than it (0 for none: -1). */
+    int id(int size) {
+      int id = varint() - 1;
+      if (id < -1 || id >= size) {
+        throw new IllegalArgumentException("a damaged " + what + ": string " + id + " of " + size);
+      }
+      return id;
+    }
+
+    String string() {
+      byte[] utf8 = new byte[count()];
+      buffer.get(utf8);
+      return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    boolean atEnd() {
+      return !buffer.hasRemaining();
+    }
+  }
+}
