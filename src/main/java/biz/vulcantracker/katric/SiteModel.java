@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -596,9 +597,27 @@ final class SiteModel {
     }
   }
 
-  /** A row of the rollups: a day's totals, one of its local hours, or a value of a property on it. */
-  record Cell(LocalDate day, long hour, String property, String value) {
+  /**
+   * A row of the rollups: a day's totals, one of its local hours, or a value of a property on it. A class, not a record:
+   * each hit's contribution looks cells up in hash maps a dozen times, so the hash is computed once,
+   * and the strings (shared by {@link ResidentHit}) are compared by reference before by content.
+   */
+  static final class Cell {
     static final long NO_HOUR = Long.MIN_VALUE;
+
+    private final LocalDate day;
+    private final long hour;
+    private final String property;
+    private final String value;
+    private final int hash;
+
+    private Cell(LocalDate day, long hour, String property, String value) {
+      this.day = day;
+      this.hour = hour;
+      this.property = property;
+      this.value = value;
+      this.hash = 31 * (31 * (31 * day.hashCode() + Long.hashCode(hour)) + Objects.hashCode(property)) + Objects.hashCode(value);
+    }
 
     static Cell total(LocalDate day) {
       return new Cell(day, NO_HOUR, null, null);
@@ -610,6 +629,42 @@ final class SiteModel {
 
     static Cell value(LocalDate day, String property, String value) {
       return new Cell(day, NO_HOUR, property, value);
+    }
+
+    LocalDate day() {
+      return day;
+    }
+
+    long hour() {
+      return hour;
+    }
+
+    String property() {
+      return property;
+    }
+
+    String value() {
+      return value;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return this == other || other instanceof Cell that && hash == that.hash && hour == that.hour
+          && same(property, that.property) && same(value, that.value) && (day == that.day || day.equals(that.day));
+    }
+
+    private static boolean same(String a, String b) {
+      return a == b || a != null && a.equals(b);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public String toString() {
+      return "Cell[" + day + ", " + (hour == NO_HOUR ? "" : hour + ", ") + property + "=" + value + "]";
     }
   }
 
@@ -655,13 +710,29 @@ final class SiteModel {
       });
     }
 
-    /** The (row, id) pairs of one chain's pass already counted as a visitor. */
+    /**
+     * The (row, id) pairs of one chain's pass already counted as a visitor. A chain is nearly always
+     * one id (two when a visit crosses UTC midnight), so a row keeps its first id as a plain long and
+     * a set only from a second id on.
+     */
     static final class Marks {
-      private final Map<Cell, LongOpenHashSet> counted = new HashMap<>();
+      private final Map<Cell, Object> counted = new HashMap<>();
 
       void visitor(Contribution into, Cell cell, long visitorId, int sign) {
-        LongOpenHashSet ids = counted.computeIfAbsent(cell, c -> new LongOpenHashSet(2));
-        if (ids.add(visitorId)) {
+        Object ids = counted.get(cell);
+        boolean added;
+        if (ids == null) {
+          counted.put(cell, visitorId);
+          added = true;
+        } else if (ids instanceof Long first) {
+          added = first != visitorId;
+          if (added) {
+            counted.put(cell, LongOpenHashSet.of(first, visitorId));
+          }
+        } else {
+          added = ((LongOpenHashSet) ids).add(visitorId);
+        }
+        if (added) {
           into.add(cell, VISITORS, sign);
         }
       }
