@@ -11,13 +11,16 @@
 #       measured file, after the JIT compilers went idle).
 # Targets: (a) >= 10x (b); (c) cold >= 1x (b) and warm >= 2x (b), in lines per second.
 #
-# Where the import's time goes (JFR of the node, execution samples, a warm 1M-line import at 81k
-# lines/s): the site model's contributions (sequencing the chains a batch touches, per row and
-# visitor) 12 %, Jackson writing hit chunks and queued hits about 8 %, the log parser 5 %, GeoIP
-# on public addresses 2 %, the lines' content ids 1.7 %, visitor-id HMACs 0.6 %; no single hot spot.
-# The import runs at about 92 % of what the endpoint takes in, and the two cores are shared by the
-# forwarder, the node, Redis and Cassandra (GoAccess has one to itself): 2x needs less work per line
-# everywhere, not one fix. GoAccess on this file: 65k-77k lines/s between runs of the same session.
+# Where the import's time goes (JFR of the node, execution samples every 2 ms, a warm 1M-line import
+# at 100k lines/s, with hit chunks packed): the site model's contributions (sequencing the chains a
+# batch touches, per row and visitor) about a quarter, packing the hit chunks 15 %, the queued hit's
+# JSON (written at the edge, read by katric) 10 %, katric's enrichment of the URL and referrer
+# 5 %, the log parser 3 %, GeoIP on public addresses 2 %; no single hot spot. The JIT compilers are
+# the cold run's largest cost: 17 s of compilation during the 19 s cold import (jdk.CompilerStatistics),
+# on the two cores the forwarder, the node, Redis and Cassandra share (GoAccess has one to itself).
+# Tried and left: C1 only (-XX:TieredStopAtLevel=1) gave the same cold rate and a warm one of 0.6x;
+# Temurin 25 for the node and the forwarder gave the same figures as 17. 2x needs less work per
+# pageview everywhere, not one fix. GoAccess on this file: 65k-103k lines/s between sessions.
 #
 #   deploy/bench/logs.sh [lines (1000000)] [warm-up lines (as many)]
 # BENCH_FORWARD_OPTS adds options to both forwarder runs (e.g. "--batch-bytes 1048576").

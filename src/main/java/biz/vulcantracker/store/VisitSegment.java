@@ -15,7 +15,7 @@ import java.util.Objects;
 
 /**
  * The visits that started on one day of a site (site time zone), with all their hits, in columns:
- * what the reports counted from the hits read instead of the hits table's JSON chunks. Every string
+ * what the reports counted from the hits read instead of the hits table's chunks. Every string
  * is an index into one dictionary of the segment's distinct strings; a visit keeps the values of
  * its first hit once ({@link #VISIT_COLUMNS}), a hit its own page and hostname ({@link #HIT_COLUMNS}),
  * its event name and custom properties. So a filter is matched against each distinct value once,
