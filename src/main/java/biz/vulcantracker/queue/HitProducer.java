@@ -87,7 +87,7 @@ public final class HitProducer implements HitAppender {
     for (QueuedHit hit : hits) {
       requireSite(siteId, hit.siteId());
       args.add(QueuedHitCodec.FIELD);
-      args.add(QueuedHitCodec.encode(hit).get(QueuedHitCodec.FIELD));
+      args.add(QueuedHitCodec.json(hit));
     }
     for (LedgerEntry entry : ledger) {
       requireSite(siteId, entry.siteId());
