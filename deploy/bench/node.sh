@@ -31,18 +31,29 @@ bench_cleanup() {
 
 # bench_start <heap> [VAR=value ...]: Redis, Cassandra and one node with every role, until ready.
 bench_start() {
+  deploy/local/services.sh start
+  bench_node "$@"
+}
+
+# bench_node <heap> [VAR=value ...]: a node with every role on the running services, until ready.
+bench_node() {
   local heap=$1
   shift
-  deploy/local/services.sh start
   env VULCAN_ENV=local VULCAN_ADMIN_TOKEN="$bench_admin_token" VULCAN_HTTP_PORT="$http_port" VULCAN_MANAGEMENT_PORT="$management_port" \
     VULCAN_REMOTE_PORT=0 VULCAN_REDIS_URI="redis://127.0.0.1:$VULCAN_REDIS_PORT" \
     VULCAN_CASSANDRA_CONTACT_POINTS="127.0.0.1:$VULCAN_CQL_PORT" VULCAN_KEYSPACE_PREFIX=bench VULCAN_STREAM_PREFIX=bench VULCAN_SPOOL_DIR="$work/spool" "$@" \
-    java -Xms"$heap" -Xmx"$heap" -XX:NewRatio=1 ${BENCH_JAVA_OPTS:-} -jar target/vulcan-tracker.jar > "$work/vulcan.log" 2>&1 &
+    java -Xms"$heap" -Xmx"$heap" -XX:NewRatio=1 ${BENCH_JAVA_OPTS:-} -jar target/vulcan-tracker.jar >> "$work/vulcan.log" 2>&1 &
   app_pid=$!
   for ((i = 0; i < 240; i++)); do curl -fs "http://127.0.0.1:$management_port/ready" >/dev/null 2>&1 && return 0; sleep 0.5; done
   tail -n 30 "$work/vulcan.log" >&2
   say "the node is not ready after 2 minutes"
   exit 1
+}
+
+# bench_stop_node: stops the node (its work is persisted and acknowledged), leaving the services running.
+bench_stop_node() {
+  kill "$app_pid" && wait "$app_pid" 2>/dev/null || true
+  app_pid=
 }
 
 # bench_site <id>: registers a site (its id is its domain, time zone UTC); prints the admin API's JSON.
