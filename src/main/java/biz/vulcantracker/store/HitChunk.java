@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectReader;
+import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -88,18 +89,20 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
    * indexes into them and its time as the difference from the previous hit's.
    */
   public ByteBuffer packed() {
-    Map<String, Integer> ids = new HashMap<>();
+    Object2IntOpenHashMap<String> ids = new Object2IntOpenHashMap<>();
     List<String> strings = new ArrayList<>();
     int[] refs = new int[hits.size() * 2 + hits.stream().mapToInt(h -> 2 * (h.properties().size() + h.props().size())).sum()];
     int r = 0;
     for (HitRow hit : hits) {
       refs[r++] = idOf(hit.hitKey(), ids, strings);
       refs[r++] = idOf(hit.eventName(), ids, strings);
-      for (Map<String, String> map : List.of(hit.properties(), hit.props())) {
-        for (Map.Entry<String, String> entry : map.entrySet()) {
-          refs[r++] = idOf(entry.getKey(), ids, strings);
-          refs[r++] = idOf(entry.getValue(), ids, strings);
-        }
+      for (Map.Entry<String, String> entry : hit.properties().entrySet()) {
+        refs[r++] = idOf(entry.getKey(), ids, strings);
+        refs[r++] = idOf(entry.getValue(), ids, strings);
+      }
+      for (Map.Entry<String, String> entry : hit.props().entrySet()) {
+        refs[r++] = idOf(entry.getKey(), ids, strings);
+        refs[r++] = idOf(entry.getValue(), ids, strings);
       }
     }
     PackedBytes.Writer out = new PackedBytes.Writer(64 * hits.size() + 16 * strings.size());
@@ -119,9 +122,9 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
       previousTime = hit.timestamp();
       out.varint(refs[r++]);
       out.varint(refs[r++]);
-      for (Map<String, String> map : List.of(hit.properties(), hit.props())) {
-        out.varint(map.size());
-        for (int i = 0; i < map.size(); i++) {
+      for (int pairs : new int[] {hit.properties().size(), hit.props().size()}) {
+        out.varint(pairs);
+        for (int i = 0; i < pairs; i++) {
           out.varint(refs[r++]);
           out.varint(refs[r++]);
         }
@@ -131,17 +134,16 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
   }
 
   /** A string's index in the chunk's dictionary, plus one (0: none). */
-  private static int idOf(String value, Map<String, Integer> ids, List<String> strings) {
+  private static int idOf(String value, Object2IntOpenHashMap<String> ids, List<String> strings) {
     if (value == null) {
       return 0;
     }
-    Integer id = ids.get(value);
-    if (id == null) {
-      id = strings.size();
-      ids.put(value, id);
+    int id = ids.putIfAbsent(value, strings.size() + 1);
+    if (id == 0) { // the map's default: the value was not in it
       strings.add(value);
+      return strings.size();
     }
-    return id + 1;
+    return id;
   }
 
   /** A row read back from its {@code packed} column. */

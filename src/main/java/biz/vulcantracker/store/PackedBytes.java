@@ -1,8 +1,8 @@
 package biz.vulcantracker.store;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The byte format of the store's packed columns (visit segments, hit chunks): variable-length
@@ -15,11 +15,13 @@ final class PackedBytes {
 
   private PackedBytes() {}
 
+  /** A growing array rather than a ByteArrayOutputStream, whose every write takes a lock. */
   static final class Writer {
-    private final ByteArrayOutputStream bytes;
+    private byte[] bytes;
+    private int size;
 
     Writer(int expectedBytes) {
-      this.bytes = new ByteArrayOutputStream(expectedBytes);
+      this.bytes = new byte[Math.max(16, expectedBytes)];
     }
 
     void varint(int value) {
@@ -27,22 +29,31 @@ final class PackedBytes {
     }
 
     void varlong(long value) {
+      room(10);
       long zigzag = (value << 1) ^ (value >> 63);
       while ((zigzag & ~0x7FL) != 0) {
-        bytes.write((int) ((zigzag & 0x7F) | 0x80));
+        bytes[size++] = (byte) ((zigzag & 0x7F) | 0x80);
         zigzag >>>= 7;
       }
-      bytes.write((int) zigzag);
+      bytes[size++] = (byte) zigzag;
     }
 
     void string(String s) {
       byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
       varint(utf8.length);
-      bytes.write(utf8, 0, utf8.length);
+      room(utf8.length);
+      System.arraycopy(utf8, 0, bytes, size, utf8.length);
+      size += utf8.length;
+    }
+
+    private void room(int more) {
+      if (size + more > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+      }
     }
 
     byte[] bytes() {
-      return bytes.toByteArray();
+      return Arrays.copyOf(bytes, size);
     }
   }
 
