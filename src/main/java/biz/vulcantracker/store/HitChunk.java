@@ -148,10 +148,11 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
 
   /** A row read back from its {@code packed} column. */
   public static HitChunk of(LocalDate day, int bucket, String key, ByteBuffer packed) {
-    PackedBytes.Reader in = new PackedBytes.Reader(packed.duplicate(), "hit_chunks row " + day + "/" + bucket + "/" + key);
+    String row = "hit_chunks row " + day + "/" + bucket + "/" + key;
+    PackedBytes.Reader in = new PackedBytes.Reader(packed.duplicate(), row);
     try {
       if (in.varint() != PACKED_FORMAT) {
-        throw new IllegalArgumentException("hit_chunks row " + day + "/" + bucket + "/" + key + " is of another format");
+        throw new IllegalArgumentException(row + " is of another format");
       }
       String[] strings = new String[in.count()];
       for (int i = 0; i < strings.length; i++) {
@@ -172,11 +173,11 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
         hits.add(new HitRow(day, visitor, hitKey, time, previous, event, properties, props, (flags & BOT) != 0));
       }
       if (!in.atEnd()) {
-        throw new IllegalArgumentException("hit_chunks row " + day + "/" + bucket + "/" + key + " has bytes after its hits");
+        throw new IllegalArgumentException(row + " has bytes after its hits");
       }
       return new HitChunk(day, bucket, key, hits);
     } catch (BufferUnderflowException | ArithmeticException e) {
-      throw new IllegalArgumentException("hit_chunks row " + day + "/" + bucket + "/" + key + " is cut short or damaged", e);
+      throw new IllegalArgumentException(row + " is cut short or damaged", e);
     }
   }
 
