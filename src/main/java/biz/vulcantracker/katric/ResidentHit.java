@@ -119,6 +119,11 @@ final class ResidentHit {
       return index == null ? null : values[index];
     }
 
+    /** The value of {@link #VISIT_COLUMNS}' column {@code index}. */
+    String valueAt(int index) {
+      return values[index];
+    }
+
     @Override
     public boolean equals(Object other) {
       return other instanceof VisitValues that && hash == that.hash && Arrays.equals(values, that.values);

@@ -70,6 +70,19 @@ final class SiteModel {
   private static final long HOUR_MS = Duration.ofHours(1).toMillis();
   private static final long MINUTE_MS = Duration.ofMinutes(1).toMillis();
   private static final long LIVE_WINDOW_MS = Duration.ofMinutes(LiveReport.MINUTES).toMillis();
+  /** The properties of visits, and where a visit's value of each is: its entry or exit page, or a column of its first hit's. */
+  private static final String[] VISIT_KEYS = Property.VISIT_KEYS.toArray(String[]::new);
+  private static final int ENTRY_PAGE = -1;
+  private static final int EXIT_PAGE = -2;
+  /** A visit property no hit column holds: no rows. */
+  private static final int NO_COLUMN = -3;
+  private static final int[] VISIT_KEY_COLUMNS = Property.VISIT_KEYS.stream()
+      .mapToInt(key -> switch (key) {
+        case "entry_page" -> ENTRY_PAGE;
+        case "exit_page" -> EXIT_PAGE;
+        default -> ResidentHit.VISIT_COLUMNS.contains(key) ? ResidentHit.VISIT_COLUMNS.indexOf(key) : NO_COLUMN;
+      })
+      .toArray();
 
   private final ZoneRules zone;
   private final TreeMap<LocalDate, ResidentDay> days = new TreeMap<>();
@@ -366,48 +379,44 @@ final class SiteModel {
   }
 
   private void contributeChain(List<ResidentHit> timeline, Contribution into, int sign) {
-    Contribution.Marks marks = new Contribution.Marks();
+    into.startChain();
     SequencedVisit open = null;
     for (ResidentHit hit : timeline) {
       if (hit.kind == ResidentHit.Kind.BOT) {
-        into.add(Cell.total(hit.day), Contribution.BOTS, sign);
-        into.add(Cell.hour(hit.day, hourOf(hit.timestamp)), Contribution.BOTS, sign);
+        into.row(Cell.total(hit.day))[Contribution.BOTS] += sign;
+        into.row(Cell.hour(hit.day, hourOf(hit.timestamp)))[Contribution.BOTS] += sign;
         continue;
       }
       if (open != null && hit.timestamp <= open.last + VisitRule.GAP_MS) {
         open.add(hit);
       } else if (hit.counts()) {
         if (open != null) {
-          contributeVisit(open, into, marks, sign);
+          contributeVisit(open, into, sign);
         }
         open = new SequencedVisit(hit);
       } else {
         continue; // engagement outside a visit counts for nothing
       }
       if (hit.counts()) {
-        contributeHit(hit, into, marks, sign);
+        contributeHit(hit, into, sign);
       }
     }
     if (open != null) {
-      contributeVisit(open, into, marks, sign);
+      contributeVisit(open, into, sign);
     }
   }
 
-  private void contributeHit(ResidentHit hit, Contribution into, Contribution.Marks marks, int sign) {
+  private void contributeHit(ResidentHit hit, Contribution into, int sign) {
     int metric = hit.kind == ResidentHit.Kind.PAGEVIEW ? Contribution.PAGEVIEWS : Contribution.EVENTS;
-    Cell total = Cell.total(hit.day);
-    Cell hour = Cell.hour(hit.day, hourOf(hit.timestamp));
-    into.add(total, metric, sign);
-    into.add(hour, metric, sign);
-    marks.visitor(into, total, hit.visitorId, sign);
-    marks.visitor(into, hour, hit.visitorId, sign);
+    hitCell(Cell.total(hit.day), hit, metric, into, sign);
+    hitCell(Cell.hour(hit.day, hourOf(hit.timestamp)), hit, metric, into, sign);
     if (hit.kind == ResidentHit.Kind.PAGEVIEW) {
-      hitValue(hit, "page", hit.page == null ? "(none)" : hit.page, metric, into, marks, sign);
+      hitCell(Cell.value(hit.day, "page", hit.page == null ? "(none)" : hit.page), hit, metric, into, sign);
       if (hit.hostname != null) {
-        hitValue(hit, "hostname", hit.hostname, metric, into, marks, sign);
+        hitCell(Cell.value(hit.day, "hostname", hit.hostname), hit, metric, into, sign);
       }
     } else {
-      hitValue(hit, "event", hit.event, metric, into, marks, sign);
+      hitCell(Cell.value(hit.day, "event", hit.event), hit, metric, into, sign);
       if (hit.props != null) {
         Set<String> sampled = days.get(hit.day).propKeys.keys();
         boolean beyond = false;
@@ -416,50 +425,53 @@ final class SiteModel {
             continue; // the revenue: summed by goal reports, no breakdown of its own
           }
           if (sampled.contains(prop.getKey())) {
-            hitValue(hit, Property.EVENT_PROPS_PREFIX + prop.getKey(), prop.getValue(), metric, into, marks, sign);
+            hitCell(Cell.value(hit.day, Property.EVENT_PROPS_PREFIX + prop.getKey(), prop.getValue()), hit, metric, into, sign);
           } else {
             beyond = true;
           }
         }
         if (beyond) {
-          hitValue(hit, OTHER_PROPS, OTHER, metric, into, marks, sign);
+          hitCell(Cell.value(hit.day, OTHER_PROPS, OTHER), hit, metric, into, sign);
         }
       }
     }
   }
 
-  private static void hitValue(ResidentHit hit, String property, String value, int metric, Contribution into,
-      Contribution.Marks marks, int sign) {
-    Cell cell = Cell.value(hit.day, property, value);
-    into.add(cell, metric, sign);
-    marks.visitor(into, cell, hit.visitorId, sign);
+  /** One hit in a row: its pageview or event, and its id as a visitor (once per row and chain). */
+  private static void hitCell(Cell cell, ResidentHit hit, int metric, Contribution into, int sign) {
+    long[] values = into.row(cell);
+    values[metric] += sign;
+    into.visitor(cell, values, hit.visitorId, sign);
   }
 
-  private void contributeVisit(SequencedVisit visit, Contribution into, Contribution.Marks marks, int sign) {
+  private void contributeVisit(SequencedVisit visit, Contribution into, int sign) {
     ResidentHit first = visit.first;
-    long bounce = visit.isBounce() ? 1 : 0;
-    long duration = visit.durationMs();
-    for (Cell cell : List.of(Cell.total(first.day), Cell.hour(first.day, hourOf(first.timestamp)))) {
-      into.add(cell, Contribution.VISITS, sign);
-      into.add(cell, Contribution.BOUNCES, sign * bounce);
-      into.add(cell, Contribution.DURATION, sign * duration);
+    long bounce = visit.isBounce() ? sign : 0;
+    long duration = sign * visit.durationMs();
+    for (Cell cell : new Cell[] {Cell.total(first.day), Cell.hour(first.day, hourOf(first.timestamp))}) {
+      long[] values = into.row(cell);
+      values[Contribution.VISITS] += sign;
+      values[Contribution.BOUNCES] += bounce;
+      values[Contribution.DURATION] += duration;
     }
-    for (String property : Property.VISIT_KEYS) {
-      String value = switch (property) {
-        case "entry_page" -> visit.entryPage;
-        case "exit_page" -> visit.exitPage;
-        default -> first.visit.valueOf(property);
+    for (int i = 0; i < VISIT_KEYS.length; i++) {
+      String value = switch (VISIT_KEY_COLUMNS[i]) {
+        case ENTRY_PAGE -> visit.entryPage;
+        case EXIT_PAGE -> visit.exitPage;
+        case NO_COLUMN -> null;
+        default -> first.visit.valueAt(VISIT_KEY_COLUMNS[i]);
       };
       if (value == null) {
         continue;
       }
-      Cell cell = Cell.value(first.day, property, value);
-      into.add(cell, Contribution.VISITS, sign);
-      into.add(cell, Contribution.PAGEVIEWS, sign * (long) visit.pageviews);
-      into.add(cell, Contribution.EVENTS, sign * (long) visit.events);
-      into.add(cell, Contribution.BOUNCES, sign * bounce);
-      into.add(cell, Contribution.DURATION, sign * duration);
-      marks.visitor(into, cell, first.visitorId, sign);
+      Cell cell = Cell.value(first.day, VISIT_KEYS[i], value);
+      long[] values = into.row(cell);
+      values[Contribution.VISITS] += sign;
+      values[Contribution.PAGEVIEWS] += sign * (long) visit.pageviews;
+      values[Contribution.EVENTS] += sign * (long) visit.events;
+      values[Contribution.BOUNCES] += bounce;
+      values[Contribution.DURATION] += duration;
+      into.visitor(cell, values, first.visitorId, sign);
     }
   }
 
@@ -677,19 +689,60 @@ final class SiteModel {
     static final int BOUNCES = 4;
     static final int DURATION = 5;
     static final int BOTS = 6;
-    static final long[] ZERO = new long[7];
+    static final int METRICS = 7;
+    /** Beyond the counters of a change: the chain that last marked a visitor in the row, and its first id there. */
+    private static final int PASS = 7;
+    private static final int FIRST_ID = 8;
+    private static final int SLOTS = 9;
+    static final long[] ZERO = new long[METRICS];
 
+    /**
+     * Each changed row: its counter changes, then the visitor ids of the current chain counted in it
+     * (a row's slot: a chain is nearly always one id, two when a visit crosses UTC midnight). One hash
+     * lookup per row serves both: a hit or a visit touches a dozen rows, and looking each up once per
+     * counter and again for its visitor marks was a fifth of a log import's CPU (JFR).
+     */
     private final Map<Cell, long[]> changes = new HashMap<>();
+    private final Map<Cell, LongOpenHashSet> moreMarked = new HashMap<>();
+    /** The chain being contributed, numbered from 1: a row whose {@link #PASS} is another chain's has no marks yet. */
+    private long chain;
 
-    void add(Cell cell, int metric, long amount) {
-      if (amount != 0) {
-        changes.computeIfAbsent(cell, c -> new long[7])[metric] += amount;
+    /** The counters to change of a row (created at zero). */
+    long[] row(Cell cell) {
+      long[] values = changes.get(cell);
+      if (values == null) {
+        values = new long[SLOTS];
+        changes.put(cell, values);
+      }
+      return values;
+    }
+
+    /** The next contributions are another chain's: its ids are counted afresh in every row. */
+    void startChain() {
+      chain++;
+      moreMarked.clear();
+    }
+
+    /** Counts {@code visitorId} as a visitor of the row (whose {@link #row} is {@code values}) once per chain. */
+    void visitor(Cell cell, long[] values, long visitorId, int sign) {
+      boolean added;
+      if (values[PASS] != chain) {
+        values[PASS] = chain;
+        values[FIRST_ID] = visitorId;
+        added = true;
+      } else if (values[FIRST_ID] == visitorId) {
+        added = false;
+      } else {
+        added = moreMarked.computeIfAbsent(cell, c -> new LongOpenHashSet(2)).add(visitorId);
+      }
+      if (added) {
+        values[VISITORS] += sign;
       }
     }
 
     static boolean isZero(long[] values) {
-      for (long value : values) {
-        if (value != 0) {
+      for (int i = 0; i < METRICS; i++) {
+        if (values[i] != 0) {
           return false;
         }
       }
@@ -702,40 +755,12 @@ final class SiteModel {
           return;
         }
         DayRows dayRows = rows.computeIfAbsent(cell.day(), d -> new DayRows());
-        long[] values = dayRows.cells.computeIfAbsent(cell, c -> new long[7]);
-        for (int i = 0; i < delta.length; i++) {
+        long[] values = dayRows.cells.computeIfAbsent(cell, c -> new long[METRICS]);
+        for (int i = 0; i < METRICS; i++) {
           values[i] += delta[i];
         }
         dayRows.dirty.add(cell);
       });
-    }
-
-    /**
-     * The (row, id) pairs of one chain's pass already counted as a visitor. A chain is nearly always
-     * one id (two when a visit crosses UTC midnight), so a row keeps its first id as a plain long and
-     * a set only from a second id on.
-     */
-    static final class Marks {
-      private final Map<Cell, Object> counted = new HashMap<>();
-
-      void visitor(Contribution into, Cell cell, long visitorId, int sign) {
-        Object ids = counted.get(cell);
-        boolean added;
-        if (ids == null) {
-          counted.put(cell, visitorId);
-          added = true;
-        } else if (ids instanceof Long first) {
-          added = first != visitorId;
-          if (added) {
-            counted.put(cell, LongOpenHashSet.of(first, visitorId));
-          }
-        } else {
-          added = ((LongOpenHashSet) ids).add(visitorId);
-        }
-        if (added) {
-          into.add(cell, VISITORS, sign);
-        }
-      }
     }
   }
 
