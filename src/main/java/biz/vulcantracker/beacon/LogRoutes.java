@@ -14,22 +14,19 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.javadsl.Framing;
-import org.apache.pekko.stream.javadsl.FramingTruncation;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v1/beacon/log}: server access-log lines, counted by the same rules as beacons
- * ({@link LogIntake}). The body is read as a stream of lines, in chunks of {@code lines-per-chunk},
+ * ({@link LogIntake}). The body is read as a stream of lines, in chunks of {@code lines-per-chunk} ({@link LineChunks}),
  * each chunk queued before the next is read: a request holds one chunk, not 8 MB.
  */
 public final class LogRoutes {
 
   private static final Logger log = LoggerFactory.getLogger(LogRoutes.class);
-  private static final ByteString NEWLINE = ByteString.fromString("\n");
 
   private final LogIntake intake;
 
@@ -55,10 +52,11 @@ public final class LogRoutes {
       throw intake.tooLarge();
     }
     return entity.withSizeLimit(maxBodyBytes).getDataBytes()
-        .via(Framing.delimiter(NEWLINE, intake.limits().maxLineBytes(), FramingTruncation.ALLOW))
-        .grouped(intake.limits().linesPerChunk())
+        .statefulMap(() -> new LineChunks(intake.limits().maxLineBytes(), intake.limits().linesPerChunk()),
+            (lines, bytes) -> Pair.create(lines, lines.feed(bytes)), lines -> Optional.of(lines.finish()))
+        .mapConcat(chunks -> chunks)
         .zipWithIndex()
-        .mapAsync(1, chunk -> intake.ingestChunk(batch, chunk.first().stream().map(ByteString::toArray).toList(), chunk.second()))
+        .mapAsync(1, chunk -> intake.ingestChunk(batch, chunk.first(), chunk.second()))
         .runWith(Sink.ignore(), materializer)
         .thenApply(done -> HttpResponse.create().withStatus(StatusCodes.OK)
             .withEntity(ContentTypes.APPLICATION_JSON, intake.finish(batch)));
