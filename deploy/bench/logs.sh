@@ -80,18 +80,26 @@ python3 "$here/access_log.py" "$warmup" "$work/warmup.log" 2026-11-19 1
 import_log warm.example "$work/warmup.log" 2026-11-19 2026-11-19
 warmup_rate=$(rate "$warmup" "$start" "$counted_at")
 wait_for_compilers
-say "the measured import"
-import_log shop.example "$log" 2026-11-20 2026-11-20
-import_rate=$(rate "$lines" "$start" "$counted_at")
-endpoint_rate=$(rate "$lines" "$start" "$sent")
+# The first import after the warm-up still ran a quarter slower than the ones after it (the JIT's
+# later tiers and the heap settling), so the warm figure is the median of three imports of the same
+# day's traffic (another site each): every run is printed beside it.
+warm_runs=() endpoint_runs=()
+for run in 1 2 3; do
+  say "measured import $run of 3"
+  import_log "shop$run.example" "$log" 2026-11-20 2026-11-20
+  warm_runs+=("$(rate "$lines" "$start" "$counted_at")")
+  endpoint_runs+=("$(rate "$lines" "$start" "$sent")")
+done
+import_rate=$(printf '%s\n' "${warm_runs[@]}" | sort -n | sed -n 2p)
+endpoint_rate=$(printf '%s\n' "${endpoint_runs[@]}" | sort -n | sed -n 2p)
 
 printf '\nlines: %s (%s pageviews among them)\n' "$lines" "$queued"
 printf '(b) GoAccess, best of 3 runs, baseline: %8s lines/s (runs: %s)\n' "$goaccess_rate" "${goaccess_runs[*]}"
 printf '(a) parser alone, one core:             %8s lines/s = %sx GoAccess (target >= 10x)\n' "$parser" \
   "$(awk -v a="$parser" -v b="$goaccess_rate" 'BEGIN {printf "%.1f", a / b}')"
-printf '(c) full import, warm, to persisted:    %8s lines/s = %sx GoAccess (target >= 2x)\n' "$import_rate" \
-  "$(awk -v a="$import_rate" -v b="$goaccess_rate" 'BEGIN {printf "%.1f", a / b}')"
-printf '    of which through the endpoint:      %8s lines/s\n' "$endpoint_rate"
+printf '(c) full import, warm, to persisted:    %8s lines/s = %sx GoAccess (target >= 2x; median of runs: %s)\n' "$import_rate" \
+  "$(awk -v a="$import_rate" -v b="$goaccess_rate" 'BEGIN {printf "%.1f", a / b}')" "${warm_runs[*]}"
+printf '    of which through the endpoint:      %8s lines/s (median of runs: %s)\n' "$endpoint_rate" "${endpoint_runs[*]}"
 printf '(c) full import, cold (fresh node):     %8s lines/s = %sx GoAccess (target >= 1x; %s lines)\n' "$warmup_rate" \
   "$(awk -v a="$warmup_rate" -v b="$goaccess_rate" 'BEGIN {printf "%.1f", a / b}')" "$warmup"
 printf '    fresh node and fresh services:      %8s lines/s = %sx GoAccess (%s lines)\n' "$fresh_rate" \
