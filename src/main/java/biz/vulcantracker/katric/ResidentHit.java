@@ -1,11 +1,9 @@
 package biz.vulcantracker.katric;
 
+import biz.vulcantracker.model.HitOrder;
 import biz.vulcantracker.model.Property;
 import biz.vulcantracker.store.HitRow;
 import com.github.benmanes.caffeine.cache.Interner;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
@@ -30,13 +28,6 @@ final class ResidentHit {
       IntStream.range(0, VISIT_COLUMNS.size()).boxed().collect(Collectors.toUnmodifiableMap(VISIT_COLUMNS::get, i -> i));
 
   private static final Interner<Object> SHARED = Interner.newWeakInterner();
-  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
-  });
 
   final long timestamp;
   /**
@@ -80,23 +71,18 @@ final class ResidentHit {
     return new ResidentHit(row);
   }
 
-  static long digest(String hitKey) {
-    byte[] hash = SHA_256.get().digest(hitKey.getBytes(StandardCharsets.UTF_8));
-    long value = 0;
-    for (int i = 0; i < 8; i++) {
-      value = (value << 8) | (hash[i] & 0xFF);
-    }
-    return value;
+  /** The first 64 bits of the SHA-256 of {@code text}: the hit key's is the hit's {@link #key} and its tie-breaker ({@link HitOrder}). */
+  static long digest(String text) {
+    return HitOrder.tieKey(text);
   }
 
   boolean counts() {
     return kind == Kind.PAGEVIEW || kind == Kind.EVENT;
   }
 
-  /** Time order; hits of the same millisecond by key, so that every ordering of a set sorts alike. */
+  /** {@link HitOrder}: the order the filtered reports' scans sequence the same hits in. */
   static int compare(ResidentHit a, ResidentHit b) {
-    int byTime = Long.compare(a.timestamp, b.timestamp);
-    return byTime != 0 ? byTime : Long.compare(a.key, b.key);
+    return HitOrder.compare(a.timestamp, a.key, b.timestamp, b.key);
   }
 
   @SuppressWarnings("unchecked")

@@ -129,6 +129,23 @@ class SessionsTest {
     assertThat(rows.stream().filter(r -> r.property().equals("exit_page")).mapToLong(BreakdownRow::visits).sum()).isEqualTo(3);
   }
 
+  @Test
+  void hitsOfTheSameMillisecondStartTheirVisitByTheDigestOfTheirKeysWhateverTheyCameIn() {
+    // SHA-256 begins 015f7e6b for "k2" and 6ab9f1eb for "k1" (HitOrderTest): k2's page and source start
+    // the visit, though "k1" < "k2" and k1 comes first, as the filtered reports' scans sequence them.
+    for (List<String> arrival : List.of(List.of("k1", "k2"), List.of("k2", "k1"))) {
+      ModelHarness state = new ModelHarness(UTC);
+      for (String key : arrival) {
+        RecordedHit hit = key.equals("k1") ? hit(9, 0, "pageview", "/pricing", "Google", null) : hit(9, 0, "pageview", "/", Dimensions.DIRECT, null);
+        state.record(List.of(new RecordedHit(key, hit.timestamp(), hit.day(), hit.visitorId(), null, "pageview", null, null, hit.dims(), null)));
+      }
+      assertThat(state.breakdowns()).as("arrival %s", arrival).contains(
+          new BreakdownRow(DAY, "entry_page", "/", 1, 1, 2, 0, 0, 0),
+          new BreakdownRow(DAY, "source", Dimensions.DIRECT, 1, 1, 2, 0, 0, 0),
+          new BreakdownRow(DAY, "exit_page", "/pricing", 1, 1, 2, 0, 0, 0));
+    }
+  }
+
   private static RecordedHit hit(long visitor, int minute, String event, String page, String source, Map<String, String> props) {
     long timestamp = at(2026, 11, 27, 10, 0) + minute * 60_000L;
     Dimensions dims = new Dimensions(page, "a.example", source, null, null, null, null, null, null,

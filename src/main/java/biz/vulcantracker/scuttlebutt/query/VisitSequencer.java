@@ -1,5 +1,6 @@
 package biz.vulcantracker.scuttlebutt.query;
 
+import biz.vulcantracker.model.HitOrder;
 import biz.vulcantracker.model.Property;
 import biz.vulcantracker.model.SamePageview;
 import biz.vulcantracker.model.VisitRule;
@@ -95,8 +96,12 @@ final class VisitSequencer {
     sequence(visitor, hits, open);
   }
 
-  /** The order of a visitor's hits the pairing and the sequencing read them in. */
-  static final Comparator<HitRow> IN_TIME_ORDER = Comparator.comparingLong(HitRow::timestamp).thenComparing(HitRow::hitKey);
+  /**
+   * The order of a visitor's hits the pairing and the sequencing read them in: {@link HitOrder}, as
+   * the site model's rollups (the tie's digest computed only for hits of the same millisecond).
+   */
+  static final Comparator<HitRow> IN_TIME_ORDER =
+      Comparator.comparingLong(HitRow::timestamp).thenComparingLong(row -> HitOrder.tieKey(row.hitKey()));
 
   /** Which of one visitor's hits of one day ({@link #IN_TIME_ORDER}) are log pageviews its script also sent ({@link SamePageview}). */
   static BitSet seenByScript(List<HitRow> visitorDay) {

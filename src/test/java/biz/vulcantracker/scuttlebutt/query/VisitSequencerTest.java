@@ -37,6 +37,17 @@ class VisitSequencerTest {
     assertThat(visits.stream().filter(v -> v.visitorId == 2).findFirst().orElseThrow().pageviews).isEqualTo(1);
   }
 
+  @Test
+  void hitsOfTheSameMillisecondAreSequencedByTheDigestOfTheirKeysAsTheRollupsDo() {
+    List<SequencedVisit> visits = new ArrayList<>();
+    VisitSequencer sequencer = new VisitSequencer(ZoneOffset.UTC, visits::add);
+    // SHA-256 begins 015f7e6b for "k2" and 6ab9f1eb for "k1" (HitOrderTest): k2 comes first, though "k1" < "k2".
+    List<HitRow> scan = new ArrayList<>(List.of(hit(1, "k1", 0, "beacon", "/pricing"), hit(1, "k2", 0, "beacon", "/")));
+    scan.forEach(sequencer::accept);
+    sequencer.finish();
+    assertThat(visits).singleElement().satisfies(visit -> assertThat(visit.hits).extracting(HitRow::hitKey).containsExactly("k2", "k1"));
+  }
+
   private static HitRow hit(long visitor, String key, long offset, String origin, String page) {
     return new HitRow(DAY, visitor, key, NOON + offset, null, "pageview", Map.of("page", page, "channel", origin), null, false);
   }
