@@ -12,16 +12,21 @@
 #       them, a first import on fresh services too.
 # Targets: (a) >= 10x (b); (c) cold >= 1x (b) and warm >= 2x (b), in lines per second.
 #
-# Where the import's time goes (JFR of the node, execution samples every 2 ms, a warm 1M-line import
-# at 100k lines/s, with hit chunks packed): the site model's contributions (sequencing the chains a
-# batch touches, per row and visitor) about a quarter, packing the hit chunks 15 %, the queued hit's
-# JSON (written at the edge, read by katric) 10 %, katric's enrichment of the URL and referrer
-# 5 %, the log parser 3 %, GeoIP on public addresses 2 %; no single hot spot. The JIT compilers are
-# the cold run's largest cost: 17 s of compilation during the 19 s cold import (jdk.CompilerStatistics),
-# on the two cores the forwarder, the node, Redis and Cassandra share (GoAccess has one to itself).
-# Tried and left: C1 only (-XX:TieredStopAtLevel=1) gave the same cold rate and a warm one of 0.6x;
-# Temurin 25 for the node and the forwarder gave the same figures as 17. 2x needs less work per
-# pageview everywhere, not one fix. GoAccess on this file: 65k-103k lines/s between sessions.
+# Where the import's time goes (a warm 1M-line import at 120k lines/s; CPU time per process from
+# /proc): the node 8.2 s, Cassandra 3.4-4.5 s, Redis 1.6 s, the forwarder and the rest about 1.5 s:
+# 15-16 s of the two cores' 16.6 s. 2x GoAccess (4.8 s for 1M lines) needs half the work of every
+# process, not one fix. Within the node (JFR, execution samples every 5 ms): the edge (parsing, line
+# ids, anonymizing) 15 %, the site model's sequencing of the chains a batch touches 14 %, the store
+# (packing hit chunks, the writes) 11 %, the queued hit's JSON (written at the edge, read by katric)
+# 12 %, katric's enrichment of the URL and referrer 6 %, the Cassandra driver 4 %. Removed so far:
+# Jackson data binding of queued hits and of hit chunks, a hash lookup per counter and visitor mark
+# of every row in the model (it was a quarter), Pekko's line framing of the body (a tenth). Next in
+# line: one stream entry per log chunk, its strings once, instead of a JSON entry per hit.
+# The JIT compilers are the cold run's largest cost: 17 s of compilation during the 19 s cold import
+# (jdk.CompilerStatistics), on the two cores the forwarder, the node, Redis and Cassandra share
+# (GoAccess has one to itself). Tried and left: C1 only (-XX:TieredStopAtLevel=1) gave the same cold
+# rate and a warm one of 0.6x; Temurin 25 for the node and the forwarder gave the same figures as 17.
+# GoAccess on this file: 65k-103k lines/s between sessions.
 #
 #   deploy/bench/logs.sh [lines (1000000)] [warm-up lines (as many)]
 # BENCH_FORWARD_OPTS adds options to both forwarder runs (e.g. "--batch-bytes 1048576").
