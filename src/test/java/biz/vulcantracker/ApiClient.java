@@ -57,13 +57,13 @@ public final class ApiClient {
 
   /**
    * GET /api/v1/beacon with the query, as a visitor at {@code clientIp} (through the trusted proxy)
-   * using the browser {@code browser} (see {@link #userAgent}).
+   * using the browser {@code browser} (see {@link #userAgent}); the next beacon is stamped later ({@link #inSendingOrder}).
    */
   public HttpResponse<String> beaconGet(String query, String clientIp, String browser) {
-    return sendBeacon(HttpRequest.newBuilder(uri("/api/v1/beacon?" + query))
+    return inSendingOrder(sendBeacon(HttpRequest.newBuilder(uri("/api/v1/beacon?" + query))
         .header("X-Forwarded-For", clientIp)
         .header("User-Agent", userAgent(browser))
-        .GET());
+        .GET()));
   }
 
   /** {@link #beaconGet} without waiting: completes with the status (or fails on a network error). */
@@ -76,13 +76,28 @@ public final class ApiClient {
         .thenApply(HttpResponse::statusCode);
   }
 
-  /** POST /api/v1/beacon with a text/plain JSON body, as navigator.sendBeacon sends it. */
+  /** POST /api/v1/beacon with a text/plain JSON body, as navigator.sendBeacon sends it ({@link #inSendingOrder}). */
   public HttpResponse<String> beaconPost(String body, String clientIp, String browser) {
-    return sendBeacon(HttpRequest.newBuilder(uri("/api/v1/beacon"))
+    return inSendingOrder(sendBeacon(HttpRequest.newBuilder(uri("/api/v1/beacon"))
         .header("X-Forwarded-For", clientIp)
         .header("User-Agent", userAgent(browser))
         .header("Content-Type", "text/plain;charset=UTF-8")
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+        .POST(HttpRequest.BodyPublishers.ofString(body))));
+  }
+
+  /**
+   * Returns {@code answer} once this machine's clock has passed the millisecond it came in. The edge
+   * stamps a hit with that clock, in milliseconds, and sequences a visitor's hits of one millisecond
+   * by their keys' digest ({@code model.HitOrder}), not by the order they were sent: a test that
+   * sends a visitor's hits one after another and expects them in that order (which hit starts the
+   * visit, with which source) needs each in a millisecond of its own.
+   */
+  private static HttpResponse<String> inSendingOrder(HttpResponse<String> answer) {
+    long answeredAt = System.currentTimeMillis();
+    while (System.currentTimeMillis() == answeredAt) {
+      Thread.onSpinWait();
+    }
+    return answer;
   }
 
   /**
