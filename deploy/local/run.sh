@@ -137,7 +137,7 @@ cat <<TEXT
                 "$api/api/v1/beacon?s=demo&u=http%3A%2F%2Flocalhost%2Fhello"   (curl's own User-Agent counts as a bot)
   Dashboard   $api/dashboard/demo#key=$report_key
   Account     $api/account   (the first sign-up owns this installation and every site; then invite people)
-  Logs        VULCAN_INGEST_TOKEN=$ingest_token java -jar target/vulcan-tracker.jar forward \\
+  Logs        VULCAN_INGEST_TOKEN=$ingest_token java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar target/vulcan-tracker.jar forward \\
                 --url $api/api/v1/beacon/log --site demo --file /var/log/nginx/access.log --follow
   Stats       $api/api/v1/sites/demo/stats/aggregate?period=day
               curl -H "Authorization: Bearer $report_key" "$api/api/v1/sites/demo/stats/aggregate?period=day&metrics=visitors,pageviews"
