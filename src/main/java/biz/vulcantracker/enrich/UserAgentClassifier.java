@@ -42,6 +42,7 @@ public final class UserAgentClassifier {
   private final Cache<String, Agent> cache = Caffeine.newBuilder().maximumSize(20_000).build();
 
   private UserAgentClassifier() {
+    ParserCompilation.quickCompilerOnlyForAntlr(); // before the build below runs ANTLR
     this.analyzer = UserAgentAnalyzer.newBuilder()
         .withFields(UserAgent.AGENT_NAME, UserAgent.AGENT_VERSION_MAJOR, UserAgent.OPERATING_SYSTEM_NAME,
             UserAgent.OPERATING_SYSTEM_VERSION_MAJOR, UserAgent.DEVICE_CLASS)
