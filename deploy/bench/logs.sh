@@ -22,10 +22,15 @@
 # Jackson data binding of queued hits and of hit chunks, a hash lookup per counter and visitor mark
 # of every row in the model (it was a quarter), Pekko's line framing of the body (a tenth). Next in
 # line: one stream entry per log chunk, its strings once, instead of a JSON entry per hit.
-# The JIT compilers are the cold run's largest cost: 17 s of compilation during the 19 s cold import
-# (jdk.CompilerStatistics), on the two cores the forwarder, the node, Redis and Cassandra share
-# (GoAccess has one to itself). Tried and left: C1 only (-XX:TieredStopAtLevel=1) gave the same cold
-# rate and a warm one of 0.6x; Temurin 25 for the node and the forwarder gave the same figures as 17.
+# The JIT compilers are the cold run's largest cost, on the two cores the forwarder, the node, Redis
+# and Cassandra share (GoAccess has one to itself): in a fresh node's first 1M-line import (14-16 s)
+# the node used about 22 s of CPU, 9 s of it its compiler threads (C2 7.8 s: our katric code 3.2 s,
+# the edge 1.5 s, the queue codec 1.3 s, then the Cassandra driver, Netty, Pekko, Jackson, Lettuce).
+# Removed from it: C2's compiling of Yauaa's ANTLR runtime (2.7 s; enrich.ParserCompilation), and the
+# forwarder's (it now runs on C1 and one GC thread: 1.2 s of CPU instead of 1.9 s). Tried and left:
+# C1 only for the node (-XX:TieredStopAtLevel=1) gave the same cold rate and a warm one of 0.6x;
+# Temurin 25 for the node and the forwarder gave the same figures as 17; the parallel collector for
+# the node was a little faster warm (8.0 against 8.4-8.9 s) and slower cold (14.3 against 12.8 s).
 # GoAccess on this file: 65k-103k lines/s between sessions.
 #
 #   deploy/bench/logs.sh [lines (1000000)] [warm-up lines (as many)]
