@@ -121,21 +121,28 @@ public final class IntegrationFixture {
   }
 
   /**
-   * Waits out the last minute before a UTC midnight, so that a test's hits and its query of
-   * "today" fall on one day (tests' sites use UTC; visitor ids are per UTC day anyway).
+   * Waits out the 90 seconds before a UTC midnight and the 3 minutes after it, so that a test's
+   * hits (log lines are stamped up to a few minutes back) and its query of "today" fall on one day
+   * (tests' sites use UTC; visitor ids are per UTC day anyway). A run that started a minute after
+   * midnight stamped MetricsIT's log lines with the day before, and its "today" had only the beacons.
    */
   public static void avoidMidnight() {
     java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
     java.time.ZonedDateTime midnight = now.toLocalDate().plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC);
     Duration left = Duration.between(now, midnight);
-    if (left.compareTo(Duration.ofSeconds(90)) < 0) {
+    Duration since = Duration.between(now.toLocalDate().atStartOfDay(java.time.ZoneOffset.UTC), now);
+    Duration wait = left.compareTo(Duration.ofSeconds(90)) < 0 ? left.plus(AFTER_MIDNIGHT)
+        : since.compareTo(AFTER_MIDNIGHT) < 0 ? AFTER_MIDNIGHT.minus(since) : Duration.ZERO;
+    if (!wait.isZero()) {
       try {
-        Thread.sleep(left.plusSeconds(1).toMillis());
+        Thread.sleep(wait.plusSeconds(1).toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
   }
+
+  private static final Duration AFTER_MIDNIGHT = Duration.ofMinutes(3);
 
   /**
    * Runs {@code deploy/local/services.sh <action> <service>} on the test services (the environment
