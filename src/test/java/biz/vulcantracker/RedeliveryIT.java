@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class RedeliveryIT {
 
   private static final Duration WITHIN = Duration.ofSeconds(40);
+  private static final String FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 
   private static RedisClient redisClient;
   private static RedisCommands<String, String> redis;
@@ -65,31 +66,40 @@ class RedeliveryIT {
       for (int i = 0; i < 6; i++) {
         assertThat(api.beaconGet("s=redeliver.example&u=https://redeliver.example/" + i, "192.0.2." + (i % 3), "UA").statusCode()).isEqualTo(204);
       }
+      // A log chunk: one entry of three pageviews by two more visitors and a skipped asset line.
+      String time = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(5)
+          .format(java.time.format.DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", java.util.Locale.ENGLISH));
+      String lines = java.util.stream.Stream.of("198.51.100.1 GET /log/a", "198.51.100.1 GET /log/b", "198.51.100.2 GET /log/a",
+              "198.51.100.2 GET /app.js")
+          .map(l -> l.split(" ")).map(l -> l[0] + " - - [" + time + "] \"" + l[1] + " " + l[2] + " HTTP/1.1\" 200 512 \"-\" \"" + FIREFOX + "\"")
+          .collect(java.util.stream.Collectors.joining("\n"));
+      assertThat(ApiClient.json(api.postLog(site.id(), site.ingestToken(), "combined", lines, "batch-1")).path("queued").asLong()).isEqualTo(3);
 
       // Redelivered at least three times each while the counts stay where they belong.
       eventually(WITHIN, () -> {
         List<PendingMessage> pending = redis.xpending(stream, "katric", Range.unbounded(), Limit.from(100));
-        assertThat(pending).hasSize(6);
+        assertThat(pending).hasSize(7);
         assertThat(pending).allSatisfy(p -> assertThat(p.getRedeliveryCount()).isGreaterThanOrEqualTo(3));
       });
-      assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(6);
-      assertThat(api.aggregate(site.id(), site.reportKey(), "visitors")).isEqualTo(3);
+      assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(9);
+      assertThat(api.aggregate(site.id(), site.reportKey(), "visitors")).isEqualTo(5);
       // Redis and Cassandra answer, but a consumer cannot make progress: the node is not ready.
       eventually(WITHIN, () -> assertThat(readiness(node)).isNotEqualTo(200));
 
       redis.aclSetuser(user, io.lettuce.core.AclSetuserArgs.Builder.on().nopass().allKeys().allChannels().allCommands());
       eventually(WITHIN, () -> assertThat(redis.xpending(stream, "katric").getCount()).isZero());
       eventually(WITHIN, () -> assertThat(readiness(node)).isEqualTo(200));
-      assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(6);
-      assertThat(api.aggregate(site.id(), site.reportKey(), "visitors")).isEqualTo(3);
+      assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(9);
+      assertThat(api.aggregate(site.id(), site.reportKey(), "visitors")).isEqualTo(5);
 
       assertThat(api.beaconGet("s=redeliver.example&u=https://redeliver.example/more", "192.0.2.9", "UA").statusCode()).isEqualTo(204);
-      eventually(WITHIN, () -> assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(7));
-      assertThat(api.aggregate(site.id(), site.reportKey(), "visitors")).isEqualTo(4);
-      // The ledger too counted each entry once, however often it was delivered: no duplicates.
+      eventually(WITHIN, () -> assertThat(api.aggregate(site.id(), site.reportKey(), "pageviews")).isEqualTo(10));
+      assertThat(api.aggregate(site.id(), site.reportKey(), "visitors")).isEqualTo(6);
+      // The ledger too counted each entry (and each item of the chunk) once, however often it was delivered.
       var ledger = ApiClient.json(api.get("/api/v1/sites/" + site.id() + "/ledger?period=day", site.reportKey())).get("results").get(0);
-      assertThat(ledger.get("received").asLong()).isEqualTo(7);
-      assertThat(ledger.get("counted").asLong()).isEqualTo(7);
+      assertThat(ledger.get("received").asLong()).isEqualTo(11);
+      assertThat(ledger.get("counted").asLong()).isEqualTo(10);
+      assertThat(ledger.at("/skipped/static").asLong()).isEqualTo(1);
       assertThat(ledger.get("duplicates").size()).isZero();
     } finally {
       redis.aclDeluser(user);

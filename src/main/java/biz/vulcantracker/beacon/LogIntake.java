@@ -163,7 +163,7 @@ public final class LogIntake {
             return CompletableFuture.completedFuture(null);
           }
           if (batch.batchId().isEmpty()) {
-            return producer.append(queued).thenCompose(ids -> appendLedger(ledger)).thenAccept(ignored -> report.queued(queued.size()));
+            return producer.appendChunk(queued, ledger).thenAccept(ignored -> report.queued(queued.size()));
           }
           // The hits and the ledger of the chunk at most once, together; a chunk sent again is a duplicate, all its lines.
           return producer.appendOnce(onceKey(batch.site(), batch.batchId().get(), chunk), limits.batchIdRetention(), queued, ledger)

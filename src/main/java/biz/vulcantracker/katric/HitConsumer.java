@@ -5,6 +5,8 @@ import biz.vulcantracker.enrich.ReferrerSources;
 import biz.vulcantracker.enrich.UserAgentClassifier;
 import biz.vulcantracker.katric.SiteEntity.PendingHit;
 import biz.vulcantracker.katric.SiteEntity.RecordHits;
+import biz.vulcantracker.queue.ChunkEntry;
+import biz.vulcantracker.queue.EntryId;
 import biz.vulcantracker.queue.PartitionReader;
 import biz.vulcantracker.queue.QueueSettings;
 import biz.vulcantracker.queue.QueuedHit;
@@ -136,7 +138,7 @@ public final class HitConsumer {
                               // Batches read while the previous one is being persisted become one: a
                               // quiet partition then persists once per round trip instead of once per
                               // hit that happened to arrive, and a busy one in big batches.
-                              .<PartitionReader.Batch>batchWeighted(queue.readBatchSize(), batch -> (long) batch.entries().size(), batch -> batch, PartitionReader.Batch::merge)
+                              .<PartitionReader.Batch>batchWeighted(queue.readBatchSize(), PartitionReader.Batch::items, batch -> batch, PartitionReader.Batch::merge)
                               .via(consumer.recording(health, PartitionReader.Batch::acknowledge))
                               .watchTermination((notUsed, done) -> {
                                 done.whenComplete((ok, failure) -> {
@@ -180,10 +182,12 @@ public final class HitConsumer {
 
   /** Has every site of the batch record its hits; completes when all have persisted. */
   private CompletionStage<Done> record(PartitionReader.Batch batch) {
-    telemetry.batchSizes().record(batch.entries().size());
+    telemetry.batchSizes().record(batch.items());
     Map<String, List<Decoded>> bySite = new LinkedHashMap<>();
     for (StreamEntry entry : batch.entries()) {
-      decode(entry).ifPresent(decoded -> bySite.computeIfAbsent(decoded.siteId(), id -> new ArrayList<>()).add(decoded));
+      for (Decoded decoded : decode(entry)) {
+        bySite.computeIfAbsent(decoded.siteId(), id -> new ArrayList<>()).add(decoded);
+      }
     }
     long partLimit = partSize.bytes();
     List<CompletableFuture<Done>> asks = new ArrayList<>(bySite.size());
@@ -194,8 +198,7 @@ public final class HitConsumer {
     });
   }
 
-  /** A stream entry's hit, before enrichment. */
-  /** An entry read: a hit, or an edge's ledger entry. */
+  /** An item read, under its own id: a hit before enrichment, or an edge's ledger entry. */
   private record Decoded(String entryId, QueuedHit hit, LedgerEntry ledger) {
     String siteId() {
       return hit != null ? hit.siteId() : ledger.siteId();
@@ -260,21 +263,29 @@ public final class HitConsumer {
         : sites.repository().find(siteId);
   }
 
-  private Optional<Decoded> decode(StreamEntry entry) {
+  /** The entry's items in order: a chunk's hits then its ledger entries under ids of their own, else the entry. */
+  private List<Decoded> decode(StreamEntry entry) {
     if (entry.fields() == null || entry.fields().isEmpty()) {
       log.warn("Skipping deleted entry {} of partition {}", entry.id(), partition);
       telemetry.invalidEntries().increment();
-      return Optional.empty();
+      return List.of();
     }
     try {
-      return Optional.of(LedgerEntry.isLedger(entry.fields())
+      if (ChunkEntry.isChunk(entry.fields())) {
+        ChunkEntry chunk = ChunkEntry.decode(entry.fields());
+        List<Decoded> items = new ArrayList<>(chunk.hits().size() + chunk.ledger().size());
+        chunk.hits().forEach(hit -> items.add(new Decoded(EntryId.item(entry.id(), items.size()), hit, null)));
+        chunk.ledger().forEach(ledger -> items.add(new Decoded(EntryId.item(entry.id(), items.size()), null, ledger)));
+        return items;
+      }
+      return List.of(LedgerEntry.isLedger(entry.fields())
           ? new Decoded(entry.id(), null, LedgerEntry.decode(entry.fields()))
           : new Decoded(entry.id(), QueuedHitCodec.decode(entry.fields()), null));
     } catch (IllegalArgumentException e) {
       // A malformed entry can never be counted; acknowledging it keeps it from blocking the partition.
       log.warn("Skipping malformed entry {} of partition {}: {}", entry.id(), partition, e.getMessage());
       telemetry.invalidEntries().increment();
-      return Optional.empty();
+      return List.of();
     }
   }
 }

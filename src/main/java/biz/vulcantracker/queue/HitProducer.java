@@ -5,6 +5,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -12,8 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Appends hits to their site's partition stream through Lettuce ({@link HitAppender}), and appends
- * a batch at most once ({@link #appendOnce}).
+ * Appends hits to their site's partition stream through Lettuce: an entry per hit
+ * ({@link HitAppender}), or a log chunk's hits as one entry ({@link ChunkEntry}), at most once
+ * ({@link #appendOnce}) or not ({@link #appendChunk}).
  *
  * <p>XADDs from all requests share one connection whose commands are flushed in coalesced writes
  * (auto-flush off; a flush is scheduled when the first command after the last flush arrives, and
@@ -22,14 +24,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class HitProducer implements HitAppender {
 
-  /** KEYS: stream, once-key; ARGV: seconds to keep the once-key, then each entry's field and JSON. */
+  /** KEYS: stream, once-key; ARGV: seconds to keep the once-key, then the entry's fields and values. */
   private static final String APPEND_ONCE = """
       if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then
         return 0
       end
-      for i = 2, #ARGV, 2 do
-        redis.call('XADD', KEYS[1], '*', ARGV[i], ARGV[i + 1])
-      end
+      redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
       return 1
       """;
 
@@ -63,10 +63,10 @@ public final class HitProducer implements HitAppender {
   }
 
   /**
-   * Appends one site's hits unless {@code onceKey} was already used: the check, the XADDs and the
-   * marking of the key (kept {@code keep}) run as one Lua script, so Redis either did all of it or
-   * none, and a retry after a lost answer finds the key and adds nothing. True if the hits were
-   * appended now, false if an earlier call had appended them.
+   * Appends one site's hits as one {@link ChunkEntry} unless {@code onceKey} was already used: the
+   * check, the XADD and the marking of the key (kept {@code keep}) run as one Lua script, so Redis
+   * either did all of it or none, and a retry after a lost answer finds the key and adds nothing.
+   * True if the hits were appended now, false if an earlier call had appended them.
    */
   public CompletionStage<Boolean> appendOnce(String onceKey, Duration keep, List<QueuedHit> hits) {
     return appendOnce(onceKey, keep, hits, List.of());
@@ -74,32 +74,52 @@ public final class HitProducer implements HitAppender {
 
   /**
    * {@link #appendOnce(String, Duration, List)} with ledger entries of the same site after the hits,
-   * in the same script: what was skipped of a log chunk is counted exactly when its hits are queued.
+   * in the same entry: what was skipped of a log chunk is counted exactly when its hits are queued.
    */
   public CompletionStage<Boolean> appendOnce(String onceKey, Duration keep, List<QueuedHit> hits, List<LedgerEntry> ledger) {
     if (hits.isEmpty() && ledger.isEmpty()) {
       return CompletableFuture.completedFuture(false);
     }
-    String siteId = hits.isEmpty() ? ledger.get(0).siteId() : hits.get(0).siteId();
-    String stream = settings.hitStream(settings.partitionOf(siteId));
-    List<String> args = new ArrayList<>(1 + 2 * (hits.size() + ledger.size()));
+    String stream = streamOf(hits, ledger);
+    Map<String, String> fields = new ChunkEntry(hits, ledger).encode();
+    List<String> args = new ArrayList<>(1 + 2 * fields.size());
     args.add(Long.toString(Math.max(1, keep.toSeconds())));
-    for (QueuedHit hit : hits) {
-      requireSite(siteId, hit.siteId());
-      args.add(QueuedHitCodec.FIELD);
-      args.add(QueuedHitCodec.json(hit));
-    }
-    for (LedgerEntry entry : ledger) {
-      requireSite(siteId, entry.siteId());
-      args.add(LedgerEntry.FIELD);
-      args.add(entry.encode().get(LedgerEntry.FIELD));
-    }
+    fields.forEach((field, value) -> {
+      args.add(field);
+      args.add(value);
+    });
     return redis.producer().thenCompose(conn -> {
       CompletionStage<Long> appended = conn.async().eval(APPEND_ONCE, ScriptOutputType.INTEGER, new String[] {stream, onceKey},
           args.toArray(String[]::new));
       scheduleFlush(conn);
       return appended.thenApply(result -> result == 1L);
     });
+  }
+
+  /** Appends one site's hits and ledger entries as one {@link ChunkEntry} (nothing when there are none). */
+  public CompletionStage<Void> appendChunk(List<QueuedHit> hits, List<LedgerEntry> ledger) {
+    if (hits.isEmpty() && ledger.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    String stream = streamOf(hits, ledger);
+    Map<String, String> fields = new ChunkEntry(hits, ledger).encode();
+    return redis.producer().thenCompose(conn -> {
+      CompletionStage<String> added = conn.async().xadd(stream, fields);
+      scheduleFlush(conn);
+      return added.thenAccept(id -> {});
+    });
+  }
+
+  /** The partition stream of the one site whose hits and ledger entries these are. */
+  private String streamOf(List<QueuedHit> hits, List<LedgerEntry> ledger) {
+    String siteId = hits.isEmpty() ? ledger.get(0).siteId() : hits.get(0).siteId();
+    for (QueuedHit hit : hits) {
+      requireSite(siteId, hit.siteId());
+    }
+    for (LedgerEntry entry : ledger) {
+      requireSite(siteId, entry.siteId());
+    }
+    return settings.hitStream(settings.partitionOf(siteId));
   }
 
   /** Appends a ledger entry to its site's partition (what an edge refused of the site's input). */
@@ -113,7 +133,7 @@ public final class HitProducer implements HitAppender {
 
   private static void requireSite(String siteId, String other) {
     if (!siteId.equals(other)) {
-      throw new IllegalArgumentException("appendOnce takes the entries of one site");
+      throw new IllegalArgumentException("a chunk holds the hits and ledger entries of one site");
     }
   }
 

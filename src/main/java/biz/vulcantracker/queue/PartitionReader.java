@@ -54,6 +54,9 @@ public final class PartitionReader {
       return 1
       """;
 
+  /** Entries a reader's first read asks for. */
+  static final int FIRST_COUNT = 8;
+
   enum Phase {
     OWN_PENDING,
     CLAIM,
@@ -69,6 +72,12 @@ public final class PartitionReader {
   private final Consumer<String> consumer;
   private Phase phase = Phase.OWN_PENDING;
   private String cursor = "0-0";
+  /**
+   * Entries asked for per read: about {@code read-batch-size} items at the last read's items per
+   * entry (one per beacon, thousands per log chunk, {@link ChunkEntry}). The first read of a reader
+   * asks for a few, not knowing which kind waits: a batch stays near its size in items either way.
+   */
+  private int count;
 
   private PartitionReader(
       StatefulRedisConnection<String, String> connection, RedisConnections redis, QueueSettings settings, int partition) {
@@ -79,6 +88,7 @@ public final class PartitionReader {
     this.partition = partition;
     this.stream = settings.hitStream(partition);
     this.consumer = Consumer.from(settings.consumerGroup(), settings.consumerName(partition));
+    this.count = Math.min(FIRST_COUNT, settings.readBatchSize());
   }
 
   /**
@@ -123,7 +133,7 @@ public final class PartitionReader {
 
   private CompletionStage<Batch> readOwnPending() {
     return commands
-        .xreadgroup(consumer, XReadArgs.Builder.count(settings.readBatchSize()), XReadArgs.StreamOffset.from(stream, cursor))
+        .xreadgroup(consumer, XReadArgs.Builder.count(count), XReadArgs.StreamOffset.from(stream, cursor))
         .toCompletableFuture()
         .thenApply(
             messages -> {
@@ -143,7 +153,7 @@ public final class PartitionReader {
             .consumer(consumer)
             .minIdleTime(settings.claimMinIdle())
             .startId(cursor)
-            .count(settings.readBatchSize());
+            .count(count);
     return commands
         .xautoclaim(stream, args)
         .toCompletableFuture()
@@ -161,7 +171,7 @@ public final class PartitionReader {
     return commands
         .xreadgroup(
             consumer,
-            XReadArgs.Builder.count(settings.readBatchSize()).block(settings.block()),
+            XReadArgs.Builder.count(count).block(settings.block()),
             XReadArgs.StreamOffset.lastConsumed(stream))
         .toCompletableFuture()
         .thenApply(this::batchOf);
@@ -170,7 +180,16 @@ public final class PartitionReader {
   private Batch batchOf(List<StreamMessage<String, String>> messages) {
     List<StreamEntry> entries =
         messages.stream().map(m -> new StreamEntry(m.getId(), m.getBody())).toList();
-    return new Batch(partition, entries, this);
+    Batch batch = new Batch(partition, entries, this);
+    if (!entries.isEmpty()) {
+      count = countFor(settings.readBatchSize(), entries.size(), batch.items());
+    }
+    return batch;
+  }
+
+  /** Entries to ask for next: {@code batchItems} at the items per entry of a read of {@code entries} with {@code items}. */
+  static int countFor(int batchItems, int entries, long items) {
+    return (int) Math.max(1, Math.min(batchItems, batchItems * (long) entries / Math.max(1, items)));
   }
 
   private CompletionStage<Done> acknowledge(List<StreamEntry> entries) {
@@ -184,15 +203,23 @@ public final class PartitionReader {
         .thenApply(ok -> Done.getInstance()));
   }
 
-  /** Entries read together from one partition, in stream order. */
-  public record Batch(int partition, List<StreamEntry> entries, PartitionReader reader) {
+  /**
+   * Entries read together from one partition, in stream order.
+   *
+   * @param items the hits and ledger entries the entries hold ({@link ChunkEntry#items})
+   */
+  public record Batch(int partition, List<StreamEntry> entries, long items, PartitionReader reader) {
+
+    public Batch(int partition, List<StreamEntry> entries, PartitionReader reader) {
+      this(partition, entries, entries.stream().mapToLong(entry -> ChunkEntry.items(entry.fields())).sum(), reader);
+    }
 
     /** This batch followed by {@code later} (read after it from the same partition), as one batch. */
     public Batch merge(Batch later) {
       List<StreamEntry> all = new ArrayList<>(entries.size() + later.entries().size());
       all.addAll(entries);
       all.addAll(later.entries());
-      return new Batch(partition, all, later.reader());
+      return new Batch(partition, all, items + later.items(), later.reader());
     }
 
     /** XACK (and delete) every entry of the batch; call only after they are persisted. */

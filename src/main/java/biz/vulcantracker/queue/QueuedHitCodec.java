@@ -38,7 +38,11 @@ public final class QueuedHitCodec {
    * generator's to the character ({@code QueuedHitCodecTest}): the same escapes, the same order.
    */
   public static String json(QueuedHit hit) {
-    StringBuilder out = new StringBuilder(512);
+    return json(new StringBuilder(512), hit).toString();
+  }
+
+  /** Appends the hit's JSON ({@link #json(QueuedHit)}) to {@code out}. */
+  public static StringBuilder json(StringBuilder out, QueuedHit hit) {
     out.append('{');
     text(out, "hitId", hit.hitId());
     text(out, "siteId", hit.siteId());
@@ -79,7 +83,7 @@ public final class QueuedHitCodec {
     text(out, "country", hit.country());
     text(out, "region", hit.region());
     text(out, "city", hit.city());
-    return out.append('}').toString();
+    return out.append('}');
   }
 
   /** {@code "name":} after a comma unless it is the object's first member. */
@@ -134,8 +138,30 @@ public final class QueuedHitCodec {
     if (text == null) {
       throw new IllegalArgumentException("entry has no '" + FIELD + "' field");
     }
+    return decode(text);
+  }
+
+  /** Decodes a hit's JSON ({@link #json}); throws {@link IllegalArgumentException} for a malformed one. */
+  public static QueuedHit decode(String text) {
+    try {
+      return decode(FACTORY.createParser(text));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("entry is not a hit: " + e.getMessage(), e);
+    }
+  }
+
+  /** Decodes the hit's JSON in {@code chars[offset, offset + length)}, as {@link #decode(String)}. */
+  public static QueuedHit decode(char[] chars, int offset, int length) {
+    try {
+      return decode(FACTORY.createParser(chars, offset, length));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("entry is not a hit: " + e.getMessage(), e);
+    }
+  }
+
+  private static QueuedHit decode(JsonParser parser) {
     QueuedHit hit;
-    try (JsonParser json = FACTORY.createParser(text)) {
+    try (JsonParser json = parser) {
       hit = read(json);
     } catch (IOException | ArithmeticException e) {
       throw new IllegalArgumentException("entry is not a hit: " + e.getMessage(), e);

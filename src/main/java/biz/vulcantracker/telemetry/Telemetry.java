@@ -60,7 +60,7 @@ public final class Telemetry implements Extension {
         .maximumExpectedValue(Duration.ofSeconds(30))
         .register(registry);
     batchSizes = DistributionSummary.builder("vulcan.consumer.batch.entries")
-        .description("Stream entries per batch a partition consumer handles")
+        .description("Hits and ledger entries per batch a partition consumer handles (a log chunk's entry holds many)")
         .publishPercentileHistogram()
         .minimumExpectedValue(1.0)
         .maximumExpectedValue(10_000.0)

@@ -6,6 +6,9 @@ import biz.vulcantracker.enrich.ReferrerSources;
 import biz.vulcantracker.enrich.UserAgentClassifier;
 import biz.vulcantracker.katric.SiteEntity.PendingHit;
 import biz.vulcantracker.katric.SiteEntity.RecordHits;
+import biz.vulcantracker.model.Ledger;
+import biz.vulcantracker.queue.ChunkEntry;
+import biz.vulcantracker.queue.LedgerEntry;
 import biz.vulcantracker.queue.PartitionReader;
 import biz.vulcantracker.queue.QueuedHit;
 import biz.vulcantracker.queue.QueuedHitCodec;
@@ -144,6 +147,48 @@ class HitConsumerTest {
     done.expectNext(Done.getInstance());
     assertThat(recorded).isEqualTo(entries.stream().map(StreamEntry::id).toList());
     assertThat(acknowledged).hasSize(1);
+  }
+
+  @Test
+  void aChunksItemsAreRecordedInOrderUnderIdsOfTheirOwnAcrossParts() {
+    List<QueuedHit> hits = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      hits.add(hit("a.example", "https://a.example/" + i + "/" + "x".repeat(2000)));
+    }
+    LedgerEntry skipped = new LedgerEntry("a.example", Map.of("2026-11-27", Map.of(Ledger.skipped("bot"), 7L)));
+    List<StreamEntry> entries = List.of(
+        entry("5-0", hit("b.example", "https://b.example/")),
+        new StreamEntry("6-0", new ChunkEntry(hits, List.of(skipped)).encode()),
+        entry("7-0", hit("a.example", "https://a.example/after")));
+    PartitionReader.Batch batch = new PartitionReader.Batch(3, entries, null);
+    assertThat(batch.items()).isEqualTo(1 + 151 + 1);
+    done.request(1);
+    batches.sendNext(batch);
+
+    List<PendingHit> recorded = new ArrayList<>();
+    boolean lastOfA = false;
+    while (!lastOfA) {
+      RecordHits message = entities.receiveMessage();
+      if (message.hits().get(0).entryId().equals("5-0")) {
+        message.replyTo().tell(StatusReply.ack());
+        continue;
+      }
+      recorded.addAll(message.hits());
+      lastOfA = message.lastPart();
+      message.replyTo().tell(StatusReply.ack());
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i <= 150; i++) {
+      expected.add("6-0." + i);
+    }
+    expected.add("7-0");
+    assertThat(recorded).extracting(PendingHit::entryId).isEqualTo(expected);
+    assertThat(recorded.subList(0, 150)).extracting(h -> h.hit().dims().page())
+        .isEqualTo(hits.stream().map(h -> h.url().substring("https://a.example".length())).toList());
+    assertThat(recorded.get(150).hit()).isNull();
+    assertThat(recorded.get(150).ledger()).isEqualTo(skipped.counts());
+    done.expectNext(Done.getInstance());
+    assertThat(acknowledged).containsExactly(List.of("5-0", "6-0", "7-0"));
   }
 
   @Test

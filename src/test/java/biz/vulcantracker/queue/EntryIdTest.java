@@ -18,10 +18,29 @@ class EntryIdTest {
       "1-0, 1-1, -1",
       "9-0, 10-0, -1",        // numeric, not lexical
       "10-2, 10-10, -1",
-      "1795801249075-0, 1795801249074-99, 1"})
+      "1795801249075-0, 1795801249074-99, 1",
+      "7-3.0, 7-3.1, -1",      // the items of one entry, in their order
+      "7-3.9, 7-3.10, -1",
+      "7-3, 7-3.0, -1",        // an entry's own id before its items
+      "7-2, 7-3.0, -1",        // the entries before it before its items
+      "7-3.2000, 7-4, -1",     // and its items before the entries after it
+      "8-0, 7-3.5, 1"})
   void ordersLikeRedis(String a, String b, int sign) {
     assertThat(Integer.signum(EntryId.compare(a, b))).isEqualTo(sign);
     assertThat(Integer.signum(EntryId.compare(b, a))).isEqualTo(-sign);
+  }
+
+  @Test
+  void anItemsIdNamesItsEntryAndIndex() {
+    assertThat(EntryId.item("1795801249075-4", 17)).isEqualTo("1795801249075-4.17");
+    assertThat(EntryId.isAfter(EntryId.item("5-0", 3), "5-0.2")).isTrue();
+    assertThat(EntryId.isAfter(EntryId.item("5-0", 2), "5-0.2")).isFalse();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"-0", "5-", "5", "a-1", "5-1.", "5-1.x"})
+  void refusesWhatIsNoId(String id) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EntryId.compare(id, id)).isInstanceOf(RuntimeException.class);
   }
 
   @Test

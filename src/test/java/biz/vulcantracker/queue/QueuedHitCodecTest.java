@@ -151,7 +151,7 @@ class QueuedHitCodecTest {
     }
   }
 
-  private static QueuedHit randomHit(Random random) {
+  static QueuedHit randomHit(Random random) {
     Map<String, String> props = null;
     if (random.nextBoolean()) {
       props = new LinkedHashMap<>();
