@@ -3,7 +3,6 @@ package biz.vulcantracker.katric;
 import biz.vulcantracker.model.HitOrder;
 import biz.vulcantracker.model.Property;
 import biz.vulcantracker.store.HitRow;
-import com.github.benmanes.caffeine.cache.Interner;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
@@ -13,8 +12,9 @@ import java.util.stream.IntStream;
 
 /**
  * A hit as a site's resident model holds it (a {@link HitRow} in about a tenth of the memory): its
- * key as a 64-bit digest, its strings and its visit values shared with every other hit that has
- * the same ones. A site holds a few days of hits this way, so the bytes per hit are the model's size.
+ * key as a 64-bit digest, its strings and its visit values shared with every other hit of its
+ * model that has the same ones ({@link SharedValues}). A site holds a few days of hits this way, so
+ * the bytes per hit are the model's size.
  */
 final class ResidentHit {
 
@@ -26,8 +26,6 @@ final class ResidentHit {
   /** Each of {@link #VISIT_COLUMNS} by its place: looked up for every visit and property. */
   private static final Map<String, Integer> VISIT_COLUMN_INDEX =
       IntStream.range(0, VISIT_COLUMNS.size()).boxed().collect(Collectors.toUnmodifiableMap(VISIT_COLUMNS::get, i -> i));
-
-  private static final Interner<Object> SHARED = Interner.newWeakInterner();
 
   final long timestamp;
   /**
@@ -49,26 +47,27 @@ final class ResidentHit {
   /** A custom event's properties, or null. */
   final Map<String, String> props;
 
-  private ResidentHit(HitRow row) {
+  private ResidentHit(HitRow row, SharedValues shared) {
     this.timestamp = row.timestamp();
     this.key = digest(row.hitKey());
     this.visitorId = row.visitorId();
     this.previousVisitorId = row.previousVisitorId() == null ? 0 : row.previousVisitorId();
-    this.day = shared(row.day());
+    this.day = shared.shared(row.day());
     this.kind = row.bot() ? Kind.BOT : row.isPageview() ? Kind.PAGEVIEW : row.isCustomEvent() ? Kind.EVENT : Kind.OTHER;
-    this.event = kind == Kind.EVENT ? shared(row.eventName()) : null;
-    this.page = shared(row.property("page"));
-    this.hostname = shared(row.property("hostname"));
+    this.event = kind == Kind.EVENT ? shared.shared(row.eventName()) : null;
+    this.page = shared.shared(row.property("page"));
+    this.hostname = shared.shared(row.property("hostname"));
     String[] values = new String[VISIT_COLUMNS.size()];
     for (int i = 0; i < values.length; i++) {
-      values[i] = shared(row.property(VISIT_COLUMNS.get(i)));
+      values[i] = shared.shared(row.property(VISIT_COLUMNS.get(i)));
     }
-    this.visit = shared(new VisitValues(values));
+    this.visit = shared.shared(new VisitValues(values));
     this.props = kind == Kind.EVENT && row.props() != null && !row.props().isEmpty() ? row.props() : null;
   }
 
-  static ResidentHit of(HitRow row) {
-    return new ResidentHit(row);
+  /** The row as held, its values shared with the model's other hits through {@code shared}. */
+  static ResidentHit of(HitRow row, SharedValues shared) {
+    return new ResidentHit(row, shared);
   }
 
   /** The first 64 bits of the SHA-256 of {@code text}: the hit key's is the hit's {@link #key} and its tie-breaker ({@link HitOrder}). */
@@ -83,11 +82,6 @@ final class ResidentHit {
   /** {@link HitOrder}: the order the filtered reports' scans sequence the same hits in. */
   static int compare(ResidentHit a, ResidentHit b) {
     return HitOrder.compare(a.timestamp, a.key, b.timestamp, b.key);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> T shared(T value) {
-    return value == null ? null : (T) SHARED.intern(value);
   }
 
   /** A hit's values of {@link #VISIT_COLUMNS}, in that order; one instance per distinct set. */

@@ -86,6 +86,7 @@ final class SiteModel {
 
   private final ZoneRules zone;
   private final TreeMap<LocalDate, ResidentDay> days = new TreeMap<>();
+  private final SharedValues shared = new SharedValues();
   private final Long2ObjectOpenHashMap<VisitorHits> visitors = new Long2ObjectOpenHashMap<>();
   /** Previous-day id → the ids whose hits name it. */
   private final Long2ObjectOpenHashMap<LongArrayList> nexts = new Long2ObjectOpenHashMap<>();
@@ -161,7 +162,7 @@ final class SiteModel {
       if (day == null) {
         throw new IllegalStateException("day " + row.day() + " is not resident");
       }
-      ResidentHit hit = ResidentHit.of(row);
+      ResidentHit hit = ResidentHit.of(row, shared);
       if (!day.keys.add(hit.key)) {
         continue; // this hit is held already: counted once
       }
