@@ -63,7 +63,7 @@ public final class Telemetry implements Extension {
         .description("Hits and ledger entries per batch a partition consumer handles (a log chunk's entry holds many)")
         .publishPercentileHistogram()
         .minimumExpectedValue(1.0)
-        .maximumExpectedValue(10_000.0)
+        .maximumExpectedValue(20_000.0)
         .register(registry);
     invalidEntries = Counter.builder("vulcan.consumer.invalid.entries")
         .description("Stream entries a consumer could not decode and skipped")
