@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One chunk of a site's log lines as a single stream entry: its hits (field {@value #HITS}, each
- * hit's JSON of {@link QueuedHitCodec} on a line of its own) and what the edge skipped of the chunk
- * (field {@value #LEDGER}, each {@link LedgerEntry}'s JSON on a line of its own), with their number
- * (field {@value #ITEMS}). JSON escapes every line break inside a string, so a line is one item.
+ * One chunk of a site's log lines as a single stream entry: its hits (field {@value #HITS}, one
+ * JSON document with each repeated string once: {@link ChunkHitsCodec}) and what the edge skipped of
+ * the chunk (field {@value #LEDGER}, each {@link LedgerEntry}'s JSON on a line of its own: JSON
+ * escapes every line break inside a string), with their number (field {@value #ITEMS}).
  *
  * <p>Why not an entry per hit, as beacons have: a log import queues hundreds of thousands of hits a
  * second, and per entry Redis parses, stores, delivers, acknowledges and deletes; the edge and the
@@ -27,12 +27,8 @@ public record ChunkEntry(List<QueuedHit> hits, List<LedgerEntry> ledger) {
   public Map<String, String> encode() {
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put(ITEMS, Integer.toString(hits.size() + ledger.size()));
-    StringBuilder text = new StringBuilder(hits.size() * 400);
-    for (QueuedHit hit : hits) {
-      QueuedHitCodec.json(text, hit).append('\n');
-    }
-    fields.put(HITS, text.toString());
-    text.setLength(0);
+    fields.put(HITS, ChunkHitsCodec.write(hits));
+    StringBuilder text = new StringBuilder();
     for (LedgerEntry entry : ledger) {
       text.append(entry.encode().get(LedgerEntry.FIELD)).append('\n');
     }
@@ -62,18 +58,11 @@ public record ChunkEntry(List<QueuedHit> hits, List<LedgerEntry> ledger) {
 
   /** Decodes a chunk's fields; throws {@link IllegalArgumentException} for a malformed one. */
   public static ChunkEntry decode(Map<String, String> fields) {
-    String hitLines = fields.get(HITS);
-    if (hitLines == null) {
+    String hitsText = fields.get(HITS);
+    if (hitsText == null) {
       throw new IllegalArgumentException("entry has no '" + HITS + "' field");
     }
-    List<QueuedHit> hits = new ArrayList<>();
-    char[] chars = hitLines.toCharArray();
-    for (int from = 0, to; from < chars.length; from = to + 1) {
-      to = lineEnd(chars, from);
-      if (to > from) {
-        hits.add(QueuedHitCodec.decode(chars, from, to - from));
-      }
-    }
+    List<QueuedHit> hits = ChunkHitsCodec.read(hitsText);
     List<LedgerEntry> ledger = new ArrayList<>();
     for (String line : fields.getOrDefault(LEDGER, "").split("\n")) {
       if (!line.isEmpty()) {
@@ -99,14 +88,5 @@ public record ChunkEntry(List<QueuedHit> hits, List<LedgerEntry> ledger) {
     if (!siteId.equals(other)) {
       throw new IllegalArgumentException("a chunk entry holds the items of one site");
     }
-  }
-
-  private static int lineEnd(char[] chars, int from) {
-    for (int i = from; i < chars.length; i++) {
-      if (chars[i] == '\n') {
-        return i;
-      }
-    }
-    return chars.length;
   }
 }

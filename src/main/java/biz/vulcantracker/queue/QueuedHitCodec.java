@@ -41,8 +41,7 @@ public final class QueuedHitCodec {
     return json(new StringBuilder(512), hit).toString();
   }
 
-  /** Appends the hit's JSON ({@link #json(QueuedHit)}) to {@code out}. */
-  public static StringBuilder json(StringBuilder out, QueuedHit hit) {
+  private static StringBuilder json(StringBuilder out, QueuedHit hit) {
     out.append('{');
     text(out, "hitId", hit.hitId());
     text(out, "siteId", hit.siteId());
@@ -145,15 +144,6 @@ public final class QueuedHitCodec {
   public static QueuedHit decode(String text) {
     try {
       return decode(FACTORY.createParser(text));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("entry is not a hit: " + e.getMessage(), e);
-    }
-  }
-
-  /** Decodes the hit's JSON in {@code chars[offset, offset + length)}, as {@link #decode(String)}. */
-  public static QueuedHit decode(char[] chars, int offset, int length) {
-    try {
-      return decode(FACTORY.createParser(chars, offset, length));
     } catch (IOException e) {
       throw new IllegalArgumentException("entry is not a hit: " + e.getMessage(), e);
     }

@@ -51,16 +51,47 @@ class ChunkEntryTest {
   }
 
   @Test
-  void refusesAChunkOfTwoSitesOrAMalformedLine() {
+  void refusesAChunkOfTwoSitesOrMalformedHits() {
     Random random = new Random(2);
     QueuedHit a = withSite(QueuedHitCodecTest.randomHit(random), "a.example");
     QueuedHit b = withSite(QueuedHitCodecTest.randomHit(random), "b.example");
     Map<String, String> twoSites = new HashMap<>(new ChunkEntry(List.of(a), List.of()).encode());
-    twoSites.put(ChunkEntry.HITS, QueuedHitCodec.json(a) + "\n" + QueuedHitCodec.json(b) + "\n");
+    twoSites.put(ChunkEntry.HITS, ChunkHitsCodec.write(List.of(a, b)));
     assertThatThrownBy(() -> ChunkEntry.decode(twoSites)).isInstanceOf(IllegalArgumentException.class);
     Map<String, String> broken = new HashMap<>(new ChunkEntry(List.of(a), List.of()).encode());
-    broken.put(ChunkEntry.HITS, QueuedHitCodec.json(a) + "\n{\"hitId\":\n");
-    assertThatThrownBy(() -> ChunkEntry.decode(broken)).isInstanceOf(IllegalArgumentException.class);
+    String whole = ChunkHitsCodec.write(List.of(a, withSite(b, "a.example")));
+    String siteIndex = "\"hits\":[[" + text(a.hitId()) + ",0,";
+    assertThat(whole).contains(siteIndex);
+    List<String> damaged = List.of(
+        whole.substring(0, whole.length() / 2),                           // cut short
+        whole.replace(siteIndex, "\"hits\":[[" + text(a.hitId()) + ",99999,"), // a string index out of range
+        whole.replace(siteIndex, "\"hits\":[[" + text(a.hitId()) + ",\"a\","), // a string in place of an index
+        "{\"strings\":[],\"hits\":[[]]}",                                   // a hit without its fields
+        "[]");
+    for (String text : damaged) {
+      broken.put(ChunkEntry.HITS, text);
+      assertThatThrownBy(() -> ChunkEntry.decode(broken)).as(text).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  /** Each repeated string is written once, and the decoded hits share its one instance. */
+  @Test
+  void writesARepeatedStringOnceAndDecodesItAsOneInstance() {
+    Random random = new Random(3);
+    QueuedHit first = withSite(QueuedHitCodecTest.randomHit(random), "shop.example");
+    QueuedHit second = new QueuedHit("hit-2", "shop.example", first.timestamp() + 1, first.channel(), first.eventName(),
+        first.url(), first.referrer(), null, null, null, null, "00000000000000bb", null, null, "Firefox", "133", "Linux",
+        null, "desktop", false, first.country(), first.region(), "Zürich \"Altstadt\"");
+    QueuedHit third = new QueuedHit("hit-3", "shop.example", first.timestamp() + 2, first.channel(), first.eventName(),
+        first.url(), null, null, null, null, null, "00000000000000bb", null, null, "Firefox", "133", "Linux",
+        null, "desktop", false, first.country(), first.region(), "Zürich \"Altstadt\"");
+    String text = ChunkHitsCodec.write(List.of(first, second, third));
+    assertThat(text.split("Altstadt", -1)).hasSize(2);
+    List<QueuedHit> decoded = ChunkHitsCodec.read(text);
+    assertThat(decoded).containsExactly(first, second, third);
+    assertThat(decoded.get(1).city()).isSameAs(decoded.get(2).city());
+    assertThat(decoded.get(1).browser()).isSameAs(decoded.get(2).browser());
+    assertThat(decoded.get(0).url()).isSameAs(decoded.get(2).url());
   }
 
   /** A reader asks for about a batch of items: thousands of beacon entries, or a few log chunks, never none. */
@@ -70,6 +101,12 @@ class ChunkEntryTest {
     assertThat(PartitionReader.countFor(4000, 8, 16_000)).isEqualTo(2);
     assertThat(PartitionReader.countFor(4000, 3, 30_000)).isEqualTo(1);
     assertThat(PartitionReader.countFor(4000, 100, 400)).isEqualTo(1000);
+  }
+
+  private static String text(String value) {
+    StringBuilder out = new StringBuilder();
+    QueuedHitCodec.quoted(out, value);
+    return out.toString();
   }
 
   private static QueuedHit withSite(QueuedHit hit, String siteId) {
