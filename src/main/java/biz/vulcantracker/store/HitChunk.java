@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -39,7 +40,9 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
   /** Buckets per (site, day) partition: fewer rows per write against more of a day held per scan. */
   public static final int BUCKETS = 32;
 
-  private static final int PACKED_FORMAT = 1;
+  /** The first format's hits had their keys in the dictionary and their visitor ids as varints; still read. */
+  private static final int FIRST_FORMAT = 1;
+  private static final int PACKED_FORMAT = 2;
   private static final int HAS_PREVIOUS = 1;
   private static final int BOT = 2;
   private static final ObjectReader READER = Json.MAPPER.readerFor(new TypeReference<List<Stored>>() {});
@@ -86,15 +89,19 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
   /**
    * The {@code packed} column: a format number, the chunk's distinct strings once (a batch's hits
    * repeat their pages, browsers, countries and property names), then each hit with its strings as
-   * indexes into them and its time as the difference from the previous hit's.
+   * indexes into them, its time as the difference from the previous hit's, and what is its own (its
+   * key, its visitor ids: random, so eight bytes each) in place.
    */
   public ByteBuffer packed() {
     Object2IntOpenHashMap<String> ids = new Object2IntOpenHashMap<>();
     List<String> strings = new ArrayList<>();
-    int[] refs = new int[hits.size() * 2 + hits.stream().mapToInt(h -> 2 * (h.properties().size() + h.props().size())).sum()];
+    int[] refs = new int[hits.size() * 16];
     int r = 0;
     for (HitRow hit : hits) {
-      refs[r++] = idOf(hit.hitKey(), ids, strings);
+      int needed = r + 1 + 2 * (hit.properties().size() + hit.props().size());
+      if (needed > refs.length) {
+        refs = Arrays.copyOf(refs, Math.max(needed, refs.length * 2));
+      }
       refs[r++] = idOf(hit.eventName(), ids, strings);
       for (Map.Entry<String, String> entry : hit.properties().entrySet()) {
         refs[r++] = idOf(entry.getKey(), ids, strings);
@@ -105,7 +112,7 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
         refs[r++] = idOf(entry.getValue(), ids, strings);
       }
     }
-    PackedBytes.Writer out = new PackedBytes.Writer(64 * hits.size() + 16 * strings.size());
+    PackedBytes.Writer out = new PackedBytes.Writer(80 * hits.size() + 16 * strings.size());
     out.varint(PACKED_FORMAT);
     out.varint(strings.size());
     strings.forEach(out::string);
@@ -114,23 +121,26 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
     long previousTime = 0;
     for (HitRow hit : hits) {
       out.varint((hit.previousVisitorId() != null ? HAS_PREVIOUS : 0) | (hit.bot() ? BOT : 0));
-      out.varlong(hit.visitorId());
+      out.fixedLong(hit.visitorId());
       if (hit.previousVisitorId() != null) {
-        out.varlong(hit.previousVisitorId());
+        out.fixedLong(hit.previousVisitorId());
       }
       out.varlong(hit.timestamp() - previousTime);
       previousTime = hit.timestamp();
+      out.string(hit.hitKey());
       out.varint(refs[r++]);
-      out.varint(refs[r++]);
-      for (int pairs : new int[] {hit.properties().size(), hit.props().size()}) {
-        out.varint(pairs);
-        for (int i = 0; i < pairs; i++) {
-          out.varint(refs[r++]);
-          out.varint(refs[r++]);
-        }
-      }
+      r = pairs(out, hit.properties().size(), refs, r);
+      r = pairs(out, hit.props().size(), refs, r);
     }
     return ByteBuffer.wrap(out.bytes());
+  }
+
+  private static int pairs(PackedBytes.Writer out, int pairs, int[] refs, int r) {
+    out.varint(pairs);
+    for (int i = 0; i < 2 * pairs; i++) {
+      out.varint(refs[r++]);
+    }
+    return r;
   }
 
   /** A string's index in the chunk's dictionary, plus one (0: none). */
@@ -151,9 +161,11 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
     String row = "hit_chunks row " + day + "/" + bucket + "/" + key;
     PackedBytes.Reader in = new PackedBytes.Reader(packed.duplicate(), row);
     try {
-      if (in.varint() != PACKED_FORMAT) {
+      int format = in.varint();
+      if (format != PACKED_FORMAT && format != FIRST_FORMAT) {
         throw new IllegalArgumentException(row + " is of another format");
       }
+      boolean first = format == FIRST_FORMAT;
       String[] strings = new String[in.count()];
       for (int i = 0; i < strings.length; i++) {
         strings[i] = in.string();
@@ -163,10 +175,10 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
       long time = 0;
       for (int h = 0; h < count; h++) {
         int flags = in.varint();
-        long visitor = in.varlong();
-        Long previous = (flags & HAS_PREVIOUS) != 0 ? in.varlong() : null;
+        long visitor = first ? in.varlong() : in.fixedLong();
+        Long previous = (flags & HAS_PREVIOUS) == 0 ? null : first ? in.varlong() : in.fixedLong();
         time += in.varlong();
-        String hitKey = stringOf(strings, in.id(strings.length));
+        String hitKey = first ? stringOf(strings, in.id(strings.length)) : in.string();
         String event = stringOf(strings, in.id(strings.length));
         Map<String, String> properties = mapOf(in, strings);
         Map<String, String> props = mapOf(in, strings);

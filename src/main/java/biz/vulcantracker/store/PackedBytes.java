@@ -38,6 +38,14 @@ final class PackedBytes {
       bytes[size++] = (byte) zigzag;
     }
 
+    /** Eight bytes, for values with no small magnitude to save (a random 64-bit id takes ten as a varint). */
+    void fixedLong(long value) {
+      room(8);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        bytes[size++] = (byte) (value >>> shift);
+      }
+    }
+
     void string(String s) {
       byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
       varint(utf8.length);
@@ -87,6 +95,10 @@ final class PackedBytes {
 
     int varint() {
       return Math.toIntExact(varlong());
+    }
+
+    long fixedLong() {
+      return buffer.getLong();
     }
 
     /** A count of items, each at least a byte: no more than the bytes there are. */

@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -42,6 +43,18 @@ class HitChunkTest {
     assertThat(read).isEqualTo(chunk);
     assertThat(read.hits()).containsExactly(custom, plain, bot);
     assertThat(read.hits().get(2).isPageview()).isFalse();
+  }
+
+  /** Rows written in the first format (keys in the dictionary, visitor ids as varints) read as they were written. */
+  @Test
+  void aChunkOfTheFirstFormatReadsBack() {
+    String written = "021a0e693a6576742d310c5369676e75700e636f756e7472790444450870616765042f6108706c616e0670726f0468321070616765"
+        + "766965770468330e62726f7773657212476f6f676c65626f740602530ed00f02040406080a0c020e100053d00f121400000453d00f161402181a00";
+    HitChunk read = HitChunk.of(DAY, 22, "cbad70da02972ca64f2f9c5e4ad11298", ByteBuffer.wrap(HexFormat.of().parseHex(written)));
+    assertThat(read.hits()).containsExactly(
+        new HitRow(DAY, -42L, "i:evt-1", 1_000L, 7L, "Signup", Map.of("page", "/a", "country", "DE"), Map.of("plan", "pro"), false),
+        new HitRow(DAY, -42L, "h2", 2_000L, null, "pageview", Map.of(), Map.of(), false),
+        new HitRow(DAY, -42L, "h3", 3_000L, null, "pageview", Map.of("browser", "Googlebot"), Map.of(), true));
   }
 
   @Test
