@@ -1,5 +1,8 @@
 package biz.vulcantracker.beacon;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +21,12 @@ import org.apache.pekko.util.ByteString;
  * line once out of the bytes that arrived.
  */
 final class LineChunks {
+
+  /** Reads eight bytes of a byte array as one long, so the line ends are looked for a word at a time. */
+  private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+  private static final long LOW_BITS = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
 
   private final int maxLineBytes;
   private final int linesPerChunk;
@@ -40,10 +49,7 @@ final class LineChunks {
     byte[] data = bytes.toArrayUnsafe();
     List<List<byte[]>> full = new ArrayList<>(1);
     int start = 0;
-    for (int i = 0; i < data.length; i++) {
-      if (data[i] != '\n') {
-        continue;
-      }
+    for (int i = nextNewline(data, 0); i >= 0; i = nextNewline(data, i + 1)) {
       int length = partialLength + i - start;
       checkLength(length);
       byte[] line;
@@ -67,6 +73,29 @@ final class LineChunks {
       partialLength += rest;
     }
     return full;
+  }
+
+  /**
+   * The index of the first {@code \n} at or after {@code from}, or -1. Eight bytes at a time (the
+   * classic test for a zero byte, on the word XOR'ed with newlines): a byte-by-byte loop over the
+   * body was a thirtieth of a node's CPU in a log import (JFR).
+   */
+  static int nextNewline(byte[] data, int from) {
+    int i = from;
+    for (; i + Long.BYTES <= data.length; i += Long.BYTES) {
+      long word = (long) WORDS.get(data, i) ^ NEWLINES;
+      long zeros = (word - LOW_BITS) & ~word & HIGH_BITS;
+      if (zeros != 0) {
+        // The lowest flagged byte is a zero byte for certain (only bytes above a zero can be false flags).
+        return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+      }
+    }
+    for (; i < data.length; i++) {
+      if (data[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The body ended: the last chunk, with a last line that had no line end; empty if nothing is left. */

@@ -58,6 +58,11 @@ public final class LogIntake {
   private final HitProducer producer;
   private final LogPageviewRule rule = new LogPageviewRule(UserAgentClassifier.shared());
   private final Cache<String, LogFormat> formats = Caffeine.newBuilder().maximumSize(256).build();
+  /**
+   * Whether a page URL has a host, checked once per distinct URL of up to 512 characters (a site's
+   * pages repeat; java.net.URI's parser costs a microsecond or two a line).
+   */
+  private final Cache<String, Boolean> urlsWithHost = Caffeine.newBuilder().maximumSize(4096).build();
   private final Telemetry telemetry;
 
   public LogIntake(BeaconSettings settings, SiteCatalog sites, Anonymizer anonymizer, HitProducer producer, Telemetry telemetry) {
@@ -241,7 +246,7 @@ public final class LogIntake {
   }
 
   /** The page's URL: the line's virtual host (else the site's first domain) and the request target. */
-  static Optional<String> pageUrl(Site site, LogLine line) {
+  Optional<String> pageUrl(Site site, LogLine line) {
     String target = line.target();
     String url;
     if (target.startsWith("/")) {
@@ -252,10 +257,15 @@ public final class LogIntake {
     } else {
       return Optional.empty();
     }
+    boolean hasHost = url.length() <= 512 ? urlsWithHost.get(url, LogIntake::hasHost) : hasHost(url);
+    return hasHost ? Optional.of(url) : Optional.empty();
+  }
+
+  private static boolean hasHost(String url) {
     try {
-      return new URI(url).getHost() == null ? Optional.empty() : Optional.of(url);
+      return new URI(url).getHost() != null;
     } catch (URISyntaxException e) {
-      return Optional.empty();
+      return false;
     }
   }
 

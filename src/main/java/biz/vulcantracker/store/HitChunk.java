@@ -40,7 +40,10 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
   /** Buckets per (site, day) partition: fewer rows per write against more of a day held per scan. */
   public static final int BUCKETS = 32;
 
-  /** The first format's hits had their keys in the dictionary and their visitor ids as varints; still read. */
+  /**
+   * The first format's hits had their keys in the dictionary, their visitor ids as varints and their
+   * properties as pairs of names and values; still read.
+   */
   private static final int FIRST_FORMAT = 1;
   private static final int PACKED_FORMAT = 2;
   private static final int HAS_PREVIOUS = 1;
@@ -87,35 +90,65 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
   }
 
   /**
-   * The {@code packed} column: a format number, the chunk's distinct strings once (a batch's hits
-   * repeat their pages, browsers, countries and property names), then each hit with its strings as
-   * indexes into them, its time as the difference from the previous hit's, and what is its own (its
-   * key, its visitor ids: random, so eight bytes each) in place.
+   * The {@code packed} column: a format number; the chunk's distinct strings once (a batch's hits
+   * repeat their pages, browsers, countries and property names); its distinct shapes once (a
+   * shape: the names of a hit's properties, in order; a batch's hits have a few); then each hit with
+   * its time as the difference from the previous hit's, what is its own (its key, its visitor ids:
+   * random, so eight bytes each) in place, its properties as its shape and their values, and its
+   * strings as indexes into the dictionary.
    */
   public ByteBuffer packed() {
     Object2IntOpenHashMap<String> ids = new Object2IntOpenHashMap<>();
     List<String> strings = new ArrayList<>();
+    Map<List<String>, Integer> shapeIds = new HashMap<>();
+    List<int[]> shapes = new ArrayList<>();
+    String[] lastNames = new String[0];
+    int lastShape = -1;
     int[] refs = new int[hits.size() * 16];
     int r = 0;
     for (HitRow hit : hits) {
-      int needed = r + 1 + 2 * (hit.properties().size() + hit.props().size());
+      Map<String, String> properties = hit.properties();
+      int needed = r + 2 + properties.size() + 2 * hit.props().size();
       if (needed > refs.length) {
         refs = Arrays.copyOf(refs, Math.max(needed, refs.length * 2));
       }
       refs[r++] = idOf(hit.eventName(), ids, strings);
-      for (Map.Entry<String, String> entry : hit.properties().entrySet()) {
-        refs[r++] = idOf(entry.getKey(), ids, strings);
+      int shapeAt = r++;
+      // Most hits have the last hit's shape: their names are the same constants, compared as such.
+      boolean sameShape = properties.size() == lastNames.length;
+      int n = 0;
+      for (Map.Entry<String, String> entry : properties.entrySet()) {
+        sameShape = sameShape && entry.getKey() == lastNames[n++];
         refs[r++] = idOf(entry.getValue(), ids, strings);
       }
+      if (!sameShape) {
+        String[] names = properties.keySet().toArray(new String[0]);
+        Integer shape = shapeIds.get(Arrays.asList(names));
+        if (shape == null) {
+          shape = shapes.size();
+          shapeIds.put(Arrays.asList(names), shape);
+          shapes.add(Arrays.stream(names).mapToInt(name -> idOf(name, ids, strings)).toArray());
+        }
+        lastNames = names;
+        lastShape = shape;
+      }
+      refs[shapeAt] = lastShape;
       for (Map.Entry<String, String> entry : hit.props().entrySet()) {
         refs[r++] = idOf(entry.getKey(), ids, strings);
         refs[r++] = idOf(entry.getValue(), ids, strings);
       }
     }
-    PackedBytes.Writer out = new PackedBytes.Writer(80 * hits.size() + 16 * strings.size());
+    PackedBytes.Writer out = new PackedBytes.Writer(64 * hits.size() + 16 * strings.size());
     out.varint(PACKED_FORMAT);
     out.varint(strings.size());
     strings.forEach(out::string);
+    out.varint(shapes.size());
+    for (int[] names : shapes) {
+      out.varint(names.length);
+      for (int name : names) {
+        out.varint(name);
+      }
+    }
     out.varint(hits.size());
     r = 0;
     long previousTime = 0;
@@ -128,19 +161,17 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
       out.varlong(hit.timestamp() - previousTime);
       previousTime = hit.timestamp();
       out.string(hit.hitKey());
-      out.varint(refs[r++]);
-      r = pairs(out, hit.properties().size(), refs, r);
-      r = pairs(out, hit.props().size(), refs, r);
+      out.varint(refs[r++]); // the event
+      out.varint(refs[r++]); // the shape
+      for (int i = 0; i < hit.properties().size(); i++) {
+        out.varint(refs[r++]);
+      }
+      out.varint(hit.props().size());
+      for (int i = 0; i < 2 * hit.props().size(); i++) {
+        out.varint(refs[r++]);
+      }
     }
     return ByteBuffer.wrap(out.bytes());
-  }
-
-  private static int pairs(PackedBytes.Writer out, int pairs, int[] refs, int r) {
-    out.varint(pairs);
-    for (int i = 0; i < 2 * pairs; i++) {
-      out.varint(refs[r++]);
-    }
-    return r;
   }
 
   /** A string's index in the chunk's dictionary, plus one (0: none). */
@@ -170,6 +201,17 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
       for (int i = 0; i < strings.length; i++) {
         strings[i] = in.string();
       }
+      String[][] shapes = new String[first ? 0 : in.count()][];
+      for (int i = 0; i < shapes.length; i++) {
+        shapes[i] = new String[in.count()];
+        for (int n = 0; n < shapes[i].length; n++) {
+          int name = in.id(strings.length);
+          if (name < 0) {
+            throw new IllegalArgumentException(row + " has a property without a name");
+          }
+          shapes[i][n] = strings[name];
+        }
+      }
       int count = in.count();
       List<HitRow> hits = new ArrayList<>(count);
       long time = 0;
@@ -180,7 +222,7 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
         time += in.varlong();
         String hitKey = first ? stringOf(strings, in.id(strings.length)) : in.string();
         String event = stringOf(strings, in.id(strings.length));
-        Map<String, String> properties = mapOf(in, strings);
+        Map<String, String> properties = first ? mapOf(in, strings) : shapedMapOf(in, strings, shapes);
         Map<String, String> props = mapOf(in, strings);
         hits.add(new HitRow(day, visitor, hitKey, time, previous, event, properties, props, (flags & BOT) != 0));
       }
@@ -201,6 +243,23 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
     Map<String, String> map = new HashMap<>(size * 2);
     for (int i = 0; i < size; i++) {
       map.put(stringOf(strings, in.id(strings.length)), stringOf(strings, in.id(strings.length)));
+    }
+    return map;
+  }
+
+  /** A hit's properties as its shape (an index into the chunk's shapes) and a value of each of its names. */
+  private static Map<String, String> shapedMapOf(PackedBytes.Reader in, String[] strings, String[][] shapes) {
+    int shape = in.varint();
+    if (shape < 0 || shape >= shapes.length) {
+      throw new IllegalArgumentException("a damaged " + in.what() + ": shape " + shape + " of " + shapes.length);
+    }
+    String[] names = shapes[shape];
+    if (names.length == 0) {
+      return Map.of();
+    }
+    Map<String, String> map = new HashMap<>(names.length * 2);
+    for (String name : names) {
+      map.put(name, stringOf(strings, in.id(strings.length)));
     }
     return map;
   }

@@ -25,6 +25,11 @@ final class PackedBytes {
     }
 
     void varint(int value) {
+      if (value >= 0 && value < 64) { // most are dictionary ids and counts: one byte, zigzag's doubling
+        room(1);
+        bytes[size++] = (byte) (value << 1);
+        return;
+      }
       varlong(value);
     }
 
@@ -123,6 +128,10 @@ final class PackedBytes {
       byte[] utf8 = new byte[count()];
       buffer.get(utf8);
       return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    String what() {
+      return what;
     }
 
     boolean atEnd() {

@@ -14,6 +14,29 @@ import org.junit.jupiter.api.Test;
 
 class LineChunksTest {
 
+  /** The word-at-a-time search against a byte-by-byte one: every byte value around a line end, every offset and length. */
+  @Test
+  void findsEveryLineEndAWordAtATimeAsAByteByByteSearchDoes() {
+    Random random = new Random(11);
+    for (int round = 0; round < 20_000; round++) {
+      byte[] data = new byte[random.nextInt(40)];
+      for (int i = 0; i < data.length; i++) {
+        // Mostly the bytes that could fool the test for a zero byte: \n's neighbours, 0x8A, 0x00, 0xFF.
+        int[] tricky = {'\n', '\n' - 1, '\n' + 1, 0x8A, 0x0B, 0x00, 0xFF, 0x80};
+        data[i] = (byte) (random.nextInt(3) == 0 ? random.nextInt(256) : tricky[random.nextInt(tricky.length)]);
+      }
+      int from = data.length == 0 ? 0 : random.nextInt(data.length + 1);
+      int expected = -1;
+      for (int i = from; i < data.length; i++) {
+        if (data[i] == '\n') {
+          expected = i;
+          break;
+        }
+      }
+      assertThat(LineChunks.nextNewline(data, from)).as("%s from %d", Arrays.toString(data), from).isEqualTo(expected);
+    }
+  }
+
   @Test
   void cutsAnyBodyIntoTheLinesOfASplitOnLineEndsWhereverItsBytesArePartedInTransit() {
     Random random = new Random(7);

@@ -75,6 +75,25 @@ class HitChunkTest {
     }
   }
 
+  /** Properties of any names, in any order, with names equal but not the same strings: each hit reads back with its own. */
+  @Test
+  void hitsOfManyShapesReadBackWithTheirOwnProperties() {
+    Random random = new Random(5);
+    String[] names = {"page", "browser", "country", "utm_source", "city", "os"};
+    List<HitRow> rows = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      Map<String, String> properties = new java.util.LinkedHashMap<>();
+      for (int n = 0; n < names.length; n++) {
+        String name = names[random.nextInt(names.length)];
+        properties.put(random.nextBoolean() ? name : new String(name), name + random.nextInt(4));
+      }
+      rows.add(new HitRow(DAY, random.nextInt(64), "k" + i, i, null, "pageview", properties, Map.of(), false));
+    }
+    for (HitChunk chunk : HitChunk.split(rows)) {
+      assertThat(HitChunk.of(chunk.day(), chunk.bucket(), chunk.key(), chunk.packed())).isEqualTo(chunk);
+    }
+  }
+
   @Test
   void aRowOfJsonFromBeforeThePackedColumnStillReads() {
     String json = "[{\"visitor\":-42,\"key\":\"i:evt-1\",\"ts\":1000,\"event\":\"Signup\",\"previous\":7,"
