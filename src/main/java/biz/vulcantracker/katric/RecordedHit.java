@@ -90,6 +90,9 @@ public record RecordedHit(
         hit.clientEventId());
   }
 
+  /** Room for every hit column without a resize (a default map resized once for every hit). */
+  private static final int ROW_CAPACITY = (int) Math.ceil(Property.HIT_COLUMNS.size() / 0.75);
+
   /**
    * The hit as the hits table keeps it, keyed so that a resent client event is the same hit as its
    * first sending; a bot's hit keeps only its key, time and the bot's name (it is counted, not reported).
@@ -101,7 +104,7 @@ public record RecordedHit(
       Map<String, String> family = dims == null || dims.browser() == null ? Map.of() : Map.of("browser", dims.browser());
       return new HitRow(day, visitorId, key, timestamp, null, eventName, family, Map.of(), true);
     }
-    Map<String, String> properties = new HashMap<>();
+    Map<String, String> properties = new HashMap<>(ROW_CAPACITY);
     for (String property : Property.HIT_COLUMNS) {
       String value = dims.valueOf(property);
       if (value != null) {

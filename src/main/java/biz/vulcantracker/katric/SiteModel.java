@@ -333,24 +333,39 @@ final class SiteModel {
   /** Adds {@code sign} × the contribution of the chains made of {@code ids} (a union of whole chains). */
   private void contribute(LongOpenHashSet ids, Contribution into, int sign) {
     LongOpenHashSet done = new LongOpenHashSet();
+    List<ResidentHit> timeline = new ArrayList<>();
     for (long id : ids) {
       if (done.contains(id)) {
         continue;
       }
-      LongOpenHashSet chain = chainsOf(LongOpenHashSet.of(id));
-      done.addAll(chain);
-      List<ResidentHit> timeline = new ArrayList<>();
-      for (long member : chain) {
-        List<ResidentHit> hits = visitors.get(member).hits;
-        BitSet seen = seenByScript(hits);
-        for (int i = 0; i < hits.size(); i++) {
-          if (!seen.get(i)) {
-            timeline.add(hits.get(i));
-          }
+      timeline.clear();
+      if (isAlone(id)) {
+        // Nearly every visitor: a chain of one, which no other id's chain can hold.
+        addUncounted(visitors.get(id).hits, timeline);
+      } else {
+        LongOpenHashSet chain = chainsOf(LongOpenHashSet.of(id));
+        done.addAll(chain);
+        for (long member : chain) {
+          addUncounted(visitors.get(member).hits, timeline);
         }
       }
       timeline.sort(ResidentHit::compare);
       contributeChain(timeline, into, sign);
+    }
+  }
+
+  /** True when a held id names no previous id and none names it: its chain is itself. */
+  private boolean isAlone(long id) {
+    return visitors.get(id).previous == 0 && !nexts.containsKey(id);
+  }
+
+  /** One visitor's hits but the log pageviews its script also sent. */
+  private static void addUncounted(List<ResidentHit> hits, List<ResidentHit> timeline) {
+    BitSet seen = seenByScript(hits);
+    for (int i = 0; i < hits.size(); i++) {
+      if (!seen.get(i)) {
+        timeline.add(hits.get(i));
+      }
     }
   }
 
@@ -360,6 +375,9 @@ final class SiteModel {
    */
   private static BitSet seenByScript(List<ResidentHit> hits) {
     BitSet seen = new BitSet();
+    if (hits.stream().noneMatch(hit -> isPageviewOf(hit, false))) {
+      return seen; // no pageview of the script's: the usual case of a log import, looked at once
+    }
     int from = 0;
     while (from < hits.size()) {
       LocalDate day = hits.get(from).day;
