@@ -12,26 +12,28 @@
 #       them, a first import on fresh services too.
 # Targets: (a) >= 10x (b); (c) cold >= 1x (b) and warm >= 2x (b), in lines per second.
 #
-# Where the import's time goes (a warm 1M-line import at 120k lines/s; CPU time per process from
-# /proc): the node 8.2 s, Cassandra 3.4-4.5 s, Redis 1.6 s, the forwarder and the rest about 1.5 s:
-# 15-16 s of the two cores' 16.6 s. 2x GoAccess (4.8 s for 1M lines) needs half the work of every
-# process, not one fix. Within the node (JFR, execution samples every 5 ms): the edge (parsing, line
-# ids, anonymizing) 15 %, the site model's sequencing of the chains a batch touches 14 %, the store
-# (packing hit chunks, the writes) 11 %, the queued hit's JSON (written at the edge, read by katric)
-# 12 %, katric's enrichment of the URL and referrer 6 %, the Cassandra driver 4 %. Removed so far:
-# Jackson data binding of queued hits and of hit chunks, a hash lookup per counter and visitor mark
-# of every row in the model (it was a quarter), Pekko's line framing of the body (a tenth). Next in
-# line: one stream entry per log chunk, its strings once, instead of a JSON entry per hit.
+# Where the import's time goes (a warm 1M-line import at 136k lines/s under JFR; CPU time per process
+# from /proc): the node 8.7 s, Cassandra 3.0-4.0 s, Redis 0.3 s, the forwarder about 1.2 s: 13-14 s of
+# the two cores' 14.6 s. A log chunk's hits are one Redis stream entry (their strings once) and
+# consumers read up to 16,000 hits a batch, which took Redis from 1.6 s to 0.3 s and Cassandra's writes
+# of rollup rows down by a third. Within the node (JFR execution samples): the site model's sequencing
+# of the chains a batch touches 17 %, the edge (reading lines, parsing, line ids, anonymizing, GeoIP,
+# the chunk entry) 20 %, packing hit chunks 11 % (then; since, per-chunk shapes), the consumer's decoding and
+# enrichment 8 %, the Cassandra driver 4 %, the garbage collector 7 %. What is left is spread thin:
+# no single part of it is 2x GoAccess away; the rest is hash lookups and maps of strings per hit.
 # The JIT compilers are the cold run's largest cost, on the two cores the forwarder, the node, Redis
-# and Cassandra share (GoAccess has one to itself): in a fresh node's first 1M-line import (14-16 s)
-# the node used about 22 s of CPU, 9 s of it its compiler threads (C2 7.8 s: our katric code 3.2 s,
+# and Cassandra share (GoAccess has one to itself): in a fresh node's first 1M-line import (13-15 s)
+# the node used 19-23 s of CPU, 7.5-9 s of it its compiler threads (once, C2 7.8 s: our katric code 3.2 s,
 # the edge 1.5 s, the queue codec 1.3 s, then the Cassandra driver, Netty, Pekko, Jackson, Lettuce).
 # Removed from it: C2's compiling of Yauaa's ANTLR runtime (2.7 s; enrich.ParserCompilation), and the
 # forwarder's (it now runs on C1 and one GC thread: 1.2 s of CPU instead of 1.9 s). Tried and left:
 # C1 only for the node (-XX:TieredStopAtLevel=1) gave the same cold rate and a warm one of 0.6x;
 # Temurin 25 for the node and the forwarder gave the same figures as 17; the parallel collector for
-# the node was a little faster warm (8.0 against 8.4-8.9 s) and slower cold (14.3 against 12.8 s).
-# GoAccess on this file: 65k-103k lines/s between sessions.
+# the node was a little faster warm (8.0 against 8.4-8.9 s) and slower cold (14.3 against 12.8 s);
+# transparent huge pages for the node (-XX:+UseTransparentHugePages) gave no clear gain cold (three
+# interleaved pairs); -XX:+AlwaysPreTouch halves the node's system time in a cold import only by
+# moving it to start-up. GoAccess on this file: 65k-106k lines/s between sessions, and the ratio of
+# the import to it moves too (warm 2.0x and 1.7x on two machines of the same kind, code a commit apart).
 #
 #   deploy/bench/logs.sh [lines (1000000)] [warm-up lines (as many)]
 # BENCH_FORWARD_OPTS adds options to both forwarder runs (e.g. "--batch-bytes 1048576").
