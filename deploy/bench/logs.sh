@@ -28,7 +28,11 @@
 # Removed from it: C2's compiling of Yauaa's ANTLR runtime (2.7 s; enrich.ParserCompilation), and the
 # forwarder's (it now runs on C1 and one GC thread: 1.2 s of CPU instead of 1.9 s). Tried and left:
 # C1 only for the node (-XX:TieredStopAtLevel=1) gave the same cold rate and a warm one of 0.6x;
-# Temurin 25 for the node and the forwarder gave the same figures as 17; the parallel collector for
+# Temurin 25 for the node and the forwarder once gave the same figures as 17, but later, with chunk
+# entries and 16,000-hit batches, the node alone on Temurin 25 ran the cold import 9 % faster (four
+# interleaved fresh nodes, 17/25/25/17: 66.6k and 67.1k against 73.0k and 72.6k lines/s; the node's
+# CPU 20.4-21.2 s against 21.9-22.3 s), which is not adopted yet (the image, run.sh and the tests move
+# with it); an AOT cache on 25 (a training import with -XX:AOTCacheOutput) made it slower; the parallel collector for
 # the node was a little faster warm (8.0 against 8.4-8.9 s) and slower cold (14.3 against 12.8 s);
 # transparent huge pages for the node (-XX:+UseTransparentHugePages) gave no clear gain cold (three
 # interleaved pairs); -XX:+AlwaysPreTouch halves the node's system time in a cold import only by
