@@ -32,8 +32,8 @@
 # entries and 16,000-hit batches, the node alone on Temurin 25 ran the cold import 9 % faster (four
 # interleaved fresh nodes, 17/25/25/17: 66.6k and 67.1k against 73.0k and 72.6k lines/s; the node's
 # CPU 20.4-21.2 s against 21.9-22.3 s), which is not adopted yet (the image, run.sh and the tests move
-# with it); an AOT cache on 25 (a training import with -XX:AOTCacheOutput) made it slower; the parallel collector for
-# the node was a little faster warm (8.0 against 8.4-8.9 s) and slower cold (14.3 against 12.8 s);
+# with it); an AOT cache on 25 (a training import with -XX:AOTCacheOutput) made it slower; the
+# parallel collector for the node was a little faster warm (8.0 against 8.4-8.9 s) and slower cold (14.3 against 12.8 s);
 # transparent huge pages for the node (-XX:+UseTransparentHugePages) gave no clear gain cold (three
 # interleaved pairs); -XX:+AlwaysPreTouch halves the node's system time in a cold import only by
 # moving it to start-up. GoAccess on this file: 65k-106k lines/s between sessions, and the ratio of
