@@ -23,6 +23,17 @@ public record ChunkEntry(List<QueuedHit> hits, List<LedgerEntry> ledger) {
   public static final String LEDGER = "chunk-ledger";
   public static final String ITEMS = "items";
 
+  /** All its items are one site's: what keeps them in their site's partition. */
+  public ChunkEntry {
+    String siteId = !hits.isEmpty() ? hits.get(0).siteId() : !ledger.isEmpty() ? ledger.get(0).siteId() : null;
+    for (QueuedHit hit : hits) {
+      requireSite(siteId, hit.siteId());
+    }
+    for (LedgerEntry entry : ledger) {
+      requireSite(siteId, entry.siteId());
+    }
+  }
+
   /** The entry's fields, in the order they are written. */
   public Map<String, String> encode() {
     Map<String, String> fields = new LinkedHashMap<>();
@@ -69,17 +80,10 @@ public record ChunkEntry(List<QueuedHit> hits, List<LedgerEntry> ledger) {
         ledger.add(LedgerEntry.decode(Map.of(LedgerEntry.FIELD, line)));
       }
     }
-    String siteId = !hits.isEmpty() ? hits.get(0).siteId() : !ledger.isEmpty() ? ledger.get(0).siteId() : null;
-    for (QueuedHit hit : hits) {
-      requireSite(siteId, hit.siteId());
-    }
-    for (LedgerEntry entry : ledger) {
-      requireSite(siteId, entry.siteId());
-    }
     return new ChunkEntry(hits, ledger);
   }
 
-  /** The entry's site: all its items are one site's (what keeps them in their site's partition). */
+  /** The entry's site (an entry holds at least one item). */
   public String siteId() {
     return !hits.isEmpty() ? hits.get(0).siteId() : ledger.get(0).siteId();
   }

@@ -80,8 +80,9 @@ public final class HitProducer implements HitAppender {
     if (hits.isEmpty() && ledger.isEmpty()) {
       return CompletableFuture.completedFuture(false);
     }
-    String stream = streamOf(hits, ledger);
-    Map<String, String> fields = new ChunkEntry(hits, ledger).encode();
+    ChunkEntry chunk = new ChunkEntry(hits, ledger);
+    String stream = streamOf(chunk);
+    Map<String, String> fields = chunk.encode();
     List<String> args = new ArrayList<>(1 + 2 * fields.size());
     args.add(Long.toString(Math.max(1, keep.toSeconds())));
     fields.forEach((field, value) -> {
@@ -101,8 +102,9 @@ public final class HitProducer implements HitAppender {
     if (hits.isEmpty() && ledger.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    String stream = streamOf(hits, ledger);
-    Map<String, String> fields = new ChunkEntry(hits, ledger).encode();
+    ChunkEntry chunk = new ChunkEntry(hits, ledger);
+    String stream = streamOf(chunk);
+    Map<String, String> fields = chunk.encode();
     return redis.producer().thenCompose(conn -> {
       CompletionStage<String> added = conn.async().xadd(stream, fields);
       scheduleFlush(conn);
@@ -110,16 +112,8 @@ public final class HitProducer implements HitAppender {
     });
   }
 
-  /** The partition stream of the one site whose hits and ledger entries these are. */
-  private String streamOf(List<QueuedHit> hits, List<LedgerEntry> ledger) {
-    String siteId = hits.isEmpty() ? ledger.get(0).siteId() : hits.get(0).siteId();
-    for (QueuedHit hit : hits) {
-      requireSite(siteId, hit.siteId());
-    }
-    for (LedgerEntry entry : ledger) {
-      requireSite(siteId, entry.siteId());
-    }
-    return settings.hitStream(settings.partitionOf(siteId));
+  private String streamOf(ChunkEntry chunk) {
+    return settings.hitStream(settings.partitionOf(chunk.siteId()));
   }
 
   /** Appends a ledger entry to its site's partition (what an edge refused of the site's input). */
@@ -129,12 +123,6 @@ public final class HitProducer implements HitAppender {
       scheduleFlush(conn);
       return added;
     });
-  }
-
-  private static void requireSite(String siteId, String other) {
-    if (!siteId.equals(other)) {
-      throw new IllegalArgumentException("a chunk holds the hits and ledger entries of one site");
-    }
   }
 
   private void scheduleFlush(StatefulRedisConnection<String, String> conn) {

@@ -38,10 +38,7 @@ public final class QueuedHitCodec {
    * generator's to the character ({@code QueuedHitCodecTest}): the same escapes, the same order.
    */
   public static String json(QueuedHit hit) {
-    return json(new StringBuilder(512), hit).toString();
-  }
-
-  private static StringBuilder json(StringBuilder out, QueuedHit hit) {
+    StringBuilder out = new StringBuilder(512);
     out.append('{');
     text(out, "hitId", hit.hitId());
     text(out, "siteId", hit.siteId());
@@ -82,7 +79,7 @@ public final class QueuedHitCodec {
     text(out, "country", hit.country());
     text(out, "region", hit.region());
     text(out, "city", hit.city());
-    return out.append('}');
+    return out.append('}').toString();
   }
 
   /** {@code "name":} after a comma unless it is the object's first member. */
@@ -137,21 +134,8 @@ public final class QueuedHitCodec {
     if (text == null) {
       throw new IllegalArgumentException("entry has no '" + FIELD + "' field");
     }
-    return decode(text);
-  }
-
-  /** Decodes a hit's JSON ({@link #json}); throws {@link IllegalArgumentException} for a malformed one. */
-  public static QueuedHit decode(String text) {
-    try {
-      return decode(FACTORY.createParser(text));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("entry is not a hit: " + e.getMessage(), e);
-    }
-  }
-
-  private static QueuedHit decode(JsonParser parser) {
     QueuedHit hit;
-    try (JsonParser json = parser) {
+    try (JsonParser json = FACTORY.createParser(text)) {
       hit = read(json);
     } catch (IOException | ArithmeticException e) {
       throw new IllegalArgumentException("entry is not a hit: " + e.getMessage(), e);
