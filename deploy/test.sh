@@ -39,4 +39,6 @@ trap '"$services" stop' EXIT
 
 export VULCAN_REDIS_URI=redis://127.0.0.1:$VULCAN_REDIS_PORT
 export VULCAN_CASSANDRA_CONTACT_POINTS=127.0.0.1:$VULCAN_CQL_PORT
-mvn -B verify "$@"
+# The integration tests, and the nodes they start, on the Java a node runs on (unit tests on Maven's).
+. deploy/local/node-java.sh
+mvn -B verify -Dvulcan.it.java="$(node_java)" "$@"

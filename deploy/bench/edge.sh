@@ -41,6 +41,7 @@ export VULCAN_LOCAL_DIR=$work VULCAN_REDIS_PORT=26379 VULCAN_CQL_PORT=29042 VULC
 http_port=28080 management_port=28558 nginx_port=28081
 
 say() { echo "[bench] $*" >&2; }
+. "$repo/deploy/local/node-java.sh"
 need() {
   command -v "$1" >/dev/null && return 0
   [ "$(id -u)" = 0 ] || { say "$1 is missing; install Debian's $2"; exit 1; }
@@ -86,7 +87,7 @@ VULCAN_ROLES=beacon,scuttlebutt VULCAN_ENV=local VULCAN_ADMIN_TOKEN="$bench_admi
 VULCAN_HTTP_PORT=$http_port VULCAN_MANAGEMENT_PORT=$management_port VULCAN_REMOTE_PORT=0 \
 VULCAN_REDIS_URI=redis://127.0.0.1:$VULCAN_REDIS_PORT VULCAN_CASSANDRA_CONTACT_POINTS=127.0.0.1:$VULCAN_CQL_PORT \
 VULCAN_KEYSPACE_PREFIX=bench VULCAN_STREAM_PREFIX=bench VULCAN_TRUSTED_PROXIES=127.0.0.1/32 VULCAN_SPOOL_DIR="$work/spool" \
-  java -Xms1g -Xmx1g -XX:NewRatio=1 ${BENCH_JAVA_OPTS:-} -jar target/vulcan-tracker.jar > "$work/vulcan.log" 2>&1 &
+  "$(node_java)" -Xms1g -Xmx1g -XX:NewRatio=1 ${BENCH_JAVA_OPTS:-} -jar target/vulcan-tracker.jar > "$work/vulcan.log" 2>&1 &
 app_pid=$!
 for ((i = 0; i < 240; i++)); do curl -fs "http://127.0.0.1:$management_port/ready" >/dev/null 2>&1 && break; sleep 0.5; done
 curl -fs -X POST "http://127.0.0.1:$http_port/api/v1/sites" -H "Authorization: Bearer $bench_admin_token" \

@@ -7,6 +7,7 @@
 # Everything started is stopped on exit (BENCH_KEEP=1 keeps it, for a look afterwards).
 
 say() { echo "[bench] $*" >&2; }
+. "$repo/deploy/local/node-java.sh"
 # The benchmark nodes' admin token (a node refuses one under 32 characters).
 bench_admin_token=bench-admin-token-0123456789abcdef
 
@@ -42,7 +43,7 @@ bench_node() {
   env VULCAN_ENV=local VULCAN_ADMIN_TOKEN="$bench_admin_token" VULCAN_HTTP_PORT="$http_port" VULCAN_MANAGEMENT_PORT="$management_port" \
     VULCAN_REMOTE_PORT=0 VULCAN_REDIS_URI="redis://127.0.0.1:$VULCAN_REDIS_PORT" \
     VULCAN_CASSANDRA_CONTACT_POINTS="127.0.0.1:$VULCAN_CQL_PORT" VULCAN_KEYSPACE_PREFIX=bench VULCAN_STREAM_PREFIX=bench VULCAN_SPOOL_DIR="$work/spool" "$@" \
-    java -Xms"$heap" -Xmx"$heap" -XX:NewRatio=1 ${BENCH_JAVA_OPTS:-} -jar target/vulcan-tracker.jar >> "$work/vulcan.log" 2>&1 &
+    "$(node_java)" -Xms"$heap" -Xmx"$heap" -XX:NewRatio=1 ${BENCH_JAVA_OPTS:-} -jar target/vulcan-tracker.jar >> "$work/vulcan.log" 2>&1 &
   app_pid=$!
   for ((i = 0; i < 240; i++)); do curl -fs "http://127.0.0.1:$management_port/ready" >/dev/null 2>&1 && return 0; sleep 0.5; done
   tail -n 30 "$work/vulcan.log" >&2

@@ -34,6 +34,7 @@ jar=target/vulcan-tracker.jar
 mkdir -p "$local_dir"
 
 say() { echo "[vulcan] $*" >&2; }
+. "$here/node-java.sh"
 
 # Build when there is no jar or anything it is made from changed since.
 if [ ! -f "$jar" ] || [ -n "$(find pom.xml application.conf src project-config deploy/cql -newer "$jar" -print -quit)" ]; then
@@ -102,7 +103,7 @@ for ((n = 0; n < nodes; n++)); do
   log_file=$local_dir/vulcan.log spool_dir=$local_dir/spool
   [ "$nodes" -eq 1 ] || { log_file=$local_dir/vulcan-$n.log; spool_dir=$local_dir/spool-$n; }
   VULCAN_SPOOL_DIR=$spool_dir VULCAN_HTTP_PORT=$((http_port + n)) VULCAN_MANAGEMENT_PORT=$((management_port + n)) VULCAN_REMOTE_PORT=$((remote_port + n)) \
-    java -XX:NewRatio=1 -jar "$jar" > "$log_file" 2>&1 & # the young generation as in deploy/kubernetes/Dockerfile
+    "$(node_java)" -XX:NewRatio=1 -jar "$jar" > "$log_file" 2>&1 & # the young generation as in deploy/kubernetes/Dockerfile
   app_pids+=($!)
   logs+=("$log_file")
   say "starting Vulcan Tracker node $n (log: $log_file)"
