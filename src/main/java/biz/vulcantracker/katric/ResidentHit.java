@@ -7,8 +7,6 @@ import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * A hit as a site's resident model holds it (a {@link HitRow} in about a tenth of the memory): its
@@ -23,9 +21,22 @@ final class ResidentHit {
   /** The properties whose value a visit takes from its first hit and has rollup rows of (all but page, hostname and the stored-only). */
   static final List<String> VISIT_COLUMNS =
       Property.HIT_COLUMNS.stream().filter(Property.VISIT_KEYS::contains).toList();
-  /** Each of {@link #VISIT_COLUMNS} by its place: looked up for every visit and property. */
-  private static final Map<String, Integer> VISIT_COLUMN_INDEX =
-      IntStream.range(0, VISIT_COLUMNS.size()).boxed().collect(Collectors.toUnmodifiableMap(VISIT_COLUMNS::get, i -> i));
+  /** Where {@link Property#ORIGIN_COLUMN} stands in {@link #VISIT_COLUMNS}: asked of every hit of a chain, twice per change. */
+  private static final int ORIGIN_INDEX = VISIT_COLUMNS.indexOf(Property.ORIGIN_COLUMN);
+
+  /** The {@link SharedValues} slot of each value a hit holds. */
+  private static final int DAY_SLOT = 0;
+  private static final int EVENT_SLOT = 1;
+  private static final int PAGE_SLOT = 2;
+  private static final int HOSTNAME_SLOT = 3;
+  private static final int VISIT_SLOT = 4;
+  private static final int FIRST_COLUMN_SLOT = 5;
+
+  static {
+    if (FIRST_COLUMN_SLOT + VISIT_COLUMNS.size() > SharedValues.SLOTS) {
+      throw new IllegalStateException("more visit columns than SharedValues has slots");
+    }
+  }
 
   final long timestamp;
   /**
@@ -52,16 +63,16 @@ final class ResidentHit {
     this.key = digest(row.hitKey());
     this.visitorId = row.visitorId();
     this.previousVisitorId = row.previousVisitorId() == null ? 0 : row.previousVisitorId();
-    this.day = shared.shared(row.day());
+    this.day = shared.shared(DAY_SLOT, row.day());
     this.kind = row.bot() ? Kind.BOT : row.isPageview() ? Kind.PAGEVIEW : row.isCustomEvent() ? Kind.EVENT : Kind.OTHER;
-    this.event = kind == Kind.EVENT ? shared.shared(row.eventName()) : null;
-    this.page = shared.shared(row.property("page"));
-    this.hostname = shared.shared(row.property("hostname"));
+    this.event = kind == Kind.EVENT ? shared.shared(EVENT_SLOT, row.eventName()) : null;
+    this.page = shared.shared(PAGE_SLOT, row.property("page"));
+    this.hostname = shared.shared(HOSTNAME_SLOT, row.property("hostname"));
     String[] values = new String[VISIT_COLUMNS.size()];
     for (int i = 0; i < values.length; i++) {
-      values[i] = shared.shared(row.property(VISIT_COLUMNS.get(i)));
+      values[i] = shared.shared(FIRST_COLUMN_SLOT + i, row.property(VISIT_COLUMNS.get(i)));
     }
-    this.visit = shared.shared(new VisitValues(values));
+    this.visit = shared.shared(VISIT_SLOT, new VisitValues(values));
     this.props = kind == Kind.EVENT && row.props() != null && !row.props().isEmpty() ? row.props() : null;
   }
 
@@ -73,6 +84,11 @@ final class ResidentHit {
   /** The first 64 bits of the SHA-256 of {@code text}: the hit key's is the hit's {@link #key} and its tie-breaker ({@link HitOrder}). */
   static long digest(String text) {
     return HitOrder.tieKey(text);
+  }
+
+  /** True for a hit of an access log (its origin), false for one of the script. */
+  boolean isFromLog() {
+    return Property.LOG_ORIGIN.equals(visit.valueAt(ORIGIN_INDEX));
   }
 
   boolean counts() {
@@ -92,11 +108,6 @@ final class ResidentHit {
     VisitValues(String[] values) {
       this.values = values;
       this.hash = Arrays.hashCode(values);
-    }
-
-    String valueOf(String property) {
-      Integer index = VISIT_COLUMN_INDEX.get(property);
-      return index == null ? null : values[index];
     }
 
     /** The value of {@link #VISIT_COLUMNS}' column {@code index}. */

@@ -297,13 +297,15 @@ final class SiteModel {
    * id not held yet may already be named as previous by held ones, whose chain its hits will join.
    */
   private LongOpenHashSet chainsOf(LongOpenHashSet ids) {
-    LongOpenHashSet chained = new LongOpenHashSet();
+    LongOpenHashSet chained = new LongOpenHashSet(ids.size());
     LongArrayFIFOQueue queue = new LongArrayFIFOQueue();
     for (long id : ids) {
-      if (visitors.containsKey(id) && chained.add(id)) {
+      VisitorHits visitor = visitors.get(id);
+      LongArrayList named = nexts.get(id);
+      // An id linked to none (nearly every one) is its own chain: nothing to search from it.
+      if (visitor != null && chained.add(id) && (visitor.previous != 0 || named != null)) {
         queue.enqueue(id);
       }
-      LongArrayList named = nexts.get(id);
       if (named != null) {
         for (long next : named) {
           if (visitors.containsKey(next) && chained.add(next)) {
@@ -375,7 +377,7 @@ final class SiteModel {
    */
   private static BitSet seenByScript(List<ResidentHit> hits) {
     BitSet seen = new BitSet();
-    if (hits.stream().noneMatch(hit -> isPageviewOf(hit, false))) {
+    if (!hasScriptPageview(hits)) {
       return seen; // no pageview of the script's: the usual case of a log import, looked at once
     }
     int from = 0;
@@ -393,8 +395,17 @@ final class SiteModel {
     return seen;
   }
 
+  private static boolean hasScriptPageview(List<ResidentHit> hits) {
+    for (int i = 0; i < hits.size(); i++) {
+      if (isPageviewOf(hits.get(i), false)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean isPageviewOf(ResidentHit hit, boolean log) {
-    return hit.kind == ResidentHit.Kind.PAGEVIEW && Property.LOG_ORIGIN.equals(hit.visit.valueOf(Property.ORIGIN_COLUMN)) == log;
+    return hit.kind == ResidentHit.Kind.PAGEVIEW && hit.isFromLog() == log;
   }
 
   private void contributeChain(List<ResidentHit> timeline, Contribution into, int sign) {

@@ -104,6 +104,8 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
     List<int[]> shapes = new ArrayList<>();
     String[] lastNames = new String[0];
     int lastShape = -1;
+    String[] lastValues = new String[0];
+    int[] lastValueRefs = new int[0];
     int[] refs = new int[hits.size() * 16];
     int r = 0;
     for (HitRow hit : hits) {
@@ -116,10 +118,20 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
       int shapeAt = r++;
       // Most hits have the last hit's shape: their names are the same constants, compared as such.
       boolean sameShape = properties.size() == lastNames.length;
+      if (lastValues.length < properties.size()) {
+        lastValues = Arrays.copyOf(lastValues, properties.size());
+        lastValueRefs = Arrays.copyOf(lastValueRefs, properties.size());
+      }
       int n = 0;
       for (Map.Entry<String, String> entry : properties.entrySet()) {
-        sameShape = sameShape && entry.getKey() == lastNames[n++];
-        refs[r++] = idOf(entry.getValue(), ids, strings);
+        String value = entry.getValue();
+        sameShape = sameShape && entry.getKey() == lastNames[n];
+        // A value that is the very instance the last hit had in this place (its host, its browser, a
+        // batch's shared strings) has that one's index: no lookup in the dictionary.
+        int ref = value == lastValues[n] ? lastValueRefs[n] : idOf(value, ids, strings);
+        lastValues[n] = value;
+        lastValueRefs[n++] = ref;
+        refs[r++] = ref;
       }
       if (!sameShape) {
         String[] names = properties.keySet().toArray(new String[0]);
