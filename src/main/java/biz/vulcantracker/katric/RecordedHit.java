@@ -1,14 +1,13 @@
 package biz.vulcantracker.katric;
 
 import biz.vulcantracker.model.EventNames;
-import biz.vulcantracker.model.Property;
 import biz.vulcantracker.queue.QueuedHit;
+import biz.vulcantracker.store.HitProperties;
 import biz.vulcantracker.store.HitRow;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -90,9 +89,6 @@ public record RecordedHit(
         hit.clientEventId());
   }
 
-  /** Room for every hit column without a resize (a default map resized once for every hit). */
-  private static final int ROW_CAPACITY = (int) Math.ceil(Property.HIT_COLUMNS.size() / 0.75);
-
   /**
    * The hit as the hits table keeps it, keyed so that a resent client event is the same hit as its
    * first sending; a bot's hit keeps only its key, time and the bot's name (it is counted, not reported).
@@ -104,14 +100,11 @@ public record RecordedHit(
       Map<String, String> family = dims == null || dims.browser() == null ? Map.of() : Map.of("browser", dims.browser());
       return new HitRow(day, visitorId, key, timestamp, null, eventName, family, Map.of(), true);
     }
-    Map<String, String> properties = new HashMap<>(ROW_CAPACITY);
-    for (String property : Property.HIT_COLUMNS) {
-      String value = dims.valueOf(property);
-      if (value != null) {
-        properties.put(property, value);
-      }
+    String[] values = new String[HitProperties.COLUMNS.size()];
+    for (int place = 0; place < values.length; place++) {
+      values[place] = dims.valueOf(HitProperties.COLUMNS.get(place));
     }
-    return new HitRow(day, visitorId, key, timestamp, previousVisitorId, eventName, properties,
+    return new HitRow(day, visitorId, key, timestamp, previousVisitorId, eventName, HitProperties.of(values),
         props == null ? Map.of() : props, false);
   }
 

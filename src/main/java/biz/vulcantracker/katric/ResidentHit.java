@@ -2,6 +2,7 @@ package biz.vulcantracker.katric;
 
 import biz.vulcantracker.model.HitOrder;
 import biz.vulcantracker.model.Property;
+import biz.vulcantracker.store.HitProperties;
 import biz.vulcantracker.store.HitRow;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -21,7 +22,11 @@ final class ResidentHit {
   /** The properties whose value a visit takes from its first hit and has rollup rows of (all but page, hostname and the stored-only). */
   static final List<String> VISIT_COLUMNS =
       Property.HIT_COLUMNS.stream().filter(Property.VISIT_KEYS::contains).toList();
-  /** Where {@link Property#ORIGIN_COLUMN} stands in {@link #VISIT_COLUMNS}: asked of every hit of a chain, twice per change. */
+  /** Where the page, the hostname and each of {@link #VISIT_COLUMNS} stand in {@link HitProperties#COLUMNS}. */
+  private static final int PAGE_PLACE = HitProperties.placeOf("page");
+  private static final int HOSTNAME_PLACE = HitProperties.placeOf("hostname");
+  private static final int[] VISIT_COLUMN_PLACES = VISIT_COLUMNS.stream().mapToInt(HitProperties::placeOf).toArray();
+  /** Where {@link Property#ORIGIN_COLUMN} stands in {@link #VISIT_COLUMNS}. */
   private static final int ORIGIN_INDEX = VISIT_COLUMNS.indexOf(Property.ORIGIN_COLUMN);
 
   /** The {@link SharedValues} slot of each value a hit holds. */
@@ -66,11 +71,13 @@ final class ResidentHit {
     this.day = shared.shared(DAY_SLOT, row.day());
     this.kind = row.bot() ? Kind.BOT : row.isPageview() ? Kind.PAGEVIEW : row.isCustomEvent() ? Kind.EVENT : Kind.OTHER;
     this.event = kind == Kind.EVENT ? shared.shared(EVENT_SLOT, row.eventName()) : null;
-    this.page = shared.shared(PAGE_SLOT, row.property("page"));
-    this.hostname = shared.shared(HOSTNAME_SLOT, row.property("hostname"));
+    HitProperties columns = row.properties() instanceof HitProperties known ? known : null;
+    this.page = shared.shared(PAGE_SLOT, columns != null ? columns.at(PAGE_PLACE) : row.property("page"));
+    this.hostname = shared.shared(HOSTNAME_SLOT, columns != null ? columns.at(HOSTNAME_PLACE) : row.property("hostname"));
     String[] values = new String[VISIT_COLUMNS.size()];
     for (int i = 0; i < values.length; i++) {
-      values[i] = shared.shared(FIRST_COLUMN_SLOT + i, row.property(VISIT_COLUMNS.get(i)));
+      String value = columns != null ? columns.at(VISIT_COLUMN_PLACES[i]) : row.property(VISIT_COLUMNS.get(i));
+      values[i] = shared.shared(FIRST_COLUMN_SLOT + i, value);
     }
     this.visit = shared.shared(VISIT_SLOT, new VisitValues(values));
     this.props = kind == Kind.EVENT && row.props() != null && !row.props().isEmpty() ? row.props() : null;
@@ -88,7 +95,7 @@ final class ResidentHit {
 
   /** True for a hit of an access log (its origin), false for one of the script. */
   boolean isFromLog() {
-    return Property.LOG_ORIGIN.equals(visit.valueAt(ORIGIN_INDEX));
+    return visit.fromLog;
   }
 
   boolean counts() {
@@ -104,10 +111,16 @@ final class ResidentHit {
   static final class VisitValues {
     private final String[] values;
     private final int hash;
+    /**
+     * The origin is a log: asked of every hit of a chain twice per change, so held as a field of this
+     * shared (and so cached) instance rather than read through its array and compared each time.
+     */
+    final boolean fromLog;
 
     VisitValues(String[] values) {
       this.values = values;
       this.hash = Arrays.hashCode(values);
+      this.fromLog = Property.LOG_ORIGIN.equals(values[ORIGIN_INDEX]);
     }
 
     /** The value of {@link #VISIT_COLUMNS}' column {@code index}. */

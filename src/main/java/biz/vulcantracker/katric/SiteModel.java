@@ -13,6 +13,7 @@ import biz.vulcantracker.store.Rollup;
 import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
+import it.unimi.dsi.fastutil.longs.LongIterator;
 import it.unimi.dsi.fastutil.longs.LongArrayFIFOQueue;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import java.time.Duration;
@@ -299,7 +300,8 @@ final class SiteModel {
   private LongOpenHashSet chainsOf(LongOpenHashSet ids) {
     LongOpenHashSet chained = new LongOpenHashSet(ids.size());
     LongArrayFIFOQueue queue = new LongArrayFIFOQueue();
-    for (long id : ids) {
+    for (LongIterator each = ids.iterator(); each.hasNext(); ) {
+      long id = each.nextLong(); // not for (long id : ids): that boxes each id unless the JIT sees through it
       VisitorHits visitor = visitors.get(id);
       LongArrayList named = nexts.get(id);
       // An id linked to none (nearly every one) is its own chain: nothing to search from it.
@@ -336,7 +338,8 @@ final class SiteModel {
   private void contribute(LongOpenHashSet ids, Contribution into, int sign) {
     LongOpenHashSet done = new LongOpenHashSet();
     List<ResidentHit> timeline = new ArrayList<>();
-    for (long id : ids) {
+    for (LongIterator each = ids.iterator(); each.hasNext(); ) {
+      long id = each.nextLong();
       if (done.contains(id)) {
         continue;
       }

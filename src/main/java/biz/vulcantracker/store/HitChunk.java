@@ -104,6 +104,8 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
     List<int[]> shapes = new ArrayList<>();
     String[] lastNames = new String[0];
     int lastShape = -1;
+    String[] names = new String[0];
+    String[] values = new String[0];
     String[] lastValues = new String[0];
     int[] lastValueRefs = new int[0];
     int[] refs = new int[hits.size() * 16];
@@ -116,32 +118,34 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
       }
       refs[r++] = idOf(hit.eventName(), ids, strings);
       int shapeAt = r++;
-      // Most hits have the last hit's shape: their names are the same constants, compared as such.
-      boolean sameShape = properties.size() == lastNames.length;
-      if (lastValues.length < properties.size()) {
+      if (names.length < properties.size()) {
+        names = new String[properties.size()];
+        values = new String[properties.size()];
         lastValues = Arrays.copyOf(lastValues, properties.size());
         lastValueRefs = Arrays.copyOf(lastValueRefs, properties.size());
       }
-      int n = 0;
-      for (Map.Entry<String, String> entry : properties.entrySet()) {
-        String value = entry.getValue();
-        sameShape = sameShape && entry.getKey() == lastNames[n];
+      int count = entriesOf(properties, names, values);
+      // Most hits have the last hit's shape: their names are the same constants, compared as such.
+      boolean sameShape = count == lastNames.length;
+      for (int n = 0; n < count; n++) {
+        String value = values[n];
+        sameShape = sameShape && names[n] == lastNames[n];
         // A value that is the very instance the last hit had in this place (its host, its browser, a
         // batch's shared strings) has that one's index: no lookup in the dictionary.
         int ref = value == lastValues[n] ? lastValueRefs[n] : idOf(value, ids, strings);
         lastValues[n] = value;
-        lastValueRefs[n++] = ref;
+        lastValueRefs[n] = ref;
         refs[r++] = ref;
       }
       if (!sameShape) {
-        String[] names = properties.keySet().toArray(new String[0]);
-        Integer shape = shapeIds.get(Arrays.asList(names));
+        String[] shapeNames = Arrays.copyOf(names, count);
+        Integer shape = shapeIds.get(Arrays.asList(shapeNames));
         if (shape == null) {
           shape = shapes.size();
-          shapeIds.put(Arrays.asList(names), shape);
-          shapes.add(Arrays.stream(names).mapToInt(name -> idOf(name, ids, strings)).toArray());
+          shapeIds.put(Arrays.asList(shapeNames), shape);
+          shapes.add(Arrays.stream(shapeNames).mapToInt(name -> idOf(name, ids, strings)).toArray());
         }
-        lastNames = names;
+        lastNames = shapeNames;
         lastShape = shape;
       }
       refs[shapeAt] = lastShape;
@@ -155,9 +159,9 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
     out.varint(strings.size());
     strings.forEach(out::string);
     out.varint(shapes.size());
-    for (int[] names : shapes) {
-      out.varint(names.length);
-      for (int name : names) {
+    for (int[] shape : shapes) {
+      out.varint(shape.length);
+      for (int name : shape) {
         out.varint(name);
       }
     }
@@ -184,6 +188,26 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
       }
     }
     return ByteBuffer.wrap(out.bytes());
+  }
+
+  /** Fills {@code names} and {@code values} with the entries of {@code properties}, in its order; their count. */
+  private static int entriesOf(Map<String, String> properties, String[] names, String[] values) {
+    int n = 0;
+    if (properties instanceof HitProperties columns) {
+      for (int place = 0; place < HitProperties.COLUMNS.size(); place++) {
+        String value = columns.at(place);
+        if (value != null) {
+          names[n] = HitProperties.COLUMNS.get(place);
+          values[n++] = value;
+        }
+      }
+    } else {
+      for (Map.Entry<String, String> entry : properties.entrySet()) {
+        names[n] = entry.getKey();
+        values[n++] = entry.getValue();
+      }
+    }
+    return n;
   }
 
   /** A string's index in the chunk's dictionary, plus one (0: none). */
@@ -224,6 +248,10 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
           shapes[i][n] = strings[name];
         }
       }
+      int[][] columnPlaces = new int[shapes.length][];
+      for (int i = 0; i < shapes.length; i++) {
+        columnPlaces[i] = placesOf(shapes[i]);
+      }
       int count = in.count();
       List<HitRow> hits = new ArrayList<>(count);
       long time = 0;
@@ -234,7 +262,7 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
         time += in.varlong();
         String hitKey = first ? stringOf(strings, in.id(strings.length)) : in.string();
         String event = stringOf(strings, in.id(strings.length));
-        Map<String, String> properties = first ? mapOf(in, strings) : shapedMapOf(in, strings, shapes);
+        Map<String, String> properties = first ? mapOf(in, strings) : shapedMapOf(in, strings, shapes, columnPlaces);
         Map<String, String> props = mapOf(in, strings);
         hits.add(new HitRow(day, visitor, hitKey, time, previous, event, properties, props, (flags & BOT) != 0));
       }
@@ -260,7 +288,7 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
   }
 
   /** A hit's properties as its shape (an index into the chunk's shapes) and a value of each of its names. */
-  private static Map<String, String> shapedMapOf(PackedBytes.Reader in, String[] strings, String[][] shapes) {
+  private static Map<String, String> shapedMapOf(PackedBytes.Reader in, String[] strings, String[][] shapes, int[][] columnPlaces) {
     int shape = in.varint();
     if (shape < 0 || shape >= shapes.length) {
       throw new IllegalArgumentException("a damaged " + in.what() + ": shape " + shape + " of " + shapes.length);
@@ -269,11 +297,37 @@ public record HitChunk(LocalDate day, int bucket, String key, List<HitRow> hits)
     if (names.length == 0) {
       return Map.of();
     }
+    int[] places = columnPlaces[shape];
+    if (places != null) {
+      String[] values = new String[HitProperties.COLUMNS.size()];
+      for (int place : places) {
+        values[place] = stringOf(strings, in.id(strings.length));
+      }
+      return HitProperties.of(values);
+    }
     Map<String, String> map = new HashMap<>(names.length * 2);
     for (String name : names) {
       map.put(name, stringOf(strings, in.id(strings.length)));
     }
     return map;
+  }
+
+  /**
+   * Where each name of a shape stands in {@link HitProperties#COLUMNS}, so that its hits are read
+   * into one; null when a name is none of them or comes twice (then into a map, as written).
+   */
+  private static int[] placesOf(String[] names) {
+    int[] places = new int[names.length];
+    boolean[] seen = new boolean[HitProperties.COLUMNS.size()];
+    for (int n = 0; n < names.length; n++) {
+      int place = HitProperties.placeOf(names[n]);
+      if (place < 0 || seen[place]) {
+        return null;
+      }
+      seen[place] = true;
+      places[n] = place;
+    }
+    return places;
   }
 
   private static String stringOf(String[] strings, int id) {

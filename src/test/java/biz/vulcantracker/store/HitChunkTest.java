@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,35 @@ class HitChunkTest {
     }
     for (HitChunk chunk : HitChunk.split(rows)) {
       assertThat(HitChunk.of(chunk.day(), chunk.bucket(), chunk.key(), chunk.packed())).isEqualTo(chunk);
+    }
+  }
+
+  /**
+   * Hits whose properties are by column (as katric makes them) beside hits with a map, consecutive
+   * hits with the very same value instances, equal copies and other values in each place: each
+   * reads back with its own, into properties by column.
+   */
+  @Test
+  void hitsWithPropertiesByColumnReadBackWithTheirOwnAndByColumn() {
+    Random random = new Random(6);
+    List<String> columns = HitProperties.COLUMNS;
+    String[] pool = {"a", "b", "c"};
+    List<HitRow> rows = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      String[] values = new String[columns.size()];
+      for (int place = 0; place < values.length; place++) {
+        int pick = random.nextInt(5);
+        // the pool's instance (the same as the last hit's, often), an equal copy, another value, or none
+        values[place] = pick < 2 ? pool[random.nextInt(pool.length)] : pick == 2 ? new String(pool[0])
+            : pick == 3 ? "v" + random.nextInt(50) : null;
+      }
+      Map<String, String> properties = random.nextInt(10) == 0 ? new HashMap<>(HitProperties.of(values)) : HitProperties.of(values);
+      rows.add(new HitRow(DAY, random.nextInt(8), "k" + i, i, null, "pageview", properties, Map.of(), false));
+    }
+    for (HitChunk chunk : HitChunk.split(rows)) {
+      HitChunk read = HitChunk.of(chunk.day(), chunk.bucket(), chunk.key(), chunk.packed());
+      assertThat(read).isEqualTo(chunk);
+      assertThat(read.hits()).allSatisfy(hit -> assertThat(hit.properties()).isInstanceOfAny(HitProperties.class, Map.of().getClass()));
     }
   }
 
