@@ -4,9 +4,9 @@ import biz.vulcantracker.common.Json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,29 +35,28 @@ final class ChunkHitsCodec {
   private ChunkHitsCodec() {}
 
   static String write(List<QueuedHit> hits) {
-    Map<String, Integer> ids = new HashMap<>();
-    List<String> strings = new ArrayList<>();
+    Dictionary strings = new Dictionary();
     int[] refs = new int[hits.size() * 14];
     int r = 0;
     for (QueuedHit hit : hits) {
-      refs[r++] = id(hit.siteId(), ids, strings);
-      refs[r++] = id(hit.channel(), ids, strings);
-      refs[r++] = id(hit.eventName(), ids, strings);
-      refs[r++] = id(hit.url(), ids, strings);
-      refs[r++] = id(hit.referrer(), ids, strings);
-      refs[r++] = id(hit.userAgent(), ids, strings);
-      refs[r++] = id(hit.browser(), ids, strings);
-      refs[r++] = id(hit.browserVersion(), ids, strings);
-      refs[r++] = id(hit.os(), ids, strings);
-      refs[r++] = id(hit.osVersion(), ids, strings);
-      refs[r++] = id(hit.device(), ids, strings);
-      refs[r++] = id(hit.country(), ids, strings);
-      refs[r++] = id(hit.region(), ids, strings);
-      refs[r++] = id(hit.city(), ids, strings);
+      refs[r++] = strings.id(0, hit.siteId());
+      refs[r++] = strings.id(1, hit.channel());
+      refs[r++] = strings.id(2, hit.eventName());
+      refs[r++] = strings.id(3, hit.url());
+      refs[r++] = strings.id(4, hit.referrer());
+      refs[r++] = strings.id(5, hit.userAgent());
+      refs[r++] = strings.id(6, hit.browser());
+      refs[r++] = strings.id(7, hit.browserVersion());
+      refs[r++] = strings.id(8, hit.os());
+      refs[r++] = strings.id(9, hit.osVersion());
+      refs[r++] = strings.id(10, hit.device());
+      refs[r++] = strings.id(11, hit.country());
+      refs[r++] = strings.id(12, hit.region());
+      refs[r++] = strings.id(13, hit.city());
       if (hit.props() != null) {
         hit.props().forEach((name, value) -> {
-          id(name, ids, strings);
-          id(value, ids, strings);
+          strings.id(name);
+          strings.id(value);
         });
       }
     }
@@ -82,8 +81,7 @@ final class ChunkHitsCodec {
         out.append('[');
         boolean first = true;
         for (Map.Entry<String, String> prop : hit.props().entrySet()) {
-          out.append(first ? "" : ",").append(ids.get(prop.getKey())).append(',')
-              .append(prop.getValue() == null ? -1 : ids.get(prop.getValue()));
+          out.append(first ? "" : ",").append(strings.id(prop.getKey())).append(',').append(strings.id(prop.getValue()));
           first = false;
         }
         out.append(']');
@@ -101,16 +99,47 @@ final class ChunkHitsCodec {
     return out.append("]}").toString();
   }
 
-  private static int id(String value, Map<String, Integer> ids, List<String> strings) {
-    if (value == null) {
-      return -1;
+  /** A chunk's distinct strings, each with its index in {@code strings} (-1 for null). */
+  private static final class Dictionary {
+    private final Object2IntOpenHashMap<String> ids = new Object2IntOpenHashMap<>();
+    private final List<String> strings = new ArrayList<>();
+    /** Per field of a hit, the last value and its index: a chunk's hits repeat theirs as the very same instances. */
+    private final String[] lastValues = new String[14];
+    private final int[] lastIds = new int[14];
+
+    Dictionary() {
+      ids.defaultReturnValue(-1);
     }
-    Integer id = ids.putIfAbsent(value, strings.size());
-    if (id == null) {
-      strings.add(value);
-      return strings.size() - 1;
+
+    int id(int field, String value) {
+      if (value != null && value == lastValues[field]) {
+        return lastIds[field];
+      }
+      int id = id(value);
+      lastValues[field] = value;
+      lastIds[field] = id;
+      return id;
     }
-    return id;
+
+    int id(String value) {
+      if (value == null) {
+        return -1;
+      }
+      int id = ids.putIfAbsent(value, strings.size());
+      if (id < 0) {
+        strings.add(value);
+        return strings.size() - 1;
+      }
+      return id;
+    }
+
+    int size() {
+      return strings.size();
+    }
+
+    String get(int id) {
+      return strings.get(id);
+    }
   }
 
   private static StringBuilder text(StringBuilder out, String value) {

@@ -94,6 +94,30 @@ class ChunkEntryTest {
     assertThat(decoded.get(0).url()).isSameAs(decoded.get(2).url());
   }
 
+  /**
+   * Consecutive hits with the very same instances in a field, equal copies, other values and none,
+   * in every shared field: each decodes with its own values.
+   */
+  @Test
+  void hitsRepeatingTheirNeighboursInstancesDecodeWithTheirOwnValues() {
+    Random random = new Random(4);
+    String[] pool = {"a", "b", "Zürich"};
+    java.util.function.Supplier<String> pick = () -> switch (random.nextInt(5)) {
+      case 0, 1 -> pool[random.nextInt(pool.length)];
+      case 2 -> new String(pool[0]);
+      case 3 -> "v" + random.nextInt(40);
+      default -> null;
+    };
+    List<QueuedHit> hits = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      hits.add(new QueuedHit("hit-" + i, "shop.example", 1_000L + i, pick.get(), pick.get(), pick.get(), pick.get(), null,
+          random.nextInt(4) == 0 ? Map.of(pool[random.nextInt(3)], pool[random.nextInt(3)]) : null, null, null,
+          "00000000000000bb", null, pick.get(), pick.get(), pick.get(), pick.get(), pick.get(), pick.get(), false,
+          pick.get(), pick.get(), pick.get()));
+    }
+    assertThat(ChunkHitsCodec.read(ChunkHitsCodec.write(hits))).isEqualTo(hits);
+  }
+
   /** A reader asks for about a batch of items: thousands of beacon entries, or a few log chunks, never none. */
   @Test
   void readsAboutABatchOfItems() {
