@@ -7,18 +7,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The answer to one log batch (docs/api.md): lines received, queued, skipped by reason, and the rejected
  * lines with their reasons (the first {@value #MAX_LISTED}; {@code rejectedCount} has them all).
- * Filled by one request's stream, one chunk after the other.
+ * Filled by one request's stream: the lines of its chunks one chunk after the other, and what was
+ * queued as each chunk's append completes (the next chunk is read meanwhile: {@link LogRoutes}).
  */
 public final class LogIngestReport {
 
   static final int MAX_LISTED = 100;
 
   private long received;
-  private long queued;
+  private final AtomicLong queued = new AtomicLong();
   private long notFound;
   private long rejectedCount;
   private final Map<LogPageviewRule.Skip, Long> skipped = new EnumMap<>(LogPageviewRule.Skip.class);
@@ -31,7 +33,7 @@ public final class LogIngestReport {
   }
 
   void queued(int count) {
-    queued += count;
+    queued.addAndGet(count);
   }
 
   /** A line of a page not found, queued as a {@code 404} event (and counted in {@code queued} too). */
@@ -53,13 +55,13 @@ public final class LogIngestReport {
 
   /** Adds this batch's lines to the node's meters. */
   void countInto(Telemetry telemetry) {
-    telemetry.hitsAccepted(LogIntake.CHANNEL, queued);
+    telemetry.hitsAccepted(LogIntake.CHANNEL, queued.get());
     rejectedByKey.forEach((key, count) -> telemetry.hitsRejected(LogIntake.CHANNEL, key, count));
     skipped.forEach((reason, count) -> telemetry.logLinesSkipped(reason.key(), count));
   }
 
   String toJson() {
-    ObjectNode answer = Json.MAPPER.createObjectNode().put("received", received).put("queued", queued).put("notFound", notFound);
+    ObjectNode answer = Json.MAPPER.createObjectNode().put("received", received).put("queued", queued.get()).put("notFound", notFound);
     ObjectNode skips = answer.putObject("skipped");
     for (LogPageviewRule.Skip reason : LogPageviewRule.Skip.values()) {
       skips.put(reason.key(), skipped.getOrDefault(reason, 0L));
