@@ -28,11 +28,10 @@
 # Removed from it: C2's compiling of Yauaa's ANTLR runtime (2.7 s; enrich.ParserCompilation), and the
 # forwarder's (it now runs on C1 and one GC thread: 1.2 s of CPU instead of 1.9 s). Tried and left:
 # C1 only for the node (-XX:TieredStopAtLevel=1) gave the same cold rate and a warm one of 0.6x;
-# Temurin 25 for the node and the forwarder once gave the same figures as 17, but later, with chunk
-# entries and 16,000-hit batches, the node alone on Temurin 25 ran the cold import 9 % faster (four
-# interleaved fresh nodes, 17/25/25/17: 66.6k and 67.1k against 73.0k and 72.6k lines/s; the node's
-# CPU 20.4-21.2 s against 21.9-22.3 s), which is not adopted yet (the image, run.sh and the tests move
-# with it); an AOT cache on 25 (a training import with -XX:AOTCacheOutput) made it slower; the
+# the node runs on Temurin 25 where the machine has it (deploy/local/node-java.sh): in fresh nodes
+# interleaved on one set of services (17/25/25/17/17/25) its cold import took 18.2-18.8 s of node CPU
+# against 20.3-20.8 s on 17 (one pair was even), and warm 7.0-7.4 s against 8.1 s; the forwarder and
+# Cassandra stay on 17. An AOT cache on 25 (a training import with -XX:AOTCacheOutput) made it slower; the
 # parallel collector for the node was a little faster warm (8.0 against 8.4-8.9 s) and slower cold (14.3 against 12.8 s);
 # transparent huge pages for the node (-XX:+UseTransparentHugePages) gave no clear gain cold (three
 # interleaved pairs); -XX:+AlwaysPreTouch halves the node's system time in a cold import only by
@@ -137,10 +136,10 @@ printf '(b) GoAccess, best of 3 runs, baseline: %8s lines/s (runs: %s)\n' "$goac
 printf '(a) parser alone, one core:             %8s lines/s = %sx GoAccess (target >= 10x)\n' "$parser" \
   "$(awk -v a="$parser" -v b="$goaccess_rate" 'BEGIN {printf "%.1f", a / b}')"
 printf '(c) full import, warm, to persisted:    %8s lines/s = %sx GoAccess (target >= 2x; median of runs: %s)\n' "$import_rate" \
-  "$(awk -v a="$import_rate" -v b="$goaccess_rate" 'BEGIN {printf "%.1f", a / b}')" "${warm_runs[*]}"
+  "$(awk -v a="$import_rate" -v b="$goaccess_rate" 'BEGIN {printf "%.2f", a / b}')" "${warm_runs[*]}"
 printf '    of which through the endpoint:      %8s lines/s (median of runs: %s)\n' "$endpoint_rate" "${endpoint_runs[*]}"
 printf '    after %s warm-up imports; compilers used %s of the CPU in the runs\n' "$warmups" "${jit_shares[*]}"
 printf '(c) full import, cold (fresh node):     %8s lines/s = %sx GoAccess (target >= 1x; %s lines)\n' "$warmup_rate" \
-  "$(awk -v a="$warmup_rate" -v b="$goaccess_rate" 'BEGIN {printf "%.1f", a / b}')" "$warmup"
+  "$(awk -v a="$warmup_rate" -v b="$goaccess_rate" 'BEGIN {printf "%.2f", a / b}')" "$warmup"
 printf '    fresh node and fresh services:      %8s lines/s = %sx GoAccess (%s lines)\n' "$fresh_rate" \
-  "$(awk -v a="$fresh_rate" -v b="$goaccess_rate" 'BEGIN {printf "%.1f", a / b}')" "$warmup"
+  "$(awk -v a="$fresh_rate" -v b="$goaccess_rate" 'BEGIN {printf "%.2f", a / b}')" "$warmup"
