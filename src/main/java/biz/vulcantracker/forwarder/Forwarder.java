@@ -8,6 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Following ({@code --follow}) survives rotation by rename (the old file is read to its end
  * before the new one is opened) and by copytruncate (a file shorter than the position, or with a new
- * first line, is read again from its start under its new fingerprint). SIGTERM finishes the batch in flight and exits 0.
+ * first line, is read again from its start under its new fingerprint). While a file has more lines than a
+ * batch, two batches are in flight at once ({@link #sendAhead}). SIGTERM finishes the batches in flight and exits 0.
  */
 public final class Forwarder {
 
@@ -32,6 +37,14 @@ public final class Forwarder {
   private final ForwarderOptions options;
   private final BatchSender sender;
   private final LogFormat format;
+  /** Runs the sending of batches sent ahead ({@link #sendAhead}). */
+  private final ExecutorService sending = Executors.newFixedThreadPool(2, task -> {
+    Thread thread = new Thread(task, "forward-send");
+    thread.setDaemon(true);
+    return thread;
+  });
+  /** The batch sent and not yet answered, or null. */
+  private Ahead ahead;
   private volatile boolean stopping;
   private long linesReceived;
   private long linesQueued;
@@ -110,10 +123,14 @@ public final class Forwarder {
     boolean drainedAfterRotation = false;
     while (!stopping) {
       LogFile.LineBatch batch = file.read(offset, options.batchBytes(), !options.follow());
+      boolean more = !batch.isEmpty() && batch.full();
+      if (!more && !awaitAhead()) {
+        break; // stopping while the endpoint was unreachable: the state still has the last accepted batch
+      }
       if (!batch.isEmpty()) {
         boolean quietLongEnough = partialSince >= 0 && System.nanoTime() - partialSince >= options.flushInterval().toNanos();
         if (batch.full() || !options.follow() || quietLongEnough) {
-          if (!send(fingerprint, batch)) {
+          if (more ? !sendAhead(fingerprint, batch) : !send(fingerprint, batch)) {
             break; // stopping while the endpoint was unreachable: the state still has the last accepted batch
           }
           offset = batch.end();
@@ -164,6 +181,8 @@ public final class Forwarder {
       }
       Thread.sleep(POLL.toMillis());
     }
+    awaitAhead();
+    sending.shutdown();
     file.close();
     if (!options.follow() && !stopping) {
       progress(offset, offset, started);
@@ -198,13 +217,63 @@ public final class Forwarder {
     }
   }
 
-  /** Sends one batch until accepted and saves the new position; false if stopped first. */
-  private boolean send(String fingerprint, LogFile.LineBatch batch) throws IOException, InterruptedException {
-    String batchId = fingerprint + "-" + batch.start() + "-" + batch.end();
-    JsonNode answer = sender.send(batch.bytes(), batchId, batch.start(), () -> stopping);
-    if (answer == null) {
+  /**
+   * Sends a batch that has more lines right behind it without waiting for its answer, then waits for
+   * the batch sent ahead before it (if any), whose position it saves: two batches are in flight, so
+   * the endpoint reads the next one while it finishes the last (each answer waits for the batch's
+   * last chunk to be queued). The position still moves in order, batch by batch, and only past
+   * accepted ones. False if stopped first.
+   */
+  private boolean sendAhead(String fingerprint, LogFile.LineBatch batch) throws IOException, InterruptedException {
+    String batchId = idOf(fingerprint, batch);
+    Future<JsonNode> answer = sending.submit(() -> sender.send(batch.bytes(), batchId, batch.start(), () -> stopping));
+    Ahead sent = new Ahead(fingerprint, batch, answer);
+    if (!awaitAhead()) {
+      // Stopped before the batch before it was accepted: the position must not pass that one.
+      // This one is resent after a restart under its same id, which the endpoint counts once.
+      try {
+        answer.get();
+      } catch (ExecutionException e) {
+        // stopping anyway; the state still has the last accepted batch
+      }
       return false;
     }
+    ahead = sent;
+    return true;
+  }
+
+  /** Waits for the batch sent ahead, if any, and saves its position; false if stopped first. */
+  private boolean awaitAhead() throws IOException, InterruptedException {
+    Ahead last = ahead;
+    if (last == null) {
+      return true;
+    }
+    ahead = null;
+    JsonNode answer;
+    try {
+      answer = last.answer().get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ForwarderException refused) {
+        throw refused;
+      }
+      throw new IOException("sending batch " + idOf(last.fingerprint(), last.batch()) + " failed", e.getCause());
+    }
+    return answer != null && accepted(last.fingerprint(), last.batch(), answer);
+  }
+
+  private static String idOf(String fingerprint, LogFile.LineBatch batch) {
+    return fingerprint + "-" + batch.start() + "-" + batch.end();
+  }
+
+  /** Sends one batch until accepted and saves the new position; false if stopped first. */
+  private boolean send(String fingerprint, LogFile.LineBatch batch) throws IOException, InterruptedException {
+    JsonNode answer = sender.send(batch.bytes(), idOf(fingerprint, batch), batch.start(), () -> stopping);
+    return answer != null && accepted(fingerprint, batch, answer);
+  }
+
+  /** The endpoint accepted the batch: its end is the new position; its counts are added. */
+  private boolean accepted(String fingerprint, LogFile.LineBatch batch, JsonNode answer) throws IOException {
+    String batchId = idOf(fingerprint, batch);
     new ForwarderState(fingerprint, batch.end()).write(options.state());
     linesReceived += answer.path("received").asLong();
     linesQueued += answer.path("queued").asLong();
@@ -226,6 +295,8 @@ public final class Forwarder {
     System.err.printf("forward: %.1f MB of %.1f MB (%d%%), %d lines, %.0f lines/s%n",
         offset / 1e6, size / 1e6, size == 0 ? 100 : offset * 100 / size, linesReceived, linesReceived / seconds);
   }
+
+  private record Ahead(String fingerprint, LogFile.LineBatch batch, Future<JsonNode> answer) {}
 
   private LogFile waitForFile(Path path) throws IOException, InterruptedException {
     while (!stopping) {
