@@ -12,17 +12,22 @@
 #       them, a first import on fresh services too.
 # Targets: (a) >= 10x (b); (c) cold >= 1x (b) and warm >= 2x (b), in lines per second.
 #
-# Where the import's time goes (a warm 1M-line import at 136k lines/s under JFR; CPU time per process
-# from /proc): the node 8.7 s, Cassandra 3.0-4.0 s, Redis 0.3 s, the forwarder about 1.2 s: 13-14 s of
-# the two cores' 14.6 s. A log chunk's hits are one Redis stream entry (their strings once) and
-# consumers read up to 16,000 hits a batch, which took Redis from 1.6 s to 0.3 s and Cassandra's writes
-# of rollup rows down by a third. Within the node (JFR execution samples): the site model's sequencing
-# of the chains a batch touches 17 %, the edge (reading lines, parsing, line ids, anonymizing, GeoIP,
-# the chunk entry) 20 %, packing hit chunks 11 % (then; since, per-chunk shapes), the consumer's decoding and
-# enrichment 8 %, the Cassandra driver 4 %, the garbage collector 7 %. What is left is spread thin:
-# no single part of it is 2x GoAccess away; the rest is hash lookups and maps of strings per hit.
+# Where the import's time goes (warm 1M-line imports, CPU time per process and thread from /proc, and
+# JFR): the node 5.6-6.1 s (Temurin 25; 8.7 s on 17 before the changes below), Cassandra about 2.7 s
+# (0.7 s of it its C2 compiler, still at work after eight imports), the forwarder about 1.2 s, Redis
+# 0.3 s. A log chunk's hits are one Redis stream entry (their strings once) and consumers read up to
+# 16,000 hits a batch, which took Redis from 1.6 s to 0.3 s and Cassandra's writes of rollup rows down
+# by a third. What took the node from 8.7 s to under 6: Temurin 25 (a tenth), a hit's properties as an
+# array by column instead of a HashMap per hit (HitProperties), and lookups a hit repeats from the one
+# before it skipped (shared values, chunk dictionaries). What took the import from 1.7x to over 2x on
+# top of that was waiting less rather than working less: the endpoint reads the next chunk while the
+# last one's append to Redis is in flight, and the forwarder sends the next batch (8 MiB) while the
+# endpoint finishes the last; before, each request and each append was a pause on a core. The endpoint
+# now takes lines faster than katric persists them ("of which through the endpoint" is higher): the
+# consumers' side (the site model's chains about a tenth of the node, packing hit chunks a tenth,
+# Cassandra) is what a faster warm import would cut next.
 # The JIT compilers are the cold run's largest cost, on the two cores the forwarder, the node, Redis
-# and Cassandra share (GoAccess has one to itself): in a fresh node's first 1M-line import (13-15 s)
+# and Cassandra share (GoAccess has one to itself): in a fresh node's first 1M-line import (13-15 s on 17, before the above)
 # the node used 19-23 s of CPU, 7.5-9 s of it its compiler threads (once, C2 7.8 s: our katric code 3.2 s,
 # the edge 1.5 s, the queue codec 1.3 s, then the Cassandra driver, Netty, Pekko, Jackson, Lettuce).
 # Removed from it: C2's compiling of Yauaa's ANTLR runtime (2.7 s; enrich.ParserCompilation), and the
