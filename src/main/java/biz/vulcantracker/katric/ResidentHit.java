@@ -71,16 +71,19 @@ final class ResidentHit {
     this.day = shared.shared(DAY_SLOT, row.day());
     this.kind = row.bot() ? Kind.BOT : row.isPageview() ? Kind.PAGEVIEW : row.isCustomEvent() ? Kind.EVENT : Kind.OTHER;
     this.event = kind == Kind.EVENT ? shared.shared(EVENT_SLOT, row.eventName()) : null;
-    HitProperties columns = row.properties() instanceof HitProperties known ? known : null;
-    this.page = shared.shared(PAGE_SLOT, columns != null ? columns.at(PAGE_PLACE) : row.property("page"));
-    this.hostname = shared.shared(HOSTNAME_SLOT, columns != null ? columns.at(HOSTNAME_PLACE) : row.property("hostname"));
+    this.page = shared.shared(PAGE_SLOT, valueAt(row, PAGE_PLACE));
+    this.hostname = shared.shared(HOSTNAME_SLOT, valueAt(row, HOSTNAME_PLACE));
     String[] values = new String[VISIT_COLUMNS.size()];
     for (int i = 0; i < values.length; i++) {
-      String value = columns != null ? columns.at(VISIT_COLUMN_PLACES[i]) : row.property(VISIT_COLUMNS.get(i));
-      values[i] = shared.shared(FIRST_COLUMN_SLOT + i, value);
+      values[i] = shared.shared(FIRST_COLUMN_SLOT + i, valueAt(row, VISIT_COLUMN_PLACES[i]));
     }
     this.visit = shared.shared(VISIT_SLOT, new VisitValues(values));
     this.props = kind == Kind.EVENT && row.props() != null && !row.props().isEmpty() ? row.props() : null;
+  }
+
+  /** The row's value of the column at {@code place} of {@link HitProperties#COLUMNS}: by place when it holds them so. */
+  private static String valueAt(HitRow row, int place) {
+    return row.properties() instanceof HitProperties columns ? columns.at(place) : row.property(HitProperties.COLUMNS.get(place));
   }
 
   /** The row as held, its values shared with the model's other hits through {@code shared}. */

@@ -55,11 +55,8 @@ public final class HitProperties extends AbstractMap<String, String> {
 
   @Override
   public String get(Object key) {
-    if (key == null) {
-      return null; // the immutable map of places takes no null
-    }
-    Integer place = PLACES.get(key);
-    return place == null ? null : values[place];
+    int place = key instanceof String column ? placeOf(column) : -1;
+    return place < 0 ? null : values[place];
   }
 
   @Override
