@@ -5,7 +5,7 @@
 # proxy, so GeoIP runs and the rate limiter, on at its defaults, keeps a bucket per person), 30
 # browsers' User-Agents, 300 pages, varied referrers (edge_requests.py writes the wrk script).
 # Prints req/s, p50/p99 latency of each and the ratio, cold (the first 10 s of each, Vulcan's JVM
-# fresh) and warm, and checks that every 204 is in Redis.
+# fresh) and warm, the CPU the node and Redis spend per request, and checks that every 204 is in Redis.
 # The two take turns, three runs each, and the median run of each counts: on a shared two-core
 # machine one run of either can be off by a fifth.
 # After each Vulcan run its entries are counted and removed, as the consumers' acknowledgements
@@ -17,7 +17,9 @@
 # beacon path runs on the front's Netty event loops, which read the request, authorize, hash and
 # encode the hit, send its XADD on the loop's own Redis connection, and answer when Redis has. Per
 # request, in CPU time: the node 13-14 us on io_uring against 20-24 us on epoll, Redis 6-7 us, wrk
-# 14 us. The difference is system calls: on epoll 44 % of the node's CPU went to writing the
+# 14 us. (On a later machine with slower cores the node took 28-32 us, Redis 6 us, and the same
+# code's ratio fell from 0.52 to 0.37: the front thread was 80 % busy, four fifths of it in Java,
+# while nginx's work, mostly the kernel's, went as fast as before.) The difference is system calls: on epoll 44 % of the node's CPU went to writing the
 # answers (a sendto each, in which the kernel also delivers the bytes to wrk's socket on loopback)
 # and 12 % to reading the requests; io_uring submits a round of reads and writes in one call. Of
 # the rest, the hit's JSON and the visitor ids' HMACs take about 4 % each. With one loop a fifth of
@@ -122,11 +124,19 @@ median_run() {
   for out in "$@"; do printf '%s\t%s\n' "$(rate "$out")" "$(base64 -w0 <<<"$out")"; done \
     | sort -n | sed -n 2p | cut -f2 | base64 -d
 }
-nginx_runs=() vulcan_runs=() vulcan_total=0 vulcan_non2xx=0 queued=0
+# cpu_ticks <pid>: the process's user + system CPU so far, in clock ticks. The CPU a Vulcan run
+# costs the node and Redis, per request, moves far less with the machine than req/s does: it tells
+# a change of the code from a change of the machine.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+redis_pid=$(cat "$VULCAN_LOCAL_DIR/redis-$VULCAN_REDIS_PORT/redis.pid")
+nginx_runs=() vulcan_runs=() vulcan_total=0 vulcan_non2xx=0 queued=0 node_ticks=0 redis_ticks=0
 for round in 1 2 3; do
   say "round $round: nginx return 204, then Vulcan GET /api/v1/beacon, ${seconds} s each, $connections connections"
   nginx_runs+=("$(run "$seconds" "http://127.0.0.1:$nginx_port/")")
+  node_before=$(cpu_ticks "$app_pid") redis_before=$(cpu_ticks "$redis_pid")
   out=$(run "$seconds" "$beacon")
+  node_ticks=$((node_ticks + $(cpu_ticks "$app_pid") - node_before))
+  redis_ticks=$((redis_ticks + $(cpu_ticks "$redis_pid") - redis_before))
   vulcan_runs+=("$out")
   vulcan_total=$((vulcan_total + $(total "$out")))
   vulcan_non2xx=$((vulcan_non2xx + $(non2xx "$out")))
@@ -144,6 +154,8 @@ printf '\n%-28s %12s %10s %10s   (median of 3 runs)\n' "" "req/s" "p50" "p99"
 printf '%-28s %12s %10s %10s\n' "nginx return 204" "$(rate "$nginx_out")" "$(pct "$nginx_out" 50%)" "$(pct "$nginx_out" 99%)"
 printf '%-28s %12s %10s %10s\n' "Vulcan GET /api/v1/beacon" "$(rate "$vulcan_out")" "$(pct "$vulcan_out" 50%)" "$(pct "$vulcan_out" 99%)"
 printf '\nratio Vulcan / nginx: %s (target >= 0.50)\n' "$ratio"
+per_request() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v n="$vulcan_total" 'BEGIN {printf "%.1f", t / hz / n * 1e6}'; }
+printf 'CPU per Vulcan request (all three runs): the node %s us, Redis %s us\n' "$(per_request "$node_ticks")" "$(per_request "$redis_ticks")"
 printf 'cold (first 10 s): nginx %s req/s, Vulcan %s req/s, ratio %s\n' "$(rate "$nginx_cold")" "$(rate "$vulcan_cold")" \
   "$(awk -v v="$(rate "$vulcan_cold")" -v n="$(rate "$nginx_cold")" 'BEGIN {printf "%.2f", v / n}')"
 # wrk stops with up to one request per connection in flight: those may be in Redis unanswered.
