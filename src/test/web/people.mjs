@@ -21,14 +21,22 @@ const dashboardSeen = (page) => page.evaluate(() => ({
   note: document.getElementById('shared-note').textContent,
   error: document.getElementById('error').style.display === 'block' ? document.getElementById('error').textContent : '',
 }));
+// Every page's console errors, uncaught errors and refused requests, named, on stderr: what a failure's
+// message shows of the pages the test did not expect to go wrong.
+const watch = (page, name) => {
+  page.on('console', (message) => { if (message.type() === 'error') console.error(`${name} console: ${message.text()}`); });
+  page.on('pageerror', (error) => console.error(`${name} page error: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) console.error(`${name}: ${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
+  });
+  return page;
+};
 const cardsIn = (page) => page.waitForSelector('[data-metric="pageviews"]', { timeout: 20000 }).catch(async (error) => {
   throw new Error(`${error.message}; the page at ${page.url()} shows: ${await page.textContent('#error').catch(() => '?')}`);
 });
 try {
   const owner = await browser.newContext();
-  const page = await owner.newPage();
-  page.on('console', (message) => { if (message.type() === 'error') console.error(`console: ${message.text()}`); });
-  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  const page = watch(await owner.newPage(), 'owner');
   await page.goto(`${base}/account`);
   await page.waitForSelector('#setup:not([hidden])');
   await page.fill('#setup-email', 'owner@example.com');
@@ -91,23 +99,25 @@ try {
   result.withImport = await dashboardSeen(page);
   await page.locator('#settings').screenshot({ path: `${shots}/people-import.png` });
 
-  const viewer = await (await browser.newContext()).newPage();
+  const viewer = watch(await (await browser.newContext()).newPage(), 'viewer');
   await viewer.goto(invitation);
   await viewer.waitForSelector('#invitation:not([hidden])');
   result.invitationTitle = await viewer.textContent('#invitation-title');
   await viewer.fill('#invitation-password', 'viewer password 1');
   await viewer.click('#invitation-form button');
-  await viewer.waitForURL(`**/dashboard/${site}`);
+  await viewer.waitForURL(`**/dashboard/${site}`).catch(async (error) => {
+    throw new Error(`${error.message}; the viewer is at ${viewer.url()}, which shows: ${await viewer.textContent('#error').catch(() => '?')}`);
+  });
   await cardsIn(viewer);
   result.viewer = await dashboardSeen(viewer);
 
-  const stranger = await (await browser.newContext()).newPage();
+  const stranger = watch(await (await browser.newContext()).newPage(), 'stranger');
   await stranger.goto(openLink);
   await cardsIn(stranger);
   result.openLink = await dashboardSeen(stranger);
   await stranger.screenshot({ path: `${shots}/people-share-link.png` });
 
-  const locked = await (await browser.newContext()).newPage();
+  const locked = watch(await (await browser.newContext()).newPage(), 'locked');
   await locked.goto(lockedLink);
   await locked.waitForSelector('#unlock:not([hidden])');
   await locked.fill('#unlock-password', 'not the password');
