@@ -151,7 +151,7 @@ public final class FilteredStats {
       return new Tallies(maxGroups, completions, revenue);
     }
 
-    /** Adds what {@code other} counted. */
+    /** Adds what {@code other} counted; {@code other} is not used after ({@link Tally#add}). */
     void add(Tallies other) {
       other.groups.forEach((group, units) -> units.forEach((unit, tally) -> at(group, unit).add(tally)));
     }
@@ -206,7 +206,7 @@ public final class FilteredStats {
 
   /** The counts of one group and unit. */
   static final class Tally {
-    final LongOpenHashSet visitors = new LongOpenHashSet();
+    LongOpenHashSet visitors = new LongOpenHashSet();
     private final boolean completions;
     private final Function<HitRow, BigDecimal> revenueOf;
     long visits;
@@ -230,8 +230,20 @@ public final class FilteredStats {
       this.revenueOf = revenueOf;
     }
 
+    /**
+     * Adds what {@code other} counted; {@code other} is not used after. A scan's tallies get each
+     * day's from the one segment part that counted the day, so the visitors of an empty tally are
+     * taken over rather than copied: the copies, one visitor at a time on the thread that adds the
+     * parts up, were most of what a breakdown over a month's visits did after its parallel scan.
+     */
     void add(Tally other) {
-      visitors.addAll(other.visitors);
+      if (visitors.isEmpty()) {
+        LongOpenHashSet empty = visitors;
+        visitors = other.visitors;
+        other.visitors = empty;
+      } else {
+        visitors.addAll(other.visitors);
+      }
       visits += other.visits;
       pageviews += other.pageviews;
       events += other.events;
@@ -495,7 +507,7 @@ public final class FilteredStats {
           .map(c -> new Counting(c.filters(), c.goalSets(), c.grouping(), c.tallies().fresh())).toList());
     }
 
-    /** Adds what a {@link #part} counted. */
+    /** Adds what a {@link #part} counted; the part is not used after. */
     void add(Scan part) {
       for (int i = 0; i < countings.size(); i++) {
         countings.get(i).tallies().add(part.countings.get(i).tallies());
