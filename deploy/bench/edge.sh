@@ -17,9 +17,7 @@
 # beacon path runs on the front's Netty event loops, which read the request, authorize, hash and
 # encode the hit, send its XADD on the loop's own Redis connection, and answer when Redis has. Per
 # request, in CPU time: the node 13-14 us on io_uring against 20-24 us on epoll, Redis 6-7 us, wrk
-# 14 us. (On a later machine with slower cores the node took 28-32 us, Redis 6 us, and the same
-# code's ratio fell from 0.52 to 0.37: the front thread was 80 % busy, four fifths of it in Java,
-# while nginx's work, mostly the kernel's, went as fast as before.) The difference is system calls: on epoll 44 % of the node's CPU went to writing the
+# 14 us. The difference is system calls: on epoll 44 % of the node's CPU went to writing the
 # answers (a sendto each, in which the kernel also delivers the bytes to wrk's socket on loopback)
 # and 12 % to reading the requests; io_uring submits a round of reads and writes in one call. Of
 # the rest, the hit's JSON and the visitor ids' HMACs take about 4 % each. With one loop a fifth of
@@ -29,6 +27,10 @@
 # an empty 404 here (0.17 of nginx), which is why the hot path does not go through it. A Lua
 # script adding a round's hits in one call cost Redis twice the CPU per hit of plain XADDs. Netty's
 # HttpServerCodec in place of the hand-written head reader: 37k against 80k req/s for a bare 204.
+# On a later machine with slower cores the node took 28-32 us a request, Redis 6 us, and the same
+# code's ratio fell from 0.52 to 0.37: the front thread was 80 % busy, four fifths of it in Java
+# (rate limiter and the hit's JSON about 8 % each, the visitor ids' HMACs 6 %), while nginx's work,
+# mostly the kernel's, went about as fast as before.
 #
 #   deploy/bench/edge.sh [seconds per run (10)] [connections (64)]
 set -euo pipefail

