@@ -31,9 +31,11 @@ const watch = (page, name) => {
   });
   return page;
 };
-const cardsIn = (page) => page.waitForSelector('[data-metric="pageviews"]', { timeout: 20000 }).catch(async (error) => {
+// A failed wait's error, with where the page is and the error it shows.
+const explained = (page) => async (error) => {
   throw new Error(`${error.message}; the page at ${page.url()} shows: ${await page.textContent('#error').catch(() => '?')}`);
-});
+};
+const cardsIn = (page) => page.waitForSelector('[data-metric="pageviews"]', { timeout: 20000 }).catch(explained(page));
 try {
   const owner = await browser.newContext();
   const page = watch(await owner.newPage(), 'owner');
@@ -105,9 +107,7 @@ try {
   result.invitationTitle = await viewer.textContent('#invitation-title');
   await viewer.fill('#invitation-password', 'viewer password 1');
   await viewer.click('#invitation-form button');
-  await viewer.waitForURL(`**/dashboard/${site}`).catch(async (error) => {
-    throw new Error(`${error.message}; the viewer is at ${viewer.url()}, which shows: ${await viewer.textContent('#error').catch(() => '?')}`);
-  });
+  await viewer.waitForURL(`**/dashboard/${site}`).catch(explained(viewer));
   await cardsIn(viewer);
   result.viewer = await dashboardSeen(viewer);
 
